@@ -1,0 +1,79 @@
+import { InputError } from "./errors.js";
+import { MAX_CHAIN, type TypeGraph } from "./graph.js";
+import type { Type, TypeId } from "./types.js";
+
+// C spelling of IR types, for reports and layouts: `struct list_head *`,
+// `char comm[16]`, `void (*func)(struct callback_head *)`. Type tags are left
+// out: they change nothing of the layout.
+
+/** The name a type goes by: `unsigned int`, `struct dns_key`, `char *`, `__u8[16]`. */
+export function cTypeName(graph: TypeGraph, id: TypeId): string {
+  return cDeclaration(graph, id, "");
+}
+
+/** A declaration of `name` with the given type: `char comm[16]`, `int (*fn)(void)`. */
+export function cDeclaration(graph: TypeGraph, id: TypeId, name: string): string {
+  return declare(graph, id, name, 0);
+}
+
+/** `struct foo`, `union {...}`, `enum bar`: the tag of a named or anonymous type. */
+export function cTagName(t: Type): string {
+  switch (t.kind) {
+    case "struct":
+    case "union":
+    case "enum":
+      return t.name ? `${t.kind} ${t.name}` : `${t.kind} {...}`;
+    case "fwd":
+      return `${t.union ? "union" : "struct"} ${t.name}`;
+    case "int":
+    case "float":
+    case "typedef":
+      return t.name;
+    default:
+      return t.kind;
+  }
+}
+
+function join(base: string, inner: string): string {
+  return inner === "" ? base : `${base} ${inner}`;
+}
+
+function declare(graph: TypeGraph, id: TypeId, inner: string, depth: number): string {
+  if (depth > MAX_CHAIN) throw new InputError(graph.file, `type id ${id}: declarator nested deeper than ${MAX_CHAIN} (a cycle?)`);
+  const t = graph.type(id);
+  switch (t.kind) {
+    case "void":
+      return join("void", inner);
+    case "ptr": {
+      const to = graph.type(t.target).kind;
+      const star = to === "array" || to === "func_proto" ? `(*${inner})` : `*${inner}`;
+      return declare(graph, t.target, star, depth + 1);
+    }
+    case "array":
+      return declare(graph, t.elem, `${inner}[${t.count}]`, depth + 1);
+    case "func_proto": {
+      const params = t.params.map((p) => declare(graph, p.type, p.name, depth + 1));
+      if (t.variadic) params.push("...");
+      return declare(graph, t.ret, `${inner}(${params.length ? params.join(", ") : "void"})`, depth + 1);
+    }
+    case "const":
+    case "volatile":
+    case "restrict": {
+      const under = graph.type(t.target).kind;
+      // `const char *` qualifies the pointee; `char *const` the pointer.
+      if (under === "ptr") return declare(graph, t.target, `${t.kind} ${inner}`.trimEnd(), depth + 1);
+      return `${t.kind} ${declare(graph, t.target, inner, depth + 1)}`;
+    }
+    case "type_tag":
+      return declare(graph, t.target, inner, depth + 1);
+    case "func":
+    case "var":
+      return join(t.name, inner);
+    case "datasec":
+      return join(`SEC("${t.name}")`, inner);
+    case "decl_tag":
+      return join(`__attribute__((btf_decl_tag("${t.tag}")))`, inner);
+    default:
+      return join(cTagName(t), inner);
+  }
+}

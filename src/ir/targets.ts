@@ -1,0 +1,156 @@
+// The machines a shared struct is laid out for, as data. Every number here is
+// checked against clang's own record layouts in test/ir/targets.test.ts
+// (`clang -target <triple> -Xclang -fdump-record-layouts`), so a wrong entry
+// fails a test rather than a user.
+
+export type TargetName = "bpfel" | "bpfeb" | "x86_64" | "aarch64" | "i386" | "armhf";
+
+export const TARGET_NAMES: readonly TargetName[] = ["bpfel", "bpfeb", "x86_64", "aarch64", "i386", "armhf"];
+
+/** The C scalar kinds whose size or alignment differs between targets. */
+export type ScalarKind =
+  | "bool"
+  | "char"
+  | "short"
+  | "int"
+  | "long"
+  | "longlong"
+  | "int128"
+  | "float"
+  | "double"
+  | "longdouble"
+  | "pointer";
+
+export interface ScalarInfo {
+  size: number;
+  /** Alignment as a struct member (i386 gives 8-byte scalars 4). */
+  align: number;
+}
+
+export interface Target {
+  name: TargetName;
+  /** What clang calls it (`-target`). */
+  triple: string;
+  /** What Go calls it (GOARCH), for the bpf targets none. */
+  goArch?: "amd64" | "arm64" | "386" | "arm";
+  byteOrder: "little" | "big";
+  /** Whether plain `char` is signed. */
+  charSigned: boolean;
+  /** Scalars the target lacks (`__int128` on 32-bit machines) are absent. */
+  scalars: Partial<Record<ScalarKind, ScalarInfo>> & Record<Exclude<ScalarKind, "int128">, ScalarInfo>;
+  /**
+   * ARM's AAPCS: a zero-width bitfield raises the alignment of the struct to
+   * that of its declared type, and an unnamed bitfield's type still counts
+   * towards the struct's alignment. SysV x86 ignores both.
+   */
+  zeroWidthBitfieldAligns: boolean;
+  unnamedBitfieldAligns: boolean;
+}
+
+const s = (size: number, align = size): ScalarInfo => ({ size, align });
+
+const lp64 = {
+  bool: s(1),
+  char: s(1),
+  short: s(2),
+  int: s(4),
+  long: s(8),
+  longlong: s(8),
+  int128: s(16),
+  float: s(4),
+  double: s(8),
+  pointer: s(8),
+};
+
+export const TARGETS: Readonly<Record<TargetName, Target>> = {
+  bpfel: {
+    name: "bpfel",
+    triple: "bpfel",
+    byteOrder: "little",
+    charSigned: true,
+    scalars: { ...lp64, longdouble: s(8) },
+    zeroWidthBitfieldAligns: false,
+    unnamedBitfieldAligns: false,
+  },
+  bpfeb: {
+    name: "bpfeb",
+    triple: "bpfeb",
+    byteOrder: "big",
+    charSigned: true,
+    scalars: { ...lp64, longdouble: s(8) },
+    zeroWidthBitfieldAligns: false,
+    unnamedBitfieldAligns: false,
+  },
+  x86_64: {
+    name: "x86_64",
+    triple: "x86_64-linux-gnu",
+    goArch: "amd64",
+    byteOrder: "little",
+    charSigned: true,
+    scalars: { ...lp64, longdouble: s(16) },
+    zeroWidthBitfieldAligns: false,
+    unnamedBitfieldAligns: false,
+  },
+  aarch64: {
+    name: "aarch64",
+    triple: "aarch64-linux-gnu",
+    goArch: "arm64",
+    byteOrder: "little",
+    charSigned: false,
+    scalars: { ...lp64, longdouble: s(16) },
+    zeroWidthBitfieldAligns: true,
+    unnamedBitfieldAligns: true,
+  },
+  i386: {
+    name: "i386",
+    triple: "i386-linux-gnu",
+    goArch: "386",
+    byteOrder: "little",
+    charSigned: true,
+    scalars: {
+      bool: s(1),
+      char: s(1),
+      short: s(2),
+      int: s(4),
+      long: s(4),
+      longlong: s(8, 4),
+      float: s(4),
+      double: s(8, 4),
+      longdouble: s(12, 4),
+      pointer: s(4),
+    },
+    zeroWidthBitfieldAligns: false,
+    unnamedBitfieldAligns: false,
+  },
+  armhf: {
+    name: "armhf",
+    triple: "armv7a-linux-gnueabihf",
+    goArch: "arm",
+    byteOrder: "little",
+    charSigned: false,
+    scalars: {
+      bool: s(1),
+      char: s(1),
+      short: s(2),
+      int: s(4),
+      long: s(4),
+      longlong: s(8),
+      float: s(4),
+      double: s(8),
+      longdouble: s(8),
+      pointer: s(4),
+    },
+    zeroWidthBitfieldAligns: true,
+    unnamedBitfieldAligns: true,
+  },
+};
+
+export function isTargetName(name: string): name is TargetName {
+  return (TARGET_NAMES as readonly string[]).includes(name);
+}
+
+/** Go's GOARCH names and ours (`amd64` is `x86_64`, ...), both accepted. */
+export function parseTarget(name: string): Target | undefined {
+  if (isTargetName(name)) return TARGETS[name];
+  return TARGET_NAMES.map((n) => TARGETS[n]).find((t) => t.goArch === name);
+}
