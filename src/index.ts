@@ -7,3 +7,4 @@ export * from "./ir/maps.js";
 export * from "./ir/map-types.js";
 export * from "./ir/c-names.js";
 export * from "./ir/layout/aggregate.js";
+export * from "./ir/bindings.js";

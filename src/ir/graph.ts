@@ -16,6 +16,22 @@ export interface TypeGraph {
   /** The file the types came from, for messages. */
   readonly file: string;
   type(id: TypeId): Type;
+  /** Ids of the named types (struct, union, enum, typedef, int, fwd, ...) called `name`. */
+  find(name: string): readonly TypeId[];
+}
+
+/** Builds the name index of a graph in one pass; graphs call it on first `find`. */
+export function indexNames(graph: Pick<TypeGraph, "count" | "type">): Map<string, TypeId[]> {
+  const index = new Map<string, TypeId[]>();
+  for (let id = 1; id < graph.count; id++) {
+    const t = graph.type(id);
+    const name = "name" in t ? t.name : "";
+    if (!name) continue;
+    const ids = index.get(name);
+    if (ids) ids.push(id);
+    else index.set(name, [id]);
+  }
+  return index;
 }
 
 /** A graph over a finished array of nodes; index 0 must be void. */
@@ -30,10 +46,17 @@ export class ListGraph implements TypeGraph {
     this.count = types.length;
   }
 
+  private names?: Map<string, TypeId[]>;
+
   type(id: TypeId): Type {
     const t = this.types[id];
     if (t === undefined) throw new InputError(this.file, `type id ${id} out of range (have ${this.count})`);
     return t;
+  }
+
+  find(name: string): readonly TypeId[] {
+    this.names ??= indexNames(this);
+    return this.names.get(name) ?? [];
   }
 }
 

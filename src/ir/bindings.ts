@@ -1,0 +1,94 @@
+import type { TypeGraph } from "./graph.js";
+import type { MapDef } from "./maps.js";
+import type { Target } from "./targets.js";
+import type { SourceLoc, TypeId } from "./types.js";
+
+// What the two sides of the ABI say about each other, as plain data. A BPF
+// module is the truth (BTF or C source); a userspace module is a claim: the
+// types it declares, the maps it names, the bytes it decodes. `match` pairs
+// the two and `rules` judge each pair.
+
+export type Language = "c" | "go" | "python" | "typescript" | "rust";
+
+/**
+ * How userspace reads the bytes. `native` is the compiler's own layout
+ * (Go unsafe casts, ctypes, C); `packed` is a byte stream with no implicit
+ * padding (Go encoding/binary, Python struct with `=`, `<`, `>`, `!`).
+ */
+export type LayoutMode = "native" | "packed";
+
+/** The truth: types and maps of one BPF object or one C translation unit. */
+export interface BpfModule {
+  file: string;
+  /** For an object embedded in another binary, where it starts there. */
+  offset?: number;
+  graph: TypeGraph;
+  maps: MapDef[];
+  origin: "btf" | "source";
+}
+
+/** A userspace declaration that may mirror a C type. */
+export interface TwinType {
+  /** As declared: `DnsKey`, `bpfDnsKey`, `Event`. */
+  name: string;
+  /** The same id in every graph the module's `layout` returns. */
+  typeId: TypeId;
+  loc: SourceLoc;
+  /** `abidrift:mirrors struct dns_key` in a comment on the declaration. */
+  mirrors?: { name: string; loc: SourceLoc };
+  /** Output of a generator, which names the C type it came from. */
+  generated?: { by: "bpf2go" | "abidrift"; cName?: string; layoutHash?: string };
+}
+
+/** A value with the span of the code that gives it. */
+export interface Spanned<T> {
+  value: T;
+  loc: SourceLoc;
+}
+
+/** Something userspace says about a C map. */
+export interface MapRef {
+  /** The C map's name (`dns_queries`), as userspace spells it. */
+  name: string;
+  loc: SourceLoc;
+  /** What said it: `ebpf.MapSpec literal`, `Lookup`, `bpf2go field`, `BPF table`. */
+  via: string;
+  keySize?: Spanned<number>;
+  valueSize?: Spanned<number>;
+  maxEntries?: Spanned<number>;
+  /** Types of keys and values userspace passes to or reads from the map. */
+  keyType?: Spanned<TypeId>;
+  valueType?: Spanned<TypeId>;
+}
+
+/** Bytes from a ring buffer, perf buffer or map decoded into a type. */
+export interface DecodeSite {
+  typeId: TypeId;
+  loc: SourceLoc;
+  /** `binary.Read`, `unsafe cast`, `ctypes.cast`, `struct.unpack`, `DataView`. */
+  method: string;
+  mode: LayoutMode;
+  byteOrder?: "little" | "big" | "native";
+  /** The map the bytes came from, where the code shows it. */
+  mapName?: string;
+}
+
+/** `abidrift-ignore-next-line RULE` (or every rule when `rule` is absent). */
+export interface Suppression {
+  line: number;
+  rule?: string;
+}
+
+/** Everything one userspace source file claims about the ABI. */
+export interface UserspaceModule {
+  file: string;
+  language: Language;
+  twins: TwinType[];
+  maps: MapRef[];
+  decodes: DecodeSite[];
+  suppressions: Suppression[];
+  /** The module's types laid out for a machine; ids agree across calls. */
+  layout(target: Target, mode: LayoutMode): TypeGraph;
+  /** Declarations that could not be read; the rest of the file still counts. */
+  problems: { message: string; loc: SourceLoc }[];
+}
