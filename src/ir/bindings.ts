@@ -91,4 +91,12 @@ export interface UserspaceModule {
   layout(target: Target, mode: LayoutMode): TypeGraph;
   /** Declarations that could not be read; the rest of the file still counts. */
   problems: { message: string; loc: SourceLoc }[];
+  /** C that the file carries inside it (BCC's `BPF(text=...)`), read as the truth. */
+  embeddedBpf?: BpfModule[];
 }
+
+/**
+ * What each language reader exports (`readGo`, `readPython`, ...): the file's
+ * text in, its claims out. Readers never run or import what they read.
+ */
+export type UserspaceReader = (file: string, text: string, opts: { btf?: TypeGraph }) => Promise<UserspaceModule>;
