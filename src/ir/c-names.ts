@@ -6,14 +6,57 @@ import type { Type, TypeId } from "./types.js";
 // `char comm[16]`, `void (*func)(struct callback_head *)`. Type tags are left
 // out: they change nothing of the layout.
 
+const nameCache = new WeakMap<TypeGraph, Map<TypeId, string>>();
+
 /** The name a type goes by: `unsigned int`, `struct dns_key`, `char *`, `__u8[16]`. */
 export function cTypeName(graph: TypeGraph, id: TypeId): string {
-  return cDeclaration(graph, id, "");
+  let cache = nameCache.get(graph);
+  if (!cache) nameCache.set(graph, (cache = new Map()));
+  let name = cache.get(id);
+  if (name === undefined) cache.set(id, (name = declare(graph, id, "", 0)));
+  return name;
 }
 
 /** A declaration of `name` with the given type: `char comm[16]`, `int (*fn)(void)`. */
 export function cDeclaration(graph: TypeGraph, id: TypeId, name: string): string {
   return declare(graph, id, name, 0);
+}
+
+/**
+ * A declaration split where pahole's columns split it: the type with any
+ * pointer stars (`struct list_head *`), then the declarator (`next`,
+ * `comm[16]`, `(*func)(void *)`). The split depends only on the type, so
+ * it is worked out once per type and the name is put in its place.
+ */
+export function cDeclarationColumns(graph: TypeGraph, id: TypeId, name: string): [string, string] {
+  let cache = columnCache.get(graph);
+  if (!cache) columnCache.set(graph, (cache = new Map()));
+  let cols = cache.get(id);
+  if (!cols) cache.set(id, (cols = columns(graph, id)));
+  return [cols.type, cols.before + name + cols.after];
+}
+
+interface Columns {
+  type: string;
+  before: string;
+  after: string;
+}
+
+const columnCache = new WeakMap<TypeGraph, Map<TypeId, Columns>>();
+const MARK = "\u0000";
+
+function columns(graph: TypeGraph, id: TypeId): Columns {
+  const full = declare(graph, id, MARK, 0);
+  const at = full.indexOf(MARK);
+  let type = full.slice(0, at).trimEnd();
+  let before = "";
+  // `(*fn)(...)` keeps its stars with the name; plain pointers stay left.
+  const paren = type.lastIndexOf("(");
+  if (paren >= 0 && type.indexOf(")", paren) < 0) {
+    before = type.slice(paren);
+    type = type.slice(0, paren).trimEnd();
+  }
+  return { type, before, after: full.slice(at + 1) };
 }
 
 /** `struct foo`, `union {...}`, `enum bar`: the tag of a named or anonymous type. */

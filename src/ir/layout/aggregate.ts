@@ -25,6 +25,8 @@ export interface MemberLayout {
 export interface Hole {
   bitOffset: number;
   bits: number;
+  /** Index of the member that follows the hole. */
+  before: number;
 }
 
 export interface AggregateLayout {
@@ -50,7 +52,8 @@ export function describeAggregate(graph: TypeGraph, id: TypeId): AggregateLayout
   const problems: string[] = [];
   const totalBits = t.size * 8;
   let end = 0;
-  for (const m of t.members) {
+  for (let i = 0; i < t.members.length; i++) {
+    const m = t.members[i]!;
     const size = sizeOf(graph, m.type);
     const width = m.bitSize || size * 8;
     members.push({ name: m.name, typeId: m.type, type: cTypeName(graph, m.type), bitOffset: m.bitOffset, bitSize: m.bitSize, size, loc: m.loc });
@@ -62,7 +65,7 @@ export function describeAggregate(graph: TypeGraph, id: TypeId): AggregateLayout
       end = Math.max(end, m.bitOffset + width);
       continue;
     }
-    if (m.bitOffset > end) holes.push({ bitOffset: end, bits: m.bitOffset - end });
+    if (m.bitOffset > end) holes.push({ bitOffset: end, bits: m.bitOffset - end, before: i });
     else if (m.bitOffset < end) problems.push(`member ${label} at bit ${m.bitOffset} overlaps the member before it, which ends at bit ${end}`);
     end = Math.max(end, m.bitOffset + width);
   }

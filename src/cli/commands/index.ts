@@ -1,0 +1,6 @@
+import type { Command } from "commander";
+import { registerLayout } from "./layout.js";
+import { registerMaps } from "./maps.js";
+
+/** Every command, in the order `--help` lists them. */
+export const commands: ((program: Command) => void)[] = [registerLayout, registerMaps];

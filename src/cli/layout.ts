@@ -1,0 +1,49 @@
+import { InputError } from "../ir/errors.js";
+import type { TypeId } from "../ir/types.js";
+import { loadLayoutSources, type LayoutSource } from "../load/layout-sources.js";
+import { layoutJsonTypes } from "../report/layout/json.js";
+import { layoutText } from "../report/layout/text.js";
+import { styleFor } from "../report/style.js";
+import type { LayoutOptions } from "./commands/layout.js";
+
+export async function runLayout(file: string, opts: LayoutOptions): Promise<void> {
+  const sources = await loadLayoutSources(file, opts);
+  const selected = sources.map((s) => ({ source: s, ids: select(s, opts.type) }));
+  if (opts.type) {
+    for (const name of opts.type) {
+      const wanted = bareName(name);
+      if (!selected.some(({ source, ids }) => ids.some((id) => nameOf(source, id) === wanted))) {
+        throw new InputError(file, `no struct or union named "${wanted}"`);
+      }
+    }
+  }
+  if (opts.format === "json") {
+    const types = selected.flatMap(({ source, ids }) => layoutJsonTypes(source.graph, ids, source.packedSizes));
+    process.stdout.write(`${JSON.stringify({ types }, null, 2)}\n`);
+    return;
+  }
+  const style = styleFor(process.stdout);
+  const parts: string[] = [];
+  for (const { source, ids } of selected) {
+    if (sources.length > 1 || source.offset) {
+      parts.push(style.comment(`/* ${file}: BPF object at offset 0x${(source.offset ?? 0).toString(16)} */\n`));
+    }
+    parts.push(layoutText(source.graph, ids, { cachelines: opts.cachelines, cachelineSize: opts.cachelineSize, style }));
+  }
+  process.stdout.write(parts.join("\n"));
+}
+
+function bareName(name: string): string {
+  return name.replace(/^(struct|union)\s+/, "");
+}
+
+function nameOf(source: LayoutSource, id: TypeId): string {
+  const t = source.graph.type(id);
+  return "name" in t ? t.name : "";
+}
+
+function select(source: LayoutSource, names: string[] | undefined): TypeId[] {
+  if (!names) return source.ids;
+  const wanted = new Set(names.map(bareName));
+  return source.ids.filter((id) => wanted.has(nameOf(source, id)));
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// The command line: parse flags, call the library, print, set the exit code.
+// Each command's module is imported only when that command runs, so
+// `abidrift layout x.o` never loads tree-sitter or ts-morph.
+import { Command, CommanderError } from "commander";
+import { commands } from "./commands/index.js";
+import { exitWithError } from "./exit.js";
+
+const program = new Command("abidrift")
+  .description("Keeps the binary layout of data shared between eBPF programs and their userspace in agreement")
+  .version("0.1.0")
+  .showHelpAfterError()
+  .exitOverride();
+
+for (const register of commands) register(program);
+
+// `abidrift layout x | head` closes the pipe early; that is not an error.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    // Help and version exit 0; every usage error is exit 2.
+    process.exitCode = e.exitCode === 0 ? 0 : 2;
+  } else {
+    exitWithError(e);
+  }
+}

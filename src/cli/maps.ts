@@ -1,0 +1,24 @@
+import { readFileSync } from "node:fs";
+import { InputError } from "../ir/errors.js";
+import { inputKind } from "../load/layout-sources.js";
+import { mapJson, mapsText, type MapJson } from "../report/maps.js";
+import { styleFor } from "../report/style.js";
+import type { MapsOptions } from "./commands/maps.js";
+
+export async function runMaps(file: string, opts: MapsOptions): Promise<void> {
+  const maps = await loadMaps(file, opts);
+  if (opts.format === "json") {
+    process.stdout.write(`${JSON.stringify({ maps }, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(mapsText(maps, styleFor(process.stdout)));
+}
+
+async function loadMaps(file: string, _opts: MapsOptions): Promise<MapJson[]> {
+  const kind = inputKind(file);
+  if (kind === "elf") {
+    const { readBpfObjects } = await import("../readers/object/index.js");
+    return readBpfObjects(readFileSync(file), file).flatMap((m) => m.maps.map((d) => mapJson(m.graph, d)));
+  }
+  throw new InputError(file, `maps reads BPF objects and C source, not ${kind}`);
+}

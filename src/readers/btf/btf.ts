@@ -1,0 +1,360 @@
+import { InputError } from "../../ir/errors.js";
+import type { TypeGraph } from "../../ir/graph.js";
+import { TARGETS, type Target } from "../../ir/targets.js";
+import type { EnumValue, Linkage, Member, Param, SourceLoc, Type, TypeId } from "../../ir/types.js";
+import { VOID } from "../../ir/types.js";
+import {
+  BTF_MAGIC,
+  COMMON_LEN,
+  HEADER_LEN,
+  INT_BOOL,
+  INT_CHAR,
+  INT_SIGNED,
+  KIND_NAMES,
+  Kind,
+  infoKind,
+  infoKindFlag,
+  infoVlen,
+  intBits,
+  intEncoding,
+  intOffset,
+  recordLength,
+  type BtfHeader,
+} from "./wire.js";
+
+export interface ParseBtfOptions {
+  /** For messages and locations. */
+  file: string;
+  /** Where the blob starts in `file` (a `.BTF` section inside an ELF). */
+  fileOffset?: number;
+  /** The BTF this one extends (kernel modules extend vmlinux). */
+  base?: Btf;
+  /** Pointer and `long` widths; by default the BPF target of the blob's byte order. */
+  target?: Target;
+}
+
+const LINKAGE: readonly Linkage[] = ["static", "global", "extern"];
+
+/**
+ * One BTF blob, raw or from an ELF section, possibly split on top of a base.
+ * Parsing only indexes where each record starts; a type becomes an IR node
+ * the first time someone asks for it, and stays cached.
+ */
+export class Btf implements TypeGraph {
+  readonly file: string;
+  readonly target: Target;
+  readonly header: BtfHeader;
+  readonly base?: Btf;
+  /** The first id this blob defines: 1, or the base's count for split BTF. */
+  readonly firstId: number;
+  readonly count: number;
+  private readonly view: DataView;
+  private readonly bytes: Uint8Array;
+  /** The same bytes, for Buffer's fast string decoding. */
+  private readonly buf: Buffer;
+  private readonly le: boolean;
+  private readonly fileOffset: number;
+  /** Byte offset (in the blob) of each own record, by id - firstId. */
+  private readonly offsets: Uint32Array;
+  private readonly cache: (Type | undefined)[];
+  private readonly strBase: number;
+  private readonly strings = new Map<number, string>();
+  private names?: Map<string, TypeId[]>;
+
+  constructor(bytes: Uint8Array, opts: ParseBtfOptions) {
+    this.file = opts.file;
+    this.fileOffset = opts.fileOffset ?? 0;
+    this.bytes = bytes;
+    this.buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.header = this.readHeader();
+    this.le = this.header.littleEndian;
+    this.base = opts.base;
+    this.target = opts.target ?? opts.base?.target ?? (this.le ? TARGETS.bpfel : TARGETS.bpfeb);
+    this.firstId = opts.base ? opts.base.count : 1;
+    this.strBase = opts.base ? opts.base.header.strLen + opts.base.strBase : 0;
+    this.checkStrings();
+    this.offsets = this.indexRecords();
+    this.count = this.firstId + this.offsets.length;
+    this.cache = new Array<Type | undefined>(this.offsets.length);
+  }
+
+  private fail(detail: string, blobOffset?: number): never {
+    throw new InputError(this.file, detail, blobOffset === undefined ? {} : { offset: this.fileOffset + blobOffset });
+  }
+
+  private readHeader(): BtfHeader {
+    const v = this.view;
+    if (v.byteLength < HEADER_LEN) this.fail(`BTF is ${v.byteLength} bytes, shorter than its ${HEADER_LEN}-byte header`, 0);
+    const magicLe = v.getUint16(0, true);
+    const littleEndian = magicLe === BTF_MAGIC;
+    if (!littleEndian && v.getUint16(0, false) !== BTF_MAGIC) {
+      this.fail(`not BTF: magic 0x${magicLe.toString(16)}, expected 0xeb9f`, 0);
+    }
+    const le = littleEndian;
+    const version = v.getUint8(2);
+    if (version !== 1) this.fail(`unsupported BTF version ${version}`, 2);
+    const hdrLen = v.getUint32(4, le);
+    if (hdrLen < HEADER_LEN || hdrLen > v.byteLength) this.fail(`header length ${hdrLen} is outside 24..${v.byteLength}`, 4);
+    const typeOff = v.getUint32(8, le);
+    const typeLen = v.getUint32(12, le);
+    const strOff = v.getUint32(16, le);
+    const strLen = v.getUint32(20, le);
+    const data = v.byteLength - hdrLen;
+    if (typeOff % 4 !== 0) this.fail(`type section offset ${typeOff} is not 4-byte aligned`, 8);
+    if (typeOff + typeLen > data) this.fail(`type section (offset ${typeOff}, ${typeLen} bytes) runs past the ${data} bytes after the header`, 8);
+    if (strOff + strLen > data) this.fail(`string section (offset ${strOff}, ${strLen} bytes) runs past the ${data} bytes after the header`, 16);
+    if (typeOff < strOff + strLen && strOff < typeOff + typeLen) this.fail("type and string sections overlap", 8);
+    return {
+      littleEndian,
+      version,
+      flags: v.getUint8(3),
+      hdrLen,
+      typeStart: hdrLen + typeOff,
+      typeLen,
+      strStart: hdrLen + strOff,
+      strLen,
+    };
+  }
+
+  private checkStrings(): void {
+    const { strStart, strLen } = this.header;
+    if (strLen === 0) {
+      if (!this.base) this.fail("string section is empty (it must hold at least the empty name)", 16);
+      return;
+    }
+    if (!this.base && this.bytes[strStart] !== 0) this.fail("string section does not start with the empty name", strStart);
+    if (this.bytes[strStart + strLen - 1] !== 0) this.fail("string section does not end with a NUL", strStart + strLen - 1);
+  }
+
+  /** One pass over the type section: where each record starts, nothing decoded. */
+  private indexRecords(): Uint32Array {
+    const { typeStart, typeLen } = this.header;
+    const end = typeStart + typeLen;
+    // The smallest record is 12 bytes, so this bounds the count from above.
+    let offsets = new Uint32Array(Math.floor(typeLen / COMMON_LEN));
+    let n = 0;
+    for (let off = typeStart; off < end; ) {
+      if (off + COMMON_LEN > end) this.fail(`type ${this.firstId + n}: record header cut short by the end of the type section`, off);
+      const info = this.view.getUint32(off + 4, this.le);
+      const kind = infoKind(info);
+      const len = recordLength(kind, infoVlen(info));
+      if (len < 0) this.fail(`type ${this.firstId + n}: unknown kind ${kind}`, off);
+      if (off + len > end) this.fail(`type ${this.firstId + n}: ${KIND_NAMES[kind]} record of ${len} bytes runs past the type section`, off);
+      offsets[n++] = off;
+      off += len;
+    }
+    return n === offsets.length ? offsets : offsets.slice(0, n);
+  }
+
+  /** The string at `off` in this blob's (or the base's) string table. */
+  str(off: number, where: number): string {
+    if (off < this.strBase) {
+      if (!this.base) this.fail(`string offset ${off} out of range`, where);
+      return this.base.str(off, where);
+    }
+    const cached = this.strings.get(off);
+    if (cached !== undefined) return cached;
+    const local = off - this.strBase;
+    const { strStart, strLen } = this.header;
+    if (local >= strLen) this.fail(`string offset ${off} is past the ${strLen}-byte string section`, where);
+    const start = strStart + local;
+    const stop = this.bytes.indexOf(0, start);
+    // checkStrings made the last byte a NUL, so stop is always found.
+    const s = this.buf.toString("utf8", start, stop);
+    this.strings.set(off, s);
+    return s;
+  }
+
+  private recordOffset(id: TypeId): number {
+    const i = id - this.firstId;
+    if (i < 0 || i >= this.offsets.length || !Number.isInteger(id)) {
+      throw new InputError(this.file, `type id ${id} out of range (ids run to ${this.count - 1})`);
+    }
+    return this.offsets[i]!;
+  }
+
+  /** The BTF kind number of a type, without decoding it. */
+  kindOf(id: TypeId): number {
+    if (id === 0) return 0;
+    if (id < this.firstId) return this.base!.kindOf(id);
+    return infoKind(this.view.getUint32(this.recordOffset(id) + 4, this.le));
+  }
+
+  /** The name of a type, without decoding the rest of it. */
+  nameOf(id: TypeId): string {
+    if (id === 0) return "";
+    if (id < this.firstId) return this.base!.nameOf(id);
+    const off = this.recordOffset(id);
+    return this.str(this.view.getUint32(off, this.le), off);
+  }
+
+  /** Where a type's record is, in the file. */
+  locOf(id: TypeId): SourceLoc {
+    if (id < this.firstId && this.base) return this.base.locOf(id);
+    return { file: this.file, offset: this.fileOffset + this.recordOffset(id) };
+  }
+
+  type(id: TypeId): Type {
+    if (id === 0) return VOID;
+    if (id < this.firstId) {
+      if (!this.base) throw new InputError(this.file, `type id ${id} out of range`);
+      return this.base.type(id);
+    }
+    const i = id - this.firstId;
+    const cached = this.cache[i];
+    if (cached) return cached;
+    const t = this.decode(id, this.recordOffset(id));
+    this.cache[i] = t;
+    return t;
+  }
+
+  find(name: string): readonly TypeId[] {
+    return this.nameIndex().get(name) ?? [];
+  }
+
+  private nameIndex(): Map<string, TypeId[]> {
+    if (this.names) return this.names;
+    const index = new Map<string, TypeId[]>();
+    if (this.base) for (const [n, ids] of this.base.nameIndex()) index.set(n, [...ids]);
+    for (let id = this.firstId; id < this.count; id++) {
+      const n = this.nameOf(id);
+      if (!n) continue;
+      const ids = index.get(n);
+      if (ids) ids.push(id);
+      else index.set(n, [id]);
+    }
+    return (this.names = index);
+  }
+
+  /** A referenced id, checked to be in range. */
+  private ref(id: number, what: string, at: number): TypeId {
+    if (id >= this.count) this.fail(`${what} refers to type id ${id}, past the last id ${this.count - 1}`, at);
+    return id;
+  }
+
+  private decode(id: TypeId, off: number): Type {
+    const v = this.view;
+    const le = this.le;
+    const info = v.getUint32(off + 4, le);
+    const kind = infoKind(info);
+    const vlen = infoVlen(info);
+    const sizeOrType = v.getUint32(off + 8, le);
+    const name = this.str(v.getUint32(off, le), off);
+    const loc: SourceLoc = { file: this.file, offset: this.fileOffset + off };
+    const body = off + COMMON_LEN;
+    const what = `type ${id} (${KIND_NAMES[kind]} ${name || "anon"})`;
+    switch (kind) {
+      case Kind.INT: {
+        const word = v.getUint32(body, le);
+        const enc = intEncoding(word);
+        const bits = intBits(word);
+        if (bits > 128 || bits === 0) this.fail(`${what}: ${bits} value bits`, body);
+        if (sizeOrType > 16 || sizeOrType === 0) this.fail(`${what}: size ${sizeOrType} bytes`, off + 8);
+        return {
+          kind: "int",
+          name,
+          size: sizeOrType,
+          signed: (enc & INT_SIGNED) !== 0,
+          encoding: enc & INT_BOOL ? "bool" : enc & INT_CHAR ? "char" : "none",
+          bits,
+          bitOffset: intOffset(word),
+          loc,
+        };
+      }
+      case Kind.PTR:
+        return { kind: "ptr", target: this.ref(sizeOrType, what, off + 8), loc };
+      case Kind.ARRAY:
+        return {
+          kind: "array",
+          elem: this.ref(v.getUint32(body, le), what, body),
+          count: v.getUint32(body + 8, le),
+          loc,
+        };
+      case Kind.STRUCT:
+      case Kind.UNION: {
+        const bitfields = infoKindFlag(info);
+        const members: Member[] = new Array(vlen);
+        for (let k = 0, p = body; k < vlen; k++, p += 12) {
+          const word = v.getUint32(p + 8, le);
+          members[k] = {
+            name: this.str(v.getUint32(p, le), p),
+            type: this.ref(v.getUint32(p + 4, le), `${what} member ${k}`, p + 4),
+            bitOffset: bitfields ? word & 0xffffff : word,
+            bitSize: bitfields ? word >>> 24 : 0,
+          };
+        }
+        return { kind: kind === Kind.STRUCT ? "struct" : "union", name, size: sizeOrType, members, loc };
+      }
+      case Kind.ENUM: {
+        const signed = infoKindFlag(info);
+        const values: EnumValue[] = new Array(vlen);
+        for (let k = 0, p = body; k < vlen; k++, p += 8) {
+          const raw = signed ? v.getInt32(p + 4, le) : v.getUint32(p + 4, le);
+          values[k] = { name: this.str(v.getUint32(p, le), p), value: BigInt(raw) };
+        }
+        return { kind: "enum", name, size: sizeOrType, signed, values, loc };
+      }
+      case Kind.ENUM64: {
+        const signed = infoKindFlag(info);
+        const values: EnumValue[] = new Array(vlen);
+        for (let k = 0, p = body; k < vlen; k++, p += 12) {
+          const lo = BigInt(v.getUint32(p + 4, le));
+          const hi = BigInt(v.getUint32(p + 8, le));
+          const raw = (hi << 32n) | lo;
+          values[k] = { name: this.str(v.getUint32(p, le), p), value: signed ? BigInt.asIntN(64, raw) : raw };
+        }
+        return { kind: "enum", name, size: sizeOrType, signed, values, loc };
+      }
+      case Kind.FWD:
+        return { kind: "fwd", name, union: infoKindFlag(info), loc };
+      case Kind.TYPEDEF:
+        return { kind: "typedef", name, target: this.ref(sizeOrType, what, off + 8), loc };
+      case Kind.VOLATILE:
+        return { kind: "volatile", target: this.ref(sizeOrType, what, off + 8), loc };
+      case Kind.CONST:
+        return { kind: "const", target: this.ref(sizeOrType, what, off + 8), loc };
+      case Kind.RESTRICT:
+        return { kind: "restrict", target: this.ref(sizeOrType, what, off + 8), loc };
+      case Kind.TYPE_TAG:
+        return { kind: "type_tag", target: this.ref(sizeOrType, what, off + 8), tag: name, loc };
+      case Kind.FUNC:
+        return { kind: "func", name, proto: this.ref(sizeOrType, what, off + 8), linkage: LINKAGE[vlen] ?? "static", loc };
+      case Kind.FUNC_PROTO: {
+        const params: Param[] = [];
+        let variadic = false;
+        for (let k = 0, p = body; k < vlen; k++, p += 8) {
+          const type = v.getUint32(p + 4, le);
+          // A last parameter of type void with no name marks `...`.
+          if (type === 0 && k === vlen - 1) {
+            variadic = true;
+            break;
+          }
+          params.push({ name: this.str(v.getUint32(p, le), p), type: this.ref(type, `${what} param ${k}`, p + 4) });
+        }
+        return { kind: "func_proto", ret: this.ref(sizeOrType, what, off + 8), params, variadic, loc };
+      }
+      case Kind.VAR:
+        return { kind: "var", name, type: this.ref(sizeOrType, what, off + 8), linkage: LINKAGE[v.getUint32(body, le)] ?? "static", loc };
+      case Kind.DATASEC: {
+        const vars = new Array(vlen);
+        for (let k = 0, p = body; k < vlen; k++, p += 12) {
+          vars[k] = { type: this.ref(v.getUint32(p, le), `${what} var ${k}`, p), offset: v.getUint32(p + 4, le), size: v.getUint32(p + 8, le) };
+        }
+        return { kind: "datasec", name, size: sizeOrType, vars, loc };
+      }
+      case Kind.FLOAT:
+        if (![2, 4, 8, 12, 16].includes(sizeOrType)) this.fail(`${what}: size ${sizeOrType} bytes`, off + 8);
+        return { kind: "float", name, size: sizeOrType, loc };
+      case Kind.DECL_TAG:
+        return { kind: "decl_tag", tag: name, target: this.ref(sizeOrType, what, off + 8), component: v.getInt32(body, le), loc };
+      default:
+        // indexRecords rejected every other kind already.
+        return this.fail(`${what}: unknown kind ${kind}`, off);
+    }
+  }
+}
+
+export function parseBtf(bytes: Uint8Array, opts: ParseBtfOptions): Btf {
+  return new Btf(bytes, opts);
+}
