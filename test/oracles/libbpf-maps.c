@@ -4,8 +4,9 @@
 // {"name", "internal", "type", "key_size", "value_size", "max_entries",
 //  "map_flags", "numa_node", "map_extra", "pinned", "btf_key_type_id",
 //  "btf_value_type_id", "inner": {...}}.
-// Usage: libbpf-maps FILE [OFFSET LENGTH]: with an offset, the object is
-// read from inside FILE (a skeleton's embedded copy) via bpf_object__open_mem.
+// Usage: libbpf-maps FILE [OFFSET LENGTH NAME]: with an offset, the object
+// is read from inside FILE (a skeleton's embedded copy) via
+// bpf_object__open_mem, named NAME as the skeleton names it.
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -60,16 +61,17 @@ int main(int argc, char **argv)
 	struct bpf_object *obj;
 	struct bpf_map *map;
 
-	if (argc != 2 && argc != 4) {
-		fprintf(stderr, "usage: %s FILE [OFFSET LENGTH]\n", argv[0]);
+	if (argc != 2 && argc != 5) {
+		fprintf(stderr, "usage: %s FILE [OFFSET LENGTH NAME]\n", argv[0]);
 		return 2;
 	}
 	libbpf_set_print(quiet);
-	if (argc == 4) {
+	if (argc == 5) {
+		LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = argv[4]);
 		long length = atol(argv[3]);
 		void *buf = read_range(argv[1], atol(argv[2]), length);
 
-		obj = bpf_object__open_mem(buf, length, NULL);
+		obj = bpf_object__open_mem(buf, length, &opts);
 	} else {
 		obj = bpf_object__open_file(argv[1], NULL);
 	}

@@ -49,11 +49,12 @@ function oracle(): string {
 
 /**
  * Every map of the object in `file` as libbpf opens it, or of the object
- * embedded in `file` at `offset` with `length` bytes. Throws with libbpf's
- * own complaint when it refuses the object.
+ * embedded in `file` at `offset` with `length` bytes, which a skeleton opens
+ * under the name `name`. Throws with libbpf's own complaint when it refuses
+ * the object.
  */
-export function libbpfMaps(file: string, embedded?: { offset: number; length: number }): LibbpfMap[] {
-  const args = embedded ? [file, String(embedded.offset), String(embedded.length)] : [file];
+export function libbpfMaps(file: string, embedded?: { offset: number; length: number; name: string }): LibbpfMap[] {
+  const args = embedded ? [file, String(embedded.offset), String(embedded.length), embedded.name] : [file];
   const r = spawnSync(oracle(), args, { encoding: "utf8", maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`libbpf refused ${file}: ${r.stderr.trim()}`);
   return r.stdout

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseBtf } from "../../../src/readers/btf/index.js";
-import { readBpfObjects } from "../../../src/readers/object.js";
+import { readBpfObjects } from "../../../src/readers/object/index.js";
 import { bpftoolDump, HAVE_BPFTOOL } from "../../oracles/bpftool.js";
 import { compileAllFixtures, HAVE_CLANG, scratchDir, type CompiledFixture } from "./compile.js";
 import { diffByName, diffGraph, report, uniqueAggregates } from "./compare.js";
