@@ -67,10 +67,9 @@ export function hasTool(name: string): boolean {
 
 export const HAVE_BPFTOOL = hasTool("bpftool");
 
-/** Runs `bpftool btf dump file FILE` (with `base BASE` for split BTF) and parses it. */
+/** Runs `bpftool btf dump file FILE` (`-B BASE` first for split BTF) and parses it. */
 export function bpftoolDump(file: string, opts: { base?: string } = {}): BtfRecord[] {
-  const args = ["btf", "dump", "file", file];
-  if (opts.base) args.push("base", opts.base);
+  const args = [...(opts.base ? ["-B", opts.base] : []), "btf", "dump", "file", file];
   const text = execFileSync("bpftool", args, { encoding: "utf8", maxBuffer: 1 << 30 });
   return parseBpftoolRaw(text);
 }
