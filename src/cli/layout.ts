@@ -4,6 +4,7 @@ import { loadLayoutSources, type LayoutSource } from "../load/layout-sources.js"
 import { layoutJsonTypes } from "../report/layout/json.js";
 import { layoutText } from "../report/layout/text.js";
 import { styleFor } from "../report/style.js";
+import { TextBuffer } from "../report/text-buffer.js";
 import type { LayoutOptions } from "./commands/layout.js";
 
 export async function runLayout(file: string, opts: LayoutOptions): Promise<void> {
@@ -23,14 +24,15 @@ export async function runLayout(file: string, opts: LayoutOptions): Promise<void
     return;
   }
   const style = styleFor(process.stdout);
-  const parts: string[] = [];
+  const out = new TextBuffer();
   for (const { source, ids } of selected) {
     if (sources.length > 1 || source.offset) {
-      parts.push(style.comment(`/* ${file}: BPF object at offset 0x${(source.offset ?? 0).toString(16)} */\n`));
+      out.line(style.comment(`/* ${file}: BPF object at offset 0x${(source.offset ?? 0).toString(16)} */`));
+      out.line("");
     }
-    parts.push(layoutText(source.graph, ids, { cachelines: opts.cachelines, cachelineSize: opts.cachelineSize, style }));
+    layoutText(source.graph, ids, out, { cachelines: opts.cachelines, cachelineSize: opts.cachelineSize, style });
   }
-  process.stdout.write(parts.join("\n"));
+  process.stdout.write(out.bytes());
 }
 
 function bareName(name: string): string {

@@ -4,6 +4,7 @@ import { resolve } from "../../ir/graph.js";
 import { describeAggregate, type AggregateLayout } from "../../ir/layout/aggregate.js";
 import type { TypeId } from "../../ir/types.js";
 import { plain, type Style } from "../style.js";
+import type { TextBuffer } from "../text-buffer.js";
 
 // pahole's picture of a struct: one line per member with its offset and
 // size, holes and padding called out where they are, totals at the end.
@@ -20,14 +21,13 @@ export interface LayoutTextOptions {
 const TYPE_COL = 26;
 const NAME_COL = 21;
 
-export function layoutText(graph: TypeGraph, ids: readonly TypeId[], opts: LayoutTextOptions = {}): string {
-  const out: string[] = [];
+/** Writes the layout of each aggregate in `ids` to `out`. */
+export function layoutText(graph: TypeGraph, ids: readonly TypeId[], out: TextBuffer, opts: LayoutTextOptions = {}): void {
   const w = new Writer(graph, out, opts);
   for (const id of ids) {
     w.aggregate(describeAggregate(graph, id));
-    out.push("");
+    out.line("");
   }
-  return out.join("\n");
 }
 
 class Writer {
@@ -35,7 +35,7 @@ class Writer {
   private readonly line: number;
   constructor(
     private readonly graph: TypeGraph,
-    private readonly out: string[],
+    private readonly out: TextBuffer,
     private readonly opts: LayoutTextOptions,
   ) {
     this.style = opts.style ?? plain;
@@ -44,16 +44,16 @@ class Writer {
 
   aggregate(l: AggregateLayout): void {
     const s = this.style;
-    this.out.push(`${s.keyword(l.kind)} ${l.name ? s.type(l.name) + " " : ""}{`);
+    this.out.line(`${s.keyword(l.kind)} ${l.name ? s.type(l.name) + " " : ""}{`);
     this.members(l, 0, "\t", { value: this.line });
     this.summary(l);
-    this.out.push("};");
+    this.out.line("};");
   }
 
   /** The members of `l`, which starts `base` bits into the outermost type. */
   private members(l: AggregateLayout, base: number, indent: string, boundary: { value: number }): void {
     const s = this.style;
-    const holeBefore = new Map(l.holes.map((h) => [h.before, h.bits]));
+    const holeBefore = new Map(l.holes.map((h) => [h.before, h]));
     for (let i = 0; i < l.members.length; i++) {
       const m = l.members[i]!;
       const hole = holeBefore.get(i);
@@ -62,19 +62,19 @@ class Writer {
       if (this.opts.cachelines) this.boundaries(abs, indent, boundary);
       const inner = this.anonymous(m.typeId);
       if (inner) {
-        this.out.push(`${indent}${s.keyword(inner.kind)} {`);
+        this.out.line(`${indent}${s.keyword(inner.kind)} {`);
         this.members(inner, abs, indent + "\t", boundary);
-        this.out.push(pad(`${indent}};`, indent.length + TYPE_COL + NAME_COL + 1) + this.position(abs, 0, inner.size));
+        this.out.line(`${indent}${pad("};", TYPE_COL + NAME_COL + 1)} ${this.position(abs, 0, inner.size)}`);
         continue;
       }
       const [type, decl] = cDeclarationColumns(this.graph, m.typeId, m.name);
       const bits = m.bitSize ? `:${m.bitSize}` : "";
       const left = `${indent}${pad(type, TYPE_COL)} ${pad(`${decl}${bits};`, NAME_COL)}`;
-      this.out.push(`${s.member(left)} ${this.position(abs, m.bitSize, m.size)}`);
+      this.out.line(`${s.member(left)} ${this.position(abs, m.bitSize, m.size)}`);
     }
     if (l.tailPaddingBits && l.kind === "struct" && l.members.length) {
       // Tail padding of a nested anonymous aggregate is a hole in the outer one.
-      if (base !== 0 || indent !== "\t") this.hole(l.tailPaddingBits, indent);
+      if (base !== 0 || indent !== "\t") this.hole({ bitOffset: l.size * 8 - l.tailPaddingBits, bits: l.tailPaddingBits }, indent);
     }
   }
 
@@ -96,10 +96,13 @@ class Writer {
     return `/* ${String(byte).padStart(5)} ${String(size).padStart(5)} */`;
   }
 
-  private hole(bits: number, indent: string): void {
+  private hole(hole: { bitOffset: number; bits: number }, indent: string): void {
+    const { bytes, bits } = splitHole(hole);
     const s = this.style;
-    const what = bits % 8 === 0 ? `${bits / 8} byte${bits === 8 ? "" : "s"}` : `${bits} bit${bits === 1 ? "" : "s"}`;
-    this.out.push("", s.warning(`${indent}/* XXX ${what} hole, try to pack */`), "");
+    this.out.line("");
+    if (bits) this.out.line(s.warning(`${indent}/* XXX ${bits} bit${bits === 1 ? "" : "s"} hole, try to pack */`));
+    if (bytes) this.out.line(s.warning(`${indent}/* XXX ${bytes} byte${bytes === 1 ? "" : "s"} hole, try to pack */`));
+    this.out.line("");
   }
 
   private boundaries(bitOffset: number, indent: string, boundary: { value: number }): void {
@@ -109,7 +112,7 @@ class Writer {
     const crossed = Math.floor(byte / this.line) * this.line;
     const ago = byte - crossed;
     const was = ago ? ` was ${ago} bytes ago` : "";
-    this.out.push(this.style.comment(`${indent}/* --- cacheline ${crossed / this.line} boundary (${crossed} bytes)${was} --- */`));
+    this.out.line(this.style.comment(`${indent}/* --- cacheline ${crossed / this.line} boundary (${crossed} bytes)${was} --- */`));
     boundary.value = crossed + this.line;
   }
 
@@ -118,23 +121,31 @@ class Writer {
     const lines: string[] = [];
     const cachelines = Math.ceil(l.size / this.line);
     lines.push(`size: ${l.size}, cachelines: ${cachelines}, members: ${l.members.length}`);
-    const byteHoles = l.holes.filter((h) => h.bits >= 8);
-    const bitHoles = l.holes.filter((h) => h.bits < 8);
-    if (l.holes.length) {
+    const parts = l.holes.map(splitHole);
+    const byteHoles = parts.filter((p) => p.bytes > 0);
+    const bitHoles = parts.filter((p) => p.bits > 0);
+    if (byteHoles.length) {
       const sumMembers = l.members.reduce((n, m) => n + (m.bitSize ? 0 : m.size), 0);
-      const sumHoles = byteHoles.reduce((n, h) => n + Math.floor(h.bits / 8), 0);
+      const sumHoles = byteHoles.reduce((n, p) => n + p.bytes, 0);
       lines.push(`sum members: ${sumMembers}, holes: ${byteHoles.length}, sum holes: ${sumHoles}`);
     }
-    if (bitHoles.length) lines.push(`bit holes: ${bitHoles.length}, sum bit holes: ${bitHoles.reduce((n, h) => n + h.bits, 0)} bits`);
+    if (bitHoles.length) lines.push(`bit holes: ${bitHoles.length}, sum bit holes: ${bitHoles.reduce((n, p) => n + p.bits, 0)} bits`);
     if (l.kind === "struct" && l.tailPaddingBits >= 8) lines.push(`padding: ${Math.floor(l.tailPaddingBits / 8)}`);
     if (l.kind === "struct" && l.tailPaddingBits % 8) lines.push(`bit_padding: ${l.tailPaddingBits % 8} bits`);
     lines.push(`align: ${l.align}`);
     const last = l.size % this.line;
     if (last) lines.push(`last cacheline: ${last} bytes`);
-    this.out.push("");
-    for (const line of lines) this.out.push(s.comment(`\t/* ${line} */`));
-    for (const p of l.problems) this.out.push(s.error(`\t/* ERROR: ${p} */`));
+    this.out.line("");
+    for (const line of lines) this.out.line(s.comment(`\t/* ${line} */`));
+    for (const p of l.problems) this.out.line(s.error(`\t/* ERROR: ${p} */`));
   }
+}
+
+/** A hole as pahole counts it: the bits up to and after whole bytes, and the whole bytes. */
+function splitHole(h: { bitOffset: number; bits: number }): { bytes: number; bits: number } {
+  const lead = Math.min(h.bits, (8 - (h.bitOffset % 8)) % 8);
+  const rest = h.bits - lead;
+  return { bytes: Math.floor(rest / 8), bits: lead + (rest % 8) };
 }
 
 const SPACES = " ".repeat(256);
