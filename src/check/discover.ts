@@ -1,0 +1,102 @@
+import { execFile } from "node:child_process";
+import { readdir, stat } from "node:fs/promises";
+import { join, relative, resolve, sep } from "node:path";
+import { promisify } from "node:util";
+import { InputError } from "../ir/errors.js";
+import { globToRegExp, matchesAny } from "./glob.js";
+
+// Which files a check reads. In a git work tree, git's own list (tracked and
+// untracked, minus what .gitignore hides); elsewhere a walk that skips
+// dependency and VCS directories. Files are classified by name here; the
+// contents decide later (a `.c` file without BPF markers is userspace C).
+
+export type InputKind = "object" | "c" | "go" | "python";
+
+export interface Discovered {
+  /** Path as reports print it: relative to the working directory. */
+  path: string;
+  kind: InputKind;
+}
+
+const SKIP_DIRS = new Set(["node_modules", "vendor", ".git", "dist", "__pycache__", ".venv"]);
+// Past this many files a walk is not looking at a repository any more.
+const MAX_FILES = 200_000;
+
+export function kindOf(path: string): InputKind | undefined {
+  if (path.endsWith(".o")) return "object";
+  if (path.endsWith(".c") || path.endsWith(".h")) return "c";
+  if (path.endsWith(".go")) return "go";
+  if (path.endsWith(".py")) return "python";
+  return undefined;
+}
+
+export async function discover(paths: readonly string[], opts: { include: readonly string[]; exclude: readonly string[]; base: string }): Promise<Discovered[]> {
+  const include = opts.include.map(globToRegExp);
+  const exclude = opts.exclude.map(globToRegExp);
+  const seen = new Set<string>();
+  const out: Discovered[] = [];
+  for (const p of paths) {
+    const abs = resolve(p);
+    let st;
+    try {
+      st = await stat(abs);
+    } catch {
+      throw new InputError(p, "no such file or directory");
+    }
+    const files = st.isDirectory() ? await listFiles(abs) : [abs];
+    for (const f of files) {
+      const kind = kindOf(f);
+      if (!kind || seen.has(f)) continue;
+      // Globs in the config are relative to the config's directory.
+      const key = relative(opts.base, f).split(sep).join("/");
+      if (st.isDirectory()) {
+        if (include.length && !matchesAny(key, include)) continue;
+        if (matchesAny(key, exclude)) continue;
+      }
+      seen.add(f);
+      out.push({ path: relative(process.cwd(), f) || f, kind });
+    }
+  }
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const fromGit = await gitFiles(dir);
+  return fromGit ?? walk(dir);
+}
+
+async function gitFiles(dir: string): Promise<string[] | undefined> {
+  try {
+    const { stdout } = await promisify(execFile)("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."], {
+      cwd: dir,
+      maxBuffer: 256 * 1024 * 1024,
+      env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" },
+    });
+    const files = stdout
+      .split("\0")
+      .filter((f) => f && !f.split("/").some((seg) => SKIP_DIRS.has(seg)))
+      .map((f) => join(dir, f));
+    // A deleted file is still in the index until the next commit.
+    const present = await Promise.all(files.map((f) => stat(f).then((s) => s.isFile(), () => false)));
+    return files.filter((_, i) => present[i]);
+  } catch {
+    return undefined;
+  }
+}
+
+async function walk(root: string): Promise<string[]> {
+  const out: string[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const dir = stack.pop()!;
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name)) stack.push(join(dir, e.name));
+      } else if (e.isFile()) {
+        out.push(join(dir, e.name));
+        if (out.length > MAX_FILES) throw new InputError(root, `more than ${MAX_FILES} files under this directory; narrow it with "include" in abidrift.config.json`);
+      }
+    }
+  }
+  return out;
+}

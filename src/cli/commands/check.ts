@@ -1,0 +1,23 @@
+import { Command, Option } from "commander";
+
+export interface CheckCliOptions {
+  format: "text" | "json" | "sarif" | "github";
+  config?: string;
+  explain?: boolean;
+  output?: string;
+}
+
+export function registerCheck(program: Command): void {
+  program
+    .command("check")
+    .description("check that userspace twins (Go, Python) agree with the BPF side's types and maps; exit 1 on errors")
+    .argument("[paths...]", "repositories, directories or files (default: the current directory)")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "sarif", "github"]).default("text"))
+    .option("-c, --config <file>", "config file (default: abidrift.config.json in the first path)")
+    .option("--explain", "list every pair of a C type or map with its twin, and why they were paired")
+    .option("-o, --output <file>", "write the report to a file instead of stdout")
+    .action(async (paths: string[], opts: CheckCliOptions) => {
+      const { runCheck } = await import("../../check/cli.js");
+      await runCheck(paths, opts);
+    });
+}

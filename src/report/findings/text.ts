@@ -1,0 +1,50 @@
+import type { Finding } from "../../rules/finding.js";
+import type { ReportContext } from "./context.js";
+import { fixOf, formatLoc, messageOf, primary, sortFindings } from "./words.js";
+
+const ANSI = { red: 31, yellow: 33, cyan: 36, dim: 2, bold: 1 } as const;
+
+/** Findings grouped by the file they are reported in, each with both spans and its fix. */
+export function textReport(findings: readonly Finding[], ctx: ReportContext): string {
+  const paint = (style: keyof typeof ANSI, s: string): string => (ctx.color ? `\x1b[${ANSI[style]}m${s}\x1b[0m` : s);
+  const lines: string[] = [];
+  if (ctx.explain) {
+    lines.push(paint("bold", "pairs"));
+    if (ctx.pairs.length === 0) lines.push("  (none)");
+    for (const p of ctx.pairs) {
+      const c = p.c.loc ? `${p.c.name} (${formatLoc(p.c.loc)})` : p.c.name;
+      const label = p.kind === "map" ? `map ${p.twin.name}` : p.twin.name;
+      lines.push(`  ${label} (${formatLoc(p.twin.loc)}) <-> ${c}`, `    ${paint("dim", p.reason)}`);
+    }
+    lines.push("");
+  }
+  let current: string | undefined;
+  const counts = { error: 0, warning: 0, note: 0 };
+  for (const f of sortFindings(findings)) {
+    counts[f.severity]++;
+    const at = primary(f);
+    const file = at?.file ?? "(no file)";
+    if (file !== current) {
+      if (current !== undefined) lines.push("");
+      lines.push(paint("bold", file));
+      current = file;
+    }
+    const pos = at?.line !== undefined ? `${at.line}:${at.column ?? 0}` : "";
+    const sev = paint(f.severity === "error" ? "red" : f.severity === "warning" ? "yellow" : "cyan", f.severity);
+    lines.push(`  ${pos}  ${sev}  ${messageOf(f)}  ${paint("dim", f.code)}`);
+    for (const other of f.locations.slice(1)) {
+      lines.push(`      ${paint("dim", `${other.role === "c" ? "C side" : "userspace"}: ${formatLoc(other)}`)}`);
+    }
+    const fix = fixOf(f);
+    if (fix) lines.push(`      fix: ${fix}`);
+  }
+  const total = counts.error + counts.warning + counts.note;
+  if (total > 0) lines.push("");
+  const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? "" : "s"}`;
+  const summary =
+    total === 0
+      ? `no problems (${plural(ctx.files.bpf, "BPF input")}, ${plural(ctx.files.user, "userspace file")}, ${plural(ctx.pairs.length, "pair")})`
+      : `${plural(total, "problem")} (${plural(counts.error, "error")}, ${plural(counts.warning, "warning")}${counts.note ? `, ${plural(counts.note, "note")}` : ""})`;
+  lines.push(total === 0 ? summary : paint(counts.error ? "red" : "yellow", summary));
+  return `${lines.join("\n")}\n`;
+}

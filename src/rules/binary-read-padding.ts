@@ -1,0 +1,55 @@
+import { firstDifference } from "./layout-diff.js";
+import { at, finding, type Rule } from "./rule.js";
+import type { Finding } from "./finding.js";
+import { paddingField } from "./spelling.js";
+
+export const binaryReadPadding: Rule = {
+  id: "binary-read-padding",
+  title: "Padding a packed decoder does not skip",
+  description: "A packed decoder (Go binary.Read, Python struct) reads a type that lacks the padding C puts in the struct.",
+  severity: "error",
+  docs:
+    "encoding/binary and Python's struct formats read fields back to back: they know nothing of the holes and tail padding a C compiler inserts to align members. A twin that matches the C struct member for member in memory still decodes the wrong bytes when it goes through such a decoder, from the first hole on; a missing tail pad shifts every record after the first in a stream. The fix is an explicit padding field of the right size where C has its hole.",
+  messages: {
+    hole: "{{method}} decodes {{twin}} without the {{bytes}} bytes of padding {{cType}} has before {{cMember}} (offset {{cOffset}}): {{twinMember}} is read from offset {{twinOffset}}",
+    tail: "{{method}} decodes {{twin}} as {{twinSize}} bytes, but {{cType}} is {{cSize}} bytes: the {{bytes}} bytes of tail padding are not skipped",
+  },
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const u of ctx.user) {
+      for (const site of u.decodes) {
+        if (site.mode !== "packed") continue;
+        const p = ctx.pairing.types.find((t) => t.user === u && t.twin.typeId === site.typeId);
+        if (!p) continue;
+        const packed = ctx.layout(u, ctx.baseTarget, "packed");
+        const d = firstDifference(p.c.module.graph, p.c.typeId, packed, p.twin.typeId);
+        if (!d) continue;
+        const common = { method: site.method, twin: p.twin.name, cType: p.c.name, twinSize: d.twinSize, cSize: d.cSize };
+        if (d.what === "offset" && d.twin.offset < d.c.offset) {
+          const bytes = d.c.offset - d.twin.offset;
+          const line = paddingField(u.language, "packed", bytes);
+          out.push(
+            finding(
+              this,
+              "hole",
+              { ...common, bytes, cMember: d.c.path, cOffset: d.c.offset, twinMember: d.twin.path, twinOffset: d.twin.offset },
+              [...at("twin", site.loc), ...at("twin", d.twin.loc), ...at("c", d.c.loc ?? p.c.loc)],
+              { description: `insert \`${line}\` before ${p.twin.name}.${d.twin.path}`, text: line, ...(d.twin.loc ? { loc: d.twin.loc } : {}) },
+            ),
+          );
+        } else if (d.what === "size" && d.twinSize < d.cSize) {
+          const bytes = d.cSize - d.twinSize;
+          const line = paddingField(u.language, "packed", bytes);
+          out.push(
+            finding(this, "tail", { ...common, bytes }, [...at("twin", site.loc), ...at("twin", p.twin.loc), ...at("c", p.c.loc)], {
+              description: `add \`${line}\` as the last field of ${p.twin.name}`,
+              text: line,
+              loc: p.twin.loc,
+            }),
+          );
+        }
+      }
+    }
+    return out;
+  },
+};

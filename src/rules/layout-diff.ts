@@ -1,0 +1,230 @@
+import { MAX_CHAIN, resolve, sizeOf, type TypeGraph } from "../ir/graph.js";
+import type { SourceLoc, Type, TypeId } from "../ir/types.js";
+
+// Compares a C aggregate with its userspace twin member by member, the way a
+// reader of both files would: padding fields (`_ [4]byte`) and unnamed
+// bitfields are not members, an anonymous struct's members belong to their
+// parent, an anonymous union stands for its first member (what bpf2go
+// writes), and a run of C bitfields is one storage unit that the twin may
+// either name as one integer or leave as padding. Offsets are absolute bytes.
+
+export type KindClass = "int" | "float" | "struct" | "union" | "array" | "other";
+
+export interface Slot {
+  /** `key.saddr`, `data[0].pid`. */
+  path: string;
+  /** Byte offset from the start of the outermost aggregate. */
+  offset: number;
+  /** Bytes the member occupies (of the storage unit, for bitfields). */
+  size: number;
+  kind: KindClass;
+  /** The type's own spelling in its language: `__u32`, `uint64`, `[16]int8`. */
+  typeName: string;
+  /** Signedness of an integer, when it means something (not for `char`, `bool`, enums). */
+  signed?: boolean;
+  /** A run of C bitfields: the twin may name it as one integer or skip it. */
+  bitfields?: boolean;
+  loc?: SourceLoc;
+  typeId: TypeId;
+}
+
+export type Difference =
+  | { what: "size"; cSize: number; twinSize: number }
+  | { what: "missing"; c: Slot; cSize: number; twinSize: number }
+  | { what: "extra"; twin: Slot; cSize: number; twinSize: number }
+  | { what: "offset" | "width" | "signedness" | "kind" | "count"; c: Slot; twin: Slot; cSize: number; twinSize: number };
+
+/** The members of an aggregate as a flat list of comparable slots, in offset order. */
+export function slotsOf(graph: TypeGraph, id: TypeId): Slot[] {
+  const out: Slot[] = [];
+  collect(graph, id, "", 0, out, 0);
+  return out;
+}
+
+function kindOf(t: Type): KindClass {
+  switch (t.kind) {
+    case "int":
+    case "enum":
+    case "ptr":
+      return "int";
+    case "float":
+      return "float";
+    case "struct":
+    case "union":
+    case "array":
+      return t.kind;
+    default:
+      return "other";
+  }
+}
+
+/** The name a member's type goes by: the outermost typedef or the type's own name. */
+export function typeLabel(graph: TypeGraph, id: TypeId): string {
+  for (let depth = 0; depth < MAX_CHAIN; depth++) {
+    const t = graph.type(id);
+    switch (t.kind) {
+      case "typedef":
+        return t.name;
+      case "const":
+      case "volatile":
+      case "restrict":
+      case "type_tag":
+        id = t.target;
+        continue;
+      case "array":
+        return `${typeLabel(graph, t.elem)}[${t.count}]`;
+      case "ptr":
+        return `${typeLabel(graph, t.target)} *`;
+      case "struct":
+      case "union":
+      case "enum":
+        return t.name ? `${t.kind} ${t.name}` : `${t.kind} {...}`;
+      case "void":
+        return "void";
+      default:
+        return "name" in t ? t.name : t.kind;
+    }
+  }
+  return "?";
+}
+
+function signedness(t: Type): boolean | undefined {
+  if (t.kind !== "int") return undefined;
+  if (t.encoding !== "none" || t.name === "char") return undefined;
+  return t.signed;
+}
+
+function collect(graph: TypeGraph, id: TypeId, prefix: string, base: number, out: Slot[], depth: number): void {
+  if (depth > MAX_CHAIN) return;
+  const t = graph.type(resolve(graph, id));
+  if (t.kind !== "struct" && t.kind !== "union") return;
+  const members = t.kind === "union" ? t.members.slice(0, 1) : t.members;
+  let run: Slot | undefined;
+  for (const m of members) {
+    if (m.bitSize > 0) {
+      if (!m.name) continue;
+      const start = base + Math.floor(m.bitOffset / 8);
+      const end = base + Math.ceil((m.bitOffset + m.bitSize) / 8);
+      if (run && start < run.offset + run.size) {
+        run.size = Math.max(run.size, end - run.offset);
+        run.path += `,${m.name}`;
+        continue;
+      }
+      run = { path: prefix + m.name, offset: start, size: end - start, kind: "int", typeName: "bitfield", bitfields: true, loc: m.loc, typeId: m.type };
+      out.push(run);
+      continue;
+    }
+    run = undefined;
+    const offset = base + m.bitOffset / 8;
+    if (m.name === "_") continue;
+    const mt = graph.type(resolve(graph, m.type));
+    if (!m.name) {
+      if (mt.kind === "struct" || mt.kind === "union") collect(graph, m.type, prefix, offset, out, depth + 1);
+      continue;
+    }
+    out.push({
+      path: prefix + m.name,
+      offset,
+      size: sizeOf(graph, m.type),
+      kind: kindOf(mt),
+      typeName: typeLabel(graph, m.type),
+      signed: mt.kind === "int" ? signedness(mt) : undefined,
+      loc: m.loc,
+      typeId: m.type,
+    });
+  }
+}
+
+/** Element type and count of an array, through typedefs. */
+function arrayOf(graph: TypeGraph, id: TypeId): { elem: TypeId; count: number } | undefined {
+  const t = graph.type(resolve(graph, id));
+  return t.kind === "array" ? { elem: t.elem, count: t.count } : undefined;
+}
+
+/**
+ * The first difference between a C aggregate and its twin, in offset order,
+ * or undefined when they agree. Nested aggregates and arrays of them are
+ * compared member by member; the sizes come last, since a member that moved
+ * explains a size that changed.
+ */
+export function firstDifference(c: TypeGraph, cId: TypeId, tw: TypeGraph, twId: TypeId): Difference | undefined {
+  const cSize = sizeOf(c, cId);
+  const twinSize = sizeOf(tw, twId);
+  const d = diffWithin(c, cId, tw, twId, "", 0, cSize, twinSize, 0);
+  if (d) return d;
+  if (cSize !== twinSize) return { what: "size", cSize, twinSize };
+  return undefined;
+}
+
+function diffWithin(
+  c: TypeGraph,
+  cId: TypeId,
+  tw: TypeGraph,
+  twId: TypeId,
+  prefix: string,
+  base: number,
+  cSize: number,
+  twinSize: number,
+  depth: number,
+): Difference | undefined {
+  if (depth > MAX_CHAIN) return undefined;
+  const cs = shift(slotsOf(c, cId), prefix, base);
+  const ts = shift(slotsOf(tw, twId), prefix, base);
+  let j = 0;
+  for (let i = 0; i < cs.length; i++) {
+    const a = cs[i]!;
+    const b = ts[j];
+    if (a.bitfields && (!b || b.offset >= a.offset + a.size || b.offset < a.offset)) continue;
+    if (!b) return { what: "missing", c: a, cSize, twinSize };
+    j++;
+    const pair = { c: a, twin: b, cSize, twinSize };
+    if (a.offset !== b.offset) return { what: "offset", ...pair };
+    if (a.bitfields) {
+      if (b.size > a.size && b.kind === "int") return { what: "width", ...pair };
+      continue;
+    }
+    const kindsAgree = a.kind === b.kind || (a.kind === "union" && b.kind === "struct");
+    if (!kindsAgree) return { what: "kind", ...pair };
+    if (a.size !== b.size) {
+      const ac = arrayOf(c, a.typeId);
+      const bc = arrayOf(tw, b.typeId);
+      if (ac && bc && ac.count !== bc.count) return { what: "count", ...pair };
+      return { what: "width", ...pair };
+    }
+    if (a.kind === "int" && a.signed !== undefined && b.signed !== undefined && a.signed !== b.signed) {
+      return { what: "signedness", ...pair };
+    }
+    if (a.kind === "struct" || a.kind === "union") {
+      const d = diffWithin(c, a.typeId, tw, b.typeId, `${a.path}.`, a.offset, cSize, twinSize, depth + 1);
+      if (d) return d;
+    }
+    if (a.kind === "array") {
+      const ac = arrayOf(c, a.typeId);
+      const bc = arrayOf(tw, b.typeId);
+      if (ac && bc) {
+        if (ac.count !== bc.count) return { what: "count", ...pair };
+        const ae = c.type(resolve(c, ac.elem));
+        const be = tw.type(resolve(tw, bc.elem));
+        const aSlot = { ...a, kind: kindOf(ae), size: sizeOf(c, ac.elem), signed: signedness(ae) };
+        const bSlot = { ...b, kind: kindOf(be), size: sizeOf(tw, bc.elem), signed: signedness(be) };
+        if (aSlot.kind !== bSlot.kind && !(aSlot.kind === "union" && bSlot.kind === "struct")) return { what: "kind", c: aSlot, twin: bSlot, cSize, twinSize };
+        if (aSlot.size !== bSlot.size) return { what: "width", c: aSlot, twin: bSlot, cSize, twinSize };
+        if (aSlot.signed !== undefined && bSlot.signed !== undefined && aSlot.signed !== bSlot.signed) {
+          return { what: "signedness", c: aSlot, twin: bSlot, cSize, twinSize };
+        }
+        if (ae.kind === "struct" || ae.kind === "union") {
+          const d = diffWithin(c, ac.elem, tw, bc.elem, `${a.path}[0].`, a.offset, cSize, twinSize, depth + 1);
+          if (d) return d;
+        }
+      }
+    }
+  }
+  const extra = ts[j];
+  if (extra) return { what: "extra", twin: extra, cSize, twinSize };
+  return undefined;
+}
+
+function shift(slots: Slot[], prefix: string, base: number): Slot[] {
+  if (!prefix && !base) return slots;
+  return slots.map((s) => ({ ...s, path: prefix + s.path, offset: s.offset + base }));
+}

@@ -1,0 +1,55 @@
+import { cTypeName } from "../ir/c-names.js";
+import { sizeOf } from "../ir/graph.js";
+import { isEventStream } from "../ir/map-types.js";
+import type { Finding } from "./finding.js";
+import { at, finding, mapMode, type Rule, type RuleContext } from "./rule.js";
+import type { TwinType } from "../ir/bindings.js";
+
+// map-key-size and map-value-size are one check on two sides of a map.
+
+type Side = "key" | "value";
+
+export function checkMapSide(rule: Rule, side: Side, ctx: RuleContext): Finding[] {
+  const out: Finding[] = [];
+  for (const p of ctx.pairing.maps) {
+    if (isEventStream(p.map.type)) continue;
+    const cSize = side === "key" ? p.map.keySize : p.map.valueSize;
+    const cTypeId = side === "key" ? p.map.keyType : p.map.valueType;
+    const cType = cTypeId !== undefined ? cTypeName(p.bpf.graph, cTypeId) : `${cSize} bytes`;
+    const field = side === "key" ? "KeySize" : "ValueSize";
+    const cLoc = at("c", p.map.loc);
+    const declared = side === "key" ? p.ref.keySize : p.ref.valueSize;
+    if (declared && declared.value !== cSize) {
+      out.push(
+        finding(
+          rule,
+          "declared",
+          { map: p.map.name, field, twinSize: declared.value, cSize, cType },
+          [...at("twin", declared.loc), ...cLoc],
+          p.user.language === "go"
+            ? { description: `declare ${field}: ${cSize}, the size of ${cType}`, text: `${field}: ${cSize},`, loc: declared.loc }
+            : { description: `declare the ${side} as ${cSize} bytes, the size of ${cType}`, loc: declared.loc },
+        ),
+      );
+    }
+    const used = side === "key" ? p.ref.keyType : p.ref.valueType;
+    if (!used) continue;
+    const mode = mapMode(p.user);
+    const graph = ctx.layout(p.user, ctx.baseTarget, mode);
+    const twinSize = sizeOf(graph, used.value);
+    if (twinSize === cSize) continue;
+    const twin: TwinType | undefined = p.user.twins.find((t) => t.typeId === used.value);
+    const twinType = twin?.name ?? cTypeName(graph, used.value);
+    out.push(
+      finding(
+        rule,
+        mode === "packed" ? "typedPacked" : "typed",
+        { map: p.map.name, twinType, twinSize, cSize, cType },
+        [...at("twin", used.loc), ...cLoc, ...(twin ? at("twin", twin.loc) : [])],
+        { description: `make ${twinType} mirror ${cType} (${cSize} bytes)`, loc: twin?.loc ?? used.loc },
+      ),
+    );
+  }
+  return out;
+}
+
