@@ -1,0 +1,70 @@
+import type { Node } from "web-tree-sitter";
+import type { Suppression } from "../../ir/bindings.js";
+import type { SourceLoc } from "../../ir/types.js";
+import { locOf, walk } from "./syntax.js";
+
+// What comments say to abidrift: `// abidrift:mirrors struct dns_key` on a
+// declaration, and `// abidrift-ignore-next-line RULE[, RULE]`.
+
+export interface Mirror {
+  name: string;
+  loc: SourceLoc;
+  /** The line of the comment; it binds the declaration on this line or the next. */
+  line: number;
+}
+
+export interface CommentClaims {
+  mirrors: Mirror[];
+  suppressions: Suppression[];
+}
+
+const MIRRORS = /abidrift:mirrors\s+((?:struct|union|enum)\s+)?([A-Za-z_]\w*)/;
+const IGNORE = /abidrift-ignore-next-line\b([^\n*]*)/;
+
+export function readComments(file: string, root: Node): CommentClaims {
+  const claims: CommentClaims = { mirrors: [], suppressions: [] };
+  walk(root, (n) => {
+    if (n.type !== "comment") return true;
+    const line = n.startPosition.row + 1;
+    const mirror = MIRRORS.exec(n.text);
+    if (mirror) {
+      claims.mirrors.push({ name: `${mirror[1] ?? ""}${mirror[2] ?? ""}`, loc: locOf(file, n), line });
+    }
+    const ignore = IGNORE.exec(n.text);
+    if (ignore) {
+      const rules = (ignore[1] ?? "")
+        .split(/[\s,]+/)
+        .filter((r) => /^[a-z][a-z0-9-]*$/.test(r));
+      const next = n.endPosition.row + 2;
+      if (rules.length === 0) claims.suppressions.push({ line: next });
+      for (const rule of rules) claims.suppressions.push({ line: next, rule });
+    }
+    return false;
+  });
+  return claims;
+}
+
+/**
+ * The mirror claim of a declaration at `line`: a comment on the line just
+ * above (with only comments between), or at the end of the same line.
+ */
+export function mirrorFor(mirrors: readonly Mirror[], line: number, commentLines: ReadonlySet<number>): Mirror | undefined {
+  const same = mirrors.find((m) => m.line === line);
+  if (same) return same;
+  for (let l = line - 1; l > 0 && commentLines.has(l); l--) {
+    const m = mirrors.find((x) => x.line === l);
+    if (m) return m;
+  }
+  return undefined;
+}
+
+/** Lines that hold only a comment, to walk up from a declaration through its doc comment. */
+export function commentLines(root: Node): Set<number> {
+  const lines = new Set<number>();
+  walk(root, (n) => {
+    if (n.type !== "comment") return true;
+    for (let r = n.startPosition.row; r <= n.endPosition.row; r++) lines.add(r + 1);
+    return false;
+  });
+  return lines;
+}

@@ -1,0 +1,260 @@
+import type { Node } from "web-tree-sitter";
+import type { DecodeSite, LayoutMode, MapRef, TwinType, UserspaceModule, UserspaceReader } from "../../ir/bindings.js";
+import { InputError } from "../../ir/errors.js";
+import type { ListGraph, TypeGraph } from "../../ir/graph.js";
+import {
+  buildGoGraph,
+  GO_ARCHES,
+  goArchOf,
+  GoLayoutError,
+  underlying,
+  type GoType,
+} from "../../ir/layout/go.js";
+import { TARGETS, type Target } from "../../ir/targets.js";
+import type { TypeId } from "../../ir/types.js";
+import { bpf2goStem, isBpf2goOutput } from "./bpf2go.js";
+import { commentLines, mirrorFor, readComments } from "./comments.js";
+import { GoDecls, type Problem } from "./decls.js";
+import { parseGo } from "./parser.js";
+import { snakeFromIdentifier, UseScanner } from "./uses.js";
+
+export { bpf2goIdentifier, isBpf2goOutput } from "./bpf2go.js";
+
+// The Go reader: one file's struct declarations, the maps it names, the
+// bytes it decodes, as claims about the C side. Nothing is compiled or run.
+
+const MAX_PROBLEMS = 50;
+
+interface ReadResult {
+  module: UserspaceModule;
+  decls: GoDecls;
+  broken: Set<GoType>;
+  idOf: (t: GoType) => TypeId;
+}
+
+async function read(file: string, text: string): Promise<ReadResult> {
+  if (text.includes("\0")) {
+    throw new InputError(file, "not a Go source file: it contains NUL bytes", { offset: text.indexOf("\0") });
+  }
+  const tree = await parseGo(text);
+  try {
+    return readTree(file, text, tree.rootNode);
+  } finally {
+    tree.delete();
+  }
+}
+
+function readTree(file: string, text: string, root: Node): ReadResult {
+  const decls = new GoDecls(file, root);
+  const problems: Problem[] = [...syntaxProblems(root, decls), ...decls.problems];
+  const generated = isBpf2goOutput(text);
+  const uses = new UseScanner(decls, generated, problems);
+  uses.scan();
+
+  // Every declared type, then what map calls and decodes mention: the order
+  // of these roots fixes the type ids of every graph.
+  const roots: GoType[] = decls.types.map((t) => t.named);
+  const seen = new Set<GoType>(roots);
+  const addRoot = (t: GoType): void => {
+    if (!seen.has(t)) {
+      seen.add(t);
+      roots.push(t);
+    }
+  };
+  for (const m of uses.maps) {
+    if (m.keyType) addRoot(m.keyType.value);
+    if (m.valueType) addRoot(m.valueType.value);
+  }
+  for (const d of uses.decodes) addRoot(d.type);
+
+  const broken = validate(roots, decls, problems);
+  for (const d of uses.decodes) {
+    if (d.mode === "packed" && !broken.has(d.type) && decls.layout("amd64").binarySize(d.type) === undefined) {
+      problems.push({ message: `binary.Read cannot decode ${describe(d.type)}: it holds int, uint, uintptr, a pointer, a string or a slice`, loc: d.loc });
+    }
+  }
+
+  const graphs = new Map<string, ListGraph>();
+  const layout = (target: Target, mode: LayoutMode): TypeGraph => {
+    const key = `${target.name}/${mode}`;
+    let g = graphs.get(key);
+    if (!g) graphs.set(key, (g = buildGoGraph(roots, broken, target, mode, file).graph));
+    return g;
+  };
+  const { ids } = buildGoGraph(roots, broken, TARGETS.x86_64, "native", file);
+  const idOf = (t: GoType): TypeId => {
+    const id = ids.get(t);
+    if (id === undefined) throw new Error(`go reader: type ${describe(t)} missing from the graph`);
+    return id;
+  };
+
+  const claims = readComments(file, root);
+  const lines = commentLines(root);
+  const stem = generated ? bpf2goStem(decls.types.map((t) => t.named.name)) : undefined;
+  const twins: TwinType[] = [];
+  for (const { named, spec } of decls.types) {
+    if (broken.has(named) || underlying(named).kind !== "struct" || holdsEbpfObjects(named)) continue;
+    const line = spec.startPosition.row + 1;
+    // In `type ( ... )` groups the spec's own line; otherwise the `type` keyword's.
+    const declLine = spec.parent?.type === "type_declaration" && spec.parent.namedChildCount === 1 ? spec.parent.startPosition.row + 1 : line;
+    const mirror = mirrorFor(claims.mirrors, line, lines) ?? mirrorFor(claims.mirrors, declLine, lines);
+    // An alias or a type defined from another struct is a twin by its own name, laid out as the struct it names.
+    const twin: TwinType = { name: named.name, typeId: idOf(underlying(named)), loc: named.loc ?? decls.loc(spec) };
+    if (mirror) twin.mirrors = { name: mirror.name, loc: mirror.loc };
+    if (generated) {
+      twin.generated = { by: "bpf2go" };
+      if (stem !== undefined && named.name.startsWith(stem) && named.name.length > stem.length) {
+        twin.generated.cName = snakeFromIdentifier(named.name.slice(stem.length));
+      }
+    }
+    twins.push(twin);
+  }
+
+  const maps: MapRef[] = uses.maps.map((m) => {
+    const ref: MapRef = { name: m.name, loc: m.loc, via: m.via };
+    if (m.keySize) ref.keySize = m.keySize;
+    if (m.valueSize) ref.valueSize = m.valueSize;
+    if (m.maxEntries) ref.maxEntries = m.maxEntries;
+    if (m.keyType) ref.keyType = { value: idOf(m.keyType.value), loc: m.keyType.loc };
+    if (m.valueType) ref.valueType = { value: idOf(m.valueType.value), loc: m.valueType.loc };
+    return ref;
+  });
+  const decodes: DecodeSite[] = uses.decodes.map((d) => {
+    const site: DecodeSite = { typeId: idOf(d.type), loc: d.loc, method: d.method, mode: d.mode, byteOrder: d.byteOrder };
+    if (d.mapName !== undefined) site.mapName = d.mapName;
+    return site;
+  });
+
+  const module: UserspaceModule = {
+    file,
+    language: "go",
+    twins,
+    maps,
+    decodes,
+    suppressions: claims.suppressions,
+    layout,
+    problems: dedupe(problems).slice(0, MAX_PROBLEMS),
+  };
+  return { module, decls, broken, idOf };
+}
+
+/**
+ * Lays out every root on every Go architecture while the syntax tree is
+ * still alive (array lengths are evaluated from it), so that `layout` later
+ * never fails. A type that cannot be laid out anywhere is broken everywhere,
+ * which keeps type ids equal across targets.
+ */
+function validate(roots: readonly GoType[], decls: GoDecls, problems: Problem[]): Set<GoType> {
+  const broken = new Set<GoType>();
+  const queue = [...roots];
+  const queued = new Set<GoType>(queue);
+  for (let i = 0; i < queue.length; i++) {
+    const t = queue[i] as GoType;
+    try {
+      for (const arch of GO_ARCHES) {
+        const l = decls.layout(arch);
+        l.shape(t);
+        l.packedShape(t);
+      }
+    } catch (e) {
+      if (!(e instanceof GoLayoutError)) throw e;
+      broken.add(t);
+      problems.push({ message: e.message, loc: e.loc ?? ("loc" in t && t.loc ? t.loc : { file: decls.file }) });
+      continue;
+    }
+    // Types reached only through pointers are emitted too: check them as well.
+    for (const inner of pointees(t)) {
+      if (!queued.has(inner)) {
+        queued.add(inner);
+        queue.push(inner);
+      }
+    }
+  }
+  return broken;
+}
+
+function pointees(t: GoType, out: GoType[] = [], depth = 0): GoType[] {
+  if (depth > 64) return out;
+  switch (t.kind) {
+    case "pointer":
+      if (t.elem) out.push(t.elem);
+      break;
+    case "slice":
+      out.push(t.elem);
+      break;
+    case "array":
+      pointees(t.elem, out, depth + 1);
+      break;
+    case "struct":
+      for (const f of t.fields) pointees(f.type, out, depth + 1);
+      break;
+    case "named":
+      if (t.target.kind !== "named") pointees(t.target, out, depth + 1);
+      break;
+  }
+  return out;
+}
+
+/** bpf2go's Objects/Maps/Programs structs and their like hold kernel handles, not shared data. */
+function holdsEbpfObjects(t: GoType, depth = 0): boolean {
+  const u = underlying(t);
+  if (u.kind !== "struct" || depth > 8) return false;
+  return u.fields.some(
+    (f) =>
+      (f.tag !== undefined && /(?:^|\s)ebpf:"/.test(f.tag)) ||
+      (f.type.kind === "pointer" && f.type.elem?.kind === "unknown" && /^ebpf\./.test(f.type.elem.name)) ||
+      (f.embedded && holdsEbpfObjects(f.type, depth + 1)),
+  );
+}
+
+function describe(t: GoType): string {
+  return t.kind === "named" || t.kind === "unknown" ? t.name : t.kind === "basic" ? t.name : `a ${t.kind}`;
+}
+
+function syntaxProblems(root: Node, decls: GoDecls): Problem[] {
+  if (!root.hasError) return [];
+  const out: Problem[] = [];
+  const stack: Node[] = [root];
+  while (stack.length && out.length < 20) {
+    const n = stack.pop() as Node;
+    if (n.isMissing) out.push({ message: `syntax error: missing ${n.type}`, loc: decls.loc(n) });
+    else if (n.isError) out.push({ message: `syntax error near \`${n.text.slice(0, 40).replace(/\s+/g, " ")}\``, loc: decls.loc(n) });
+    else if (n.hasError) for (let i = n.childCount - 1; i >= 0; i--) {
+      const c = n.child(i);
+      if (c) stack.push(c);
+    }
+  }
+  return out;
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.loc.line ?? 0}:${p.loc.column ?? 0}:${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export const readGo: UserspaceReader = async (file, text) => (await read(file, text)).module;
+
+export interface GoFileLayout {
+  graph: TypeGraph;
+  /** Every struct type declared in the file, in order, with encoding/binary's size (null where binary.Size is -1). */
+  types: { name: string; typeId: TypeId; binarySize: number | null }[];
+  problems: { message: string; loc: { file: string; line?: number; column?: number } }[];
+}
+
+/** `abidrift layout FILE.go`: the compiler's layout of every struct type for one target. */
+export async function layoutGoFile(file: string, text: string, target: Target): Promise<GoFileLayout> {
+  const { module, decls, broken, idOf } = await read(file, text);
+  const graph = module.layout(target, "native");
+  const arch = goArchOf(target);
+  const types: GoFileLayout["types"] = [];
+  for (const { named } of decls.types) {
+    if (broken.has(named) || underlying(named).kind !== "struct") continue;
+    types.push({ name: named.name, typeId: idOf(underlying(named)), binarySize: decls.layout(arch).binarySize(named) ?? null });
+  }
+  return { graph, types, problems: module.problems };
+}

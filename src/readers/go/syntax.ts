@@ -1,0 +1,83 @@
+import type { Node } from "web-tree-sitter";
+import type { SourceLoc } from "../../ir/types.js";
+
+// Small helpers over tree-sitter-go nodes.
+
+export function locOf(file: string, node: Node): SourceLoc {
+  return { file, line: node.startPosition.row + 1, column: node.startPosition.column + 1 };
+}
+
+/** The children filling a field that may repeat (`a, b int`). */
+export function fieldChildren(node: Node, field: string): Node[] {
+  return node.childrenForFieldName(field);
+}
+
+export function field(node: Node, name: string): Node | undefined {
+  return node.childForFieldName(name) ?? undefined;
+}
+
+/** Expressions of an `expression_list` (or a lone expression). */
+export function listItems(node: Node | undefined): Node[] {
+  if (!node) return [];
+  return node.type === "expression_list" ? node.namedChildren : [node];
+}
+
+/** Strips parentheses around an expression. */
+export function unparen(node: Node): Node {
+  let n = node;
+  for (let i = 0; i < 64 && n.type === "parenthesized_expression"; i++) {
+    const inner = n.firstNamedChild;
+    if (!inner) break;
+    n = inner;
+  }
+  return n;
+}
+
+/** The value of a Go string literal, or undefined when the node is not one. */
+export function stringValue(node: Node): string | undefined {
+  if (node.type === "raw_string_literal") return node.text.slice(1, -1);
+  if (node.type !== "interpreted_string_literal") return undefined;
+  try {
+    return JSON.parse(node.text.replace(/\\x([0-9a-fA-F]{2})/g, "\\u00$1")) as string;
+  } catch {
+    return node.text.slice(1, -1);
+  }
+}
+
+/** `pkg.Name` as written, for selector expressions and qualified types. */
+export function dotted(node: Node): string | undefined {
+  if (node.type === "identifier" || node.type === "type_identifier" || node.type === "field_identifier" || node.type === "package_identifier") {
+    return node.text;
+  }
+  if (node.type === "selector_expression") {
+    const op = field(node, "operand");
+    const f = field(node, "field");
+    const left = op && dotted(op);
+    return left && f ? `${left}.${f.text}` : undefined;
+  }
+  if (node.type === "qualified_type") {
+    const p = field(node, "package");
+    const n = field(node, "name");
+    return p && n ? `${p.text}.${n.text}` : undefined;
+  }
+  return undefined;
+}
+
+/** Visits every node below `root` (iteratively: deep files must not overflow the stack). */
+export function walk(root: Node, visit: (n: Node) => boolean | void): void {
+  const cursor = root.walk();
+  let descend = true;
+  for (;;) {
+    if (descend) {
+      const keep = visit(cursor.currentNode);
+      if (keep !== false && cursor.gotoFirstChild()) continue;
+    }
+    if (cursor.gotoNextSibling()) {
+      descend = true;
+      continue;
+    }
+    if (!cursor.gotoParent()) break;
+    descend = false;
+  }
+  cursor.delete();
+}

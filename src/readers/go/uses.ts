@@ -1,0 +1,513 @@
+import type { Node } from "web-tree-sitter";
+import { GoLayoutError, underlying, type GoType } from "../../ir/layout/go.js";
+import type { LayoutMode, Spanned } from "../../ir/bindings.js";
+import type { SourceLoc } from "../../ir/types.js";
+import { addVars, fieldOf, Scope, underlyingOf, type GoDecls, type Problem } from "./decls.js";
+import { dotted, field, fieldChildren, listItems, stringValue, unparen, walk } from "./syntax.js";
+
+// What the code of a Go file says about maps and bytes: MapSpec literals,
+// map methods called with typed keys and values, ring and perf buffer
+// samples decoded into structs. Names are followed through local variables
+// (`m := objs.DnsQueries`, `rd, _ := ringbuf.NewReader(m)`), not through
+// calls into other functions.
+
+const EBPF = "github.com/cilium/ebpf";
+const RINGBUF = "github.com/cilium/ebpf/ringbuf";
+const PERF = "github.com/cilium/ebpf/perf";
+const BINARY = "encoding/binary";
+const UNSAFE = "unsafe";
+
+export interface GoMapRef {
+  name: string;
+  loc: SourceLoc;
+  via: string;
+  keySize?: Spanned<number>;
+  valueSize?: Spanned<number>;
+  maxEntries?: Spanned<number>;
+  keyType?: Spanned<GoType>;
+  valueType?: Spanned<GoType>;
+}
+
+export interface GoDecode {
+  type: GoType;
+  loc: SourceLoc;
+  method: string;
+  mode: LayoutMode;
+  byteOrder: "little" | "big" | "native";
+  mapName?: string;
+}
+
+interface MapName {
+  name: string;
+  via: string;
+}
+
+/** Argument positions of the *ebpf.Map methods whose keys and values have the map's types. */
+interface MethodArgs {
+  keys: number[];
+  values: number[];
+  /** Keys and values are slices of them (the batch calls). */
+  batch?: boolean;
+}
+
+const ONE: MethodArgs = { keys: [0], values: [1] };
+const METHODS: Record<string, MethodArgs> = {
+  Lookup: ONE,
+  LookupWithFlags: ONE,
+  LookupAndDelete: ONE,
+  LookupAndDeleteWithFlags: ONE,
+  Update: ONE,
+  Put: ONE,
+  Delete: { keys: [0], values: [] },
+  NextKey: { keys: [0, 1], values: [] },
+  BatchUpdate: { keys: [0], values: [1], batch: true },
+  BatchDelete: { keys: [0], values: [], batch: true },
+};
+
+// cilium/ebpf 0.9 takes (prevKey, nextKeyOut, keys, values, opts); later
+// versions (cursor, keys, values, opts). The argument count tells them apart.
+function batchLookup(argc: number): MethodArgs {
+  return argc >= 5 ? { keys: [2], values: [3], batch: true } : { keys: [1], values: [2], batch: true };
+}
+
+const MAX_FOLLOW = 16;
+
+export class UseScanner {
+  readonly maps: GoMapRef[] = [];
+  readonly decodes: GoDecode[] = [];
+
+  constructor(
+    private readonly d: GoDecls,
+    private readonly generated: boolean,
+    private readonly problems: Problem[],
+  ) {}
+
+  scan(): void {
+    for (const decl of this.d.root.namedChildren) {
+      if (decl.type === "function_declaration" || decl.type === "method_declaration") {
+        const scope = new Scope(this.d.fileScope);
+        collectLocals(decl, scope);
+        this.scanNode(decl, scope);
+      } else {
+        this.scanNode(decl, this.d.fileScope);
+      }
+    }
+    this.structTags();
+  }
+
+  private scanNode(root: Node, scope: Scope): void {
+    walk(root, (n) => {
+      if (n.type === "composite_literal") this.compositeLiteral(n, scope);
+      else if (n.type === "call_expression") this.call(n, scope);
+    });
+  }
+
+  private pkg(node: Node | undefined, path: string): boolean {
+    return node?.type === "identifier" && this.d.isPackage(node.text, path) && !this.d.fileScope.lookup(node.text);
+  }
+
+  /** `ebpf.MapSpec` as a type node. */
+  private isMapSpecType(t: Node | undefined): boolean {
+    if (!t || t.type !== "qualified_type") return false;
+    const pkg = field(t, "package")?.text;
+    return field(t, "name")?.text === "MapSpec" && pkg !== undefined && this.d.isPackage(pkg, EBPF);
+  }
+
+  private compositeLiteral(lit: Node, scope: Scope): void {
+    const type = field(lit, "type");
+    if (this.isMapSpecType(type)) {
+      this.mapSpec(lit, field(lit, "body"), undefined, scope);
+      return;
+    }
+    // map[string]*ebpf.MapSpec{"name": {...}}: the element literals elide their type.
+    if (type?.type === "map_type") {
+      const value = field(type, "value");
+      const target = value?.type === "pointer_type" ? value.firstNamedChild : value;
+      if (!this.isMapSpecType(target ?? undefined)) return;
+      for (const el of field(lit, "body")?.namedChildren ?? []) {
+        if (el.type !== "keyed_element") continue;
+        const key = field(el, "key")?.firstNamedChild;
+        const body = field(el, "value")?.firstNamedChild;
+        const keyName = key ? this.stringOf(key) : undefined;
+        if (body?.type === "literal_value") this.mapSpec(el, body, keyName, scope);
+      }
+    }
+  }
+
+  private stringOf(node: Node): string | undefined {
+    const n = unparen(node);
+    const s = stringValue(n);
+    if (s !== undefined) return s;
+    if (n.type === "identifier") {
+      const spec = this.d.constExpr(n.text);
+      return spec ? stringValue(unparen(spec)) : undefined;
+    }
+    return undefined;
+  }
+
+  private mapSpec(at: Node, body: Node | undefined, keyName: string | undefined, scope: Scope): void {
+    const ref: Partial<GoMapRef> = { loc: this.d.loc(at), via: "ebpf.MapSpec literal" };
+    let name = keyName;
+    for (const el of body?.namedChildren ?? []) {
+      if (el.type !== "keyed_element") continue;
+      const key = field(el, "key")?.text;
+      const value = field(el, "value")?.firstNamedChild;
+      if (!key || !value) continue;
+      if (key === "Name") name = this.stringOf(value) ?? name;
+      else if (key === "KeySize") ref.keySize = this.size(value, scope, key);
+      else if (key === "ValueSize") ref.valueSize = this.size(value, scope, key);
+      else if (key === "MaxEntries") ref.maxEntries = this.size(value, scope, key);
+    }
+    if (name === undefined) {
+      this.problems.push({ message: "ebpf.MapSpec without a Name: cannot tell which C map it describes", loc: this.d.loc(at) });
+      return;
+    }
+    this.maps.push({ ...ref, name, loc: ref.loc ?? this.d.loc(at), via: ref.via ?? "ebpf.MapSpec literal" });
+  }
+
+  // Sizes are read as on amd64: the machine BPF userspace nearly always runs on.
+  private size(value: Node, scope: Scope, key: string): Spanned<number> | undefined {
+    try {
+      const v = this.d.evaluator.value(value, "amd64", { runtime: true, scope });
+      return { value: Number(v), loc: this.d.loc(value) };
+    } catch (e) {
+      if (!(e instanceof GoLayoutError)) throw e;
+      this.problems.push({ message: `${key}: ${e.message}`, loc: e.loc ?? this.d.loc(value) });
+      return undefined;
+    }
+  }
+
+  private call(call: Node, scope: Scope): void {
+    const raw = field(call, "function") ?? call;
+    if (raw.type === "parenthesized_expression" || raw.type === "parenthesized_type") {
+      this.unsafeCast(call, raw, field(call, "arguments")?.namedChildren ?? [], scope);
+      return;
+    }
+    const fn = unparen(raw);
+    const args = field(call, "arguments")?.namedChildren ?? [];
+    if (fn.type === "selector_expression") {
+      const operand = field(fn, "operand");
+      const method = field(fn, "field")?.text;
+      if (!operand || !method) return;
+      if (method === "Read" && this.pkg(operand, BINARY)) {
+        this.binaryRead(call, args, scope);
+        return;
+      }
+      this.mapMethod(call, operand, method, args, scope);
+    }
+  }
+
+  private mapMethod(call: Node, operand: Node, method: string, args: Node[], scope: Scope): void {
+    let target: MapName | undefined;
+    let positions: MethodArgs | undefined;
+    if (method === "Next") {
+      const iter = this.follow(operand, scope);
+      const fn = iter?.type === "call_expression" ? unparen(field(iter, "function") ?? iter) : undefined;
+      const base = fn?.type === "selector_expression" && field(fn, "field")?.text === "Iterate" ? field(fn, "operand") : undefined;
+      if (!base) return;
+      target = this.mapOf(base, scope, 0);
+      positions = ONE;
+    } else {
+      positions = method === "BatchLookup" || method === "BatchLookupAndDelete" ? batchLookup(args.length) : METHODS[method];
+      if (!positions) return;
+      target = this.mapOf(operand, scope, 0);
+    }
+    if (!target) return;
+    const ref: GoMapRef = { name: target.name, loc: this.d.loc(call), via: `${method} on ${target.via}` };
+    const pick = (idx: number[]): Spanned<GoType> | undefined => {
+      for (const i of idx) {
+        const a = args[i];
+        const t = a && this.argType(a, scope, positions?.batch ?? false);
+        if (a && t) return { value: t, loc: this.d.loc(a) };
+      }
+      return undefined;
+    };
+    ref.keyType = pick(positions.keys);
+    ref.valueType = pick(positions.values);
+    this.maps.push(ref);
+  }
+
+  /**
+   * The type of the value behind a key or value argument: `&k`, a pointer
+   * variable, `unsafe.Pointer(&k)`, a typed value (`uint32(0)`), or the
+   * element of a slice (batch calls, per-CPU values).
+   */
+  private argType(arg: Node, scope: Scope, batch: boolean): GoType | undefined {
+    let a = unparen(arg);
+    const fn = a.type === "call_expression" ? unparen(field(a, "function") ?? a) : undefined;
+    if (fn?.type === "selector_expression" && field(fn, "field")?.text === "Pointer" && this.pkg(field(fn, "operand"), UNSAFE)) {
+      const inner = field(a, "arguments")?.firstNamedChild;
+      if (!inner) return undefined;
+      a = unparen(inner);
+    }
+    let t: GoType | undefined;
+    if (a.type === "unary_expression" && field(a, "operator")?.text === "&") {
+      const operand = field(a, "operand");
+      t = operand && this.d.exprType(operand, scope);
+    } else {
+      t = this.d.exprType(a, scope);
+      const u = t && underlyingOf(t);
+      if (u?.kind === "pointer") t = u.elem ?? undefined;
+    }
+    if (!t) return undefined;
+    const u = underlyingOf(t);
+    if (u.kind === "slice") {
+      const e = underlyingOf(u.elem);
+      // A []byte is a raw buffer of any length, not a typed value.
+      if (e.kind === "basic" && (e.name === "byte" || e.name === "uint8")) return undefined;
+      return u.elem;
+    }
+    if (batch || u.kind === "interface" || (u.kind === "basic" && u.name === "unsafe.Pointer")) return undefined;
+    return t;
+  }
+
+  /** The expression a variable was last given, through chains of plain variables. */
+  private follow(node: Node, scope: Scope): Node | undefined {
+    let n = unparen(node);
+    for (let i = 0; i < MAX_FOLLOW && n.type === "identifier"; i++) {
+      const v = scope.lookup(n.text);
+      if (!v?.value) return n;
+      n = unparen(v.value);
+    }
+    return n;
+  }
+
+  /** Which C map an expression is: a bpf2go field, `coll.Maps["x"]`, a MapSpec, ebpf.NewMap of one. */
+  mapOf(node: Node, scope: Scope, depth: number): MapName | undefined {
+    if (depth > MAX_FOLLOW) return undefined;
+    const n = unparen(node);
+    switch (n.type) {
+      case "identifier": {
+        const v = scope.lookup(n.text);
+        return v?.value && v.index === 0 ? this.mapOf(v.value, scope, depth + 1) : undefined;
+      }
+      case "unary_expression":
+        return field(n, "operator")?.text === "&" ? this.mapOf(field(n, "operand") ?? n, scope, depth + 1) : undefined;
+      case "selector_expression":
+        return this.fieldMap(n, scope);
+      case "index_expression": {
+        const operand = field(n, "operand");
+        const index = field(n, "index");
+        if (operand?.type !== "selector_expression" || field(operand, "field")?.text !== "Maps" || !index) return undefined;
+        const name = this.stringOf(index);
+        return name === undefined ? undefined : { name, via: `Maps[${JSON.stringify(name)}]` };
+      }
+      case "call_expression": {
+        const fn = unparen(field(n, "function") ?? n);
+        const name = fn.type === "selector_expression" ? field(fn, "field")?.text : undefined;
+        const arg = field(n, "arguments")?.firstNamedChild;
+        if (fn.type === "selector_expression" && this.pkg(field(fn, "operand"), EBPF) && arg && (name === "NewMap" || name === "NewMapWithOptions")) {
+          return this.mapOf(arg, scope, depth + 1);
+        }
+        return undefined;
+      }
+      case "composite_literal": {
+        if (!this.isMapSpecType(field(n, "type"))) return undefined;
+        for (const el of field(n, "body")?.namedChildren ?? []) {
+          const value = field(el, "value")?.firstNamedChild;
+          if (el.type === "keyed_element" && field(el, "key")?.text === "Name" && value) {
+            const name = this.stringOf(value);
+            if (name !== undefined) return { name, via: "ebpf.MapSpec literal" };
+          }
+        }
+        return undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private fieldMap(sel: Node, scope: Scope): MapName | undefined {
+    const operand = field(sel, "operand");
+    const name = field(sel, "field")?.text;
+    if (!operand || !name) return undefined;
+    const owner = this.d.exprType(operand, scope);
+    const f = owner && fieldOf(owner, name);
+    const tag = f?.tag && ebpfTag(f.tag);
+    if (tag) return { name: tag, via: `${name} \`ebpf:"${tag}"\`` };
+    // bpf2go's objects are usually declared in another file of the package:
+    // their field names are the C names run through bpf2go's Identifier.
+    const ownerName = owner ? typeName(owner) : operand.type === "selector_expression" ? field(operand, "field")?.text : undefined;
+    if (ownerName && /(Objects|Maps|MapSpecs|Specs)$/.test(ownerName) && /^[A-Z]/.test(name)) {
+      return { name: snakeFromIdentifier(name), via: `bpf2go field ${ownerName}.${name}` };
+    }
+    return undefined;
+  }
+
+  private binaryRead(call: Node, args: Node[], scope: Scope): void {
+    const [reader, order, data] = args;
+    if (!reader || !order || !data) return;
+    const t = this.argType(data, scope, false);
+    if (!t || !isDecodable(t)) return;
+    this.decodes.push({
+      type: t,
+      loc: this.d.loc(call),
+      method: "binary.Read",
+      mode: "packed",
+      byteOrder: this.byteOrder(order, scope),
+      mapName: this.sampleMap(reader, scope),
+    });
+  }
+
+  private byteOrder(order: Node, scope: Scope): "little" | "big" | "native" {
+    const n = this.follow(order, scope);
+    const name = n && dotted(n);
+    if (name?.endsWith(".LittleEndian")) return "little";
+    if (name?.endsWith(".BigEndian")) return "big";
+    return "native";
+  }
+
+  /** `(*Event)(unsafe.Pointer(&record.RawSample[0]))`. */
+  private unsafeCast(call: Node, fn: Node, args: Node[], scope: Scope): void {
+    const arg = args[0];
+    if (args.length !== 1 || !arg) return;
+    const a = unparen(arg);
+    const afn = a.type === "call_expression" ? unparen(field(a, "function") ?? a) : undefined;
+    if (afn?.type !== "selector_expression" || field(afn, "field")?.text !== "Pointer" || !this.pkg(field(afn, "operand"), UNSAFE)) return;
+    const source = field(a, "arguments")?.firstNamedChild;
+    if (!source) return;
+    // Only casts of bytes: an element of a buffer, or a sample.
+    const fromBytes = source.descendantsOfType("index_expression").length > 0 || source.text.includes("RawSample");
+    if (!fromBytes) return;
+    const inner = unparen(fn);
+    let target: Node | undefined;
+    if (inner.type === "unary_expression" && field(inner, "operator")?.text === "*") target = field(inner, "operand");
+    else if (inner.type === "pointer_type") target = inner.firstNamedChild ?? undefined;
+    if (!target) return;
+    const t = this.d.resolveType(target);
+    if (!isDecodable(t)) return;
+    this.decodes.push({
+      type: t,
+      loc: this.d.loc(call),
+      method: "unsafe cast",
+      mode: "native",
+      byteOrder: "native",
+      mapName: this.sampleMap(source, scope),
+    });
+  }
+
+  /** The map a ring or perf buffer sample came from, traced from `record.RawSample`. */
+  private sampleMap(expr: Node, scope: Scope): string | undefined {
+    let n: Node | undefined = expr;
+    for (let i = 0; n && i < MAX_FOLLOW; i++) {
+      const sample = [n, ...n.descendantsOfType("selector_expression")].find(
+        (s) => s.type === "selector_expression" && field(s, "field")?.text === "RawSample",
+      );
+      if (sample) {
+        const record = field(sample, "operand");
+        return record ? this.recordMap(record, scope) : undefined;
+      }
+      const ident = unparen(n);
+      if (ident.type === "call_expression") {
+        n = field(ident, "arguments")?.firstNamedChild ?? undefined;
+        continue;
+      }
+      if (ident.type !== "identifier") return undefined;
+      n = scope.lookup(ident.text)?.value;
+    }
+    return undefined;
+  }
+
+  private recordMap(record: Node, scope: Scope): string | undefined {
+    const r = unparen(record);
+    if (r.type !== "identifier") return undefined;
+    const v = scope.lookup(r.text);
+    let reader = v?.filledBy;
+    if (!reader && v?.value) {
+      const call = unparen(v.value);
+      const fn = call.type === "call_expression" ? unparen(field(call, "function") ?? call) : undefined;
+      if (fn?.type === "selector_expression" && field(fn, "field")?.text === "Read") reader = field(fn, "operand") ?? undefined;
+    }
+    if (!reader) return undefined;
+    const made = this.follow(reader, scope);
+    const fn = made?.type === "call_expression" ? unparen(field(made, "function") ?? made) : undefined;
+    if (fn?.type !== "selector_expression" || !field(fn, "field")?.text.startsWith("NewReader")) return undefined;
+    const pkg = field(fn, "operand");
+    if (!this.pkg(pkg, RINGBUF) && !this.pkg(pkg, PERF)) return undefined;
+    const m = made && field(made, "arguments")?.firstNamedChild;
+    return m ? this.mapOf(m, scope, 0)?.name : undefined;
+  }
+
+  /** Struct fields tagged `ebpf:"name"` that hold maps: bpf2go's objects, or the same written by hand. */
+  private structTags(): void {
+    for (const { named } of this.d.types) {
+      const u = underlying(named);
+      if (u.kind !== "struct") continue;
+      for (const f of u.fields) {
+        const tag = f.tag && ebpfTag(f.tag);
+        const held = f.type.kind === "pointer" && f.type.elem ? typeName(f.type.elem) : undefined;
+        if (!tag || (held !== "ebpf.Map" && held !== "ebpf.MapSpec")) continue;
+        const via = `${this.generated ? "bpf2go field" : "ebpf struct tag"} ${named.name}.${f.name}`;
+        this.maps.push({ name: tag, loc: f.loc, via });
+      }
+    }
+  }
+}
+
+/** Declarations in a function body that later calls refer to: parameters, var, :=, and ReadInto targets. */
+function collectLocals(fn: Node, scope: Scope): void {
+  walk(fn, (n) => {
+    switch (n.type) {
+      case "parameter_declaration": {
+        const typeNode = field(n, "type");
+        for (const name of fieldChildren(n, "name")) scope.vars.set(name.text, { typeNode, index: 0 });
+        break;
+      }
+      case "var_declaration":
+        addVars(n, scope);
+        return false;
+      case "short_var_declaration":
+      case "assignment_statement": {
+        const left = listItems(field(n, "left"));
+        const right = listItems(field(n, "right"));
+        const single = left.length === right.length;
+        left.forEach((l, i) => {
+          if (l.type !== "identifier" || l.text === "_") return;
+          const value = single ? right[i] : right[0];
+          if (!value) return;
+          const prior = scope.vars.get(l.text);
+          // A plain `=` keeps a declared type; it only adds a value to follow.
+          if (n.type === "assignment_statement" && prior) prior.value ??= value;
+          else scope.vars.set(l.text, { value, index: single ? 0 : i });
+        });
+        break;
+      }
+      case "call_expression": {
+        const f = unparen(field(n, "function") ?? n);
+        const arg = field(n, "arguments")?.firstNamedChild;
+        if (f.type === "selector_expression" && field(f, "field")?.text === "ReadInto" && arg) {
+          const target = unparen(arg);
+          const name = target.type === "unary_expression" ? field(target, "operand") : undefined;
+          const v = name?.type === "identifier" ? scope.vars.get(name.text) : undefined;
+          const reader = field(f, "operand");
+          if (v && reader) v.filledBy = reader;
+        }
+        break;
+      }
+    }
+    return true;
+  });
+}
+
+function isDecodable(t: GoType): boolean {
+  const u = underlyingOf(t);
+  return u.kind !== "interface" && u.kind !== "pointer" && !(u.kind === "basic" && u.name === "unsafe.Pointer");
+}
+
+function typeName(t: GoType): string | undefined {
+  let cur: GoType = t;
+  for (let i = 0; i < 4 && cur.kind === "pointer" && cur.elem; i++) cur = cur.elem;
+  return cur.kind === "named" || cur.kind === "unknown" ? cur.name : undefined;
+}
+
+/** The map or program name in a struct tag: `ebpf:"dns_queries"`. */
+export function ebpfTag(tag: string): string | undefined {
+  const m = /(?:^|\s)ebpf:"([^"]*)"/.exec(tag);
+  return m?.[1] || undefined;
+}
+
+/** The C name bpf2go's Identifier most likely came from: `DnsQueries` → `dns_queries`. */
+export function snakeFromIdentifier(id: string): string {
+  return id.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+}
+
