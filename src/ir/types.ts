@@ -199,3 +199,8 @@ export type Type =
 export type TypeKind = Type["kind"];
 
 export const VOID: VoidType = { kind: "void" };
+
+/** Where a node came from, for any kind (void has no place). */
+export function locOf(t: Type): SourceLoc | undefined {
+  return t.kind === "void" ? undefined : t.loc;
+}

@@ -2,8 +2,9 @@ import { InputError } from "../../ir/errors.js";
 import { resolve, sizeOf, type TypeGraph } from "../../ir/graph.js";
 import { isMapOfMaps, mapTypeName } from "../../ir/map-types.js";
 import type { MapDef } from "../../ir/maps.js";
-import type { Member, SourceLoc, TypeId } from "../../ir/types.js";
-import type { ElfFile } from "../elf/index.js";
+import { locOf, type Member, type SourceLoc, type TypeId } from "../../ir/types.js";
+import { SHF_EXECINSTR, SHT_NOBITS, SHT_PROGBITS, type ElfFile } from "../elf/index.js";
+import { alignOf } from "../../ir/layout/aggregate.js";
 
 // Map definitions as libbpf finds them in an object: BTF-defined maps in
 // `.maps`, `struct bpf_map_def` in the legacy `maps` section, and the
@@ -159,35 +160,73 @@ export function legacyMaps(elf: ElfFile, graph: TypeGraph): MapDef[] {
 }
 
 /**
- * The array maps libbpf makes of `.data`, `.bss`, `.rodata`, `.kconfig`
- * and custom `.data.*`/`.rodata.*` sections, named as libbpf names them:
- * the object's name cut to fit, then the section's (`execsnoo.rodata`).
+ * The array maps libbpf makes of the `.data*`, `.rodata*` and `.bss*`
+ * sections of an object and of its `.kconfig` externs, named as libbpf names
+ * them: the object's name cut to fit, then the section's (`execsnoo.rodata`).
  */
 export function globalMaps(graph: TypeGraph, elf: ElfFile, objectName: string): MapDef[] {
   const maps: MapDef[] = [];
+  const datasecs = new Map<string, TypeId>();
   for (let id = 1; id < graph.count; id++) {
-    const sec = graph.type(id);
-    if (sec.kind !== "datasec" || !isGlobalSection(sec.name)) continue;
-    const elfSize = elf.section(sec.name)?.size;
-    const readonly = sec.name.startsWith(".rodata") || sec.name === ".kconfig";
-    maps.push({
-      name: internalMapName(objectName, sec.name),
-      type: mapTypeName(BPF_MAP_TYPE_ARRAY),
-      typeId: BPF_MAP_TYPE_ARRAY,
-      keySize: 4,
-      valueSize: sec.size || elfSize || 0,
-      maxEntries: 1,
-      flags: (readonly ? BPF_F_RDONLY_PROG : 0) | (sec.name === ".kconfig" ? 0 : BPF_F_MMAPABLE),
-      valueType: id,
-      origin: "global",
-      loc: sec.loc,
-    });
+    const t = graph.type(id);
+    if (t.kind === "datasec") datasecs.set(t.name, id);
   }
+  for (const sec of elf.sections) {
+    const data = sec.type === SHT_PROGBITS && sec.size > 0 && !(sec.flags & SHF_EXECINSTR) && (isSection(sec.name, ".data") || isSection(sec.name, ".rodata"));
+    const bss = sec.type === SHT_NOBITS && isSection(sec.name, ".bss");
+    if (!data && !bss) continue;
+    const valueType = datasecs.get(sec.name);
+    maps.push(globalMap(graph, objectName, sec.name, sec.size, valueType, sec.name.startsWith(".rodata")));
+  }
+  // .kconfig is no ELF section: libbpf lays its externs out itself.
+  const kconfig = datasecs.get(".kconfig");
+  if (kconfig !== undefined) maps.push(globalMap(graph, objectName, ".kconfig", kconfigSize(graph, kconfig), kconfig, true));
   return maps;
 }
 
-function isGlobalSection(name: string): boolean {
-  return name === ".data" || name === ".bss" || name === ".rodata" || name === ".kconfig" || name.startsWith(".data.") || name.startsWith(".rodata.");
+function isSection(name: string, prefix: string): boolean {
+  return name === prefix || name.startsWith(`${prefix}.`);
+}
+
+function globalMap(graph: TypeGraph, objectName: string, section: string, size: number, valueType: TypeId | undefined, readonly: boolean): MapDef {
+  return {
+    name: internalMapName(objectName, section),
+    type: mapTypeName(BPF_MAP_TYPE_ARRAY),
+    typeId: BPF_MAP_TYPE_ARRAY,
+    keySize: 4,
+    valueSize: size,
+    maxEntries: 1,
+    flags: (readonly ? BPF_F_RDONLY_PROG : 0) | (mmapable(graph, valueType) ? BPF_F_MMAPABLE : 0),
+    valueType,
+    origin: "global",
+    loc: valueType === undefined ? undefined : locOf(graph.type(valueType)),
+  };
+}
+
+/** libbpf maps a section into userspace only when some variable in it is not static. */
+function mmapable(graph: TypeGraph, datasec: TypeId | undefined): boolean {
+  if (datasec === undefined) return false;
+  const sec = graph.type(datasec);
+  if (sec.kind !== "datasec") return false;
+  return sec.vars.some((v) => {
+    const variable = graph.type(v.type);
+    return variable.kind === "var" && variable.linkage !== "static";
+  });
+}
+
+/** libbpf packs kconfig externs by falling alignment, then name: no padding between. */
+function kconfigSize(graph: TypeGraph, datasec: TypeId): number {
+  const sec = graph.type(datasec);
+  if (sec.kind !== "datasec") return 0;
+  const externs = sec.vars.map((v) => {
+    const variable = graph.type(v.type);
+    const type = variable.kind === "var" ? variable.type : v.type;
+    return { name: variable.kind === "var" ? variable.name : "", size: sizeOf(graph, type), align: alignOf(graph, type) };
+  });
+  externs.sort((a, b) => b.align - a.align || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  let off = 0;
+  for (const e of externs) off = Math.ceil(off / e.align) * e.align + e.size;
+  return off;
 }
 
 export function internalMapName(objectName: string, section: string): string {
