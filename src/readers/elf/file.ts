@@ -147,10 +147,11 @@ function readSections(raw: ElfBytes, parser: InstanceType<typeof elfy.Parser>, b
   if (header.shentsize !== w.shdrSize) {
     throw raw.error(w.eShentsize, `e_shentsize is ${header.shentsize}, ELF${raw.bits} section headers are ${w.shdrSize} bytes`);
   }
-  raw.need(shoff, w.shdrSize, "section header 0", w.eShoff);
-
   // Extended numbering: past 0xff00 sections, e_shnum is 0 and
   // e_shstrndx is SHN_XINDEX, with the real values in section 0's header.
+  if (header.shnum === 0 || header.shstrndx === SHN_XINDEX) {
+    raw.need(shoff, w.shdrSize, "section header 0 (extended section numbering)", w.eShoff);
+  }
   const shnum = header.shnum !== 0 ? header.shnum : raw.word(shoff + w.shSize);
   const shstrndx = header.shstrndx !== SHN_XINDEX ? header.shstrndx : raw.u32(shoff + w.shLink);
   raw.need(shoff, shnum * w.shdrSize, `section header table (${shnum} entries)`, w.eShoff);
@@ -160,7 +161,7 @@ function readSections(raw: ElfBytes, parser: InstanceType<typeof elfy.Parser>, b
     const at = shoff + index * w.shdrSize;
     const type = raw.u32(at + w.shType);
     const hasData = type !== SHT_NOBITS && type !== SHT_NULL;
-    if (hasData) raw.need(s.off, s.size, `section ${index} data`, at + w.shOffset);
+    if (hasData) raw.need(s.off, s.size, `section ${index} data`, at + (s.off > raw.length ? w.shOffset : w.shSize));
     return {
       index,
       name: "",

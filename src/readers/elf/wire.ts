@@ -13,7 +13,6 @@ export interface Wire {
   ePhoff: number;
   eShoff: number;
   eShentsize: number;
-  eShnum: number;
   eShstrndx: number;
   /** Elf{32,64}_Shdr */
   shdrSize: number;
@@ -35,12 +34,12 @@ export interface Wire {
 
 export const WIRE: Record<ElfClass, Wire> = {
   32: {
-    ehdrSize: 52, eType: 16, eMachine: 18, ePhoff: 28, eShoff: 32, eShentsize: 46, eShnum: 48, eShstrndx: 50,
+    ehdrSize: 52, eType: 16, eMachine: 18, ePhoff: 28, eShoff: 32, eShentsize: 46, eShstrndx: 50,
     shdrSize: 40, shType: 4, shFlags: 8, shOffset: 16, shSize: 20, shLink: 24, shAddralign: 32, shEntsize: 36,
     symSize: 16, stName: 0, stValue: 4, stSize: 8, stInfo: 12, stShndx: 14,
   },
   64: {
-    ehdrSize: 64, eType: 16, eMachine: 18, ePhoff: 32, eShoff: 40, eShentsize: 58, eShnum: 60, eShstrndx: 62,
+    ehdrSize: 64, eType: 16, eMachine: 18, ePhoff: 32, eShoff: 40, eShentsize: 58, eShstrndx: 62,
     shdrSize: 64, shType: 4, shFlags: 8, shOffset: 24, shSize: 32, shLink: 40, shAddralign: 48, shEntsize: 56,
     symSize: 24, stName: 0, stValue: 8, stSize: 16, stInfo: 4, stShndx: 6,
   },
