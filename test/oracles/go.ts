@@ -1,0 +1,91 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+// The Go toolchain as an oracle: unsafe.Sizeof/Alignof/Offsetof and
+// binary.Size answer for the compiler. One program per batch of cases.
+// amd64 and 386 binaries run here; arm64 and arm are only compiled, with the
+// expected figures written as constant assertions the compiler must accept.
+
+export const GO = process.env.ABIDRIFT_GO ?? "go";
+export const GOCACHE = process.env.ABIDRIFT_GOCACHE ?? "/tmp/abidrift-gocache";
+
+export type GoArch = "amd64" | "arm64" | "386" | "arm";
+
+function env(arch: GoArch, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    GOARCH: arch,
+    GOOS: "linux",
+    CGO_ENABLED: "0",
+    GOFLAGS: "-mod=mod",
+    GO111MODULE: "off",
+    GOCACHE,
+    ...extra,
+  };
+}
+
+function probe(): string | undefined {
+  const r = spawnSync(GO, ["version"], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+/** `go version go1.19.8 linux/amd64`, or undefined when no Go toolchain is installed. */
+export const goVersion: string | undefined = probe();
+
+/** Why Go-backed tests skip, for `describe.skipIf(...)` titles. */
+export const goMissing = goVersion === undefined ? `${GO} not found` : "";
+
+function canRun386(): boolean {
+  if (goVersion === undefined) return false;
+  const out = runGo('package main\nimport "fmt"\nfunc main() { fmt.Println("ok") }\n', "386", true);
+  return out?.[0] === "ok";
+}
+
+/** Whether this machine runs 386 binaries (a 64-bit x86 kernel with 32-bit support). */
+export const run386Missing = canRun386() ? "" : "this machine cannot run GOARCH=386 binaries";
+
+/** Builds and runs a main package; returns its stdout lines, or undefined on failure when `quiet`. */
+export function runGo(source: string, arch: "amd64" | "386", quiet = false): string[] | undefined {
+  const dir = mkdtempSync(join(tmpdir(), "abidrift-go-"));
+  try {
+    const file = join(dir, "main.go");
+    writeFileSync(file, source);
+    const r = spawnSync(GO, ["run", file], { cwd: dir, env: env(arch), encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+    if (r.status !== 0) {
+      if (quiet) return undefined;
+      throw new Error(`go run (GOARCH=${arch}) failed (${r.status}):\n${r.stderr.slice(0, 4000)}`);
+    }
+    return r.stdout.split("\n").filter((l) => l !== "");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Compiles a main package for `arch`; the compiler's errors, or "" when it builds. */
+export function compileGo(source: string, arch: GoArch): string {
+  const dir = mkdtempSync(join(tmpdir(), "abidrift-go-"));
+  try {
+    const file = join(dir, "main.go");
+    writeFileSync(file, source);
+    const r = spawnSync(GO, ["build", "-gcflags=-e", "-o", join(dir, "out"), file], { cwd: dir, env: env(arch), encoding: "utf8" });
+    return r.status === 0 ? "" : r.stderr || `go build exited ${r.status}`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** bpf2go, built offline from Debian's golang-github-cilium-ebpf-dev, or undefined with the reason. */
+export function buildBpf2go(): { path?: string; missing: string } {
+  if (goVersion === undefined) return { missing: `${GO} not found` };
+  const gopath = process.env.ABIDRIFT_CILIUM_GOPATH ?? "/usr/share/gocode";
+  const out = join(tmpdir(), "abidrift-bpf2go", "bpf2go");
+  mkdirSync(join(tmpdir(), "abidrift-bpf2go"), { recursive: true });
+  const r = spawnSync(GO, ["build", "-o", out, "github.com/cilium/ebpf/cmd/bpf2go"], {
+    env: { ...env("amd64"), GOARCH: "", GOPATH: gopath },
+    encoding: "utf8",
+  });
+  if (r.status !== 0) return { missing: `cannot build bpf2go from ${gopath}: ${r.stderr.split("\n")[0] ?? ""}` };
+  return { path: out, missing: "" };
+}
