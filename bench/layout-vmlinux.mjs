@@ -1,0 +1,57 @@
+// abidrift's `layout` of the kernel's BTF (text, every type) against
+// bpftool writing the same BTF as C (`btf dump ... format c`): N alternating
+// runs of each, output discarded, median wall times and their ratio.
+//   node bench/layout-vmlinux.mjs [runs]       (BENCH_RUNS=N also works)
+import { spawnSync } from "node:child_process";
+import { existsSync, openSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const VMLINUX = "/sys/kernel/btf/vmlinux";
+const CLI = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
+const RUNS = Number(process.argv[2] ?? process.env.BENCH_RUNS ?? 11);
+
+if (!existsSync(VMLINUX)) skip(`no ${VMLINUX} on this machine`);
+if (!existsSync(CLI)) skip("dist/ is not built: run `npm run build` (npm run bench does)");
+if (spawnSync("bpftool", ["version"], { stdio: "ignore" }).status !== 0) skip("bpftool is not installed");
+
+function skip(why) {
+  console.log(`layout-vmlinux: skipped: ${why}`);
+  process.exit(0);
+}
+
+const devnull = openSync("/dev/null", "w");
+const commands = {
+  abidrift: [process.execPath, [CLI, "layout", VMLINUX]],
+  bpftool: ["bpftool", ["btf", "dump", "file", VMLINUX, "format", "c"]],
+};
+
+function time([cmd, args]) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { stdio: ["ignore", devnull, "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) {
+    console.error(`${cmd} ${args.join(" ")} exited ${r.status}: ${String(r.stderr).trim()}`);
+    process.exit(1);
+  }
+  return ms;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+// One warm-up each fills the page cache; then the two alternate so machine
+// load falls on both alike.
+time(commands.abidrift);
+time(commands.bpftool);
+const ms = { abidrift: [], bpftool: [] };
+for (let i = 0; i < RUNS; i++) {
+  for (const name of i % 2 ? ["bpftool", "abidrift"] : ["abidrift", "bpftool"]) ms[name].push(time(commands[name]));
+}
+const a = median(ms.abidrift);
+const b = median(ms.bpftool);
+console.log(`layout ${VMLINUX}, ${RUNS} alternating runs each, median wall time:`);
+console.log(`  abidrift layout (text, all types)   ${a.toFixed(1)} ms   (min ${Math.min(...ms.abidrift).toFixed(1)})`);
+console.log(`  bpftool btf dump ... format c        ${b.toFixed(1)} ms   (min ${Math.min(...ms.bpftool).toFixed(1)})`);
+console.log(`  ratio abidrift / bpftool             ${(a / b).toFixed(2)}x   (bar 1.5x, goal 1.0x)`);
