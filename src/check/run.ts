@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import type { BpfModule, LayoutMode, UserspaceModule } from "../ir/bindings.js";
+import type { BpfModule, LayoutMode, Suppression, UserspaceModule } from "../ir/bindings.js";
 import type { TypeGraph } from "../ir/graph.js";
 import { TARGETS, type Target } from "../ir/targets.js";
 import { readBpfObjects } from "../readers/object/index.js";
@@ -9,6 +9,7 @@ import type { PairSummary } from "../report/findings/context.js";
 import type { Finding } from "../rules/finding.js";
 import { RULES } from "../rules/index.js";
 import type { ClockKeyWrite, RuleContext } from "../rules/rule.js";
+import { locateInSource } from "./c-locate.js";
 import { findClockKeys } from "./clock-keys.js";
 import { CONFIG_FILE, DEFAULT_CONFIG, loadConfig, type Config } from "./config.js";
 import { discover, type Discovered } from "./discover.js";
@@ -71,6 +72,7 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
   const clockKeys: ClockKeyWrite[] = [];
   const decoder = new TextDecoder();
 
+  const cSources: { file: string; text: string }[] = [];
   const objects = files.filter((f) => f.kind === "object" && isBpfElf(f.bytes));
   for (const f of objects) bpf.push(...readBpfObjects(f.bytes, f.path));
   const built = new Set(objects.map((f) => stem(f.path)));
@@ -88,9 +90,10 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
   for (const f of files) {
     if (f.kind === "object") continue;
     const text = decoder.decode(f.bytes);
-    silenced.set(f.path, scanSuppressions(text));
     if (f.kind === "c") {
+      silenced.set(f.path, scanSuppressions(text));
       if (!BPF_MARKERS.test(text)) continue;
+      cSources.push({ file: f.path, text });
       clockKeys.push(...(await findClockKeys(f.path, text)));
       if (f.path.endsWith(".h") || built.has(stem(f.path))) continue;
       const readC = await need("c", f.path);
@@ -103,6 +106,7 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
     if (!read) continue;
     const m = await read(f.path, text, {});
     user.push(m);
+    silenced.set(f.path, fromModule(m.suppressions));
     bpf.push(...(m.embeddedBpf ?? []));
     for (const p of m.problems) notes.push(`${p.loc.file}:${p.loc.line ?? 0}: ${p.message}`);
   }
@@ -136,7 +140,25 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
       findings.push(setting ? { ...f, severity: setting } : f);
     }
   }
-  return { findings, pairing, pairs: summarize(pairing), files: { bpf: bpf.length, user: user.length }, notes };
+  const sourceOf = (object: string): { file: string; text: string } | undefined => {
+    const same = cSources.find((c) => stem(c.file) === stem(object));
+    if (same) return same;
+    const beside = cSources.filter((c) => dirname(c.file) === dirname(object) && !c.file.endsWith(".h"));
+    return beside.length === 1 ? beside[0] : undefined;
+  };
+  return { findings: locateInSource(findings, sourceOf), pairing, pairs: summarize(pairing), files: { bpf: bpf.length, user: user.length }, notes };
+}
+
+function fromModule(list: readonly Suppression[]): Silenced {
+  const out: Silenced = new Map();
+  for (const s of list) {
+    const rules = out.get(s.line);
+    // An empty set stands for every rule.
+    if (s.rule === undefined) out.set(s.line, new Set());
+    else if (!rules) out.set(s.line, new Set([s.rule]));
+    else if (rules.size > 0) rules.add(s.rule);
+  }
+  return out;
 }
 
 function isBpfElf(b: Uint8Array): boolean {

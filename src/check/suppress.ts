@@ -1,7 +1,8 @@
 import type { Finding } from "../rules/finding.js";
 
-// `// abidrift-ignore-next-line RULE[, RULE]` (or `#` in Python) silences
-// those rules, or every rule when none is named, on the line below. A finding
+// `// abidrift-ignore-next-line RULE[, RULE]` in C silences those rules, or
+// every rule when none is named, on the line below (userspace readers find
+// their own, in real comments only). A finding
 // is silenced when any of its spans is on such a line, so the comment can go
 // on whichever side the user owns.
 

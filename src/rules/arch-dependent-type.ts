@@ -1,5 +1,6 @@
 import { firstDifference, type Difference } from "./layout-diff.js";
-import { at, finding, type Rule } from "./rule.js";
+import { at, finding, memberSymbol, type Rule } from "./rule.js";
+import type { TypePair } from "../match/pair.js";
 import type { Finding } from "./finding.js";
 import { fixedInt, paddingField } from "./spelling.js";
 
@@ -30,8 +31,16 @@ export const archDependentType: Rule = {
       const { d } = first;
       const target = failing.map((f) => f.target).join(", ");
       const base = { twin: p.twin.name, cType: p.c.name, target, twinSize: d.twinSize, cSize: d.cSize };
+      // Alignment only matters where userspace reads the twin's own memory;
+      // encoding/binary, which cilium/ebpf uses for map keys and values, has none.
+      if (d.what !== "width" && !readsMemory(p)) continue;
       if (d.what === "size" || !("c" in d) || !("twin" in d)) {
-        out.push(finding(this, "size", base, [...at("twin", p.twin.loc), ...at("c", p.c.loc)], { description: `give ${p.twin.name} fixed-width members and explicit padding`, loc: p.twin.loc }));
+        out.push(
+          finding(this, "size", base, [...at("twin", p.twin.loc), ...at("c", p.c.loc ?? { file: p.c.module.file }, p.c.name)], {
+            description: `give ${p.twin.name} fixed-width members and explicit padding`,
+            loc: p.twin.loc,
+          }),
+        );
         continue;
       }
       const data = {
@@ -45,7 +54,7 @@ export const archDependentType: Rule = {
         cWidth: d.c.size,
         cOffset: d.c.offset,
       };
-      const locations = [...at("twin", d.twin.loc ?? p.twin.loc), ...at("c", d.c.loc ?? p.c.loc)];
+      const locations = [...at("twin", d.twin.loc ?? p.twin.loc), ...at("c", d.c.loc ?? p.c.loc ?? { file: p.c.module.file }, memberSymbol(p.c.name, d.c.path))];
       if (d.what === "offset" && d.twin.offset < d.c.offset) {
         const line = paddingField(p.user.language, "native", d.c.offset - d.twin.offset);
         out.push(
@@ -63,3 +72,9 @@ export const archDependentType: Rule = {
     return out;
   },
 };
+
+/** Whether userspace uses the twin's in-memory layout: unsafe casts, ctypes, anything but Go's encoders. */
+function readsMemory(p: TypePair): boolean {
+  if (p.user.language !== "go") return true;
+  return p.user.decodes.some((d) => d.typeId === p.twin.typeId && d.mode === "native");
+}

@@ -1,5 +1,5 @@
 import { firstDifference } from "./layout-diff.js";
-import { at, finding, type Rule } from "./rule.js";
+import { at, finding, memberSymbol, type Rule } from "./rule.js";
 import type { Finding } from "./finding.js";
 import { paddingField } from "./spelling.js";
 
@@ -33,7 +33,7 @@ export const binaryReadPadding: Rule = {
               this,
               "hole",
               { ...common, bytes, cMember: d.c.path, cOffset: d.c.offset, twinMember: d.twin.path, twinOffset: d.twin.offset },
-              [...at("twin", site.loc), ...at("twin", d.twin.loc), ...at("c", d.c.loc ?? p.c.loc)],
+              [...at("twin", site.loc), ...at("twin", d.twin.loc), ...at("c", d.c.loc ?? p.c.loc ?? { file: p.c.module.file }, memberSymbol(p.c.name, d.c.path))],
               { description: `insert \`${line}\` before ${p.twin.name}.${d.twin.path}`, text: line, ...(d.twin.loc ? { loc: d.twin.loc } : {}) },
             ),
           );
@@ -41,7 +41,7 @@ export const binaryReadPadding: Rule = {
           const bytes = d.cSize - d.twinSize;
           const line = paddingField(u.language, "packed", bytes);
           out.push(
-            finding(this, "tail", { ...common, bytes }, [...at("twin", site.loc), ...at("twin", p.twin.loc), ...at("c", p.c.loc)], {
+            finding(this, "tail", { ...common, bytes }, [...at("twin", site.loc), ...at("twin", p.twin.loc), ...at("c", p.c.loc ?? { file: p.c.module.file }, p.c.name)], {
               description: `add \`${line}\` as the last field of ${p.twin.name}`,
               text: line,
               loc: p.twin.loc,

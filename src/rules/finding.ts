@@ -12,6 +12,8 @@ export type FindingData = Record<string, string | number>;
 export interface FindingLocation extends SourceLoc {
   /** Which side of the ABI this span is on. */
   role: "c" | "twin";
+  /** What is there: `struct dns_key`, `struct dns_key.qname`, `map dns_queries`. */
+  symbol?: string;
 }
 
 export interface Fix {

@@ -17,7 +17,7 @@ export function checkMapSide(rule: Rule, side: Side, ctx: RuleContext): Finding[
     const cTypeId = side === "key" ? p.map.keyType : p.map.valueType;
     const cType = cTypeId !== undefined ? cTypeName(p.bpf.graph, cTypeId) : `${cSize} bytes`;
     const field = side === "key" ? "KeySize" : "ValueSize";
-    const cLoc = at("c", p.map.loc);
+    const cLoc = at("c", p.map.loc ?? { file: p.bpf.file }, `map ${p.map.name}`);
     const declared = side === "key" ? p.ref.keySize : p.ref.valueSize;
     if (declared && declared.value !== cSize) {
       out.push(

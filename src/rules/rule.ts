@@ -51,8 +51,13 @@ export function finding(rule: Rule, messageId: string, data: FindingData, locati
   return { code: rule.id, severity: rule.severity, messageId, data, locations: locations.filter((l) => l.file), ...(fix ? { fix } : {}) };
 }
 
-export function at(role: FindingLocation["role"], loc: SourceLoc | undefined): FindingLocation[] {
-  return loc ? [{ role, ...loc }] : [];
+export function at(role: FindingLocation["role"], loc: SourceLoc | undefined, symbol?: string): FindingLocation[] {
+  return loc ? [{ role, ...loc, ...(symbol ? { symbol } : {}) }] : [];
+}
+
+/** `struct dns_key.qname`: the C member a slot path names, for locating it in source. */
+export function memberSymbol(cType: string, path: string): string {
+  return `${cType}.${path.split(/[.[]/)[0]}`;
 }
 
 /**

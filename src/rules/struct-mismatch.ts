@@ -1,6 +1,6 @@
 import type { Difference, Slot } from "./layout-diff.js";
 import { firstDifference } from "./layout-diff.js";
-import { at, finding, type Rule } from "./rule.js";
+import { at, finding, memberSymbol, type Rule } from "./rule.js";
 import type { Finding, FindingData } from "./finding.js";
 import type { TypePair } from "../match/pair.js";
 import type { SourceLoc } from "../ir/types.js";
@@ -69,7 +69,7 @@ function loc(slot: Slot | undefined, fallback: SourceLoc | undefined): SourceLoc
 function describe(rule: Rule, p: TypePair, d: Difference): Finding {
   const twinSlot = "twin" in d ? d.twin : undefined;
   const cSlot = "c" in d ? d.c : undefined;
-  const locations = [...at("twin", loc(twinSlot, p.twin.loc)), ...at("c", loc(cSlot, p.c.loc))];
+  const locations = [...at("twin", loc(twinSlot, p.twin.loc)), ...at("c", loc(cSlot, p.c.loc) ?? { file: p.c.module.file }, cSlot ? memberSymbol(p.c.name, cSlot.path) : p.c.name)];
   let fix: { description: string; text?: string; loc?: SourceLoc } | undefined;
   switch (d.what) {
     case "missing":

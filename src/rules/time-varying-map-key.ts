@@ -20,7 +20,7 @@ export const timeVaryingMapKey: Rule = {
           this,
           "clockKey",
           { map: w.map, keyVar: w.keyVar, field: w.field, helper: w.helper, call: w.call },
-          [...at("c", w.assign), ...at("c", w.use), ...refs.slice(0, 1).flatMap((l) => at("twin", l))],
+          [...at("c", w.assign, `map ${w.map}`), ...at("c", w.use), ...refs.slice(0, 1).flatMap((l) => at("twin", l))],
           { description: `move ${w.field} from the key of ${w.map} into its value`, loc: w.assign },
         ),
       );

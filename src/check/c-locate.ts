@@ -1,0 +1,56 @@
+import type { Finding, FindingLocation } from "../rules/finding.js";
+
+// BTF says where a type is in the object, not in the source: it has no line
+// numbers for types or maps. When the C source that built an object is in
+// the check, a finding's C span moves to the declaration there (the struct,
+// its member, the map), which is where the reader of a report wants to look.
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+function position(text: string, index: number): { line: number; column: number } {
+  let line = 1;
+  let last = -1;
+  for (let i = text.indexOf("\n"); i !== -1 && i < index; i = text.indexOf("\n", i + 1)) {
+    line++;
+    last = i;
+  }
+  return { line, column: index - last };
+}
+
+/** Where `symbol` (`struct k`, `struct k.member`, `map m`, a typedef name) is declared in C text. */
+export function findDeclaration(text: string, symbol: string): { line: number; column: number } | undefined {
+  const map = /^map (\S+)$/.exec(symbol);
+  if (map) {
+    const n = escape(map[1]!);
+    const m = new RegExp(`\\}\\s*(${n})\\s+SEC\\s*\\(|\\bBPF_[A-Z_]+\\(\\s*(${n})\\b|SEC\\s*\\(\\s*"maps"\\s*\\)\\s*(${n})\\b`).exec(text);
+    if (!m) return undefined;
+    const name = m[1] ?? m[2] ?? m[3]!;
+    return position(text, m.index + m[0].indexOf(name));
+  }
+  const agg = /^(?:(struct|union) )?([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?$/.exec(symbol);
+  if (!agg) return undefined;
+  const [, tag, name, member] = agg;
+  const head = tag ? new RegExp(`\\b${tag}\\s+${escape(name!)}\\s*\\{`).exec(text) : new RegExp(`\\}\\s*${escape(name!)}\\s*;`).exec(text);
+  if (!head) return undefined;
+  if (!member) return position(text, head.index);
+  const open = text.indexOf("{", head.index);
+  let depth = 0;
+  let close = open;
+  for (; close < text.length; close++) {
+    if (text[close] === "{") depth++;
+    else if (text[close] === "}" && --depth === 0) break;
+  }
+  const m = new RegExp(`\\b${escape(member)}\\s*(?:\\[|;|:|,)`).exec(text.slice(open, close));
+  return position(text, m ? open + m.index : head.index);
+}
+
+/** Moves C spans that point into objects to the declarations in their sources. */
+export function locateInSource(findings: readonly Finding[], sourceOf: (object: string) => { file: string; text: string } | undefined): Finding[] {
+  const move = (l: FindingLocation): FindingLocation => {
+    if (l.role !== "c" || l.line !== undefined || !l.symbol) return l;
+    const src = sourceOf(l.file);
+    const at = src && findDeclaration(src.text, l.symbol);
+    return at && src ? { role: l.role, symbol: l.symbol, file: src.file, ...at } : l;
+  };
+  return findings.map((f) => ({ ...f, locations: f.locations.map(move) }));
+}
