@@ -1,6 +1,7 @@
 import type { Command } from "commander";
+import { registerCheck } from "./check.js";
 import { registerLayout } from "./layout.js";
 import { registerMaps } from "./maps.js";
 
 /** Every command, in the order `--help` lists them. */
-export const commands: ((program: Command) => void)[] = [registerLayout, registerMaps];
+export const commands: ((program: Command) => void)[] = [registerLayout, registerMaps, registerCheck];
