@@ -89,11 +89,13 @@ export class ElfFile {
  * point into its host.
  */
 export function readElf(bytes: Uint8Array, file: string, baseOffset = 0): ElfFile {
-  if (!isElf(bytes)) {
+  // A prefix of the magic is a truncated ELF file, not some other file.
+  const seen = Math.min(bytes.length, ELF_MAGIC.length);
+  if (seen === 0 || !ELF_MAGIC.slice(0, seen).every((b, i) => bytes[i] === b)) {
     throw new InputError(file, "not an ELF file (bad magic)", { offset: baseOffset });
   }
   if (bytes.length < EI_NIDENT) {
-    throw new InputError(file, `truncated ELF identification: ${bytes.length} of ${EI_NIDENT} bytes`, { offset: baseOffset });
+    throw new InputError(file, `truncated ELF identification: ${bytes.length} of ${EI_NIDENT} bytes`, { offset: baseOffset + bytes.length });
   }
   const cls = bytes[EI_CLASS];
   if (cls !== 1 && cls !== 2) {

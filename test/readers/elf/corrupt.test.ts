@@ -163,6 +163,7 @@ describe.skipIf(!haveTools)(`corrupt objects (needs ${CLANG}, ${READELF} and gcc
 
   const cases: Case[] = [
     { name: "bad magic", corrupt: (c) => { c.bytes[1] = 0x45 ^ 0x20; return c.bytes; }, blame: () => 0, says: /bad magic/ },
+    { name: "truncated ELF identification", corrupt: (c) => c.bytes.subarray(0, 10), blame: () => 10, says: /truncated ELF identification/ },
     { name: "truncated ELF header", corrupt: (c) => c.bytes.subarray(0, 30), blame: () => 30, says: /ELF(32|64) header/ },
     { name: "unknown ELF class", corrupt: (c) => { c.bytes[4] = 7; return c.bytes; }, blame: () => 4, says: /ELF class 7/ },
     { name: "unknown byte order", corrupt: (c) => { c.bytes[5] = 0; return c.bytes; }, blame: () => 5, says: /data encoding 0/ },
