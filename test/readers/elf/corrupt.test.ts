@@ -17,7 +17,7 @@ const haveTools = hasTool(CLANG) && hasTool(READELF) && haveGcc;
 describe.skipIf(!haveGcc)("the reader's record offsets (needs gcc and <elf.h>)", () => {
   it("equal sizeof/offsetof of Elf32_* and Elf64_* from <elf.h>", () => {
     const layouts = elfHeaderLayouts();
-    const wireOnly = ({ ePhentsize: _e, ePhnum: _n, ...wire }: Layout): Wire => wire;
+    const wireOnly = ({ ePhentsize: _e, ePhnum: _n, eShnum: _s, ...wire }: Layout): Wire => wire;
     expect(WIRE).toEqual({ 32: wireOnly(layouts[32]), 64: wireOnly(layouts[64]) });
   });
 });
@@ -185,6 +185,18 @@ describe.skipIf(!haveTools)(`corrupt objects (needs ${CLANG}, ${READELF} and gcc
       corrupt: (c) => c.word(c.sh(c.index(".debug_info")) + c.w.shSize, c.bytes.length),
       blame: (c) => c.sh(c.index(".debug_info")) + c.w.shSize,
       says: /section \d+ data .* runs past the end/,
+    },
+    {
+      name: "an extended section count far past the end (e_shnum 0, count in section 0)",
+      corrupt: (c) => { c.u16(c.w.eShnum, 0); return c.word(c.sh(0) + c.w.shSize, 0xffffffff); },
+      blame: (c) => c.w.eShoff,
+      says: /section header table \(4294967295 entries\)/,
+    },
+    {
+      name: "an extended e_shstrndx (SHN_XINDEX) whose section 0 link is past the sections",
+      corrupt: (c) => { c.u16(c.w.eShstrndx, 0xffff); return c.u32(c.sh(0) + c.w.shLink, c.s.oracle.shnum); },
+      blame: (c) => c.w.eShstrndx,
+      says: /e_shstrndx \d+ does not name/,
     },
     { name: "e_shstrndx past the sections", corrupt: (c) => c.u16(c.w.eShstrndx, c.s.oracle.shnum + 3), blame: (c) => c.w.eShstrndx, says: /e_shstrndx/ },
     { name: "e_shstrndx names a PROGBITS section", corrupt: (c) => c.u16(c.w.eShstrndx, c.index(".debug_info")), blame: (c) => c.w.eShstrndx, says: /not SHT_STRTAB/ },

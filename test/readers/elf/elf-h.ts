@@ -7,8 +7,8 @@ import { writeFileSync } from "node:fs";
 import type { Wire } from "../../../src/readers/elf/wire.js";
 import { scratchDir } from "./objects.js";
 
-/** The reader's fields and two more that the tests corrupt. */
-export type Layout = Wire & { ePhentsize: number; ePhnum: number };
+/** The reader's fields and three more that the tests corrupt. */
+export type Layout = Wire & { ePhentsize: number; ePhnum: number; eShnum: number };
 
 /** Each field as a C expression over ElfN_* (N replaced per class). */
 const FIELDS: Record<keyof Layout, string> = {
@@ -20,6 +20,7 @@ const FIELDS: Record<keyof Layout, string> = {
   ePhnum: "offsetof(ElfN_Ehdr, e_phnum)",
   eShoff: "offsetof(ElfN_Ehdr, e_shoff)",
   eShentsize: "offsetof(ElfN_Ehdr, e_shentsize)",
+  eShnum: "offsetof(ElfN_Ehdr, e_shnum)",
   eShstrndx: "offsetof(ElfN_Ehdr, e_shstrndx)",
   shdrSize: "sizeof(ElfN_Shdr)",
   shType: "offsetof(ElfN_Shdr, sh_type)",
