@@ -13,6 +13,11 @@ export const GOCACHE = process.env.ABIDRIFT_GOCACHE ?? "/tmp/abidrift-gocache";
 
 export type GoArch = "amd64" | "arm64" | "386" | "arm";
 
+const STRUCTS_SHIM = "package structs\n\ntype HostLayout struct{ _ hostLayout }\n\ntype hostLayout struct{}\n";
+
+/** Where Debian's golang-github-cilium-ebpf-dev puts cilium/ebpf and its dependencies. */
+export const CILIUM_GOPATH = process.env.ABIDRIFT_CILIUM_GOPATH ?? "/usr/share/gocode";
+
 function env(arch: GoArch, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     ...process.env,
@@ -46,13 +51,16 @@ function canRun386(): boolean {
 /** Whether this machine runs 386 binaries (a 64-bit x86 kernel with 32-bit support). */
 export const run386Missing = canRun386() ? "" : "this machine cannot run GOARCH=386 binaries";
 
-/** Builds and runs a main package; returns its stdout lines, or undefined on failure when `quiet`. */
+/** Builds and runs a main package (which may import `structs`); returns its stdout lines, or undefined on failure when `quiet`. */
 export function runGo(source: string, arch: "amd64" | "386", quiet = false): string[] | undefined {
   const dir = mkdtempSync(join(tmpdir(), "abidrift-go-"));
   try {
     const file = join(dir, "main.go");
     writeFileSync(file, source);
-    const r = spawnSync(GO, ["run", file], { cwd: dir, env: env(arch), encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+    // Go 1.19 has no package structs (Go 1.23): a GOPATH copy of its declaration stands in.
+    mkdirSync(join(dir, "src", "structs"), { recursive: true });
+    writeFileSync(join(dir, "src", "structs", "structs.go"), STRUCTS_SHIM);
+    const r = spawnSync(GO, ["run", file], { cwd: dir, env: env(arch, { GOPATH: `${dir}:${CILIUM_GOPATH}` }), encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
     if (r.status !== 0) {
       if (quiet) return undefined;
       throw new Error(`go run (GOARCH=${arch}) failed (${r.status}):\n${r.stderr.slice(0, 4000)}`);
@@ -79,7 +87,7 @@ export function compileGo(source: string, arch: GoArch): string {
 /** bpf2go, built offline from Debian's golang-github-cilium-ebpf-dev, or undefined with the reason. */
 export function buildBpf2go(): { path?: string; missing: string } {
   if (goVersion === undefined) return { missing: `${GO} not found` };
-  const gopath = process.env.ABIDRIFT_CILIUM_GOPATH ?? "/usr/share/gocode";
+  const gopath = CILIUM_GOPATH;
   const out = join(tmpdir(), "abidrift-bpf2go", "bpf2go");
   mkdirSync(join(tmpdir(), "abidrift-bpf2go"), { recursive: true });
   const r = spawnSync(GO, ["build", "-o", out, "github.com/cilium/ebpf/cmd/bpf2go"], {
