@@ -1,7 +1,7 @@
-import { openSync, readSync, closeSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
 import { InputError } from "../ir/errors.js";
 import type { TypeGraph } from "../ir/graph.js";
-import { parseTarget, type Target } from "../ir/targets.js";
+import { TARGETS, parseTarget, type Target } from "../ir/targets.js";
 import type { TypeId } from "../ir/types.js";
 import { sniff, type InputKind } from "./sniff.js";
 
@@ -68,9 +68,67 @@ export async function loadLayoutSources(path: string, opts: LoadOptions): Promis
         offset: m.offset,
       }));
     }
+    case "c": {
+      const source = await readC(path, opts, target ?? TARGETS.bpfel);
+      return [{ graph: source.graph, ids: namedAggregates(source.graph) }];
+    }
+    case "go": {
+      const { layoutGoFile } = await import("../readers/go/index.js");
+      const layout = await layoutGoFile(path, readFileSync(path, "utf8"), target ?? hostTarget() ?? TARGETS.x86_64);
+      warn(layout.problems.map((p) => ({ ...p.loc, message: p.message })));
+      const packedSizes = new Map<TypeId, number>();
+      for (const t of layout.types) if (t.binarySize !== null) packedSizes.set(t.typeId, t.binarySize);
+      return [{ graph: layout.graph, ids: layout.types.map((t) => t.typeId), packedSizes }];
+    }
+    case "python": {
+      const { layoutPythonFile } = await import("../readers/python/index.js");
+      const layout = await layoutPythonFile(path, readFileSync(path, "utf8"), target ?? hostTarget() ?? TARGETS.x86_64);
+      return [{ graph: layout.graph, ids: layout.types.map((t) => t.typeId) }];
+    }
     default:
-      throw new InputError(path, `${kind} input is not supported by layout yet`);
+      throw new InputError(path, `layout reads BPF objects, BTF, C, Go and Python, not ${kind}`);
   }
+}
+
+/** C source read for `target`, with kernel types from BTF where the source leaves them out. */
+export async function readC(path: string, opts: LoadOptions, target: Target) {
+  const { readCSource } = await import("../readers/c/index.js");
+  const btfPath = opts.btf ?? (existsSync(KERNEL_BTF) ? KERNEL_BTF : undefined);
+  let btf: TypeGraph | undefined;
+  if (btfPath) {
+    const { readBtfFile } = await import("../readers/btf/index.js");
+    btf = readBtfFile(btfPath, { target });
+  }
+  const source = await readCSource(path, { target, includeDirs: opts.include, defines: parseDefines(opts.define ?? []), btf });
+  warn(source.problems);
+  return source;
+}
+
+const KERNEL_BTF = "/sys/kernel/btf/vmlinux";
+
+function parseDefines(defs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const d of defs) {
+    const eq = d.indexOf("=");
+    // `-D NAME` means 1, as for a compiler.
+    if (eq < 0) out[d] = "1";
+    else out[d.slice(0, eq)] = d.slice(eq + 1);
+  }
+  return out;
+}
+
+/** Problems that leave the rest of the input usable: one line each on stderr. */
+function warn(problems: { file: string; line?: number; message: string }[]): void {
+  for (const p of problems) process.stderr.write(`abidrift: warning: ${p.file}${p.line ? `:${p.line}` : ""}: ${p.message}\n`);
+}
+
+function namedAggregates(graph: TypeGraph): TypeId[] {
+  const ids: TypeId[] = [];
+  for (let id = 1; id < graph.count; id++) {
+    const t = graph.type(id);
+    if ((t.kind === "struct" || t.kind === "union") && t.name !== "") ids.push(id);
+  }
+  return ids;
 }
 
 /** Kernel BTF describes the machine it runs on. */
