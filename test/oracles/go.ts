@@ -51,16 +51,22 @@ function canRun386(): boolean {
 /** Whether this machine runs 386 binaries (a 64-bit x86 kernel with 32-bit support). */
 export const run386Missing = canRun386() ? "" : "this machine cannot run GOARCH=386 binaries";
 
-/** Builds and runs a main package (which may import `structs`); returns its stdout lines, or undefined on failure when `quiet`. */
-export function runGo(source: string, arch: "amd64" | "386", quiet = false): string[] | undefined {
+/** Builds and runs a main package (which may import `structs`), with sibling files of the package beside it; returns its stdout lines, or undefined on failure when `quiet`. */
+export function runGo(
+  source: string,
+  arch: "amd64" | "386",
+  quiet = false,
+  siblings: Record<string, string | Uint8Array> = {},
+): string[] | undefined {
   const dir = mkdtempSync(join(tmpdir(), "abidrift-go-"));
   try {
     const file = join(dir, "main.go");
     writeFileSync(file, source);
+    for (const [name, content] of Object.entries(siblings)) writeFileSync(join(dir, name), content);
     // Go 1.19 has no package structs (Go 1.23): a GOPATH copy of its declaration stands in.
     mkdirSync(join(dir, "src", "structs"), { recursive: true });
     writeFileSync(join(dir, "src", "structs", "structs.go"), STRUCTS_SHIM);
-    const r = spawnSync(GO, ["run", file], { cwd: dir, env: env(arch, { GOPATH: `${dir}:${CILIUM_GOPATH}` }), encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+    const r = spawnSync(GO, ["run", file, ...Object.keys(siblings).filter((n) => n.endsWith(".go")).map((n) => join(dir, n))], { cwd: dir, env: env(arch, { GOPATH: `${dir}:${CILIUM_GOPATH}` }), encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
     if (r.status !== 0) {
       if (quiet) return undefined;
       throw new Error(`go run (GOARCH=${arch}) failed (${r.status}):\n${r.stderr.slice(0, 4000)}`);

@@ -163,8 +163,9 @@ function validate(roots: readonly GoType[], decls: GoDecls, problems: Problem[])
       continue;
     }
     // Types reached only through pointers are emitted too: check them as well.
+    // A pointer to a type declared elsewhere is fine: it stays a name.
     for (const inner of pointees(t)) {
-      if (!queued.has(inner)) {
+      if (inner.kind !== "unknown" && !queued.has(inner)) {
         queued.add(inner);
         queue.push(inner);
       }
