@@ -30,7 +30,7 @@ export async function runLayout(file: string, opts: LayoutOptions): Promise<void
       out.line(style.comment(`/* ${file}: BPF object at offset 0x${(source.offset ?? 0).toString(16)} */`));
       out.line("");
     }
-    layoutText(source.graph, ids, out, { cachelines: opts.cachelines, cachelineSize: opts.cachelineSize, style });
+    layoutText(source.graph, ids, out, { cachelines: opts.cachelines, cachelineSize: opts.cachelineSize, style, packedSizes: source.packedSizes });
   }
   process.stdout.write(out.bytes());
 }

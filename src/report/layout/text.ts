@@ -16,6 +16,8 @@ export interface LayoutTextOptions {
   cachelines?: boolean;
   cachelineSize?: number;
   style?: Style;
+  /** encoding/binary's size of Go types, shown beside the compiler's. */
+  packedSizes?: ReadonlyMap<TypeId, number>;
 }
 
 const TYPE_COL = 26;
@@ -133,6 +135,8 @@ class Writer {
     if (l.kind === "struct" && l.tailPaddingBits >= 8) lines.push(`padding: ${Math.floor(l.tailPaddingBits / 8)}`);
     if (l.kind === "struct" && l.tailPaddingBits % 8) lines.push(`bit_padding: ${l.tailPaddingBits % 8} bits`);
     lines.push(`align: ${l.align}`);
+    const packed = this.opts.packedSizes?.get(l.id);
+    if (packed !== undefined) lines.push(`encoding/binary size: ${packed}`);
     const last = l.size % this.line;
     if (last) lines.push(`last cacheline: ${last} bytes`);
     this.out.line("");
