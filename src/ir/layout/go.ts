@@ -72,6 +72,8 @@ export class GoLayoutError extends Error {
   constructor(
     message: string,
     readonly loc?: SourceLoc,
+    /** The type is declared in another file or package: a limit of reading one file, not a fault in it. */
+    readonly foreign = false,
   ) {
     super(message);
   }
@@ -176,7 +178,7 @@ export class GoLayout {
       case "interface":
         return { size: 2 * this.ptr, align: this.ptr };
       case "unknown":
-        throw new GoLayoutError(`type ${t.name} is not declared in this file`, t.loc);
+        throw new GoLayoutError(`type ${t.name} is not declared in this file`, t.loc, true);
       case "array": {
         const n = t.len.at(this.arch);
         const e = this.shape(t.elem);

@@ -67,7 +67,21 @@ function readTree(file: string, text: string, root: Node): ReadResult {
   }
   for (const d of uses.decodes) addRoot(d.type);
 
-  const broken = validate(roots, decls, problems);
+  const claims = readComments(file, root);
+  const lines = commentLines(root);
+  // A struct holding a type from another file cannot be laid out here. That
+  // is only worth a word where the file makes a claim about the struct.
+  const claimed = new Set<GoType>(roots.slice(decls.types.length));
+  const mirrorOf = (spec: Node) => {
+    const line = spec.startPosition.row + 1;
+    // In `type ( ... )` groups the spec's own line; otherwise also the `type` keyword's.
+    const decl = spec.parent?.type === "type_declaration" && spec.parent.namedChildCount === 1 ? spec.parent.startPosition.row + 1 : line;
+    return mirrorFor(claims.mirrors, line, lines) ?? mirrorFor(claims.mirrors, decl, lines);
+  };
+  for (const { named, spec } of decls.types) {
+    if (generated || mirrorOf(spec)) claimed.add(named);
+  }
+  const broken = validate(roots, decls, problems, claimed);
   for (const d of uses.decodes) {
     if (d.mode === "packed" && !broken.has(d.type) && decls.layout("amd64").binarySize(d.type) === undefined) {
       problems.push({ message: `binary.Read cannot decode ${describe(d.type)}: it holds int, uint, uintptr, a pointer, a string or a slice`, loc: d.loc });
@@ -88,16 +102,11 @@ function readTree(file: string, text: string, root: Node): ReadResult {
     return id;
   };
 
-  const claims = readComments(file, root);
-  const lines = commentLines(root);
   const stem = generated ? bpf2goStem(decls.types.map((t) => t.named.name)) : undefined;
   const twins: TwinType[] = [];
   for (const { named, spec } of decls.types) {
     if (broken.has(named) || underlying(named).kind !== "struct" || holdsEbpfObjects(named)) continue;
-    const line = spec.startPosition.row + 1;
-    // In `type ( ... )` groups the spec's own line; otherwise the `type` keyword's.
-    const declLine = spec.parent?.type === "type_declaration" && spec.parent.namedChildCount === 1 ? spec.parent.startPosition.row + 1 : line;
-    const mirror = mirrorFor(claims.mirrors, line, lines) ?? mirrorFor(claims.mirrors, declLine, lines);
+    const mirror = mirrorOf(spec);
     // An alias or a type defined from another struct is a twin by its own name, laid out as the struct it names.
     const twin: TwinType = { name: named.name, typeId: idOf(underlying(named)), loc: named.loc ?? decls.loc(spec) };
     if (mirror) twin.mirrors = { name: mirror.name, loc: mirror.loc };
@@ -144,7 +153,7 @@ function readTree(file: string, text: string, root: Node): ReadResult {
  * never fails. A type that cannot be laid out anywhere is broken everywhere,
  * which keeps type ids equal across targets.
  */
-function validate(roots: readonly GoType[], decls: GoDecls, problems: Problem[]): Set<GoType> {
+function validate(roots: readonly GoType[], decls: GoDecls, problems: Problem[], claimed: ReadonlySet<GoType>): Set<GoType> {
   const broken = new Set<GoType>();
   const queue = [...roots];
   const queued = new Set<GoType>(queue);
@@ -159,6 +168,7 @@ function validate(roots: readonly GoType[], decls: GoDecls, problems: Problem[])
     } catch (e) {
       if (!(e instanceof GoLayoutError)) throw e;
       broken.add(t);
+      if (e.foreign && !claimed.has(t)) continue;
       problems.push({ message: e.message, loc: e.loc ?? ("loc" in t && t.loc ? t.loc : { file: decls.file }) });
       continue;
     }

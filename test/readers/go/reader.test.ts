@@ -175,6 +175,7 @@ describe("half-written Go", () => {
     );
     // Broken types stay in the graph as names without a layout, on every target.
     for (const t of Object.values(TARGETS)) expect(m.layout(t, "native").find("Foreign").length).toBe(1);
+    expect(m.problems.some((p) => p.loc.line === at(text, "Every time.Duration").line)).toBe(false);
   });
 
   const seed = freshSeed();
