@@ -39,12 +39,13 @@ export interface Target {
   /** Scalars the target lacks (`__int128` on 32-bit machines) are absent. */
   scalars: Partial<Record<ScalarKind, ScalarInfo>> & Record<Exclude<ScalarKind, "int128">, ScalarInfo>;
   /**
-   * ARM's AAPCS: a zero-width bitfield raises the alignment of the struct to
-   * that of its declared type, and an unnamed bitfield's type still counts
-   * towards the struct's alignment. SysV x86 ignores both.
+   * Whether an unnamed bitfield (`int : 3`, `long : 0`) raises the record's
+   * alignment to its declared type's, as on ARM and AArch64 (clang's
+   * useZeroLengthBitfieldAlignment). SysV x86 and BPF ignore their types.
    */
-  zeroWidthBitfieldAligns: boolean;
-  unnamedBitfieldAligns: boolean;
+  unnamedBitfieldsAlign: boolean;
+  /** What a bare `__attribute__((aligned))` means: the target's largest useful alignment. */
+  maxAlign: number;
 }
 
 const s = (size: number, align = size): ScalarInfo => ({ size, align });
@@ -69,8 +70,8 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     byteOrder: "little",
     charSigned: true,
     scalars: { ...lp64, longdouble: s(8) },
-    zeroWidthBitfieldAligns: false,
-    unnamedBitfieldAligns: false,
+    unnamedBitfieldsAlign: false,
+    maxAlign: 16,
   },
   bpfeb: {
     name: "bpfeb",
@@ -78,8 +79,8 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     byteOrder: "big",
     charSigned: true,
     scalars: { ...lp64, longdouble: s(8) },
-    zeroWidthBitfieldAligns: false,
-    unnamedBitfieldAligns: false,
+    unnamedBitfieldsAlign: false,
+    maxAlign: 16,
   },
   x86_64: {
     name: "x86_64",
@@ -88,8 +89,8 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     byteOrder: "little",
     charSigned: true,
     scalars: { ...lp64, longdouble: s(16) },
-    zeroWidthBitfieldAligns: false,
-    unnamedBitfieldAligns: false,
+    unnamedBitfieldsAlign: false,
+    maxAlign: 16,
   },
   aarch64: {
     name: "aarch64",
@@ -98,8 +99,8 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     byteOrder: "little",
     charSigned: false,
     scalars: { ...lp64, longdouble: s(16) },
-    zeroWidthBitfieldAligns: true,
-    unnamedBitfieldAligns: true,
+    unnamedBitfieldsAlign: true,
+    maxAlign: 16,
   },
   i386: {
     name: "i386",
@@ -119,8 +120,8 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
       longdouble: s(12, 4),
       pointer: s(4),
     },
-    zeroWidthBitfieldAligns: false,
-    unnamedBitfieldAligns: false,
+    unnamedBitfieldsAlign: false,
+    maxAlign: 16,
   },
   armhf: {
     name: "armhf",
@@ -140,8 +141,8 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
       longdouble: s(8),
       pointer: s(4),
     },
-    zeroWidthBitfieldAligns: true,
-    unnamedBitfieldAligns: true,
+    unnamedBitfieldsAlign: true,
+    maxAlign: 8,
   },
 };
 

@@ -1,0 +1,79 @@
+import { readFileSync } from "node:fs";
+import { InputError } from "../../ir/errors.js";
+import { MAX_CHAIN, type ListGraph, type TypeGraph } from "../../ir/graph.js";
+import type { MapDef } from "../../ir/maps.js";
+import type { Target } from "../../ir/targets.js";
+import type { TypeId } from "../../ir/types.js";
+import { byteOrderOfName } from "./builtin-types.js";
+import { readMaps } from "./maps.js";
+import { cParser } from "./parser.js";
+import { preprocess, type SourceProblem } from "./preprocess.js";
+import { resolveItems, type Unresolved } from "./resolve.js";
+import { walkTree } from "./walk.js";
+
+export type { SourceProblem } from "./preprocess.js";
+export type { Unresolved } from "./resolve.js";
+
+export interface CSourceOptions {
+  target: Target;
+  /** `-I` directories, searched after the including file's own directory. */
+  includeDirs?: string[];
+  /** `-D NAME=VALUE`; a value of "" defines the name as empty. */
+  defines?: Record<string, string>;
+  /** Kernel types the source names but does not define are read from here. */
+  btf?: TypeGraph;
+  /** Sources by path, read before the disk: tests, and C carried inside other files. */
+  files?: Record<string, string>;
+}
+
+export interface CSourceResult {
+  file: string;
+  /** Every type of the translation unit, laid out for the target. */
+  graph: ListGraph;
+  maps: MapDef[];
+  /** Types whose layout the source cannot give, and why. */
+  unresolved: Unresolved[];
+  /** What could not be read; the rest still counts. */
+  problems: SourceProblem[];
+}
+
+/** Reads a C file (`.c`, `.h`, `.bpf.c`) as a compiler for `target` would, into the IR. */
+export async function readCSource(path: string, opts: CSourceOptions): Promise<CSourceResult> {
+  const files = opts.files ?? {};
+  if (files[path] === undefined) {
+    try {
+      readFileSync(path);
+    } catch (e) {
+      throw new InputError(path, `cannot read: ${(e as Error).message}`);
+    }
+  }
+  const pre = preprocess(path, { target: opts.target, includeDirs: opts.includeDirs ?? [], defines: opts.defines ?? {}, files });
+  const parser = await cParser();
+  const tree = parser.parse(pre.text);
+  if (!tree) throw new InputError(path, "the C parser gave no tree");
+  const items = walkTree(tree);
+  tree.delete();
+  const r = resolveItems(items, pre, opts.target, opts.btf);
+  const graph = r.builder.build(opts.target, path);
+  const problems = [...pre.problems, ...r.problems];
+  const maps = readMaps(graph, r, pre.bcc, problems);
+  if (graph.count <= 1 && maps.length === 0 && problems.length > 0) {
+    const first = problems[0]!;
+    throw new InputError(first.file, `nothing usable: ${first.message}`, { line: first.line });
+  }
+  return { file: path, graph, maps, unresolved: r.unresolved, problems };
+}
+
+/** `big` for a `__be32` (however typedef'd on top), `little` for `__le16`, else undefined. */
+export function byteOrderOf(graph: TypeGraph, id: TypeId): "big" | "little" | undefined {
+  for (let depth = 0; depth < MAX_CHAIN; depth++) {
+    const t = graph.type(id);
+    if (t.kind === "typedef") {
+      const order = byteOrderOfName(t.name);
+      if (order) return order;
+      id = t.target;
+    } else if (t.kind === "const" || t.kind === "volatile" || t.kind === "restrict" || t.kind === "type_tag") id = t.target;
+    else return undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,680 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, join, normalize, resolve as resolvePath } from "node:path";
+import type { Target } from "../../ir/targets.js";
+import { BINARY_PRECEDENCE, binaryInt, cint, parseCharLiteral, parseIntLiteral, unaryInt, type CInt } from "./arith.js";
+import { BCC_MACROS, BCC_STACKTRACE, bccReplacement, type BccUse } from "./bcc.js";
+import { predefinedMacros } from "./predefined.js";
+
+// A C preprocessor good enough for BPF programs and their headers: includes,
+// object- and function-like macros (#, ##, __VA_ARGS__), conditionals on
+// what is defined, #pragma once. Its output keeps one line per source line
+// of each file, and a table maps every output line back to its file and
+// line, so the parser's rows become real locations. `#pragma pack` lines
+// pass through for the parser to see in order.
+
+export interface SourceProblem {
+  file: string;
+  line: number;
+  column?: number;
+  message: string;
+}
+
+export interface PreprocessOptions {
+  target: Target;
+  includeDirs: string[];
+  defines: Record<string, string>;
+  /** In-memory files by path, looked up before the disk. */
+  files: Record<string, string>;
+}
+
+export interface Preprocessed {
+  text: string;
+  /** Per output line: index into `fileNames`, and the 1-based line there. */
+  lineFile: number[];
+  lineNo: number[];
+  fileNames: string[];
+  problems: SourceProblem[];
+  bcc: BccUse[];
+}
+
+const enum K {
+  Ws,
+  Id,
+  Num,
+  Str,
+  Punct,
+}
+
+interface Tok {
+  s: string;
+  k: K;
+  /** Macros this token came out of, which it may not expand again. */
+  hide?: ReadonlySet<string>;
+}
+
+interface Macro {
+  params?: string[];
+  variadic: boolean;
+  body: Tok[];
+}
+
+const TOKEN =
+  /\s+|[A-Za-z_$][\w$]*|(?:\d|\.\d)(?:[eEpP][+-]|[\w.])*|[LuU]?"(?:\\.|[^"\\])*"?|[LuU]?'(?:\\.|[^'\\])*'?|##|<<=|>>=|\.\.\.|->|\+\+|--|<<|>>|<=|>=|==|!=|&&|\|\||[^]/y;
+
+function tokenize(line: string): Tok[] {
+  const out: Tok[] = [];
+  TOKEN.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while (TOKEN.lastIndex < line.length && (m = TOKEN.exec(line))) {
+    const s = m[0];
+    const c = s.charCodeAt(0);
+    let k: K;
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12) k = K.Ws;
+    else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36) k = s.length > 1 && (s[1] === '"' || s[1] === "'") ? K.Str : K.Id;
+    else if ((c >= 48 && c <= 57) || (c === 46 && s.length > 1)) k = K.Num;
+    else if (c === 34 || c === 39) k = K.Str;
+    else k = K.Punct;
+    out.push({ s, k });
+  }
+  return out;
+}
+
+const join1 = (toks: readonly Tok[]): string => toks.map((t) => t.s).join("");
+
+/** Replaces comments by spaces (keeping newlines), outside string and char literals. */
+function stripComments(src: string): string {
+  if (!src.includes("/*") && !src.includes("//")) return src;
+  let out = "";
+  let start = 0;
+  let i = 0;
+  const n = src.length;
+  while (i < n) {
+    const c = src.charCodeAt(i);
+    if (c === 34 || c === 39) {
+      i++;
+      while (i < n) {
+        const d = src.charCodeAt(i);
+        if (d === 92) i += 2;
+        else if (d === c || d === 10) {
+          i++;
+          break;
+        } else i++;
+      }
+    } else if (c === 47 && src.charCodeAt(i + 1) === 42) {
+      const end = src.indexOf("*/", i + 2);
+      const stop = end < 0 ? n : end + 2;
+      out += src.slice(start, i) + " " + src.slice(i, stop).replace(/[^\n]/g, "");
+      start = i = stop;
+    } else if (c === 47 && src.charCodeAt(i + 1) === 47) {
+      let end = src.indexOf("\n", i);
+      if (end < 0) end = n;
+      out += src.slice(start, i);
+      start = i = end;
+    } else i++;
+  }
+  return out + src.slice(start);
+}
+
+interface Cond {
+  /** Whether lines in the current branch are read. */
+  on: boolean;
+  /** Whether some branch of this #if was taken already. */
+  taken: boolean;
+  /** Whether the enclosing region is read at all. */
+  outer: boolean;
+}
+
+// Includes nested deeper than this are a cycle without guards.
+const MAX_INCLUDE_DEPTH = 200;
+// A macro call may span this many lines before we call it unterminated.
+const MAX_CALL_LINES = 500;
+// Expansion steps on one line beyond this mean runaway recursion.
+const MAX_EXPANSIONS = 100_000;
+
+const SYSTEM_ARCH: Readonly<Record<string, string>> = {
+  x86_64: "x86_64-linux-gnu",
+  aarch64: "aarch64-linux-gnu",
+  i386: "i386-linux-gnu",
+  armhf: "arm-linux-gnueabihf",
+};
+
+export function preprocess(path: string, opts: PreprocessOptions): Preprocessed {
+  return new Preprocessor(opts).run(path);
+}
+
+class Preprocessor {
+  private readonly macros = new Map<string, Macro>();
+  private readonly out: string[] = [];
+  private readonly lineFile: number[] = [];
+  private readonly lineNo: number[] = [];
+  private readonly fileNames: string[] = [];
+  private readonly fileIndex = new Map<string, number>();
+  private readonly once = new Set<string>();
+  private readonly problems: SourceProblem[] = [];
+  private readonly bcc: BccUse[] = [];
+  private readonly systemDirs: string[];
+  private stacktraceGiven = false;
+  private expansions = 0;
+
+  constructor(private readonly opts: PreprocessOptions) {
+    for (const [name, value] of Object.entries(predefinedMacros(opts.target))) this.define(name, value);
+    for (const [name, value] of Object.entries(opts.defines)) this.define(name, value);
+    const host = SYSTEM_ARCH[opts.target.name] ?? SYSTEM_ARCH[process.arch === "arm64" ? "aarch64" : "x86_64"]!;
+    this.systemDirs = ["/usr/local/include", `/usr/include/${host}`, "/usr/include"];
+  }
+
+  run(path: string): Preprocessed {
+    const text = this.read(path);
+    if (text === undefined) throw new Error(`cannot read ${path}`);
+    this.file(path, text, 0);
+    return { text: hoistRecordAttributes(this.out.join("\n")), lineFile: this.lineFile, lineNo: this.lineNo, fileNames: this.fileNames, problems: this.problems, bcc: this.bcc };
+  }
+
+  private define(name: string, value: string): void {
+    const m = /^([A-Za-z_]\w*)(\(([^)]*)\))?$/.exec(name);
+    if (!m) return;
+    this.defineText(`${name} ${value}`);
+  }
+
+  private read(path: string): string | undefined {
+    const mem = this.opts.files[path] ?? this.opts.files[normalize(path)];
+    if (mem !== undefined) return mem;
+    try {
+      return readFileSync(path, "latin1");
+    } catch {
+      return undefined;
+    }
+  }
+
+  private exists(path: string): boolean {
+    return this.opts.files[path] !== undefined || this.opts.files[normalize(path)] !== undefined || existsSync(path);
+  }
+
+  private emit(line: string, file: number, no: number): void {
+    this.out.push(line);
+    this.lineFile.push(file);
+    this.lineNo.push(no);
+  }
+
+  private problem(file: string, line: number, message: string): void {
+    this.problems.push({ file, line, message });
+  }
+
+  private file(path: string, raw: string, depth: number): void {
+    let fi = this.fileIndex.get(path);
+    if (fi === undefined) {
+      fi = this.fileNames.length;
+      this.fileNames.push(path);
+      this.fileIndex.set(path, fi);
+    }
+    const lines = stripComments(raw.replace(/\r\n?/g, "\n")).split("\n");
+    const conds: Cond[] = [];
+    const on = (): boolean => conds.length === 0 || conds[conds.length - 1]!.on;
+    for (let i = 0; i < lines.length; i++) {
+      const no = i + 1;
+      let line = lines[i]!;
+      // Backslash-newline joins lines; the joined ones stay as blank lines.
+      let extra = 0;
+      while (line.endsWith("\\") && i + 1 < lines.length) {
+        line = line.slice(0, -1) + lines[++i]!;
+        extra++;
+      }
+      const d = /^\s*#\s*([a-z_]*)(.*)$/.exec(line);
+      if (d) {
+        const name = d[1]!;
+        const rest = d[2]!.trim();
+        let passed = "";
+        switch (name) {
+          case "if":
+          case "ifdef":
+          case "ifndef": {
+            const outer = on();
+            const v = !outer ? false : name === "if" ? this.evalIf(rest, path, no) : this.macros.has(rest.split(/\s+/)[0] ?? "") === (name === "ifdef");
+            conds.push({ on: outer && v, taken: v, outer });
+            break;
+          }
+          case "elif":
+          case "elifdef":
+          case "elifndef": {
+            const c = conds[conds.length - 1];
+            if (!c) {
+              this.problem(path, no, `#${name} without #if`);
+              break;
+            }
+            if (c.taken || !c.outer) c.on = false;
+            else {
+              const v = name === "elif" ? this.evalIf(rest, path, no) : this.macros.has(rest) === (name === "elifdef");
+              c.on = v;
+              c.taken = v;
+            }
+            break;
+          }
+          case "else": {
+            const c = conds[conds.length - 1];
+            if (!c) this.problem(path, no, "#else without #if");
+            else {
+              c.on = c.outer && !c.taken;
+              c.taken = true;
+            }
+            break;
+          }
+          case "endif":
+            if (!conds.pop()) this.problem(path, no, "#endif without #if");
+            break;
+          default:
+            if (!on()) break;
+            if (name === "define") this.defineText(rest);
+            else if (name === "undef") this.macros.delete(rest.split(/\s+/)[0] ?? "");
+            else if (name === "include" || name === "include_next") {
+              this.emitBlank(fi, no, extra);
+              this.include(rest, path, no, depth);
+              continue;
+            } else if (name === "pragma") {
+              if (/^once\b/.test(rest)) this.once.add(path);
+              else if (/^pack\b/.test(rest)) passed = `#pragma ${this.expandText(rest)}`;
+            } else if (name === "error") this.problem(path, no, `#error ${rest}`);
+        }
+        this.emit(passed, fi, no);
+        this.emitBlank(fi, no + 1, extra);
+        continue;
+      }
+      if (!on()) {
+        this.emit("", fi, no);
+        this.emitBlank(fi, no + 1, extra);
+        continue;
+      }
+      // A macro call may run over several lines: read on to its closing parenthesis.
+      let joined = 0;
+      while (this.openCall(line) && joined < MAX_CALL_LINES && i + 1 < lines.length && !/^\s*#/.test(lines[i + 1]!)) {
+        line += "\n" + lines[++i]!;
+        joined++;
+      }
+      const expanded = this.expandLine(line, path, no);
+      this.emit(joined ? expanded.replace(/\n/g, " ") : expanded, fi, no);
+      this.emitBlank(fi, no + 1, extra + joined);
+    }
+    if (conds.length) this.problem(path, lines.length, "#if without #endif");
+  }
+
+  private emitBlank(fi: number, from: number, count: number): void {
+    for (let k = 0; k < count; k++) this.emit("", fi, from + k);
+  }
+
+  /** Whether the line ends inside the arguments of a function-like macro or BCC macro. */
+  private openCall(line: string): boolean {
+    let depth = 0;
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i];
+      if (c === "(") depth++;
+      else if (c === ")") depth--;
+      else if (c === '"' || c === "'") {
+        const end = line.indexOf(c, i + 1);
+        if (end < 0) return false;
+        i = end;
+      }
+    }
+    if (depth <= 0) return false;
+    for (const m of line.matchAll(/[A-Za-z_]\w*/g)) {
+      const mac = this.macros.get(m[0]);
+      if ((mac && mac.params) || (!mac && BCC_MACROS[m[0]])) return true;
+    }
+    return false;
+  }
+
+  private defineText(text: string): void {
+    const m = /^([A-Za-z_]\w*)(\(([^)]*)\))?\s*(.*)$/s.exec(text);
+    if (!m) return;
+    const body = trimWs(tokenize(m[4]!));
+    if (m[2] === undefined) {
+      this.macros.set(m[1]!, { variadic: false, body });
+      return;
+    }
+    const params = m[3]!
+      .split(",")
+      .map((p) => p.trim())
+      .filter((p) => p !== "");
+    let variadic = false;
+    const last = params[params.length - 1];
+    if (last !== undefined && last.endsWith("...")) {
+      variadic = true;
+      const named = last.slice(0, -3).trim();
+      params[params.length - 1] = named === "" ? "__VA_ARGS__" : named;
+    }
+    this.macros.set(m[1]!, { params, variadic, body });
+  }
+
+  private include(rest: string, from: string, line: number, depth: number): void {
+    let spec = rest;
+    if (!/^["<]/.test(spec)) spec = this.expandText(spec).trim();
+    const m = /^"([^"]+)"|^<([^>]+)>/.exec(spec);
+    if (!m) {
+      this.problem(from, line, `#include ${rest}: not a file name`);
+      return;
+    }
+    const name = m[1] ?? m[2]!;
+    const found = this.findInclude(name, from, m[1] !== undefined);
+    if (found === undefined) {
+      this.problem(from, line, `#include ${m[0]}: not found`);
+      return;
+    }
+    if (this.once.has(found)) return;
+    if (depth >= MAX_INCLUDE_DEPTH) {
+      this.problem(from, line, `#include ${m[0]}: includes nested deeper than ${MAX_INCLUDE_DEPTH}`);
+      return;
+    }
+    const text = this.read(found);
+    if (text === undefined) {
+      this.problem(from, line, `#include ${m[0]}: cannot read ${found}`);
+      return;
+    }
+    this.file(found, text, depth + 1);
+  }
+
+  private findInclude(name: string, from: string, quoted: boolean): string | undefined {
+    if (isAbsolute(name)) return this.exists(name) ? name : undefined;
+    const dirs = [...(quoted ? [dirname(from)] : []), ...this.opts.includeDirs, ...this.systemDirs];
+    for (const dir of dirs) {
+      const p = normalize(join(dir, name));
+      if (this.exists(p)) return p;
+      const abs = resolvePath(dir, name);
+      if (abs !== p && this.exists(abs)) return abs;
+    }
+    return undefined;
+  }
+
+  private expandText(text: string): string {
+    return join1(this.expand(tokenize(text), "", 0));
+  }
+
+  private expandLine(line: string, file: string, no: number): string {
+    // Most lines name no macro: leave them as they are.
+    let hit = false;
+    for (const m of line.matchAll(/[A-Za-z_]\w*/g)) {
+      if (this.macros.has(m[0]) || BCC_MACROS[m[0]] !== undefined || m[0] === "_Pragma") {
+        hit = true;
+        break;
+      }
+    }
+    if (!hit) return line;
+    return join1(this.expand(tokenize(line), file, no));
+  }
+
+  /** Expands macros in place, rescanning each replacement with the rest of the line. */
+  private expand(toks: Tok[], file: string, no: number): Tok[] {
+    let i = 0;
+    while (i < toks.length) {
+      const t = toks[i]!;
+      if (t.k !== K.Id) {
+        i++;
+        continue;
+      }
+      if (t.s === "_Pragma") {
+        const call = this.callArgs(toks, i + 1);
+        if (call) {
+          toks.splice(i, call.end - i, { s: " ", k: K.Ws });
+          continue;
+        }
+      }
+      const mac = this.macros.get(t.s);
+      if (!mac || t.hide?.has(t.s)) {
+        const bcc = file !== "" && !mac ? BCC_MACROS[t.s] : undefined;
+        if (bcc) {
+          const call = this.callArgs(toks, i + 1);
+          if (call) {
+            const args = call.args.map((a) => join1(this.expand(a, "", 0)).trim());
+            const r = bccReplacement(t.s, args, this.bcc.length);
+            let end = call.end;
+            while (end < toks.length && toks[end]!.k === K.Ws) end++;
+            if (toks[end]?.s === ";") end++;
+            else end = call.end;
+            if (typeof r === "string") {
+              this.problem(file, no, r);
+              i = end;
+              continue;
+            }
+            const column = join1(toks.slice(0, i)).length + 1;
+            this.bcc.push({ index: this.bcc.length, macro: t.s, name: r.name, table: r.table, ...(r.maxIs ? { maxIs: r.maxIs } : {}), file, line: no, column });
+            let text = r.text;
+            if (t.s === "BPF_STACK_TRACE" && !this.stacktraceGiven) {
+              this.stacktraceGiven = true;
+              text = `${BCC_STACKTRACE} ${text}`;
+            }
+            toks.splice(i, end - i, { s: text, k: K.Punct });
+            i++;
+            continue;
+          }
+        }
+        i++;
+        continue;
+      }
+      if (++this.expansions > MAX_EXPANSIONS) return toks;
+      const hide = new Set(t.hide ?? []);
+      hide.add(t.s);
+      if (mac.params === undefined) {
+        toks.splice(i, 1, ...mac.body.map((b) => ({ s: b.s, k: b.k, hide })));
+        continue;
+      }
+      const call = this.callArgs(toks, i + 1);
+      if (!call) {
+        i++;
+        continue;
+      }
+      toks.splice(i, call.end - i, ...this.substitute(mac, call.args, hide));
+    }
+    return toks;
+  }
+
+  /** The arguments of a call whose `(` is at or after `from`, and the index after its `)`. */
+  private callArgs(toks: Tok[], from: number): { args: Tok[][]; end: number } | undefined {
+    let j = from;
+    while (j < toks.length && toks[j]!.k === K.Ws) j++;
+    if (toks[j]?.s !== "(") return undefined;
+    const args: Tok[][] = [[]];
+    let depth = 0;
+    for (j++; j < toks.length; j++) {
+      const s = toks[j]!.s;
+      if (s === "(" || s === "[" || s === "{") depth++;
+      else if (s === ")" || s === "]" || s === "}") {
+        if (depth === 0 && s === ")") return { args: args.length === 1 && trimWs(args[0]!).length === 0 ? [] : args, end: j + 1 };
+        depth--;
+      } else if (s === "," && depth === 0) {
+        args.push([]);
+        continue;
+      }
+      args[args.length - 1]!.push(toks[j]!);
+    }
+    return undefined;
+  }
+
+  private substitute(mac: Macro, rawArgs: Tok[][], hide: ReadonlySet<string>): Tok[] {
+    const params = mac.params!;
+    let args = rawArgs;
+    if (mac.variadic) {
+      const fixed = params.length - 1;
+      const va: Tok[] = [];
+      rawArgs.slice(fixed).forEach((a, n) => {
+        if (n > 0) va.push({ s: ",", k: K.Punct });
+        va.push(...a);
+      });
+      args = [...rawArgs.slice(0, fixed), va];
+    }
+    const argOf = (name: string): Tok[] | undefined => {
+      const p = params.indexOf(name);
+      return p < 0 ? undefined : trimWs(args[p] ?? []);
+    };
+    const body = mac.body;
+    const out: Tok[] = [];
+    const nextNonWs = (k: number): number => {
+      let j = k + 1;
+      while (j < body.length && body[j]!.k === K.Ws) j++;
+      return j;
+    };
+    for (let k = 0; k < body.length; k++) {
+      const b = body[k]!;
+      if (b.s === "#" && b.k === K.Punct) {
+        const j = nextNonWs(k);
+        const a = body[j] && argOf(body[j]!.s);
+        if (a) {
+          out.push({ s: JSON.stringify(join1(a).replace(/\s+/g, " ")), k: K.Str });
+          k = j;
+          continue;
+        }
+      }
+      if (b.s === "##") {
+        while (out.length && out[out.length - 1]!.k === K.Ws) out.pop();
+        const j = nextNonWs(k);
+        const nb = body[j];
+        if (!nb) break;
+        const a = argOf(nb.s);
+        const right = a ?? [nb];
+        const left = out.pop();
+        if (left?.s === "," && a !== undefined && a.length === 0 && nb.s === params[params.length - 1] && mac.variadic) {
+          k = j;
+          continue;
+        }
+        if (left && right.length) {
+          const pasted = tokenize(left.s + right[0]!.s);
+          out.push(...pasted, ...right.slice(1));
+        } else if (left) out.push(left);
+        else out.push(...right);
+        k = j;
+        continue;
+      }
+      const a = b.k === K.Id ? argOf(b.s) : undefined;
+      if (a) {
+        const j = nextNonWs(k);
+        const raw = body[j]?.s === "##";
+        out.push(...(raw ? a : this.expand(a.map((x) => ({ ...x })), "", 0)));
+        continue;
+      }
+      out.push(b);
+    }
+    return out.map((t) => ({ s: t.s, k: t.k, hide: t.hide ? new Set([...t.hide, ...hide]) : hide }));
+  }
+
+  private evalIf(expr: string, file: string, no: number): boolean {
+    // `defined X` is read before expansion, as the standard says.
+    const pre = expr
+      .replace(/\bdefined\s*\(\s*([A-Za-z_]\w*)\s*\)|\bdefined\s+([A-Za-z_]\w*)/g, (_, a: string | undefined, b: string | undefined) => (this.macros.has(a ?? b ?? "") ? " 1 " : " 0 "))
+      .replace(/\b__has_include(?:_next)?\s*\(\s*(?:"([^"]*)"|<([^>]*)>)\s*\)/g, (_, q: string | undefined, a: string | undefined) =>
+        this.findInclude(q ?? a ?? "", file, q !== undefined) !== undefined ? " 1 " : " 0 ",
+      )
+      .replace(/\b__has_(?:attribute|c_attribute|feature|extension)\s*\([^)]*\)/g, " 1 ")
+      .replace(/\b__has_(?:builtin|declspec_attribute|cpp_attribute|warning)\s*\([^)]*\)/g, " 0 ");
+    const toks = this.expand(tokenize(pre), "", 0).filter((t) => t.k !== K.Ws);
+    const v = new IfParser(toks).parse();
+    if (v === undefined) {
+      this.problem(file, no, `#if ${expr}: cannot evaluate`);
+      return false;
+    }
+    return v.v !== 0n;
+  }
+}
+
+const LEADING_ATTR = /\b(struct|union|enum)(\s+)(__attribute__\s*\(\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)\))(\s*(?:[A-Za-z_]\w*\s*)?)\{/g;
+
+/**
+ * `struct __attribute__((packed)) { ... }` inside a record defeats the C
+ * grammar, which takes `__attribute__` for the tag. An attribute right after
+ * the closing brace means the same to the compiler, so it moves there; the
+ * line count stays, so locations stay true.
+ */
+function hoistRecordAttributes(text: string): string {
+  if (!text.includes("__attribute__")) return text;
+  const inserts: { at: number; text: string }[] = [];
+  let out = text.replace(LEADING_ATTR, (all, kw: string, ws: string, attr: string, name: string, offset: number) => {
+    let depth = 0;
+    for (let i = offset + all.length - 1; i < text.length; i++) {
+      const c = text[i];
+      if (c === "{") depth++;
+      else if (c === "}" && --depth === 0) {
+        inserts.push({ at: i + 1, text: ` ${attr.replace(/\n/g, " ")}` });
+        return `${kw}${ws}${" ".repeat(attr.replace(/\n/g, "").length)}${attr.replace(/[^\n]/g, "")}${name}{`;
+      }
+    }
+    return all;
+  });
+  inserts.sort((a, b) => b.at - a.at);
+  for (const ins of inserts) out = out.slice(0, ins.at) + ins.text + out.slice(ins.at);
+  return out;
+}
+
+function trimWs(toks: Tok[]): Tok[] {
+  let a = 0;
+  let b = toks.length;
+  while (a < b && toks[a]!.k === K.Ws) a++;
+  while (b > a && toks[b - 1]!.k === K.Ws) b--;
+  return a === 0 && b === toks.length ? toks : toks.slice(a, b);
+}
+
+/** `#if` expressions over tokens, identifiers left after expansion being 0. */
+class IfParser {
+  private i = 0;
+  constructor(private readonly toks: Tok[]) {}
+
+  parse(): CInt | undefined {
+    const v = this.cond();
+    return this.i === this.toks.length ? v : undefined;
+  }
+
+  private cond(): CInt | undefined {
+    const c = this.binary(1);
+    if (this.toks[this.i]?.s !== "?") return c;
+    this.i++;
+    const a = this.cond();
+    if (this.toks[this.i]?.s !== ":") return undefined;
+    this.i++;
+    const b = this.cond();
+    if (c === undefined || a === undefined || b === undefined) return undefined;
+    return c.v !== 0n ? a : b;
+  }
+
+  private binary(min: number): CInt | undefined {
+    let left = this.unary();
+    for (;;) {
+      const op = this.toks[this.i]?.s ?? "";
+      const prec = BINARY_PRECEDENCE[op];
+      if (prec === undefined || prec < min) return left;
+      this.i++;
+      const right = this.binary(prec + 1);
+      if (left === undefined || right === undefined) return undefined;
+      left = binaryInt(op, left, right);
+    }
+  }
+
+  private unary(): CInt | undefined {
+    const t = this.toks[this.i++];
+    if (!t) return undefined;
+    if (t.s === "(") {
+      const v = this.cond();
+      if (this.toks[this.i++]?.s !== ")") return undefined;
+      return v;
+    }
+    if (t.s === "-" || t.s === "+" || t.s === "~" || t.s === "!") {
+      const v = this.unary();
+      return v === undefined ? undefined : unaryInt(t.s, v);
+    }
+    // In #if every value is intmax_t or uintmax_t.
+    if (t.k === K.Num) return parseIntLiteral(t.s, 64, 64);
+    if (t.k === K.Str) {
+      const c = parseCharLiteral(t.s);
+      return c && cint(c.v, false, 64);
+    }
+    if (t.k === K.Id) {
+      // A function-like name left unexpanded: skip its arguments, value 0.
+      if (this.toks[this.i]?.s === "(") {
+        let depth = 0;
+        for (; this.i < this.toks.length; this.i++) {
+          const s = this.toks[this.i]!.s;
+          if (s === "(") depth++;
+          else if (s === ")" && --depth === 0) {
+            this.i++;
+            break;
+          }
+        }
+      }
+      return cint(0n, false, 64);
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,77 @@
+// C declarations as the parser saw them, before any name is resolved or any
+// size known: plain data, so a worker thread can produce it and the resolver
+// can read it in source order. Rows and columns are 0-based positions in the
+// preprocessed text; the resolver maps them back to files.
+
+export type Expr =
+  | { k: "num"; text: string }
+  | { k: "char"; text: string }
+  | { k: "str"; text: string }
+  | { k: "id"; name: string }
+  | { k: "unary"; op: string; a: Expr }
+  | { k: "binary"; op: string; a: Expr; b: Expr }
+  | { k: "cond"; c: Expr; a: Expr; b: Expr }
+  | { k: "sizeof"; type?: TypeName; a?: Expr }
+  | { k: "alignof"; type: TypeName }
+  | { k: "cast"; type: TypeName; a: Expr }
+  | { k: "offsetof"; type: TypeName; member: string }
+  | { k: "init"; items: { field?: string; value: Expr }[] }
+  | { k: "other"; text: string };
+
+export interface Attr {
+  /** Without surrounding underscores: `packed`, `aligned`, `section`, `mode`. */
+  name: string;
+  args: Expr[];
+}
+
+export interface Pos {
+  row: number;
+  col: number;
+}
+
+export type Spec =
+  /** Keywords of a built-in type: `unsigned long int`, `_Bool`, `__int128`. */
+  | { k: "prim"; words: string[] }
+  | { k: "name"; name: string; pos: Pos }
+  | ({ k: "record"; tag: "struct" | "union"; name: string; fields?: FieldDecl[]; attrs: Attr[] } & Pos)
+  | ({ k: "enum"; name: string; values?: Enumerator[]; attrs: Attr[] } & Pos)
+  | { k: "typeof"; type: TypeName }
+  | { k: "none" };
+
+export interface Enumerator extends Pos {
+  name: string;
+  value?: Expr;
+}
+
+export type Derived = { k: "ptr" } | { k: "array"; len?: Expr } | { k: "func"; params: Param[]; variadic: boolean };
+
+export interface Param {
+  name: string;
+  type: TypeName;
+}
+
+export interface TypeName {
+  spec: Spec;
+  /** From the outside in: `*a[3]` is [ptr, array 3], an array of three pointers. */
+  derived: Derived[];
+}
+
+export interface Declarator extends Pos {
+  name: string;
+  derived: Derived[];
+  attrs: Attr[];
+  bits?: Expr;
+  init?: Expr;
+}
+
+export interface FieldDecl extends Pos {
+  spec: Spec;
+  attrs: Attr[];
+  /** Empty for an anonymous struct or union member. */
+  declarators: Declarator[];
+}
+
+export type Item =
+  | ({ k: "decl"; spec: Spec; typedef: boolean; attrs: Attr[]; declarators: Declarator[] } & Pos)
+  | ({ k: "pack"; arg: string } & Pos)
+  | ({ k: "error"; text: string } & Pos);
