@@ -63,7 +63,8 @@ export function layoutRecord(spec: CRecordSpec, target: Target): CRecordLayout {
       let offset = isUnion ? 0 : dataBits - unfilled;
       let fieldAlign = typeAlign;
       let unpacked = fieldAlign;
-      if (fieldPacked && width !== 0) fieldAlign = 8;
+      // A packed bitfield goes at the very next bit.
+      if (fieldPacked && width !== 0) fieldAlign = 1;
       if (explicit) {
         fieldAlign = Math.max(fieldAlign, explicit);
         unpacked = Math.max(unpacked, explicit);

@@ -400,7 +400,8 @@ class Resolver {
           continue;
         }
         if (flexible && fi !== n - 1 && spec.tag === "struct") missing ??= `flexible array member ${name} is not last`;
-        const attrs = [...f.attrs, ...(d?.attrs ?? [])];
+        // An anonymous member's attributes went to its record type above.
+        const attrs = d ? [...f.attrs, ...d.attrs] : [];
         let bitWidth: number | undefined;
         if (d?.bits) {
           const w = this.eval(d.bits)?.v;
