@@ -1,45 +1,27 @@
 import type { UserspaceReader } from "../ir/bindings.js";
-import type { TypeGraph } from "../ir/graph.js";
-import type { MapDef } from "../ir/maps.js";
-import type { Target } from "../ir/targets.js";
+import type { readCSource } from "../readers/c/index.js";
 
-// The readers a check may need, each imported on first use: a repository
-// without Python never loads the Python grammar. A reader this build does not
-// have yet is reported as such, not guessed at.
-
-export interface CSourceRead {
-  graph: TypeGraph;
-  maps: MapDef[];
-}
-
-export type CSourceReader = (path: string, opts: { target: Target; includeDirs?: string[]; files?: Record<string, string> }) => Promise<CSourceRead>;
+// The readers a check may need, each loaded on first use: a repository
+// without Python never loads the Python grammar, one without BPF C source
+// never loads the C grammar.
 
 export interface Readers {
-  go?: UserspaceReader;
-  python?: UserspaceReader;
-  c?: CSourceReader;
+  go: UserspaceReader;
+  python: UserspaceReader;
+  c: typeof readCSource;
 }
 
-const SOURCES = {
-  go: ["../readers/go/index.js", "readGo"],
-  python: ["../readers/python/index.js", "readPython"],
-  c: ["../readers/c/index.js", "readCSource"],
-} as const;
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => (p ??= load());
+}
 
-const loaded = new Map<keyof Readers, Promise<unknown>>();
+const LOADERS: { [K in keyof Readers]: () => Promise<Readers[K]> } = {
+  go: once(async () => (await import("../readers/go/index.js")).readGo),
+  python: once(async () => (await import("../readers/python/index.js")).readPython),
+  c: once(async () => (await import("../readers/c/index.js")).readCSource),
+};
 
-export async function reader<K extends keyof Readers>(kind: K): Promise<Readers[K]> {
-  let p = loaded.get(kind);
-  if (!p) {
-    const [specifier, name] = SOURCES[kind];
-    p = import(specifier).then(
-      (m: Record<string, unknown>) => (typeof m[name] === "function" ? m[name] : undefined),
-      (e: NodeJS.ErrnoException) => {
-        if (e.code === "ERR_MODULE_NOT_FOUND" && e.message.includes(specifier.replace("../", ""))) return undefined;
-        throw e;
-      },
-    );
-    loaded.set(kind, p);
-  }
-  return (await p) as Readers[K];
+export function reader<K extends keyof Readers>(kind: K): Promise<Readers[K]> {
+  return LOADERS[kind]();
 }

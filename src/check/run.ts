@@ -13,7 +13,7 @@ import { locateInSource } from "./c-locate.js";
 import { findClockKeys } from "./clock-keys.js";
 import { CONFIG_FILE, DEFAULT_CONFIG, loadConfig, type Config } from "./config.js";
 import { discover, type Discovered } from "./discover.js";
-import { reader, type Readers } from "./readers.js";
+import { reader } from "./readers.js";
 import { isSilenced, scanSuppressions, type Silenced } from "./suppress.js";
 
 // A check: read every input, pair userspace with the BPF side, run the rules,
@@ -30,7 +30,7 @@ export interface CheckResult {
   pairing: Pairing;
   pairs: PairSummary[];
   files: { bpf: number; user: number };
-  /** Inputs read in part or skipped, with why: half-written Go, a language without a reader here. */
+  /** Userspace files read in part, with why: half-written Go, for one. */
   notes: string[];
 }
 
@@ -77,16 +77,6 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
   for (const f of objects) bpf.push(...readBpfObjects(f.bytes, f.path));
   const built = new Set(objects.map((f) => stem(f.path)));
 
-  const missing = new Set<string>();
-  const need = async <K extends keyof Readers>(kind: K, file: string): Promise<Readers[K]> => {
-    const r = await reader(kind);
-    if (!r && !missing.has(kind)) {
-      missing.add(kind);
-      notes.push(`no ${kind === "c" ? "C source" : kind} reader in this build: ${file} and others like it were not read`);
-    }
-    return r;
-  };
-
   for (const f of files) {
     if (f.kind === "object") continue;
     const text = decoder.decode(f.bytes);
@@ -96,14 +86,12 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
       cSources.push({ file: f.path, text });
       clockKeys.push(...(await findClockKeys(f.path, text)));
       if (f.path.endsWith(".h") || built.has(stem(f.path))) continue;
-      const readC = await need("c", f.path);
-      if (!readC) continue;
+      const readC = await reader("c");
       const r = await readC(f.path, { target: TARGETS.bpfel, includeDirs: [dirname(f.path), ...config.includeDirs], files: { [f.path]: text } });
       bpf.push({ file: f.path, graph: r.graph, maps: r.maps, origin: "source" });
       continue;
     }
-    const read = await need(f.kind === "go" ? "go" : "python", f.path);
-    if (!read) continue;
+    const read = await reader(f.kind === "go" ? "go" : "python");
     const m = await read(f.path, text, {});
     user.push(m);
     silenced.set(f.path, fromModule(m.suppressions));
