@@ -105,16 +105,14 @@ export interface GoShape {
 
 /** The gc compiler's layout of types for one architecture. Shapes are cached per type. */
 export class GoLayout {
+  /** Pointer size, which is also the register size that aligns 8-byte scalars (4 on 386 and arm). */
   readonly ptr: number;
-  /** Alignment of 8-byte scalars: the register size (4 on 386 and arm). */
-  readonly reg: number;
   private readonly shapes = new Map<GoType, GoShape>();
   private readonly offsetCache = new Map<GoStruct, number[]>();
   private readonly busy = new Set<GoType>();
 
   constructor(readonly arch: GoArch) {
     this.ptr = arch === "amd64" || arch === "arm64" ? 8 : 4;
-    this.reg = this.ptr;
   }
 
   basic(name: GoBasicName): GoShape {
@@ -135,11 +133,11 @@ export class GoLayout {
       case "int64":
       case "uint64":
       case "float64":
-        return { size: 8, align: this.reg };
+        return { size: 8, align: this.ptr };
       case "complex64":
         return { size: 8, align: 4 };
       case "complex128":
-        return { size: 16, align: this.reg };
+        return { size: 16, align: this.ptr };
       case "int":
       case "uint":
       case "uintptr":
@@ -265,7 +263,7 @@ export class GoLayout {
   }
 }
 
-export function roundUp(n: number, align: number): number {
+function roundUp(n: number, align: number): number {
   return align > 1 ? Math.ceil(n / align) * align : n;
 }
 

@@ -16,15 +16,19 @@ export interface Mirror {
 export interface CommentClaims {
   mirrors: Mirror[];
   suppressions: Suppression[];
+  /** Lines that hold a comment, to walk up from a declaration through its doc comment. */
+  lines: Set<number>;
 }
+
+const COMMENT = new Set(["comment"]);
 
 const MIRRORS = /abidrift:mirrors\s+((?:struct|union|enum)\s+)?([A-Za-z_]\w*)/;
 const IGNORE = /abidrift-ignore-next-line\b([^\n*]*)/;
 
 export function readComments(file: string, root: Node): CommentClaims {
-  const claims: CommentClaims = { mirrors: [], suppressions: [] };
-  walk(root, (n) => {
-    if (n.type !== "comment") return true;
+  const claims: CommentClaims = { mirrors: [], suppressions: [], lines: new Set() };
+  walk(root, COMMENT, (n) => {
+    for (let r = n.startPosition.row; r <= n.endPosition.row; r++) claims.lines.add(r + 1);
     const line = n.startPosition.row + 1;
     const mirror = MIRRORS.exec(n.text);
     if (mirror) {
@@ -39,7 +43,6 @@ export function readComments(file: string, root: Node): CommentClaims {
       if (rules.length === 0) claims.suppressions.push({ line: next });
       for (const rule of rules) claims.suppressions.push({ line: next, rule });
     }
-    return false;
   });
   return claims;
 }
@@ -56,15 +59,4 @@ export function mirrorFor(mirrors: readonly Mirror[], line: number, commentLines
     if (m) return m;
   }
   return undefined;
-}
-
-/** Lines that hold only a comment, to walk up from a declaration through its doc comment. */
-export function commentLines(root: Node): Set<number> {
-  const lines = new Set<number>();
-  walk(root, (n) => {
-    if (n.type !== "comment") return true;
-    for (let r = n.startPosition.row; r <= n.endPosition.row; r++) lines.add(r + 1);
-    return false;
-  });
-  return lines;
 }

@@ -193,7 +193,7 @@ export class ConstEvaluator {
   }
 }
 
-export function parseIntLiteral(text: string): bigint | undefined {
+function parseIntLiteral(text: string): bigint | undefined {
   const t = text.replace(/_/g, "");
   try {
     if (/^0[oO][0-7]+$/.test(t)) return BigInt(`0o${t.slice(2)}`);
@@ -207,7 +207,7 @@ export function parseIntLiteral(text: string): bigint | undefined {
 
 const ESCAPES: Record<string, number> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, "\\": 92, "'": 39, '"': 34 };
 
-export function parseRune(text: string): bigint | undefined {
+function parseRune(text: string): bigint | undefined {
   const body = text.slice(1, -1);
   if (!body.startsWith("\\")) {
     const cp = body.codePointAt(0);
@@ -221,7 +221,7 @@ export function parseRune(text: string): bigint | undefined {
   return BigInt(parseInt(m[1] ?? m[2] ?? m[3] ?? "0", 16));
 }
 
-export function clip(text: string): string {
+function clip(text: string): string {
   const one = text.replace(/\s+/g, " ");
   return one.length > 60 ? `${one.slice(0, 57)}...` : one;
 }

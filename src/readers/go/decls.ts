@@ -3,6 +3,7 @@ import {
   GoLayout,
   GoLayoutError,
   isGoBasicName,
+  underlying,
   type GoArch,
   type GoField,
   type GoLength,
@@ -11,7 +12,7 @@ import {
 } from "../../ir/layout/go.js";
 import type { SourceLoc } from "../../ir/types.js";
 import { ConstEvaluator, type ConstSpec } from "./consts.js";
-import { dotted, field, fieldChildren, listItems, locOf, stringValue, unparen } from "./syntax.js";
+import { dotted, field, listItems, locOf, stringValue, unparen } from "./syntax.js";
 
 // The declarations of one Go file, and the types of expressions in it. Types
 // are built once per syntax node, so one declaration is one GoType object and
@@ -100,12 +101,6 @@ export class GoDecls {
     return this.imports.size === 0 && local === path.split("/").pop();
   }
 
-  /** The local name under which `path` is imported, if it is. */
-  packageName(path: string): string | undefined {
-    for (const [local, p] of this.imports) if (p === path) return local;
-    return undefined;
-  }
-
   private collect(): void {
     for (const decl of this.root.namedChildren) {
       switch (decl.type) {
@@ -167,7 +162,7 @@ export class GoDecls {
       const values = listItems(field(spec, "value"));
       const exprs = values.length ? values : previous;
       if (values.length) previous = values;
-      fieldChildren(spec, "name").forEach((name, i) => {
+      spec.childrenForFieldName("name").forEach((name, i) => {
         const expr = exprs[i];
         if (name.type === "identifier" && name.text !== "_" && expr) this.consts.set(name.text, { expr, iota });
       });
@@ -266,7 +261,7 @@ export class GoDecls {
       const type = this.resolveType(typeNode, depth + 1);
       const tagNode = field(decl, "tag");
       const tag = tagNode ? stringValue(tagNode) : undefined;
-      const names = fieldChildren(decl, "name");
+      const names = decl.childrenForFieldName("name");
       if (names.length === 0) {
         out.push({ name: embeddedName(typeNode), type, embedded: true, tag, loc: this.loc(decl) });
         continue;
@@ -337,7 +332,7 @@ export class GoDecls {
       case "index_expression": {
         const operand = field(node, "operand");
         const t = operand && this.exprType(operand, scope);
-        const u = t && underlyingOf(t);
+        const u = t && underlying(t);
         if (u?.kind === "array" || u?.kind === "slice") return u.elem;
         return undefined;
       }
@@ -398,21 +393,16 @@ function embeddedName(typeNode: Node): string {
   return n.text;
 }
 
-export function underlyingOf(t: GoType): GoType {
-  for (let i = 0; t.kind === "named" && i < MAX_DEPTH; i++) t = t.target;
-  return t;
-}
-
 export function derefType(t: GoType): GoType | undefined {
-  const u = underlyingOf(t);
+  const u = underlying(t);
   return u.kind === "pointer" && u.elem ? u.elem : undefined;
 }
 
 /** A field of a struct (through pointers and names), including fields promoted from embedded structs. */
 export function fieldOf(t: GoType, name: string, depth = 0): GoField | undefined {
   if (depth > 8) return undefined;
-  let u = underlyingOf(t);
-  if (u.kind === "pointer" && u.elem) u = underlyingOf(u.elem);
+  let u = underlying(t);
+  if (u.kind === "pointer" && u.elem) u = underlying(u.elem);
   if (u.kind !== "struct") return undefined;
   const direct = u.fields.find((f) => f.name === name);
   if (direct) return direct;
@@ -429,7 +419,7 @@ export function addVars(decl: Node, scope: Scope): void {
   for (const spec of decl.descendantsOfType("var_spec")) {
     const typeNode = field(spec, "type");
     const values = listItems(field(spec, "value"));
-    const names = fieldChildren(spec, "name");
+    const names = spec.childrenForFieldName("name");
     names.forEach((name, i) => {
       const single = values.length === names.length;
       const value = single ? values[i] : values[0];

@@ -13,7 +13,7 @@ import {
 import { TARGETS, type Target } from "../../ir/targets.js";
 import type { TypeId } from "../../ir/types.js";
 import { bpf2goStem, isBpf2goOutput } from "./bpf2go.js";
-import { commentLines, mirrorFor, readComments } from "./comments.js";
+import { mirrorFor, readComments } from "./comments.js";
 import { GoDecls, type Problem } from "./decls.js";
 import { parseGo } from "./parser.js";
 import { snakeFromIdentifier, UseScanner } from "./uses.js";
@@ -68,7 +68,7 @@ function readTree(file: string, text: string, root: Node): ReadResult {
   for (const d of uses.decodes) addRoot(d.type);
 
   const claims = readComments(file, root);
-  const lines = commentLines(root);
+  const lines = claims.lines;
   // A struct holding a type from another file cannot be laid out here. That
   // is only worth a word where the file makes a claim about the struct.
   const claimed = new Set<GoType>(roots.slice(decls.types.length));

@@ -7,11 +7,6 @@ export function locOf(file: string, node: Node): SourceLoc {
   return { file, line: node.startPosition.row + 1, column: node.startPosition.column + 1 };
 }
 
-/** The children filling a field that may repeat (`a, b int`). */
-export function fieldChildren(node: Node, field: string): Node[] {
-  return node.childrenForFieldName(field);
-}
-
 export function field(node: Node, name: string): Node | undefined {
   return node.childForFieldName(name) ?? undefined;
 }
@@ -63,21 +58,11 @@ export function dotted(node: Node): string | undefined {
   return undefined;
 }
 
-/** Visits every node below `root` (iteratively: deep files must not overflow the stack). */
-export function walk(root: Node, visit: (n: Node) => boolean | void): void {
-  const cursor = root.walk();
-  let descend = true;
-  for (;;) {
-    if (descend) {
-      const keep = visit(cursor.currentNode);
-      if (keep !== false && cursor.gotoFirstChild()) continue;
-    }
-    if (cursor.gotoNextSibling()) {
-      descend = true;
-      continue;
-    }
-    if (!cursor.gotoParent()) break;
-    descend = false;
-  }
-  cursor.delete();
+/**
+ * Visits the nodes below `root` whose type is in `types`, in document order.
+ * The search runs inside the wasm module (descendantsOfType): a cursor walk
+ * driven from JavaScript costs a round trip per node, several times more.
+ */
+export function walk(root: Node, types: ReadonlySet<string>, visit: (n: Node) => void): void {
+  for (const n of root.descendantsOfType([...types])) visit(n);
 }

@@ -2,8 +2,8 @@ import type { Node } from "web-tree-sitter";
 import { GoLayoutError, underlying, type GoType } from "../../ir/layout/go.js";
 import type { LayoutMode, Spanned } from "../../ir/bindings.js";
 import type { SourceLoc } from "../../ir/types.js";
-import { addVars, fieldOf, Scope, underlyingOf, type GoDecls, type Problem } from "./decls.js";
-import { dotted, field, fieldChildren, listItems, stringValue, unparen, walk } from "./syntax.js";
+import { addVars, fieldOf, Scope, type GoDecls, type Problem } from "./decls.js";
+import { dotted, field, listItems, stringValue, unparen, walk } from "./syntax.js";
 
 // What the code of a Go file says about maps and bytes: MapSpec literals,
 // map methods called with typed keys and values, ring and perf buffer
@@ -72,6 +72,9 @@ function batchLookup(argc: number): MethodArgs {
 
 const MAX_FOLLOW = 16;
 
+const SCANNED = new Set(["composite_literal", "call_expression"]);
+const LOCALS = new Set(["parameter_declaration", "var_declaration", "short_var_declaration", "assignment_statement", "call_expression"]);
+
 export class UseScanner {
   readonly maps: GoMapRef[] = [];
   readonly decodes: GoDecode[] = [];
@@ -96,9 +99,9 @@ export class UseScanner {
   }
 
   private scanNode(root: Node, scope: Scope): void {
-    walk(root, (n) => {
+    walk(root, SCANNED, (n) => {
       if (n.type === "composite_literal") this.compositeLiteral(n, scope);
-      else if (n.type === "call_expression") this.call(n, scope);
+      else this.call(n, scope);
     });
   }
 
@@ -246,13 +249,13 @@ export class UseScanner {
       t = operand && this.d.exprType(operand, scope);
     } else {
       t = this.d.exprType(a, scope);
-      const u = t && underlyingOf(t);
+      const u = t && underlying(t);
       if (u?.kind === "pointer") t = u.elem ?? undefined;
     }
     if (!t) return undefined;
-    const u = underlyingOf(t);
+    const u = underlying(t);
     if (u.kind === "slice") {
-      const e = underlyingOf(u.elem);
+      const e = underlying(u.elem);
       // A []byte is a raw buffer of any length, not a typed value.
       if (e.kind === "basic" && (e.name === "byte" || e.name === "uint8")) return undefined;
       return u.elem;
@@ -446,16 +449,16 @@ export class UseScanner {
 
 /** Declarations in a function body that later calls refer to: parameters, var, :=, and ReadInto targets. */
 function collectLocals(fn: Node, scope: Scope): void {
-  walk(fn, (n) => {
+  walk(fn, LOCALS, (n) => {
     switch (n.type) {
       case "parameter_declaration": {
         const typeNode = field(n, "type");
-        for (const name of fieldChildren(n, "name")) scope.vars.set(name.text, { typeNode, index: 0 });
+        for (const name of n.childrenForFieldName("name")) scope.vars.set(name.text, { typeNode, index: 0 });
         break;
       }
       case "var_declaration":
         addVars(n, scope);
-        return false;
+        break;
       case "short_var_declaration":
       case "assignment_statement": {
         const left = listItems(field(n, "left"));
@@ -485,12 +488,11 @@ function collectLocals(fn: Node, scope: Scope): void {
         break;
       }
     }
-    return true;
   });
 }
 
 function isDecodable(t: GoType): boolean {
-  const u = underlyingOf(t);
+  const u = underlying(t);
   return u.kind !== "interface" && u.kind !== "pointer" && !(u.kind === "basic" && u.name === "unsafe.Pointer");
 }
 
@@ -501,7 +503,7 @@ function typeName(t: GoType): string | undefined {
 }
 
 /** The map or program name in a struct tag: `ebpf:"dns_queries"`. */
-export function ebpfTag(tag: string): string | undefined {
+function ebpfTag(tag: string): string | undefined {
   const m = /(?:^|\s)ebpf:"([^"]*)"/.exec(tag);
   return m?.[1] || undefined;
 }
