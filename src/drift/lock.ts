@@ -1,0 +1,152 @@
+import { readFileSync } from "node:fs";
+import { rename, unlink, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import Ajv2020 from "ajv/dist/2020.js";
+import { InputError } from "../ir/errors.js";
+
+// The lock file: the ABI a repository promised at its last snapshot, as plain
+// data. Types are keyed by kind and name and maps by name, never by file or
+// type id, so two builds of one program compare. One member or map per line,
+// so a reviewer reads a drift in `git diff` before abidrift says a word.
+
+export const LOCK_FILE = "abidrift.lock.json";
+export const LOCK_VERSION = 1;
+
+export interface LockMember {
+  /** `a`, or `u.a` for a member of an anonymous struct or union member `u`, or `` for padding bitfields. */
+  name: string;
+  /** C spelling of the member's type. */
+  type: string;
+  bitOffset: number;
+  /** Bitfield width, 0 for a plain member. */
+  bitSize: number;
+  size: number;
+}
+
+export interface LockAggregate {
+  kind: "struct" | "union";
+  name: string;
+  /** Named only by a typedef: `typedef struct { ... } name;`. */
+  typedef?: true;
+  size: number;
+  align: number;
+  /** The object or source it was read from, for reports. */
+  file: string;
+  members: LockMember[];
+}
+
+export interface LockEnum {
+  kind: "enum";
+  name: string;
+  typedef?: true;
+  size: number;
+  signed: boolean;
+  file: string;
+  /** Values as decimal strings: ENUM64 holds more than a JSON number can. */
+  values: { name: string; value: string }[];
+}
+
+export type LockType = LockAggregate | LockEnum;
+
+export interface LockMap {
+  name: string;
+  type: string;
+  keySize: number;
+  valueSize: number;
+  maxEntries: number;
+  flags: number;
+  /** C spelling of the key and value types where BTF or source names them. */
+  key: string | null;
+  value: string | null;
+  file: string;
+}
+
+export interface Lock {
+  abidrift: typeof LOCK_VERSION;
+  maps: LockMap[];
+  types: LockType[];
+}
+
+/** `struct event`, `enum state`, `typedef flow_t`: how reports and keys name a type. */
+export function typeLabel(t: Pick<LockType, "kind" | "name" | "typedef">): string {
+  return t.typedef ? t.name : `${t.kind} ${t.name}`;
+}
+
+/** The lock as text: valid JSON, stable, one member, value or map per line. */
+export function formatLock(lock: Lock): string {
+  const out: string[] = [`{\n  "abidrift": ${lock.abidrift},\n  "maps": [`];
+  out.push(lock.maps.map((m) => `    ${JSON.stringify(m)}`).join(",\n"));
+  out.push(`  ],\n  "types": [`);
+  const types = lock.types.map((t) => {
+    const { members, values, ...head } = { members: undefined, values: undefined, ...t } as LockType & { members?: LockMember[]; values?: LockEnum["values"] };
+    const list = t.kind === "enum" ? ["values", values ?? []] : ["members", members ?? []];
+    const [field, items] = list as [string, unknown[]];
+    const open = `    ${JSON.stringify(head).slice(0, -1)},${JSON.stringify(field)}:[`;
+    if (items.length === 0) return `${open}]}`;
+    return `${open}\n${items.map((i) => `      ${JSON.stringify(i)}`).join(",\n")}\n    ]}`;
+  });
+  out.push(types.join(",\n"));
+  out.push("  ]\n}\n");
+  return out.filter((s) => s !== "").join("\n");
+}
+
+/**
+ * Writes the lock beside its final name and renames it into place, so a run
+ * killed halfway leaves the old lock or the new one, never half of either.
+ */
+export async function writeLock(path: string, lock: Lock): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    await writeFile(tmp, formatLock(lock));
+    await rename(tmp, path);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    throw e;
+  }
+}
+
+type Validator = ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null };
+let validator: Validator | undefined;
+
+function validate(data: unknown): string | undefined {
+  if (!validator) {
+    const schema = JSON.parse(readFileSync(new URL("../../schemas/lock.schema.json", import.meta.url), "utf8")) as object;
+    // ajv is CommonJS: under node's ESM loader its class sits on `default`.
+    const Ajv = ((Ajv2020 as unknown as { default?: unknown }).default ?? Ajv2020) as new (o: object) => { compile(s: object): Validator };
+    validator = new Ajv({ allErrors: false, strict: false }).compile(schema);
+  }
+  if (validator(data)) return undefined;
+  const e = validator.errors?.[0];
+  return `${e?.instancePath || "(top)"} ${e?.message ?? "does not match schemas/lock.schema.json"}`;
+}
+
+/** Reads lock text; anything that is not a lock of this version is an InputError on `file`. */
+export function parseLock(text: string, file: string): Lock {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    const pos = /position (\d+)/.exec((e as Error).message);
+    const at = pos ? lineOf(text, Number(pos[1])) : lineOf(text, text.length);
+    throw new InputError(file, `not a lock file: ${(e as Error).message.replace(/ in JSON at position \d+.*$/, "")}`, at);
+  }
+  if (typeof data === "object" && data !== null && "abidrift" in data && data.abidrift !== LOCK_VERSION) {
+    throw new InputError(file, `lock version ${JSON.stringify(data.abidrift)}, this abidrift reads version ${LOCK_VERSION}`);
+  }
+  const problem = validate(data);
+  if (problem) throw new InputError(file, `not a lock file: ${problem}`);
+  const lock = data as Lock;
+  const seen = new Set<string>();
+  for (const t of lock.types) {
+    const key = typeLabel(t);
+    if (seen.has(key)) throw new InputError(file, `${key} is in the lock twice`);
+    seen.add(key);
+  }
+  return lock;
+}
+
+function lineOf(text: string, index: number): { line: number; column: number } {
+  const before = text.slice(0, index);
+  const line = before.split("\n").length;
+  return { line, column: index - before.lastIndexOf("\n") };
+}
