@@ -79,6 +79,12 @@ export class ConstEvaluator {
     switch (node.type) {
       case "int_literal":
         return parseIntLiteral(node.text) ?? this.fail(`bad integer literal ${node.text}`, node);
+      case "float_literal": {
+        // Go accepts `[1e3]byte`: a float constant with an integer value.
+        const v = Number(node.text.replace(/_/g, ""));
+        if (!Number.isSafeInteger(v)) this.fail(`${node.text} is not an integer constant`, node);
+        return BigInt(v);
+      }
       case "rune_literal":
         return parseRune(node.text) ?? this.fail(`bad rune literal ${node.text}`, node);
       case "iota":

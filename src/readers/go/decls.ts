@@ -209,7 +209,10 @@ export class GoDecls {
   }
 
   private buildType(node: Node, depth: number): GoType {
-    if (depth > MAX_DEPTH) throw new GoLayoutError(`type nested deeper than ${MAX_DEPTH}`, this.loc(node));
+    if (depth > MAX_DEPTH) {
+      this.problems.push({ message: `type nested deeper than ${MAX_DEPTH}`, loc: this.loc(node) });
+      return this.unknown("(type nested too deeply)", node);
+    }
     const inner = (n: Node | null | undefined): GoType =>
       n ? this.resolveType(n, depth + 1) : this.unknown(`(incomplete type)`, node);
     switch (node.type) {

@@ -228,3 +228,26 @@ describe.skipIf(goMissing !== "")(`fixture layouts against the Go compiler ${goM
     });
   }
 });
+
+describe("hostile input", () => {
+  it("deep nesting in types, constants and expressions ends in problems, not crashes", async () => {
+    const depth = 3000;
+    const text = [
+      "package main",
+      `type Deep ${"[1]".repeat(depth)}byte`,
+      `type Wrapped struct { X Deep }`,
+      `const N = ${"(".repeat(depth)}1${")".repeat(depth)}`,
+      `const M = 1${" + 1".repeat(depth)}`,
+      "type UsesN struct { A [N]byte; B [M]byte }",
+      `func f() { g(${"h(".repeat(depth)}0${")".repeat(depth)}) }`,
+    ].join("\n");
+    const m = await readGo("deep.go", text, {});
+    for (const t of Object.values(TARGETS)) m.layout(t, "native");
+    expect(m.problems.length).toBeGreaterThan(0);
+    expect(m.problems.every((p) => p.loc.line !== undefined)).toBe(true);
+  });
+
+  it("a NUL byte is an InputError with its offset", async () => {
+    await expect(readGo("nul.go", "package main\n\0", {})).rejects.toThrow(/nul\.go: offset 0xd/);
+  });
+});
