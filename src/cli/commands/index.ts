@@ -8,3 +8,5 @@ export const commands: ((program: Command) => void)[] = [registerLayout, registe
 import { registerSnapshot } from "./snapshot.js";
 import { registerDiff } from "./diff.js";
 commands.push(registerSnapshot, registerDiff);
+import { registerGen } from "./gen.js";
+commands.push(registerGen);
