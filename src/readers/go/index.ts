@@ -168,7 +168,9 @@ function validate(roots: readonly GoType[], decls: GoDecls, problems: Problem[],
     } catch (e) {
       if (!(e instanceof GoLayoutError)) throw e;
       broken.add(t);
-      if (e.foreign && !claimed.has(t)) continue;
+      // A bare name from elsewhere (`var k bpfDnsKey`) is a claim by name, for
+      // the matcher to find in the file that declares it.
+      if (e.foreign && (!claimed.has(t) || t.kind === "unknown")) continue;
       problems.push({ message: e.message, loc: e.loc ?? ("loc" in t && t.loc ? t.loc : { file: decls.file }) });
       continue;
     }
