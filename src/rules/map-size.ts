@@ -3,7 +3,7 @@ import { sizeOf } from "../ir/graph.js";
 import { isEventStream } from "../ir/map-types.js";
 import type { Finding } from "./finding.js";
 import { at, finding, mapMode, type Rule, type RuleContext } from "./rule.js";
-import type { TwinType } from "../ir/bindings.js";
+import { typeInPackage } from "./package-types.js";
 
 // map-key-size and map-value-size are one check on two sides of a map.
 
@@ -35,11 +35,12 @@ export function checkMapSide(rule: Rule, side: Side, ctx: RuleContext): Finding[
     const used = side === "key" ? p.ref.keyType : p.ref.valueType;
     if (!used) continue;
     const mode = mapMode(p.user);
-    const graph = ctx.layout(p.user, ctx.baseTarget, mode);
-    const twinSize = sizeOf(graph, used.value);
+    const laid = typeInPackage(ctx, p.user, ctx.layout(p.user, ctx.baseTarget, mode), used.value, p.bpf, mode);
+    if (!laid) continue;
+    const twinSize = sizeOf(laid.graph, laid.typeId);
     if (twinSize === cSize) continue;
-    const twin: TwinType | undefined = p.user.twins.find((t) => t.typeId === used.value);
-    const twinType = twin?.name ?? cTypeName(graph, used.value);
+    const twin = laid.twin;
+    const twinType = twin?.name ?? cTypeName(laid.graph, laid.typeId);
     out.push(
       finding(
         rule,
