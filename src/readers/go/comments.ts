@@ -16,7 +16,7 @@ export interface Mirror {
 export interface CommentClaims {
   mirrors: Mirror[];
   suppressions: Suppression[];
-  /** Lines that hold a comment, to walk up from a declaration through its doc comment. */
+  /** Lines that hold nothing but comment, to walk up from a declaration through its doc comment. */
   lines: Set<number>;
 }
 
@@ -25,10 +25,16 @@ const COMMENT = new Set(["comment"]);
 const MIRRORS = /abidrift:mirrors\s+((?:struct|union|enum)\s+)?([A-Za-z_]\w*)/;
 const IGNORE = /abidrift-ignore-next-line\b([^\n*]*)/;
 
-export function readComments(file: string, root: Node): CommentClaims {
+export function readComments(file: string, text: string, root: Node): CommentClaims {
+  const lineStarts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
   const claims: CommentClaims = { mirrors: [], suppressions: [], lines: new Set() };
   walk(root, COMMENT, (n) => {
-    for (let r = n.startPosition.row; r <= n.endPosition.row; r++) claims.lines.add(r + 1);
+    const start = lineStarts[n.startPosition.row] ?? 0;
+    // A comment after code on its line belongs to that line only.
+    if (text.slice(start, n.startIndex).trim() === "") {
+      for (let r = n.startPosition.row; r <= n.endPosition.row; r++) claims.lines.add(r + 1);
+    }
     const line = n.startPosition.row + 1;
     const mirror = MIRRORS.exec(n.text);
     if (mirror) {

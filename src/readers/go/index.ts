@@ -67,7 +67,7 @@ function readTree(file: string, text: string, root: Node): ReadResult {
   }
   for (const d of uses.decodes) addRoot(d.type);
 
-  const claims = readComments(file, root);
+  const claims = readComments(file, text, root);
   const lines = claims.lines;
   // A struct holding a type from another file cannot be laid out here. That
   // is only worth a word where the file makes a claim about the struct.

@@ -154,6 +154,7 @@ describe("comments", () => {
       ["FlowValue", "struct flow_value", at(text, "abidrift:mirrors struct flow_value").line],
       ["Unrelated", undefined, undefined],
       ["Trailing", "struct trailing", at(text, "type Trailing").line],
+      ["AfterTrailing", undefined, undefined],
     ]);
     expect(m.suppressions).toEqual([
       { line: at(text, "KeySize: 4").line, rule: "map-key-size" },
