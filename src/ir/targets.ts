@@ -46,6 +46,8 @@ export interface Target {
   unnamedBitfieldsAlign: boolean;
   /** What a bare `__attribute__((aligned))` means: the target's largest useful alignment. */
   maxAlign: number;
+  /** `__builtin_va_list`: a pointer on BPF, i386 and ARM, a register save area on x86_64 and AArch64. */
+  vaList: ScalarInfo;
 }
 
 const s = (size: number, align = size): ScalarInfo => ({ size, align });
@@ -72,6 +74,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     scalars: { ...lp64, longdouble: s(8) },
     unnamedBitfieldsAlign: false,
     maxAlign: 16,
+    vaList: s(8),
   },
   bpfeb: {
     name: "bpfeb",
@@ -81,6 +84,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     scalars: { ...lp64, longdouble: s(8) },
     unnamedBitfieldsAlign: false,
     maxAlign: 16,
+    vaList: s(8),
   },
   x86_64: {
     name: "x86_64",
@@ -91,6 +95,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     scalars: { ...lp64, longdouble: s(16) },
     unnamedBitfieldsAlign: false,
     maxAlign: 16,
+    vaList: s(24, 8),
   },
   aarch64: {
     name: "aarch64",
@@ -101,6 +106,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     scalars: { ...lp64, longdouble: s(16) },
     unnamedBitfieldsAlign: true,
     maxAlign: 16,
+    vaList: s(32, 8),
   },
   i386: {
     name: "i386",
@@ -122,6 +128,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     },
     unnamedBitfieldsAlign: false,
     maxAlign: 16,
+    vaList: s(4),
   },
   armhf: {
     name: "armhf",
@@ -143,6 +150,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     },
     unnamedBitfieldsAlign: true,
     maxAlign: 8,
+    vaList: s(4),
   },
 };
 

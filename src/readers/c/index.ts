@@ -51,7 +51,7 @@ export async function readCSource(path: string, opts: CSourceOptions): Promise<C
   const parser = await cParser();
   const tree = parser.parse(pre.text);
   if (!tree) throw new InputError(path, "the C parser gave no tree");
-  const items = walkTree(tree);
+  const items = walkTree(tree, pre.text);
   tree.delete();
   const r = resolveItems(items, pre, opts.target, opts.btf);
   const graph = r.builder.build(opts.target, path);

@@ -289,7 +289,7 @@ class Preprocessor {
         line += "\n" + lines[++i]!;
         joined++;
       }
-      const expanded = this.expandLine(line, path, no);
+      const expanded = nameUnnamedBitfields(this.expandLine(line, path, no));
       this.emit(joined ? expanded.replace(/\n/g, " ") : expanded, fi, no);
       this.emitBlank(fi, no + 1, extra + joined);
     }
@@ -597,6 +597,27 @@ function hoistRecordAttributes(text: string): string {
   inserts.sort((a, b) => b.at - a.at);
   for (const ins of inserts) out = out.slice(0, ins.at) + ins.text + out.slice(ins.at);
   return out;
+}
+
+/** The prefix of the names given to unnamed bitfields; the resolver reads them as unnamed. */
+export const UNNAMED_BITFIELD = "__abidrift_unnamed_";
+
+const UNNAMED =
+  /(^|[;{])(\s*)((?:(?:unsigned|signed|const|volatile)\s+)*(?:long\s+long(?:\s+int)?|long(?:\s+int)?|short(?:\s+int)?|[A-Za-z_]\w*))(\s*):(\s*)([^;:?={}]+);/g;
+const STATEMENT_WORDS = /^(?:case|default|return|goto|break|continue|else|do)$/;
+let unnamedCount = 0;
+
+/**
+ * `long: 64;` has no declarator, and the C grammar recovers from that by
+ * inventing one at a cost of a full error recovery per line; vmlinux.h has
+ * thousands. Naming them (`long __abidrift_unnamed_7: 64;`) parses cleanly.
+ */
+function nameUnnamedBitfields(line: string): string {
+  if (!line.includes(":")) return line;
+  return line.replace(UNNAMED, (all, lead: string, ws: string, type: string, ws2: string, ws3: string, width: string) => {
+    if (STATEMENT_WORDS.test(type) || /\b(?:return|goto|break|continue)\b/.test(width)) return all;
+    return `${lead}${ws}${type} ${UNNAMED_BITFIELD}${unnamedCount++}${ws2}:${ws3}${width};`;
+  });
 }
 
 function trimWs(toks: Tok[]): Tok[] {

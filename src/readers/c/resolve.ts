@@ -7,7 +7,7 @@ import type { EnumValue, Member, SourceLoc, Type, TypeId } from "../../ir/types.
 import { binaryInt, cint, parseCharLiteral, parseIntLiteral, unaryInt, type CInt } from "./arith.js";
 import { BCC_MARK } from "./bcc.js";
 import { builtinTypedef } from "./builtin-types.js";
-import type { Preprocessed, SourceProblem } from "./preprocess.js";
+import { UNNAMED_BITFIELD, type Preprocessed, type SourceProblem } from "./preprocess.js";
 import type { Attr, Declarator, Derived, Expr, FieldDecl, Item, Pos, Spec, TypeName } from "./syntax.js";
 
 // Gives declarations their meaning in source order, as a C compiler does:
@@ -100,10 +100,22 @@ class Resolver {
     };
   }
 
+  private lineStarts?: Int32Array;
+
   loc(p: Pos): SourceLoc {
-    const fi = this.pre.lineFile[p.row];
-    if (fi === undefined) return { file: this.pre.fileNames[0] ?? "", line: p.row + 1, column: p.col + 1 };
-    return { file: this.pre.fileNames[fi]!, line: this.pre.lineNo[p.row]!, column: p.col + 1 };
+    this.lineStarts ??= lineStarts(this.pre.text);
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= p.at) lo = mid;
+      else hi = mid - 1;
+    }
+    const column = p.at - starts[lo]! + 1;
+    const fi = this.pre.lineFile[lo];
+    if (fi === undefined) return { file: this.pre.fileNames[0] ?? "", line: lo + 1, column };
+    return { file: this.pre.fileNames[fi]!, line: this.pre.lineNo[lo]!, column };
   }
 
   private where(p: Pos): { file: string; line: number; column?: number } {
@@ -320,6 +332,13 @@ class Resolver {
       this.typedefs.set(name, fromBtf);
       return fromBtf;
     }
+    if (name === "__builtin_va_list") {
+      // Opaque here: only its size and alignment matter to a record holding one.
+      const va = this.target.vaList;
+      const vid = this.add({ kind: "struct", name, size: va.size, align: va.align, members: [] }, va);
+      this.typedefs.set(name, vid);
+      return vid;
+    }
     const builtin = builtinTypedef(name, this.target.scalars.long.size === 8);
     if (builtin) {
       const target = "alias" in builtin ? (builtin.alias === "unsigned" ? this.prim(["unsigned"]) : this.named(builtin.alias, pos)) : this.prim(builtin.words);
@@ -394,7 +413,7 @@ class Resolver {
         const flexible = d?.derived.length ? d.derived[d.derived.length - 1]!.k === "array" && !(d.derived[d.derived.length - 1] as { len?: Expr }).len : false;
         const shapeId = flexible ? (this.b.types[type] as { elem: TypeId }).elem : type;
         const shape = this.shapeOf(shapeId, 0);
-        const name = d?.name ?? "";
+        const name = d?.name.startsWith(UNNAMED_BITFIELD) ? "" : (d?.name ?? "");
         if (!shape) {
           missing ??= this.unresolvedIds.get(shapeId) ?? `member ${name || "(anonymous)"} has incomplete type ${this.incompleteName(shapeId)}`;
           continue;
@@ -722,6 +741,15 @@ function findMember(types: readonly Type[], members: readonly Member[], name: st
     }
   }
   return undefined;
+}
+
+function lineStarts(text: string): Int32Array {
+  let n = 1;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) n++;
+  const out = new Int32Array(n);
+  let k = 1;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) out[k++] = i + 1;
+  return out;
 }
 
 function stringValue(text: string): string {

@@ -1,7 +1,8 @@
 // C declarations as the parser saw them, before any name is resolved or any
 // size known: plain data, so a worker thread can produce it and the resolver
-// can read it in source order. Rows and columns are 0-based positions in the
-// preprocessed text; the resolver maps them back to files.
+// can read it in source order. Positions are character offsets in the
+// preprocessed text; the resolver maps them back to files and lines only
+// where a location is kept.
 
 export type Expr =
   | { k: "num"; text: string }
@@ -25,8 +26,7 @@ export interface Attr {
 }
 
 export interface Pos {
-  row: number;
-  col: number;
+  at: number;
 }
 
 export type Spec =

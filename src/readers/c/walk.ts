@@ -1,16 +1,105 @@
-import type { Tree, TreeCursor } from "web-tree-sitter";
-import type { Attr, Declarator, Derived, Enumerator, Expr, FieldDecl, Item, Param, Spec, TypeName } from "./syntax.js";
+import type { Language, Tree, TreeCursor } from "web-tree-sitter";
+import type { Attr, Declarator, Derived, Enumerator, Expr, FieldDecl, Item, Param, Pos, Spec, TypeName } from "./syntax.js";
 
 // Turns a tree-sitter-c tree into declarations with one TreeCursor, never
-// materialising nodes: every method starts on a node and leaves the cursor
-// on that same node. Function bodies and statements are skipped; a
-// top-level ERROR is reported and what parsed inside it is still read.
+// materialising nodes. Every call into the wasm parser costs more than the
+// work it returns, so the walk asks each node one thing, its numeric type,
+// and tells children apart by their types and order rather than by field
+// names; text is sliced from the source and positions are offsets. Each
+// method starts on a node and leaves the cursor on that same node.
+// Function bodies are skipped; a top-level ERROR is reported and what
+// parsed inside it is still read.
 
 const PRIMITIVES = new Set(["char", "int", "float", "double", "void", "_Bool", "bool", "short", "long", "signed", "unsigned", "__int128", "_Float16", "__fp16"]);
 
-export function walkTree(tree: Tree): Item[] {
+const NAMES = [
+  "declaration",
+  "type_definition",
+  "struct_specifier",
+  "union_specifier",
+  "enum_specifier",
+  "preproc_call",
+  "preproc_directive",
+  "preproc_arg",
+  "primitive_type",
+  "sized_type_specifier",
+  "type_identifier",
+  "macro_type_specifier",
+  "field_declaration_list",
+  "field_declaration",
+  "bitfield_clause",
+  "enumerator_list",
+  "enumerator",
+  "identifier",
+  "field_identifier",
+  "pointer_declarator",
+  "abstract_pointer_declarator",
+  "array_declarator",
+  "abstract_array_declarator",
+  "function_declarator",
+  "abstract_function_declarator",
+  "parenthesized_declarator",
+  "abstract_parenthesized_declarator",
+  "attributed_declarator",
+  "init_declarator",
+  "parameter_list",
+  "parameter_declaration",
+  "variadic_parameter",
+  "type_descriptor",
+  "attribute_specifier",
+  "argument_list",
+  "call_expression",
+  "number_literal",
+  "char_literal",
+  "string_literal",
+  "concatenated_string",
+  "parenthesized_expression",
+  "binary_expression",
+  "unary_expression",
+  "conditional_expression",
+  "sizeof_expression",
+  "alignof_expression",
+  "cast_expression",
+  "offsetof_expression",
+  "initializer_list",
+  "initializer_pair",
+  "field_designator",
+  "true",
+  "false",
+  "comment",
+  "type_qualifier",
+  "storage_class_specifier",
+  "attribute_declaration",
+  "ms_declspec_modifier",
+] as const;
+
+type Ids = Record<(typeof NAMES)[number], number>;
+
+interface Grammar {
+  ids: Ids;
+  named: Uint8Array;
+  types: readonly (string | null)[];
+  error: number;
+}
+
+const grammars = new WeakMap<Language, Grammar>();
+
+function grammar(lang: Language): Grammar {
+  let g = grammars.get(lang);
+  if (g) return g;
+  const ids = {} as Ids;
+  for (const n of NAMES) ids[n] = lang.idForNodeType(n, true) ?? -1;
+  const named = new Uint8Array(lang.nodeTypeCount + 1);
+  for (let i = 0; i < lang.nodeTypeCount; i++) named[i] = lang.nodeTypeIsNamed(i) ? 1 : 0;
+  g = { ids, named, types: lang.types, error: 65535 };
+  grammars.set(lang, g);
+  return g;
+}
+
+/** Declarations of `tree`, parsed from `source`. */
+export function walkTree(tree: Tree, source: string): Item[] {
   const c = tree.walk();
-  const w = new Walker(c);
+  const w = new Walker(c, source, grammar(tree.language));
   const items: Item[] = [];
   if (c.gotoFirstChild()) {
     do w.topLevel(items);
@@ -21,310 +110,302 @@ export function walkTree(tree: Tree): Item[] {
 }
 
 class Walker {
-  constructor(private readonly c: TreeCursor) {}
+  private readonly T: Ids;
+  private readonly declaratorTypes: Set<number>;
+  private readonly specTypes: Set<number>;
 
-  private pos(): { row: number; col: number } {
-    const p = this.c.startPosition;
-    return { row: p.row, col: p.column };
+  constructor(
+    private readonly c: TreeCursor,
+    private readonly src: string,
+    private readonly g: Grammar,
+  ) {
+    const T = g.ids;
+    this.T = T;
+    this.specTypes = new Set([T.primitive_type, T.sized_type_specifier, T.type_identifier, T.struct_specifier, T.union_specifier, T.enum_specifier, T.macro_type_specifier]);
+    this.declaratorTypes = new Set([
+      T.identifier,
+      T.field_identifier,
+      T.type_identifier,
+      T.primitive_type,
+      T.pointer_declarator,
+      T.abstract_pointer_declarator,
+      T.array_declarator,
+      T.abstract_array_declarator,
+      T.function_declarator,
+      T.abstract_function_declarator,
+      T.parenthesized_declarator,
+      T.abstract_parenthesized_declarator,
+      T.attributed_declarator,
+      T.init_declarator,
+    ]);
   }
 
-  /** Calls `f` on each child of the current node, with its field name. */
-  private children(f: (type: string, field: string | null) => void): void {
+  private text(): string {
+    return this.src.slice(this.c.startIndex, this.c.endIndex);
+  }
+
+  private pos(): Pos {
+    return { at: this.c.startIndex };
+  }
+
+  private isNamed(type: number): boolean {
+    return this.g.named[type] === 1;
+  }
+
+  /** Calls `f` with each child's type id; `f` may move into the child but must come back. */
+  private children(f: (type: number, index: number) => void): void {
     const c = this.c;
     if (!c.gotoFirstChild()) return;
-    do f(c.nodeType, c.currentFieldName);
+    let i = 0;
+    do f(c.nodeTypeId, i++);
     while (c.gotoNextSibling());
     c.gotoParent();
   }
 
   topLevel(items: Item[]): void {
-    const c = this.c;
-    switch (c.nodeType) {
-      case "declaration":
-        items.push(this.declaration(false));
-        return;
-      case "type_definition":
-        items.push(this.declaration(true));
-        return;
-      case "struct_specifier":
-      case "union_specifier":
-      case "enum_specifier": {
-        const pos = this.pos();
-        items.push({ k: "decl", spec: this.spec(), typedef: false, attrs: [], declarators: [], ...pos });
-        return;
-      }
-      case "preproc_call": {
-        const pos = this.pos();
-        let directive = "";
-        let arg = "";
-        this.children((type) => {
-          if (type === "preproc_directive") directive = c.nodeText.trim();
-          else if (type === "preproc_arg") arg = c.nodeText.trim();
-        });
-        if (directive === "#pragma" && arg.startsWith("pack")) items.push({ k: "pack", arg, ...pos });
-        return;
-      }
-      case "ERROR": {
-        const pos = this.pos();
-        const text = c.nodeText;
-        items.push({ k: "error", text: text.length > 80 ? `${text.slice(0, 77)}...` : text, ...pos });
-        // Attributes the grammar cannot place after a declarator (`} name SEC(".maps");`)
-        // belong to the declaration just before.
-        this.children((type) => {
-          if (type === "attribute_specifier") {
-            const last = items[items.length - 2];
-            const d = last?.k === "decl" ? last.declarators[last.declarators.length - 1] : undefined;
-            if (d) d.attrs.push(...this.attributes());
-          } else this.topLevel(items);
-        });
-        return;
-      }
-      default:
-        if (c.nodeIsMissing) {
-          const pos = this.pos();
-          items.push({ k: "error", text: `missing ${c.nodeType}`, ...pos });
-        }
+    const T = this.T;
+    const type = this.c.nodeTypeId;
+    if (type === T.declaration) items.push(this.declaration(false));
+    else if (type === T.type_definition) items.push(this.declaration(true));
+    else if (type === T.struct_specifier || type === T.union_specifier || type === T.enum_specifier) {
+      const pos = this.pos();
+      items.push({ k: "decl", spec: this.spec(type), typedef: false, attrs: [], declarators: [], ...pos });
+    } else if (type === T.preproc_call) {
+      const pos = this.pos();
+      let directive = "";
+      let arg = "";
+      this.children((t) => {
+        if (t === T.preproc_directive) directive = this.text().trim();
+        else if (t === T.preproc_arg) arg = this.text().trim();
+      });
+      if (directive === "#pragma" && arg.startsWith("pack")) items.push({ k: "pack", arg, ...pos });
+    } else if (type === this.g.error || this.g.types[type] === "ERROR") {
+      const pos = this.pos();
+      const text = this.text();
+      items.push({ k: "error", text: text.length > 80 ? `${text.slice(0, 77)}...` : text, ...pos });
+      // Attributes the grammar cannot place after a declarator (`} name SEC(".maps");`)
+      // belong to the declaration just before.
+      this.children((t) => {
+        if (t === T.attribute_specifier) {
+          const last = items[items.length - 2];
+          const d = last?.k === "decl" ? last.declarators[last.declarators.length - 1] : undefined;
+          if (d) d.attrs.push(...this.attributes());
+        } else this.topLevel(items);
+      });
     }
+  }
+
+  /** A declaration, type definition, field or parameter: specifier, attributes, declarators. */
+  private parts(onOther?: (type: number, declarators: Declarator[]) => void): { spec: Spec; attrs: Attr[]; declarators: Declarator[] } {
+    const T = this.T;
+    let spec: Spec | undefined;
+    const attrs: Attr[] = [];
+    const declarators: Declarator[] = [];
+    this.children((t) => {
+      if (spec === undefined && this.specTypes.has(t)) spec = this.spec(t);
+      else if (this.declaratorTypes.has(t)) declarators.push(this.declarator(t));
+      else if (t === T.attribute_specifier) attrs.push(...this.attributes());
+      else onOther?.(t, declarators);
+    });
+    return { spec: spec ?? { k: "none" }, attrs, declarators };
   }
 
   private declaration(typedef: boolean): Item {
-    const c = this.c;
     const pos = this.pos();
-    let spec: Spec = { k: "none" };
-    const attrs: Attr[] = [];
-    const declarators: Declarator[] = [];
-    this.children((type, field) => {
-      if (field === "type") spec = this.spec();
-      else if (field === "declarator") declarators.push(this.declarator());
-      else if (type === "attribute_specifier") attrs.push(...this.attributes());
-      else if (type === "ERROR") declarators.push({ name: "", derived: [], attrs: [], ...this.pos() });
-      else if (c.nodeIsMissing) return;
-    });
+    const { spec, attrs, declarators } = this.parts();
     return { k: "decl", spec, typedef, attrs, declarators, ...pos };
   }
 
-  private spec(): Spec {
-    const c = this.c;
-    switch (c.nodeType) {
-      case "primitive_type": {
-        const text = c.nodeText;
-        return PRIMITIVES.has(text) ? { k: "prim", words: [text] } : { k: "name", name: text, pos: this.pos() };
-      }
-      case "sized_type_specifier": {
-        const words: string[] = [];
-        this.children((type) => words.push(type === "primitive_type" || type === "type_identifier" ? c.nodeText : type));
-        return { k: "prim", words };
-      }
-      case "type_identifier": {
-        const text = c.nodeText;
-        return PRIMITIVES.has(text) ? { k: "prim", words: [text] } : { k: "name", name: text, pos: this.pos() };
-      }
-      case "struct_specifier":
-      case "union_specifier":
-        return this.record(c.nodeType === "struct_specifier" ? "struct" : "union");
-      case "enum_specifier":
-        return this.enumSpec();
-      case "macro_type_specifier": {
-        let name = "";
-        let type: TypeName | undefined;
-        this.children((t, field) => {
-          if (field === "name") name = c.nodeText;
-          else if (field === "type") type = this.typeName();
-        });
-        if (type && /^_*typeof_*$/.test(name)) return { k: "typeof", type };
-        return { k: "name", name, pos: this.pos() };
-      }
-      default:
-        return { k: "none" };
+  private spec(type: number): Spec {
+    const T = this.T;
+    if (type === T.primitive_type || type === T.type_identifier) {
+      const text = this.text();
+      return PRIMITIVES.has(text) ? { k: "prim", words: [text] } : { k: "name", name: text, pos: this.pos() };
     }
+    if (type === T.sized_type_specifier) {
+      const words: string[] = [];
+      this.children((t) => words.push(this.isNamed(t) ? this.text() : (this.g.types[t] ?? "")));
+      return { k: "prim", words };
+    }
+    if (type === T.struct_specifier || type === T.union_specifier) return this.record(type === T.struct_specifier ? "struct" : "union");
+    if (type === T.enum_specifier) return this.enumSpec();
+    if (type === T.macro_type_specifier) {
+      let name = "";
+      let tn: TypeName | undefined;
+      const pos = this.pos();
+      this.children((t) => {
+        if (t === T.identifier) name = this.text();
+        else if (t === T.type_descriptor) tn = this.typeName(t);
+      });
+      if (tn && /^_*typeof_*$/.test(name)) return { k: "typeof", type: tn };
+      return { k: "name", name, pos };
+    }
+    return { k: "none" };
   }
 
   private record(tag: "struct" | "union"): Spec {
-    const c = this.c;
+    const T = this.T;
     const pos = this.pos();
     let name = "";
     let fields: FieldDecl[] | undefined;
     const attrs: Attr[] = [];
-    this.children((type, field) => {
-      if (field === "name") name = c.nodeText;
-      else if (field === "body") fields = this.fields();
-      else if (type === "attribute_specifier") attrs.push(...this.attributes());
+    this.children((t) => {
+      if (t === T.type_identifier) name = this.text();
+      else if (t === T.field_declaration_list) fields = this.fields();
+      else if (t === T.attribute_specifier) attrs.push(...this.attributes());
     });
     return { k: "record", tag, name, ...(fields ? { fields } : {}), attrs, ...pos };
   }
 
   private fields(): FieldDecl[] {
-    const c = this.c;
+    const T = this.T;
     const out: FieldDecl[] = [];
-    this.children((type) => {
-      if (type === "field_declaration") out.push(this.field());
-      else if (type === "ERROR") this.children((t) => t === "field_declaration" && out.push(this.field()));
-    });
+    const visit = (t: number): void => {
+      if (t === T.field_declaration) out.push(this.field());
+      else if (this.g.types[t] === "ERROR") this.children(visit);
+    };
+    this.children(visit);
     return out;
-    void c;
   }
 
   private field(): FieldDecl {
-    const c = this.c;
+    const T = this.T;
     const pos = this.pos();
-    let spec: Spec = { k: "none" };
-    const attrs: Attr[] = [];
-    const declarators: Declarator[] = [];
-    this.children((type, field) => {
-      if (field === "type") spec = this.spec();
-      else if (field === "declarator") declarators.push(this.declarator());
-      else if (type === "bitfield_clause") {
-        let bits: Expr | undefined;
-        this.children((_t) => {
-          if (c.nodeIsNamed) bits = this.expr();
-        });
-        const last = declarators[declarators.length - 1];
-        if (last && last.bits === undefined) last.bits = bits ?? { k: "other", text: "" };
-        else declarators.push({ name: "", derived: [], attrs: [], bits: bits ?? { k: "other", text: "" }, ...this.pos() });
-      } else if (type === "attribute_specifier") attrs.push(...this.attributes());
+    const parts = this.parts((t, declarators) => {
+      if (t !== T.bitfield_clause) return;
+      let bits: Expr = { k: "other", text: "" };
+      this.children((bt) => {
+        if (this.isNamed(bt) && bt !== T.comment) bits = this.expr(bt);
+      });
+      const last = declarators[declarators.length - 1];
+      if (last && last.bits === undefined) last.bits = bits;
+      else declarators.push({ name: "", derived: [], attrs: [], bits, ...this.pos() });
     });
-    return { spec, attrs, declarators, ...pos };
+    return { ...parts, ...pos };
   }
 
   private enumSpec(): Spec {
-    const c = this.c;
+    const T = this.T;
     const pos = this.pos();
     let name = "";
     let values: Enumerator[] | undefined;
     const attrs: Attr[] = [];
-    this.children((type, field) => {
-      if (field === "name") name = c.nodeText;
-      else if (field === "body") {
-        values = [];
-        this.children((t) => {
-          if (t !== "enumerator") return;
+    this.children((t) => {
+      if (t === T.type_identifier) name = this.text();
+      else if (t === T.enumerator_list) {
+        const vs: Enumerator[] = [];
+        values = vs;
+        this.children((et) => {
+          if (et !== T.enumerator) return;
           const e: Enumerator = { name: "", ...this.pos() };
-          this.children((_, f) => {
-            if (f === "name") e.name = c.nodeText;
-            else if (f === "value") e.value = this.expr();
+          this.children((vt) => {
+            if (vt === T.identifier && e.name === "") e.name = this.text();
+            else if (this.isNamed(vt) && vt !== T.comment) e.value = this.expr(vt);
           });
-          values!.push(e);
+          vs.push(e);
         });
-      } else if (type === "attribute_specifier") attrs.push(...this.attributes());
+      } else if (t === T.attribute_specifier) attrs.push(...this.attributes());
     });
     return { k: "enum", name, ...(values ? { values } : {}), attrs, ...pos };
   }
 
-  private declarator(): Declarator {
-    const c = this.c;
+  private declarator(type: number): Declarator {
+    const T = this.T;
     const pos = this.pos();
-    switch (c.nodeType) {
-      case "identifier":
-      case "field_identifier":
-      case "type_identifier":
-      case "primitive_type":
-        return { name: c.nodeIsMissing ? "" : c.nodeText, derived: [], attrs: [], ...pos };
-      case "pointer_declarator":
-      case "abstract_pointer_declarator": {
-        let inner: Declarator | undefined;
-        this.children((_, field) => field === "declarator" && (inner = this.declarator()));
-        return this.wrap({ k: "ptr" }, inner, pos);
-      }
-      case "array_declarator":
-      case "abstract_array_declarator": {
-        let inner: Declarator | undefined;
-        let len: Expr | undefined;
-        this.children((_, field) => {
-          if (field === "declarator") inner = this.declarator();
-          else if (field === "size") len = this.expr();
-        });
-        return this.wrap({ k: "array", ...(len ? { len } : {}) }, inner, pos);
-      }
-      case "function_declarator":
-      case "abstract_function_declarator": {
-        let inner: Declarator | undefined;
-        let params: Param[] = [];
-        let variadic = false;
-        this.children((_, field) => {
-          if (field === "declarator") inner = this.declarator();
-          else if (field === "parameters") ({ params, variadic } = this.params());
-        });
-        return this.wrap({ k: "func", params, variadic }, inner, pos);
-      }
-      case "parenthesized_declarator":
-      case "abstract_parenthesized_declarator":
-      case "attributed_declarator": {
-        let inner: Declarator | undefined;
-        const attrs: Attr[] = [];
-        this.children((type) => {
-          if (type === "attribute_specifier") attrs.push(...this.attributes());
-          else if (c.nodeIsNamed && type !== "type_qualifier" && type !== "attribute_declaration") inner = this.declarator();
-        });
-        const d = inner ?? { name: "", derived: [], attrs: [], ...pos };
-        d.attrs.push(...attrs);
-        return d;
-      }
-      case "init_declarator": {
-        let inner: Declarator | undefined;
-        let init: Expr | undefined;
-        this.children((_, field) => {
-          if (field === "declarator") inner = this.declarator();
-          else if (field === "value") init = this.expr();
-        });
-        const d = inner ?? { name: "", derived: [], attrs: [], ...pos };
-        if (init) d.init = init;
-        return d;
-      }
-      default:
-        return { name: "", derived: [], attrs: [], ...pos };
+    if (type === T.identifier || type === T.field_identifier || type === T.type_identifier || type === T.primitive_type) {
+      return { name: this.text(), derived: [], attrs: [], ...pos };
     }
+    let inner: Declarator | undefined;
+    const attrs: Attr[] = [];
+    if (type === T.pointer_declarator || type === T.abstract_pointer_declarator) {
+      this.children((t) => {
+        if (this.declaratorTypes.has(t)) inner = this.declarator(t);
+        else if (t === T.attribute_specifier) attrs.push(...this.attributes());
+      });
+      return this.wrap({ k: "ptr" }, inner, pos, attrs);
+    }
+    if (type === T.array_declarator || type === T.abstract_array_declarator) {
+      let len: Expr | undefined;
+      const abstract = type === T.abstract_array_declarator;
+      this.children((t) => {
+        if (!this.isNamed(t) || t === T.type_qualifier || t === T.comment) return;
+        if (inner === undefined && len === undefined && (abstract ? t !== T.identifier && this.declaratorTypes.has(t) : this.declaratorTypes.has(t))) inner = this.declarator(t);
+        else len = this.expr(t);
+      });
+      return this.wrap({ k: "array", ...(len ? { len } : {}) }, inner, pos, attrs);
+    }
+    if (type === T.function_declarator || type === T.abstract_function_declarator) {
+      let params: Param[] = [];
+      let variadic = false;
+      this.children((t) => {
+        if (t === T.parameter_list) ({ params, variadic } = this.params());
+        else if (this.declaratorTypes.has(t)) inner = this.declarator(t);
+        else if (t === T.attribute_specifier) attrs.push(...this.attributes());
+      });
+      return this.wrap({ k: "func", params, variadic }, inner, pos, attrs);
+    }
+    if (type === T.init_declarator) {
+      let init: Expr | undefined;
+      this.children((t) => {
+        if (!this.isNamed(t) || t === T.comment) return;
+        if (inner === undefined) inner = this.declarator(t);
+        else init = this.expr(t);
+      });
+      const d = inner ?? { name: "", derived: [], attrs: [], ...pos };
+      if (init) d.init = init;
+      return d;
+    }
+    // parenthesized and attributed declarators
+    this.children((t) => {
+      if (t === T.attribute_specifier) attrs.push(...this.attributes());
+      else if (this.declaratorTypes.has(t)) inner = this.declarator(t);
+    });
+    const d = inner ?? { name: "", derived: [], attrs: [], ...pos };
+    d.attrs.push(...attrs);
+    return d;
   }
 
-  private wrap(mine: Derived, inner: Declarator | undefined, pos: { row: number; col: number }): Declarator {
-    if (!inner) return { name: "", derived: [mine], attrs: [], ...pos };
+  private wrap(mine: Derived, inner: Declarator | undefined, pos: Pos, attrs: Attr[]): Declarator {
+    if (!inner) return { name: "", derived: [mine], attrs, ...pos };
     inner.derived.unshift(mine);
+    inner.attrs.push(...attrs);
     return inner;
   }
 
   private params(): { params: Param[]; variadic: boolean } {
-    const c = this.c;
+    const T = this.T;
     const params: Param[] = [];
     let variadic = false;
-    this.children((type) => {
-      if (type === "variadic_parameter" || type === "...") variadic = true;
-      else if (type === "parameter_declaration") {
-        let spec: Spec = { k: "none" };
-        let d: Declarator | undefined;
-        this.children((_, field) => {
-          if (field === "type") spec = this.spec();
-          else if (field === "declarator") d = this.declarator();
-        });
+    this.children((t) => {
+      if (t === T.variadic_parameter || this.g.types[t] === "...") variadic = true;
+      else if (t === T.parameter_declaration) {
+        const { spec, declarators } = this.parts();
+        const d = declarators[0];
         params.push({ name: d?.name ?? "", type: { spec, derived: d?.derived ?? [] } });
       }
     });
-    void c;
     return { params, variadic };
   }
 
-  private typeName(): TypeName {
-    let spec: Spec = { k: "none" };
-    let derived: Derived[] = [];
-    if (this.c.nodeType !== "type_descriptor") return { spec: this.spec(), derived };
-    this.children((_, field) => {
-      if (field === "type") spec = this.spec();
-      else if (field === "declarator") derived = this.declarator().derived;
-    });
-    return { spec, derived };
+  private typeName(type: number): TypeName {
+    if (type !== this.T.type_descriptor) return { spec: this.spec(type), derived: [] };
+    const { spec, declarators } = this.parts();
+    return { spec, derived: declarators[0]?.derived ?? [] };
   }
 
   private attributes(): Attr[] {
-    const c = this.c;
+    const T = this.T;
     const out: Attr[] = [];
-    this.children((type) => {
-      if (type !== "argument_list") return;
-      this.children((t) => {
-        if (t === "identifier") out.push({ name: attrName(c.nodeText), args: [] });
-        else if (t === "call_expression") {
+    this.children((t) => {
+      if (t !== T.argument_list) return;
+      this.children((at) => {
+        if (at === T.identifier) out.push({ name: attrName(this.text()), args: [] });
+        else if (at === T.call_expression) {
           let name = "";
           const args: Expr[] = [];
-          this.children((_, field) => {
-            if (field === "function") name = attrName(c.nodeText);
-            else if (field === "arguments") this.children(() => c.nodeIsNamed && args.push(this.expr()));
+          this.children((ct) => {
+            if (ct === T.identifier) name = attrName(this.text());
+            else if (ct === T.argument_list) this.children((xt) => this.isNamed(xt) && xt !== T.comment && args.push(this.expr(xt)));
           });
           out.push({ name, args });
         }
@@ -333,100 +414,56 @@ class Walker {
     return out;
   }
 
-  expr(): Expr {
-    const c = this.c;
-    switch (c.nodeType) {
-      case "number_literal":
-        return { k: "num", text: c.nodeText };
-      case "char_literal":
-        return { k: "char", text: c.nodeText };
-      case "string_literal":
-      case "concatenated_string":
-        return { k: "str", text: c.nodeText };
-      case "identifier":
-      case "true":
-      case "false":
-        return { k: "id", name: c.nodeText };
-      case "parenthesized_expression": {
-        let e: Expr = { k: "other", text: "" };
-        this.children(() => c.nodeIsNamed && (e = this.expr()));
-        return e;
-      }
-      case "binary_expression": {
-        let a: Expr = { k: "other", text: "" };
-        let b: Expr = a;
-        let op = "";
-        this.children((type, field) => {
-          if (field === "left") a = this.expr();
-          else if (field === "right") b = this.expr();
-          else if (field === "operator") op = type;
-        });
-        return { k: "binary", op, a, b };
-      }
-      case "unary_expression": {
-        let a: Expr = { k: "other", text: "" };
-        let op = "";
-        this.children((type, field) => {
-          if (field === "argument") a = this.expr();
-          else if (field === "operator") op = type;
-        });
-        return { k: "unary", op, a };
-      }
-      case "conditional_expression": {
-        const parts: Expr[] = [];
-        this.children((_, field) => field && parts.push(this.expr()));
-        const none: Expr = { k: "other", text: "" };
-        return { k: "cond", c: parts[0] ?? none, a: parts[1] ?? none, b: parts[2] ?? none };
-      }
-      case "sizeof_expression": {
-        let out: Expr = { k: "other", text: c.nodeText };
-        this.children((_, field) => {
-          if (field === "type") out = { k: "sizeof", type: this.typeName() };
-          else if (field === "value") out = { k: "sizeof", a: this.expr() };
-        });
-        return out;
-      }
-      case "alignof_expression": {
-        let out: Expr = { k: "other", text: c.nodeText };
-        this.children((_, field) => field === "type" && (out = { k: "alignof", type: this.typeName() }));
-        return out;
-      }
-      case "cast_expression": {
-        let type: TypeName | undefined;
-        let a: Expr = { k: "other", text: "" };
-        this.children((_, field) => {
-          if (field === "type") type = this.typeName();
-          else if (field === "value") a = this.expr();
-        });
-        return type ? { k: "cast", type, a } : a;
-      }
-      case "offsetof_expression": {
-        let type: TypeName | undefined;
-        let member = "";
-        this.children((_, field) => {
-          if (field === "type") type = this.typeName();
-          else if (field === "member") member = c.nodeText;
-        });
-        return type ? { k: "offsetof", type, member } : { k: "other", text: c.nodeText };
-      }
-      case "initializer_list": {
-        const items: { field?: string; value: Expr }[] = [];
-        this.children((type) => {
-          if (type === "initializer_pair") {
-            let field: string | undefined;
-            let value: Expr = { k: "other", text: "" };
-            this.children((_, f) => {
-              if (f === "designator") field = c.nodeText.replace(/^\./, "");
-              else if (f === "value") value = this.expr();
-            });
-            items.push({ ...(field !== undefined ? { field } : {}), value });
-          } else if (c.nodeIsNamed && type !== "comment") items.push({ value: this.expr() });
-        });
-        return { k: "init", items };
-      }
-      default:
-        return { k: "other", text: c.nodeText };
+  private expr(type: number): Expr {
+    const T = this.T;
+    if (type === T.number_literal) return { k: "num", text: this.text() };
+    if (type === T.char_literal) return { k: "char", text: this.text() };
+    if (type === T.string_literal || type === T.concatenated_string) return { k: "str", text: this.text() };
+    if (type === T.identifier || type === T.true || type === T.false) return { k: "id", name: this.text() };
+    const none: Expr = { k: "other", text: "" };
+    const named: Expr[] = [];
+    let op = "";
+    let tn: TypeName | undefined;
+    let member = "";
+    if (type === T.parenthesized_expression || type === T.binary_expression || type === T.unary_expression || type === T.conditional_expression) {
+      this.children((t) => {
+        if (this.isNamed(t)) {
+          if (t !== T.comment) named.push(this.expr(t));
+        } else if (op === "" && t !== undefined && this.g.types[t] !== "(" && this.g.types[t] !== ")") op = this.g.types[t] ?? "";
+      });
+      if (type === T.parenthesized_expression) return named[0] ?? none;
+      if (type === T.binary_expression) return { k: "binary", op, a: named[0] ?? none, b: named[1] ?? none };
+      if (type === T.unary_expression) return { k: "unary", op, a: named[0] ?? none };
+      return { k: "cond", c: named[0] ?? none, a: named[1] ?? none, b: named[2] ?? none };
     }
+    if (type === T.sizeof_expression || type === T.alignof_expression || type === T.cast_expression || type === T.offsetof_expression) {
+      this.children((t) => {
+        if (!this.isNamed(t) || t === T.comment) return;
+        if (t === T.type_descriptor) tn = this.typeName(t);
+        else if (t === T.field_identifier) member = this.text();
+        else named.push(this.expr(t));
+      });
+      if (type === T.sizeof_expression) return tn ? { k: "sizeof", type: tn } : { k: "sizeof", a: named[0] ?? none };
+      if (type === T.alignof_expression) return tn ? { k: "alignof", type: tn } : { k: "other", text: this.text() };
+      if (type === T.cast_expression) return tn ? { k: "cast", type: tn, a: named[0] ?? none } : (named[0] ?? none);
+      return tn ? { k: "offsetof", type: tn, member } : { k: "other", text: this.text() };
+    }
+    if (type === T.initializer_list) {
+      const items: { field?: string; value: Expr }[] = [];
+      this.children((t) => {
+        if (t === T.initializer_pair) {
+          let field: string | undefined;
+          let value: Expr = none;
+          this.children((pt) => {
+            if (pt === T.field_designator) field = this.text().replace(/^\.\s*/, "");
+            else if (this.isNamed(pt) && pt !== T.comment) value = this.expr(pt);
+          });
+          items.push({ ...(field !== undefined ? { field } : {}), value });
+        } else if (this.isNamed(t) && t !== T.comment) items.push({ value: this.expr(t) });
+      });
+      return { k: "init", items };
+    }
+    return { k: "other", text: this.text() };
   }
 }
 
