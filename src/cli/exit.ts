@@ -1,4 +1,5 @@
 import { InputError } from "../ir/errors.js";
+import { fsProblem } from "../load/layout-sources.js";
 
 /** One line on stderr and exit code 2: for bad input, and for our own bugs too. */
 export function exitWithError(e: unknown): void {
@@ -6,7 +7,7 @@ export function exitWithError(e: unknown): void {
     process.stderr.write(`abidrift: ${e.message}\n`);
   } else if (e instanceof Error && (e as NodeJS.ErrnoException).code && (e as NodeJS.ErrnoException).path) {
     const err = e as NodeJS.ErrnoException;
-    process.stderr.write(`abidrift: ${err.path}: ${err.code === "ENOENT" ? "no such file" : err.message}\n`);
+    process.stderr.write(`abidrift: ${err.path}: ${fsProblem(err)}\n`);
   } else {
     const msg = e instanceof Error ? e.message : String(e);
     process.stderr.write(`abidrift: internal error: ${msg.split("\n")[0]} (please report it)\n`);

@@ -25,13 +25,32 @@ export interface LoadOptions {
 }
 
 export function readHead(path: string): Uint8Array {
-  const fd = openSync(path, "r");
+  let fd: number | undefined;
   try {
+    fd = openSync(path, "r");
     const head = new Uint8Array(128);
     const n = readSync(fd, head, 0, head.length, 0);
     return head.subarray(0, n);
+  } catch (e) {
+    throw new InputError(path, fsProblem(e));
   } finally {
-    closeSync(fd);
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** What the file system said, in words: `no such file`, `is a directory`. */
+export function fsProblem(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case "ENOENT":
+      return "no such file";
+    case "EISDIR":
+      return "is a directory, not a file";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    default:
+      return e instanceof Error ? e.message : String(e);
   }
 }
 
