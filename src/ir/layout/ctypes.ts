@@ -107,6 +107,8 @@ export interface CtypesRecordInfo {
 
 export interface CtypesLayout {
   graph: ListGraph;
+  /** Type ids of the `extra` references, in order. */
+  extraIds: TypeId[];
   /** Type id of each record, in declaration order; the same for every target. */
   ids: TypeId[];
   /** CPython's own figures for each record (`ctypes.sizeof`, `Field.offset`, `Field.size`). */
@@ -122,8 +124,16 @@ interface Sized {
 /**
  * Lays out ctypes declarations for a machine. Type ids depend only on the
  * declarations, so the graphs of two targets can be compared id by id.
+ * `extra` are further types (a map key's `c_int`, a `POINTER(T)`) that need
+ * ids in the same graph; `more` may add other nodes before it is built.
  */
-export function layoutCtypes(records: readonly CtypesRecord[], target: Target, file: string): CtypesLayout {
+export function layoutCtypes(
+  records: readonly CtypesRecord[],
+  target: Target,
+  file: string,
+  extra: readonly CtypesTypeRef[] = [],
+  more?: (b: GraphBuilder) => void,
+): CtypesLayout {
   const b = new GraphBuilder();
   const ids = records.map(() => b.reserve());
   const infos: (CtypesRecordInfo | undefined)[] = records.map(() => undefined);
@@ -274,7 +284,9 @@ export function layoutCtypes(records: readonly CtypesRecord[], target: Target, f
   };
 
   records.forEach((_, i) => record(i, 0));
-  return { graph: b.build(target, file), ids, records: infos.map((i) => i!) };
+  const extraIds = extra.map((ref) => typeOf(ref, undefined, 0).id);
+  more?.(b);
+  return { graph: b.build(target, file), ids, extraIds, records: infos.map((i) => i!) };
 }
 
 /**

@@ -1,0 +1,281 @@
+import type { Node } from "web-tree-sitter";
+import type { CtypesTypeRef } from "../../ir/layout/ctypes.js";
+import type { SourceLoc } from "../../ir/types.js";
+import type { ModuleScope } from "./scope.js";
+import { callArgs, dotted, enclosingScope, field, locOf, unparen, walk, within } from "./syntax.js";
+import { Evaluator, short, type Value } from "./values.js";
+
+// BCC programs inside Python: the C text given to `BPF(text=...)` (folded
+// through the assignments that build it) or named by `BPF(src_file=...)`,
+// and what the Python does with its tables: the types it casts perf and
+// ring buffer records to, the keys and values it writes and reads.
+
+export interface BccText {
+  /** The C program, as far as it is known. */
+  text: string;
+  /** 1-based Python line where the C text starts, so C lines map back. */
+  line: number;
+  /** Placeholders left as written because their replacement is computed at run time. */
+  unresolved: string[];
+  loc: SourceLoc;
+  /** For `src_file=`: the path as written. */
+  srcFile?: string;
+}
+
+export interface TableUse {
+  table: string;
+  loc: SourceLoc;
+  via: string;
+  key?: { ref: CtypesTypeRef; loc: SourceLoc };
+  value?: { ref: CtypesTypeRef; loc: SourceLoc };
+}
+
+export interface CastUse {
+  ref: CtypesTypeRef;
+  loc: SourceLoc;
+  table?: string;
+  method: "ctypes.cast" | "from_buffer_copy";
+}
+
+export interface StructUse {
+  format: string;
+  loc: SourceLoc;
+  table?: string;
+}
+
+export interface BccUses {
+  programs: BccText[];
+  tables: TableUse[];
+  casts: CastUse[];
+  unpacks: StructUse[];
+}
+
+export function readBcc(file: string, scope: ModuleScope, recordIndex: (name: string) => number | undefined): BccUses {
+  const out: BccUses = { programs: [], tables: [], casts: [], unpacks: [] };
+  const evaluator = new Evaluator(scope, recordIndex);
+  const functions = new Map<string, Node>();
+  const bpfObjects = new Set<string>();
+  const tableAliases = new Map<string, string>();
+  const calls = scope.of("call");
+  for (const n of scope.of("function_definition")) {
+    const name = field(n, "name")?.text;
+    if (name && !functions.has(name)) functions.set(name, n);
+  }
+
+  // BPF(...) calls and the names they are bound to.
+  for (const call of calls) {
+    const fn = field(call, "function");
+    if (!fn || scope.member(fn, "bcc") !== "BPF") continue;
+    const parent = call.parent;
+    if (parent?.type === "assignment") {
+      const left = field(parent, "left");
+      const d = left && dotted(left);
+      if (d) bpfObjects.add(d);
+    }
+    const { positional, keywords } = callArgs(call);
+    const loc = locOf(file, call);
+    const textNode = keywords.get("text") ?? positional[0];
+    const srcNode = keywords.get("src_file");
+    if (textNode) out.programs.push(foldText(textNode, call, scope, recordIndex, loc));
+    else if (srcNode) {
+      const v = evaluator.eval(srcNode);
+      if (v.k === "str" && v.unresolved.length === 0) out.programs.push({ text: "", line: 1, unresolved: [], loc, srcFile: v.v });
+      else out.programs.push({ text: "", line: 1, unresolved: [`src_file ${short(srcNode.text)} is computed at run time`], loc });
+    }
+  }
+
+  const tableName = (n: Node): string | undefined => {
+    const x = unparen(n);
+    if (x.type === "subscript") {
+      const obj = field(x, "value");
+      const key = field(x, "subscript");
+      if (obj && key && bpfObjects.has(dotted(obj) ?? "")) {
+        const k = evaluator.eval(key);
+        return k.k === "str" ? k.v : undefined;
+      }
+    }
+    if (x.type === "call") {
+      const fn = field(x, "function");
+      if (fn?.type === "attribute" && field(fn, "attribute")?.text === "get_table" && bpfObjects.has(dotted(field(fn, "object")!) ?? "")) {
+        const arg = callArgs(x).positional[0];
+        const k = arg && evaluator.eval(arg);
+        return k?.k === "str" ? k.v : undefined;
+      }
+    }
+    const d = dotted(x);
+    return d ? tableAliases.get(d) : undefined;
+  };
+
+  // `events = b["events"]`: later uses go through the alias.
+  for (const n of scope.of("assignment")) {
+    const left = field(n, "left");
+    const right = field(n, "right");
+    const d = left && dotted(left);
+    const t = right && tableName(right);
+    if (d && t) tableAliases.set(d, t);
+  }
+
+  const constructed = (n: Node, inside: Node): CtypesTypeRef | undefined => {
+    let x = unparen(n);
+    if (x.type === "identifier") {
+      const bound = lastAssignment(scope, x.text, inside, x);
+      if (!bound) return undefined;
+      x = unparen(bound);
+    }
+    if (x.type !== "call") return undefined;
+    const fn = field(x, "function");
+    const t = fn && evaluator.eval(fn);
+    return t?.k === "type" ? t.ref : undefined;
+  };
+
+  for (const call of calls) {
+    const fn = field(call, "function");
+    if (fn?.type !== "attribute") continue;
+    const method = field(fn, "attribute")?.text;
+    const obj = field(fn, "object")!;
+    const table = tableName(obj);
+    if (table === undefined) continue;
+    const loc = locOf(file, call);
+    if (method === "open_perf_buffer" || method === "open_ring_buffer") {
+      out.tables.push({ table, loc, via: method });
+      const cb = callArgs(call).keywords.get("callback") ?? callArgs(call).positional[0];
+      const body = cb && callbackBody(cb, scope, functions);
+      if (body) collectDecodes(body, file, scope, evaluator, out, table);
+    } else out.tables.push({ table, loc, via: method ?? "table" });
+  }
+
+  for (const n of scope.of("subscript")) {
+    const obj = field(n, "value");
+    const key = field(n, "subscript");
+    const table = obj && tableName(obj);
+    if (table === undefined || !key) continue;
+    const inside = enclosingScope(n);
+    const use: TableUse = { table, loc: locOf(file, n), via: "BPF table" };
+    const k = constructed(key, inside);
+    if (k) use.key = { ref: k, loc: locOf(file, key) };
+    const parent = n.parent;
+    if (parent?.type === "assignment" && field(parent, "left")?.id === n.id) {
+      const right = field(parent, "right");
+      const v = right && constructed(right, inside);
+      if (v) use.value = { ref: v, loc: locOf(file, right!) };
+    }
+    out.tables.push(use);
+  }
+
+  // Casts outside any buffer callback still say what the bytes are.
+  const seen = new Set(out.casts.map((c) => `${c.loc.line}:${c.loc.column}`));
+  const loose: BccUses = { programs: [], tables: [], casts: [], unpacks: [] };
+  collectDecodes(scope.root, file, scope, evaluator, loose, undefined);
+  for (const c of loose.casts) if (!seen.has(`${c.loc.line}:${c.loc.column}`)) out.casts.push(c);
+  return out;
+}
+
+/** The function a callback argument names: `f`, `self.f`, `partial(f, ...)`, a lambda. */
+function callbackBody(cb: Node, scope: ModuleScope, functions: Map<string, Node>): Node | undefined {
+  const x = unparen(cb);
+  if (x.type === "lambda") return x;
+  if (x.type === "call") {
+    const fn = field(x, "function");
+    const isPartial = fn && (scope.member(fn, "functools") === "partial" || dotted(fn) === "partial");
+    const first = callArgs(x).positional[0];
+    return isPartial && first ? callbackBody(first, scope, functions) : undefined;
+  }
+  const d = dotted(x);
+  if (!d) return undefined;
+  return functions.get(d.slice(d.lastIndexOf(".") + 1));
+}
+
+function collectDecodes(body: Node, file: string, scope: ModuleScope, evaluator: Evaluator, out: BccUses, table: string | undefined): void {
+  for (const n of scope.of("call")) {
+    if (!within(n, body)) continue;
+    const fn = field(n, "function");
+    if (!fn) continue;
+    const { positional } = callArgs(n);
+    if (scope.member(fn, "ctypes") === "cast" && positional[1]) {
+      const t = evaluator.eval(positional[1]);
+      if (t.k === "type" && t.ref.kind === "pointer" && t.ref.to) out.casts.push({ ref: t.ref.to, loc: locOf(file, n), table, method: "ctypes.cast" });
+      continue;
+    }
+    const s = scope.member(fn, "struct");
+    if ((s === "unpack" || s === "unpack_from" || s === "Struct" || s === "iter_unpack") && positional[0]) {
+      const f = evaluator.eval(positional[0]);
+      if (f.k === "str" && f.unresolved.length === 0) out.unpacks.push({ format: f.v, loc: locOf(file, n), table });
+      continue;
+    }
+    if (fn.type === "attribute" && field(fn, "attribute")?.text === "from_buffer_copy") {
+      const t = evaluator.eval(field(fn, "object")!);
+      if (t.k === "type" && t.ref.kind === "record") out.casts.push({ ref: t.ref, loc: locOf(file, n), table, method: "from_buffer_copy" });
+    }
+  }
+}
+
+/** The right-hand side of the last `name = ...` in the scope `inside` before `before`. */
+function lastAssignment(scope: ModuleScope, name: string, inside: Node, before: Node): Node | undefined {
+  let found: Node | undefined;
+  for (const n of scope.of("assignment")) {
+    if (n.startIndex >= before.startIndex) break;
+    if (within(n, inside) && field(n, "left")?.text === name) found = field(n, "right");
+  }
+  return found;
+}
+
+/**
+ * The text a `BPF(text=X)` gets: X folded through every assignment to it in
+ * the calling function (and the module, when it starts there), in source
+ * order. Branches are read in order too: the first literal replacement of a
+ * placeholder wins, which is one program BCC could be given.
+ */
+function foldText(node: Node, call: Node, scope: ModuleScope, recordIndex: (name: string) => number | undefined, loc: SourceLoc): BccText {
+  const x = unparen(node);
+  const origin = (v: Value, n: Node): number => (v.k === "str" ? firstLiteralLine(n) : call.startPosition.row + 1);
+  if (x.type !== "identifier") {
+    const v = new Evaluator(scope, recordIndex).eval(x);
+    return asText(v, origin(v, x), loc);
+  }
+  const name = x.text;
+  const steps: Node[] = [];
+  const moduleSteps = scope.assigns.get(name) ?? [];
+  const fnScope = enclosingScope(call);
+  const local = [...scope.of("assignment"), ...scope.of("augmented_assignment")]
+    .filter((n) => n.startIndex < call.startIndex && within(n, fnScope) && field(n, "left")?.text === name && enclosingScope(n).id === fnScope.id)
+    .sort((a, b) => a.startIndex - b.startIndex);
+  if (fnScope.type === "function_definition") steps.push(...moduleSteps.map((r) => r.parent!).filter((a) => a.type === "assignment"));
+  steps.push(...local);
+  let state: Value | undefined;
+  let line = call.startPosition.row + 1;
+  const unresolved: string[] = [];
+  for (const a of steps) {
+    const right = field(a, "right");
+    if (!right) continue;
+    const ev = new Evaluator(scope, recordIndex, state ? new Map([[name, state]]) : undefined);
+    let v = ev.eval(right);
+    if (a.type === "augmented_assignment") {
+      const op = a.child(1)?.type;
+      if (op === "+=" && state?.k === "str") v = v.k === "str" ? { k: "str", v: state.v + v.v, unresolved: [...state.unresolved, ...v.unresolved] } : { ...state, unresolved: [...state.unresolved, `${short(right.text)} is appended at run time`] };
+      else continue;
+    }
+    if (v.k === "str") {
+      if (!state) line = firstLiteralLine(right);
+      state = v;
+    } else if (v.k === "unknown") unresolved.push(`${name} = ${short(right.text)}: ${v.why}`);
+  }
+  if (!state) return { text: "", line, unresolved: [`${name}: no string value found before the call`], loc };
+  const text = asText(state, line, loc);
+  return { ...text, unresolved: [...text.unresolved, ...unresolved] };
+}
+
+function asText(v: Value, line: number, loc: SourceLoc): BccText {
+  if (v.k === "str") return { text: v.v, line, unresolved: [...new Set(v.unresolved)], loc };
+  return { text: "", line, unresolved: [v.k === "unknown" ? v.why : "not a string"], loc };
+}
+
+/** Where the first string literal inside an expression starts: its C line 1. */
+function firstLiteralLine(n: Node): number {
+  let line: number | undefined;
+  walk(n, (c) => {
+    if (line !== undefined) return false;
+    if (c.type === "string") line = c.startPosition.row + 1;
+    return line === undefined;
+  });
+  return line ?? n.startPosition.row + 1;
+}

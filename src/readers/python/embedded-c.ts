@@ -1,0 +1,72 @@
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import type { BpfModule, UserspaceModule } from "../../ir/bindings.js";
+import { InputError } from "../../ir/errors.js";
+import type { TypeGraph } from "../../ir/graph.js";
+import { TARGETS } from "../../ir/targets.js";
+import type { BccText } from "./bcc.js";
+
+// The C inside a BCC tool goes back through the C reader, as BCC itself
+// would compile it: for the BPF target, with the definitions BCC's headers
+// and the kernel's give every program (u8..u64, TASK_COMM_LEN, the BPF_*
+// table macros the C reader knows) and kernel types from BTF. The text is
+// placed at its own line in the Python file, so C locations are Python
+// lines. The C reader (and its grammar) load only when a file carries C.
+
+const PRELUDE_PATH = "/abidrift/bcc/implicit.h";
+
+// BCC compiles against kernel headers; these are the names tools use
+// without declaring, from include/linux/types.h, include/uapi/asm-generic/
+// int-ll64.h and include/linux/sched.h.
+const PRELUDE = `#pragma once
+typedef signed char s8; typedef unsigned char u8;
+typedef short s16; typedef unsigned short u16;
+typedef int s32; typedef unsigned int u32;
+typedef long long s64; typedef unsigned long long u64;
+typedef s8 __s8; typedef u8 __u8; typedef s16 __s16; typedef u16 __u16;
+typedef s32 __s32; typedef u32 __u32; typedef s64 __s64; typedef u64 __u64;
+typedef u16 __be16; typedef u32 __be32; typedef u64 __be64;
+typedef u16 __le16; typedef u32 __le32; typedef u64 __le64;
+typedef _Bool bool;
+typedef int pid_t; typedef unsigned int uid_t; typedef unsigned int gid_t;
+typedef unsigned long size_t; typedef long ssize_t; typedef long long loff_t;
+typedef unsigned short umode_t; typedef unsigned int dev_t;
+#define TASK_COMM_LEN 16
+#define NAME_MAX 255
+#define PATH_MAX 4096
+#define true 1
+#define false 0
+#define NULL ((void *)0)
+`;
+
+export async function readEmbeddedC(file: string, programs: BccText[], btf: TypeGraph | undefined, problems: UserspaceModule["problems"]): Promise<BpfModule[]> {
+  if (programs.length === 0) return [];
+  const { readCSource } = await import("../c/index.js");
+  const out: BpfModule[] = [];
+  for (const [i, p] of programs.entries()) {
+    let text = p.text;
+    let line = p.line;
+    if (p.srcFile !== undefined) {
+      const path = resolve(dirname(file), p.srcFile);
+      try {
+        text = await readFile(path, "utf8");
+        line = 1;
+      } catch {
+        problems.push({ message: `BPF(src_file=${JSON.stringify(p.srcFile)}): cannot read ${path}`, loc: p.loc });
+        continue;
+      }
+    }
+    if (text.trim() === "") continue;
+    const path = i === 0 ? file : `${file}#bpf${i + 1}`;
+    // The include takes line 1; blank lines bring the C to its Python line.
+    const padded = `#include "${PRELUDE_PATH}"\n${"\n".repeat(Math.max(0, line - 2))}${text}`;
+    try {
+      const r = await readCSource(path, { target: TARGETS.bpfel, ...(btf ? { btf } : {}), files: { [path]: padded, [PRELUDE_PATH]: PRELUDE } });
+      out.push({ file: path, graph: r.graph, maps: r.maps, origin: "source" });
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      problems.push({ message: `BPF program: ${e.detail}`, loc: p.loc });
+    }
+  }
+  return out;
+}
