@@ -6,12 +6,26 @@ import type { Target } from "../../ir/targets.js";
 // with `clang -dM -E` for the target.
 
 const ARCH: Readonly<Record<Target["name"], Record<string, string>>> = {
-  bpfel: { __bpf__: "1", __BPF__: "1", __BPFEL__: "1" },
-  bpfeb: { __bpf__: "1", __BPF__: "1", __BPFEB__: "1" },
+  bpfel: { __bpf__: "1", __BPF__: "1" },
+  bpfeb: { __bpf__: "1", __BPF__: "1" },
   x86_64: { __x86_64__: "1", __x86_64: "1", __amd64__: "1", __amd64: "1", __linux__: "1", __linux: "1", __unix__: "1", __gnu_linux__: "1" },
   aarch64: { __aarch64__: "1", __ARM_64BIT_STATE: "1", __linux__: "1", __linux: "1", __unix__: "1", __gnu_linux__: "1", __CHAR_UNSIGNED__: "1" },
   i386: { __i386__: "1", __i386: "1", i386: "1", __linux__: "1", __linux: "1", __unix__: "1", __gnu_linux__: "1", __ILP32__: "1" },
   armhf: { __arm__: "1", __ARM_EABI__: "1", __ARM_PCS_VFP: "1", __linux__: "1", __linux: "1", __unix__: "1", __gnu_linux__: "1", __CHAR_UNSIGNED__: "1", __ILP32__: "1" },
+};
+
+/** GNU spellings of keywords, which the C grammar knows only plainly: given to the preprocessor as macros. */
+export const KEYWORD_SPELLINGS: Readonly<Record<string, string>> = {
+  __signed__: "signed",
+  __signed: "signed",
+  __const: "const",
+  __const__: "const",
+  __volatile__: "volatile",
+  __restrict: "restrict",
+  __restrict__: "restrict",
+  __inline: "inline",
+  __inline__: "inline",
+  __extension__: "",
 };
 
 export function predefinedMacros(target: Target): Record<string, string> {
@@ -25,17 +39,6 @@ export function predefinedMacros(target: Target): Record<string, string> {
     __clang__: "1",
     __clang_major__: "16",
     __CHAR_BIT__: "8",
-    // GNU spellings of keywords, which the C grammar knows only plainly.
-    __signed__: "signed",
-    __signed: "signed",
-    __const: "const",
-    __const__: "const",
-    __volatile__: "volatile",
-    __restrict: "restrict",
-    __restrict__: "restrict",
-    __inline: "inline",
-    __inline__: "inline",
-    __extension__: "",
     __ORDER_LITTLE_ENDIAN__: "1234",
     __ORDER_BIG_ENDIAN__: "4321",
     __BYTE_ORDER__: target.byteOrder === "little" ? "__ORDER_LITTLE_ENDIAN__" : "__ORDER_BIG_ENDIAN__",

@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, normalize, resolve as resolvePath } from "no
 import type { Target } from "../../ir/targets.js";
 import { BINARY_PRECEDENCE, binaryInt, cint, parseCharLiteral, parseIntLiteral, unaryInt, type CInt } from "./arith.js";
 import { BCC_MACROS, BCC_STACKTRACE, bccReplacement, type BccUse } from "./bcc.js";
-import { predefinedMacros } from "./predefined.js";
+import { KEYWORD_SPELLINGS, predefinedMacros } from "./predefined.js";
 
 // A C preprocessor good enough for BPF programs and their headers: includes,
 // object- and function-like macros (#, ##, __VA_ARGS__), conditionals on
@@ -157,7 +157,7 @@ class Preprocessor {
   private expansions = 0;
 
   constructor(private readonly opts: PreprocessOptions) {
-    for (const [name, value] of Object.entries(predefinedMacros(opts.target))) this.define(name, value);
+    for (const [name, value] of Object.entries({ ...KEYWORD_SPELLINGS, ...predefinedMacros(opts.target) })) this.define(name, value);
     for (const [name, value] of Object.entries(opts.defines)) this.define(name, value);
     const host = SYSTEM_ARCH[opts.target.name] ?? SYSTEM_ARCH[process.arch === "arm64" ? "aarch64" : "x86_64"]!;
     this.systemDirs = ["/usr/local/include", `/usr/include/${host}`, "/usr/include"];
@@ -289,11 +289,26 @@ class Preprocessor {
         line += "\n" + lines[++i]!;
         joined++;
       }
-      const expanded = nameUnnamedBitfields(this.expandLine(line, path, no));
+      const expanded = this.nameUnnamedBitfields(this.expandLine(line, path, no));
       this.emit(joined ? expanded.replace(/\n/g, " ") : expanded, fi, no);
       this.emitBlank(fi, no + 1, extra + joined);
     }
     if (conds.length) this.problem(path, lines.length, "#if without #endif");
+  }
+
+  private unnamed = 0;
+
+  /**
+   * `long: 64;` has no declarator, and the C grammar recovers from that by
+   * inventing one at the cost of an error recovery per line; vmlinux.h has
+   * thousands. Named (`long __abidrift_unnamed_7: 64;`) they parse cleanly.
+   */
+  private nameUnnamedBitfields(line: string): string {
+    if (!line.includes(":")) return line;
+    return line.replace(UNNAMED, (all, lead: string, ws: string, type: string, ws2: string, ws3: string, width: string) => {
+      if (STATEMENT_WORDS.test(type) || /\b(?:return|goto|break|continue)\b/.test(width)) return all;
+      return `${lead}${ws}${type} ${UNNAMED_BITFIELD}${this.unnamed++}${ws2}:${ws3}${width};`;
+    });
   }
 
   private emitBlank(fi: number, from: number, count: number): void {
@@ -605,20 +620,6 @@ export const UNNAMED_BITFIELD = "__abidrift_unnamed_";
 const UNNAMED =
   /(^|[;{])(\s*)((?:(?:unsigned|signed|const|volatile)\s+)*(?:long\s+long(?:\s+int)?|long(?:\s+int)?|short(?:\s+int)?|[A-Za-z_]\w*))(\s*):(\s*)([^;:?={}]+);/g;
 const STATEMENT_WORDS = /^(?:case|default|return|goto|break|continue|else|do)$/;
-let unnamedCount = 0;
-
-/**
- * `long: 64;` has no declarator, and the C grammar recovers from that by
- * inventing one at a cost of a full error recovery per line; vmlinux.h has
- * thousands. Naming them (`long __abidrift_unnamed_7: 64;`) parses cleanly.
- */
-function nameUnnamedBitfields(line: string): string {
-  if (!line.includes(":")) return line;
-  return line.replace(UNNAMED, (all, lead: string, ws: string, type: string, ws2: string, ws3: string, width: string) => {
-    if (STATEMENT_WORDS.test(type) || /\b(?:return|goto|break|continue)\b/.test(width)) return all;
-    return `${lead}${ws}${type} ${UNNAMED_BITFIELD}${unnamedCount++}${ws2}:${ws3}${width};`;
-  });
-}
 
 function trimWs(toks: Tok[]): Tok[] {
   let a = 0;
