@@ -89,8 +89,10 @@ function btfStyle(graph: TypeGraph, name: string, typeId: TypeId, problems: Sour
         def.numaNode = num() ?? 0;
         break;
       case "map_extra": {
+        // __uint(map_extra, N), or __ulong's enum for values past 32 bits.
         const e = graph.type(resolveId(graph, m.type));
         if (e.kind === "enum" && e.values[0]) def.mapExtra = e.values[0].value;
+        else if (num() !== undefined) def.mapExtra = BigInt(num()!);
         break;
       }
       case "key":

@@ -289,7 +289,7 @@ class Preprocessor {
         line += "\n" + lines[++i]!;
         joined++;
       }
-      const expanded = this.nameUnnamedBitfields(this.expandLine(line, path, no));
+      const expanded = hoistDeclaratorAttributes(this.nameUnnamedBitfields(this.expandLine(line, path, no)));
       this.emit(joined ? expanded.replace(/\n/g, " ") : expanded, fi, no);
       this.emitBlank(fi, no + 1, extra + joined);
     }
@@ -612,6 +612,20 @@ function hoistRecordAttributes(text: string): string {
   inserts.sort((a, b) => b.at - a.at);
   for (const ins of inserts) out = out.slice(0, ins.at) + ins.text + out.slice(ins.at);
   return out;
+}
+
+const TRAILING_ATTR = /\b([A-Za-z_]\w*)((?:\s*\[[^\]]*\])*)(\s*)(__attribute__\s*\(\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)\))(?=\s*[;=,])/g;
+
+/**
+ * `char LICENSE[] SEC("license") = "GPL";` and `} events SEC(".maps");`:
+ * the C grammar cannot take attributes between a declarator and `=` or `;`.
+ * Before the declarator they mean the same to the compiler, and parse.
+ */
+function hoistDeclaratorAttributes(line: string): string {
+  if (!line.includes("__attribute__")) return line;
+  return line.replace(TRAILING_ATTR, (all, name: string, dims: string, ws: string, attr: string) =>
+    name === "__attribute__" ? all : `${attr}${ws || " "}${name}${dims}`,
+  );
 }
 
 /** The prefix of the names given to unnamed bitfields; the resolver reads them as unnamed. */

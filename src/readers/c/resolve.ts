@@ -193,7 +193,8 @@ class Resolver {
       if (!(e instanceof Incomplete)) throw e;
       return;
     }
-    const attrs = [...item.attrs, ...d.attrs, ...(spec.k === "record" && !spec.fields ? spec.attrs : [])];
+    // A section written after a record's brace lands on the record; it is the variable's.
+    const attrs = [...item.attrs, ...d.attrs, ...(spec.k === "record" ? spec.attrs : [])];
     const sec = attrs.find((a) => a.name === "section")?.args[0];
     const section = sec?.k === "str" ? stringValue(sec.text) : undefined;
     this.vars.push({ name: d.name, type, ...(section !== undefined ? { section } : {}), ...(d.init ? { init: d.init } : {}), loc: this.loc(d) });

@@ -183,15 +183,7 @@ class Walker {
       const pos = this.pos();
       const text = this.text();
       items.push({ k: "error", text: text.length > 80 ? `${text.slice(0, 77)}...` : text, ...pos });
-      // Attributes the grammar cannot place after a declarator (`} name SEC(".maps");`)
-      // belong to the declaration just before.
-      this.children((t) => {
-        if (t === T.attribute_specifier) {
-          const last = items[items.length - 2];
-          const d = last?.k === "decl" ? last.declarators[last.declarators.length - 1] : undefined;
-          if (d) d.attrs.push(...this.attributes());
-        } else this.topLevel(items);
-      });
+      this.children(() => this.topLevel(items));
     }
   }
 
