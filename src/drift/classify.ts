@@ -135,7 +135,9 @@ function compareAggregates(label: string, o: LockAggregate, n: LockAggregate, ma
       push("member-removed", label, memberSummary(m), "", member);
       broken = true;
     } else if (now.bitOffset !== m.bitOffset) {
-      push("member-moved", label, place(m), place(now), member);
+      // A member that moved and changed type says both, so nobody fixes half.
+      const same = now.type === m.type && now.size === m.size && now.bitSize === m.bitSize;
+      push("member-moved", label, same ? place(m) : memberSummary(m), same ? place(now) : memberSummary(now), member);
       broken = true;
     } else if (now.size !== m.size || now.bitSize !== m.bitSize) {
       push("member-resized", label, memberSummary(m), memberSummary(now), member);

@@ -126,9 +126,11 @@ export function parseLock(text: string, file: string): Lock {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    const pos = /position (\d+)/.exec((e as Error).message);
-    const at = pos ? lineOf(text, Number(pos[1])) : lineOf(text, text.length);
-    throw new InputError(file, `not a lock file: ${(e as Error).message.replace(/ in JSON at position \d+.*$/, "")}`, at);
+    // Node's words quote the input, newlines and all: keep the reason only.
+    const message = (e as Error).message;
+    const reason = message.replace(/,? ".*" is not valid JSON$/s, "").replace(/ in JSON at position \d+.*$/s, "").split("\n")[0];
+    const pos = /position (\d+)/.exec(message);
+    throw new InputError(file, `not a lock file: ${reason}`, pos ? lineOf(text, Number(pos[1])) : {});
   }
   if (typeof data === "object" && data !== null && "abidrift" in data && data.abidrift !== LOCK_VERSION) {
     throw new InputError(file, `lock version ${JSON.stringify(data.abidrift)}, this abidrift reads version ${LOCK_VERSION}`);

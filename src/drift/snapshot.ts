@@ -45,8 +45,11 @@ export function snapshot(modules: readonly BpfModule[]): Snapshot {
       locs.set(`map ${def.name}`, def.loc ?? { file: m.file, ...(m.offset ? { offset: m.offset } : {}) });
     }
     for (const id of sharedTypeIds(m)) {
-      const t = lockType(m, id, locs);
-      if (t && !types.has(typeLabel(t))) types.set(typeLabel(t), t);
+      const found = new Map<string, SourceLoc>();
+      const t = lockType(m, id, found);
+      if (!t || types.has(typeLabel(t))) continue;
+      types.set(typeLabel(t), t);
+      for (const [k, v] of found) locs.set(k, v);
     }
   }
   return {
