@@ -222,46 +222,54 @@ function lastAssignment(scope: ModuleScope, name: string, inside: Node, before: 
 /**
  * The text a `BPF(text=X)` gets: X folded through every assignment to it in
  * the calling function (and the module, when it starts there), in source
- * order. Branches are read in order too: the first literal replacement of a
- * placeholder wins, which is one program BCC could be given.
+ * order, and so on for the local names those assignments use. Branches are
+ * read in order too: the first literal replacement of a placeholder wins,
+ * which is one program BCC could be given.
  */
 function foldText(node: Node, call: Node, scope: ModuleScope, recordIndex: (name: string) => number | undefined, loc: SourceLoc): BccText {
   const x = unparen(node);
-  const origin = (v: Value, n: Node): number => (v.k === "str" ? firstLiteralLine(n) : call.startPosition.row + 1);
-  if (x.type !== "identifier") {
-    const v = new Evaluator(scope, recordIndex).eval(x);
-    return asText(v, origin(v, x), loc);
-  }
-  const name = x.text;
-  const steps: Node[] = [];
-  const moduleSteps = scope.assigns.get(name) ?? [];
-  const fnScope = enclosingScope(call);
-  const local = [...scope.of("assignment"), ...scope.of("augmented_assignment")]
-    .filter((n) => n.startIndex < call.startIndex && within(n, fnScope) && field(n, "left")?.text === name && enclosingScope(n).id === fnScope.id)
-    .sort((a, b) => a.startIndex - b.startIndex);
-  if (fnScope.type === "function_definition") steps.push(...moduleSteps.map((r) => r.parent!).filter((a) => a.type === "assignment"));
-  steps.push(...local);
-  let state: Value | undefined;
-  let line = call.startPosition.row + 1;
-  const unresolved: string[] = [];
-  for (const a of steps) {
-    const right = field(a, "right");
-    if (!right) continue;
-    const ev = new Evaluator(scope, recordIndex, state ? new Map([[name, state]]) : undefined);
-    let v = ev.eval(right);
-    if (a.type === "augmented_assignment") {
-      const op = a.child(1)?.type;
-      if (op === "+=" && state?.k === "str") v = v.k === "str" ? { k: "str", v: state.v + v.v, unresolved: [...state.unresolved, ...v.unresolved] } : { ...state, unresolved: [...state.unresolved, `${short(right.text)} is appended at run time`] };
-      else continue;
+  const lookup = (name: string, at: Node, depth: number): Value | undefined => {
+    if (depth > 4) return undefined;
+    return fold(name, at, depth + 1)?.value;
+  };
+  const fold = (name: string, before: Node, depth: number): { value: Value; line: number; unresolved: string[] } | undefined => {
+    const fnScope = enclosingScope(before);
+    const steps = [...scope.of("assignment"), ...scope.of("augmented_assignment")]
+      .filter((n) => n.startIndex < before.startIndex && field(n, "left")?.text === name)
+      .filter((n) => {
+        const s = enclosingScope(n);
+        return s.id === fnScope.id || (s.type === "module" && fnScope.type !== "module");
+      })
+      .sort((a, b) => a.startIndex - b.startIndex);
+    if (steps.length === 0) return undefined;
+    let state: Value | undefined;
+    let line = call.startPosition.row + 1;
+    const unresolved: string[] = [];
+    for (const a of steps) {
+      const right = field(a, "right");
+      if (!right) continue;
+      const current = state;
+      const ev = new Evaluator(scope, recordIndex, (nm, at) => (nm === name ? current : lookup(nm, at, depth)));
+      let v = ev.eval(right);
+      if (a.type === "augmented_assignment") {
+        if (a.child(1)?.type !== "+=" || state?.k !== "str") continue;
+        v = v.k === "str" ? { k: "str", v: state.v + v.v, unresolved: [...state.unresolved, ...v.unresolved] } : { ...state, unresolved: [...state.unresolved, `${short(right.text)} is appended at run time`] };
+      }
+      if (v.k === "str") {
+        if (!state) line = firstLiteralLine(right);
+        state = v;
+      } else if (v.k === "unknown") unresolved.push(`${name} = ${short(right.text)}: ${v.why}`);
     }
-    if (v.k === "str") {
-      if (!state) line = firstLiteralLine(right);
-      state = v;
-    } else if (v.k === "unknown") unresolved.push(`${name} = ${short(right.text)}: ${v.why}`);
+    return state ? { value: state, line, unresolved } : undefined;
+  };
+  if (x.type !== "identifier") {
+    const v = new Evaluator(scope, recordIndex, (nm, at) => lookup(nm, at, 0)).eval(x);
+    return asText(v, v.k === "str" ? firstLiteralLine(x) : call.startPosition.row + 1, loc);
   }
-  if (!state) return { text: "", line, unresolved: [`${name}: no string value found before the call`], loc };
-  const text = asText(state, line, loc);
-  return { ...text, unresolved: [...text.unresolved, ...unresolved] };
+  const folded = fold(x.text, call, 0);
+  if (!folded) return { text: "", line: call.startPosition.row + 1, unresolved: [`${x.text}: no string value found before the call`], loc };
+  const text = asText(folded.value, folded.line, loc);
+  return { ...text, unresolved: [...text.unresolved, ...folded.unresolved] };
 }
 
 function asText(v: Value, line: number, loc: SourceLoc): BccText {

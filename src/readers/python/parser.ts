@@ -3,12 +3,18 @@ import type { Parser, Tree } from "web-tree-sitter";
 
 // web-tree-sitter and the Python grammar load on first use only: commands
 // that never read Python should not pay for a wasm runtime.
+//
+// `Parser.init()` replaces web-tree-sitter's one wasm module, so a second
+// call strands every parser and tree made before it (a BCC tool's Python
+// tree dies when its C is read). The C reader's loader does the one init;
+// Python loads its grammar into that same module.
 
 let ready: Promise<Parser> | undefined;
 
 async function load(): Promise<Parser> {
+  const { cParser } = await import("../c/parser.js");
+  await cParser();
   const ts = await import("web-tree-sitter");
-  await ts.Parser.init();
   const wasm = createRequire(import.meta.url).resolve("tree-sitter-python/tree-sitter-python.wasm");
   const language = await ts.Language.load(wasm);
   const abi = language.abiVersion;

@@ -21,8 +21,8 @@ export class Evaluator {
     private readonly scope: ModuleScope,
     /** The record index of a ctypes class, by its name. */
     private readonly recordIndex: (name: string) => number | undefined,
-    /** Values bound by the caller (a string being folded), looked up before module constants. */
-    private readonly bindings?: ReadonlyMap<string, Value>,
+    /** Values the caller knows for a name at a place (a string being folded), before module constants. */
+    private readonly lookup?: (name: string, at: Node) => Value | undefined,
   ) {}
 
   eval(node: Node, depth = 0): Value {
@@ -65,6 +65,12 @@ export class Evaluator {
         return this.binary(n, depth);
       case "call":
         return this.call(n, depth);
+      case "conditional_expression": {
+        // `"#define X" if args.x else ""`: the branch that enables the
+        // feature, whose maps the Python then uses under the same test.
+        const first = n.namedChildren[0];
+        return first ? this.eval(first, depth + 1) : { k: "unknown", why: "incomplete expression" };
+      }
       default:
         return { k: "unknown", why: `${n.type.replace(/_/g, " ")} ${short(n.text)} is not constant` };
     }
@@ -77,7 +83,7 @@ export class Evaluator {
   private name(n: Node, depth: number): Value {
     const index = this.recordIndex(n.text);
     if (index !== undefined) return { k: "type", ref: { kind: "record", index } };
-    const bound = this.bindings?.get(n.text);
+    const bound = this.lookup?.(n.text, n);
     if (bound) return bound;
     const known = this.cache.get(n.text);
     if (known) return known;
