@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import Ajv2020 from "ajv/dist/2020.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const CLI = `${ROOT}dist/cli/main.js`;
@@ -39,7 +39,6 @@ export function badInputProblem(r: CliResult, file: string): string {
 
 /** A validator for one of schemas/*.schema.json. */
 export function schemaValidator(name: string): (data: unknown) => string {
-  const Ajv = (Ajv2020 as unknown as { default?: typeof Ajv2020 }).default ?? Ajv2020;
-  const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(`${ROOT}schemas/${name}`, "utf8")) as object);
+  const validate = new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(`${ROOT}schemas/${name}`, "utf8")) as object);
   return (data) => (validate(data) ? "" : JSON.stringify(validate.errors?.slice(0, 5)));
 }

@@ -15,7 +15,10 @@ export function rng(seed: number): () => number {
   };
 }
 
+/** A new seed each run; ABIDRIFT_SEED=N replays the run that printed N. */
 export function freshSeed(): number {
+  const replay = process.env.ABIDRIFT_SEED;
+  if (replay) return Number(replay) >>> 0;
   return (Date.now() ^ (process.pid << 16) ^ Math.floor(Math.random() * 0x7fffffff)) >>> 0;
 }
 
