@@ -289,7 +289,8 @@ class Preprocessor {
         line += "\n" + lines[++i]!;
         joined++;
       }
-      const expanded = hoistDeclaratorAttributes(this.nameUnnamedBitfields(this.expandLine(line, path, no)));
+      const expanded = hoistDeclaratorAttributes(this.nameUnnamedBitfields(this.expandLine(line, path, no)), this.depth);
+      this.depth = braceDepth(expanded, expanded.length, this.depth);
       this.emit(joined ? expanded.replace(/\n/g, " ") : expanded, fi, no);
       this.emitBlank(fi, no + 1, extra + joined);
     }
@@ -297,6 +298,8 @@ class Preprocessor {
   }
 
   private unnamed = 0;
+  /** Brace depth of the output so far: where declarations are at file scope. */
+  private depth = 0;
 
   /**
    * `long: 64;` has no declarator, and the C grammar recovers from that by
@@ -614,18 +617,32 @@ function hoistRecordAttributes(text: string): string {
   return out;
 }
 
-const TRAILING_ATTR = /\b([A-Za-z_]\w*)((?:\s*\[[^\]]*\])*)(\s*)(__attribute__\s*\(\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)\))(?=\s*[;=,])/g;
+const TRAILING_ATTR = /((?:\*\s*)*)\b([A-Za-z_]\w*)((?:\s*\[[^\]]*\])*)(\s*)(__attribute__\s*\(\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)\))(?=\s*[;=,])/g;
 
 /**
  * `char LICENSE[] SEC("license") = "GPL";` and `} events SEC(".maps");`:
- * the C grammar cannot take attributes between a declarator and `=` or `;`.
- * Before the declarator they mean the same to the compiler, and parse.
+ * at file scope the C grammar cannot take attributes between a declarator
+ * and `=` or `;`. Before the declarator (and its stars) they mean the same
+ * to the compiler, and parse. Inside records the grammar takes them where
+ * they are, so `depth`, the brace depth where the line starts, limits this
+ * to file scope.
  */
-function hoistDeclaratorAttributes(line: string): string {
+function hoistDeclaratorAttributes(line: string, depth: number): string {
   if (!line.includes("__attribute__")) return line;
-  return line.replace(TRAILING_ATTR, (all, name: string, dims: string, ws: string, attr: string) =>
-    name === "__attribute__" ? all : `${attr}${ws || " "}${name}${dims}`,
-  );
+  return line.replace(TRAILING_ATTR, (all, stars: string, name: string, dims: string, ws: string, attr: string, offset: number) => {
+    if (name === "__attribute__" || braceDepth(line, offset, depth) !== 0) return all;
+    return `${attr} ${stars}${name}${dims}${ws}`;
+  });
+}
+
+/** Brace depth at `end` of a line that starts at `depth`. */
+function braceDepth(line: string, end: number, depth: number): number {
+  for (let i = 0; i < end; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 123) depth++;
+    else if (c === 125) depth--;
+  }
+  return depth;
 }
 
 /** The prefix of the names given to unnamed bitfields; the resolver reads them as unnamed. */
