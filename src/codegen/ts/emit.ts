@@ -98,6 +98,8 @@ class Emitter {
     for (const [eid, name] of this.enums) body.push(this.enumText(g.type(eid) as EnumType, name));
     body.push(...interfaces);
     body.push(`/** Bytes of one ${cName}. */\nexport const ${size} = ${root.size};\n`);
+    // Nested types' sizes too: the TS reader takes a twin's size from them.
+    for (const s of this.order.slice(1)) body.push(`export const ${constantCase(`${s.name}_SIZE`)} = ${s.size};\n`);
     body.push(this.entryPoints(tsName, size, cName), RUNTIME);
     if (this.helpers.has("cString")) body.push(C_STRING);
     if (this.helpers.has("bytes")) body.push(BYTES);
@@ -210,7 +212,8 @@ class Emitter {
   private byteElem(elem: TypeId): "string" | "u8" | "s8" | undefined {
     const t = this.graph.type(resolve(this.graph, elem));
     if (t.kind !== "int" || t.size !== 1 || t.encoding === "bool") return undefined;
-    const isChar = t.encoding === "char" || t.name === "char";
+    // Plain `char` is text; `signed char`, `unsigned char` and `__u8` are bytes.
+    const isChar = t.name === "char";
     if (isChar && !this.opts.rawChars) return "string";
     return t.signed && !isChar ? "s8" : "u8";
   }

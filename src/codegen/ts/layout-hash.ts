@@ -24,7 +24,9 @@ function canonical(graph: TypeGraph, id: TypeId, depth: number): string {
   const t = graph.type(resolve(graph, id));
   switch (t.kind) {
     case "int":
-      return `i${t.size}${t.signed ? "s" : "u"}${t.encoding === "none" ? "" : t.encoding}${t.bits !== t.size * 8 || t.bitOffset ? `:${t.bitOffset}+${t.bits}` : ""}${order}`;
+      // Readers disagree on BTF's char flag; what the decoder shows (text or
+      // number) follows plain `char` by name, and bool by its encoding.
+      return `i${t.size}${t.signed ? "s" : "u"}${t.encoding === "bool" ? "bool" : t.name === "char" ? "char" : ""}${t.bits !== t.size * 8 || t.bitOffset ? `:${t.bitOffset}+${t.bits}` : ""}${order}`;
     case "enum":
       return `e${t.size}${t.signed ? "s" : "u"}${order}{${t.values.map((v) => `${v.name}=${v.value}`).join(",")}}`;
     case "float":

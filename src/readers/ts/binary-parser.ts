@@ -64,7 +64,7 @@ function readChain(name: string, calls: CallExpression[], parsers: Map<string, T
       return p && Node.isPropertyAssignment(p) ? p.getInitializer() : undefined;
     };
     const push = (elem: FieldElem, size: number, count: number): void => {
-      if (fieldName !== undefined) fields.push({ name: fieldName, bitOffset: at * 8, bitSize: 0, elem, count, loc: locOf(call) });
+      if (fieldName !== undefined) fields.push({ name: fieldName, bitOffset: at * 8, bitSize: 0, elem, count, loc: locOf(callee.getNameNode()) });
       at += size * Math.max(count, 1);
     };
     if (method === "endianness" || method === "endianess") {

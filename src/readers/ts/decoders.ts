@@ -138,17 +138,23 @@ interface Piece {
 }
 
 function fieldOf(name: string, value: Node, twins: Map<Node, string>, locOf: (n: Node) => SourceLoc): TwinField | undefined {
-  // An array literal of reads at a constant stride is an array.
-  if (Node.isArrayLiteralExpression(value)) {
-    const items = value.getElements().map((e) => pieceOf(e, twins, locOf));
-    if (items.length === 0 || items.some((i) => !i || i.count || i.bitSize)) return undefined;
-    const first = items[0]!;
-    const stride = items.length > 1 ? items[1]!.bitOffset - first.bitOffset : 0;
-    if (items.some((it, k) => it!.bitOffset !== first.bitOffset + k * stride || JSON.stringify(it!.elem) !== JSON.stringify(first.elem))) return undefined;
-    return { name, ...first, count: items.length, loc: locOf(value) };
-  }
-  const p = pieceOf(value, twins, locOf);
+  const p = Node.isArrayLiteralExpression(value) ? arrayOf(value, twins, locOf) : pieceOf(value, twins, locOf);
   return p ? { name, ...p } : undefined;
+}
+
+/** An array literal of reads at a constant stride (arrays of arrays too) is an array. */
+function arrayOf(value: Node, twins: Map<Node, string>, locOf: (n: Node) => SourceLoc): Piece | undefined {
+  if (!Node.isArrayLiteralExpression(value)) return undefined;
+  const items = value.getElements().map((e) => {
+    const inner = Node.isArrayLiteralExpression(e) ? arrayOf(e, twins, locOf) : pieceOf(e, twins, locOf);
+    if (!inner || inner.bitSize) return undefined;
+    return inner.count ? { ...inner, elem: { kind: "array" as const, elem: inner.elem, count: inner.count }, count: 0 } : inner;
+  });
+  if (items.length === 0 || items.some((i) => !i || i.count)) return undefined;
+  const first = items[0]!;
+  const stride = items.length > 1 ? items[1]!.bitOffset - first.bitOffset : 0;
+  if (items.some((it, k) => it!.bitOffset !== first.bitOffset + k * stride || JSON.stringify(it!.elem) !== JSON.stringify(first.elem))) return undefined;
+  return { ...first, count: items.length, loc: locOf(value) };
 }
 
 /** The read inside an expression: the call itself, or under a shift and mask, `Number()`, `BigInt()`, `!== 0`. */
@@ -180,6 +186,7 @@ function widthBits(p: Piece): number {
   return (p.elem.kind === "scalar" ? p.elem.read.size : 1) * 8 * Math.max(1, p.count);
 }
 
+
 function readOf(call: CallExpression, twins: Map<Node, string>, locOf: (n: Node) => SourceLoc): Piece | undefined {
   const callee = call.getExpression();
   const args = call.getArguments();
@@ -198,8 +205,8 @@ function readOf(call: CallExpression, twins: Map<Node, string>, locOf: (n: Node)
       const b = at(2);
       return bytes("char", a, a !== undefined && b !== undefined ? b - a : undefined);
     }
-    if (method === "decode" && args[0] && Node.isCallExpression(args[0])) {
-      const inner = readOf(args[0], twins, locOf);
+    if (method === "decode" && args[0]) {
+      const inner = Node.isCallExpression(args[0]) ? readOf(args[0], twins, locOf) : typedArrayView(args[0], locOf);
       return inner && inner.elem.kind === "u8" ? { ...inner, elem: { kind: "char" }, loc } : undefined;
     }
     if (method === "subarray" || method === "slice") {
@@ -290,7 +297,7 @@ function shiftAndWidth(n: Node): { shift: number; bits: number } | undefined {
     }
     return undefined;
   }
-  if (Node.isCallExpression(n) && /^BigInt\.as(U)?IntN$/.test(n.getExpression().getText())) {
+  if (Node.isCallExpression(n) && /^BigInt\.as(Uint|Int)N$/.test(n.getExpression().getText())) {
     const [w, x] = n.getArguments();
     const bits = w ? numberOf(w) : undefined;
     if (bits === undefined || !x) return undefined;

@@ -13,7 +13,9 @@ export type FieldElem =
   | { kind: "u8" }
   | { kind: "s8" }
   /** Another twin of the same file, decoded by its own function or parser. */
-  | { kind: "struct"; twin: string };
+  | { kind: "struct"; twin: string }
+  /** An array of arrays: `[[a, b], [c, d]]`. */
+  | { kind: "array"; elem: FieldElem; count: number };
 
 export interface TwinField {
   name: string;

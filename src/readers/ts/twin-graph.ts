@@ -49,6 +49,10 @@ export function buildTwinGraph(decls: readonly TwinDecl[], target: Target, file:
         return { id: scalar("__s8", 1, true, "int"), size: 1, align: 1 };
       case "struct":
         return { id: ids.get(e.twin)!, size: sizeOfTwin(e.twin, 0), align: 1 };
+      case "array": {
+        const inner = elemType(e.elem);
+        return { id: b.add({ kind: "array", elem: inner.id, count: e.count }), size: inner.size * e.count, align: inner.align };
+      }
     }
   };
 
@@ -71,7 +75,7 @@ export function buildTwinGraph(decls: readonly TwinDecl[], target: Target, file:
     let end = 0;
     let align = 1;
     for (const f of d.fields) {
-      const e = f.elem.kind === "struct" ? { size: sizeOfTwin(f.elem.twin, depth + 1), align: 1 } : elemType(f.elem);
+      const e = elemType(f.elem);
       end = Math.max(end, f.bitOffset + (f.bitSize || e.size * 8 * Math.max(1, f.count)));
       if (!d.packed) align = Math.max(align, e.align);
     }
