@@ -12,7 +12,10 @@ import { CLANG, HAVE_CLANG, lineOf } from "./repo.js";
 // them with the Go compiler; then `abidrift check` must find nothing. The
 // same project with one generated field narrowed by hand must fail there.
 
-const MAIN = resolve("dist/cli/main.js");
+// A build of our own: cli.test.ts rebuilds dist/ while this file runs beside
+// it. It sits under node_modules so that Node finds the dependencies.
+const BUILD = resolve(`node_modules/.cache/abidrift-bpf2go-test-${process.pid}`);
+const MAIN = join(BUILD, "cli/main.js");
 const FIXTURE = "fixtures/check/bpf2go";
 const MULTIARCH = spawnSync("gcc", ["-print-multiarch"], { encoding: "utf8" }).stdout?.trim() || "x86_64-linux-gnu";
 
@@ -41,7 +44,8 @@ function goBuild(dir: string): string {
 describe.skipIf(bpf2go.missing !== "")(`abidrift check on bpf2go output ${bpf2go.missing}`, () => {
   let dir = "";
   beforeAll(() => {
-    execFileSync("npx", ["tsc", "-p", "tsconfig.json"], { stdio: "pipe" });
+    execFileSync("npx", ["tsc", "-p", "tsconfig.json", "--outDir", BUILD], { stdio: "pipe" });
+    writeFileSync(join(BUILD, "package.json"), '{ "type": "module" }\n');
     dir = mkdtempSync(join(tmpdir(), "abidrift-bpf2go-check-"));
     for (const f of ["dns.bpf.c", "main.go"]) copyFileSync(join(FIXTURE, f), join(dir, f));
     // The fixture's go:generate line, with the system headers of this machine.
@@ -51,6 +55,7 @@ describe.skipIf(bpf2go.missing !== "")(`abidrift check on bpf2go output ${bpf2go
   }, 120_000);
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
+    rmSync(BUILD, { recursive: true, force: true });
   });
 
   it("the loader builds against the generated code and checks clean with exit 0", () => {
