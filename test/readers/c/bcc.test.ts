@@ -101,12 +101,11 @@ BPF_F_TABLE("lru_hash", u32,
     const r = await readCSource("/virtual/bcc.c", { target: TARGETS.bpfel, files: { "/virtual/bcc.c": src } });
     expect(r.problems).toEqual([]);
     // Sizes and defaults are checked against helpers.h above; here, that every use is found where it is written.
-    expect(r.maps.map((m) => [m.name, m.loc?.line])).toEqual(
-      src
-        .split("\n")
-        .map((l, i) => [/^BPF_\w+\((?:"[^"]*",\s*\w+,\s*)?(\w+)/.exec(l)?.[1], i + 1])
-        .filter(([n]) => n !== undefined),
-    );
+    const uses = [...src.matchAll(/(BPF_\w+)\(([^;]*)\);/g)].map((m) => {
+      const args = m[2]!.split(",").map((x) => x.trim());
+      return [/TABLE$/.test(m[1]!) ? args[3] : args[0], src.slice(0, m.index).split("\n").length];
+    });
+    expect(r.maps.map((m) => [m.name, m.loc?.line])).toEqual(uses);
     expect(r.maps.find((m) => m.name === "fh")).toMatchObject({ type: "lru_hash", flags: 1, maxEntries: 64 });
     const counts = r.maps.find((m) => m.name === "counts")!;
     expect(r.graph.type(counts.keyType!)).toMatchObject({ kind: "struct", name: "key_t" });
