@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkFiles } from "../../src/check/run.js";
+import { freshSeed } from "../readers/btf/random-structs.js";
 
 // The struct comparison (src/rules/layout-diff.ts, through struct-mismatch)
 // against clang: seeded random C structs are compiled for bpfel in one run,
@@ -11,6 +12,7 @@ import { checkFiles } from "../../src/check/run.js";
 // the way bpf2go would (`_ [N]byte` in every hole and at the tail). The
 // faithful twins must check clean; each twin with one random mutation must
 // fail struct-mismatch once, on the line the mutation broke.
+// ABIDRIFT_SEED=N replays the fresh seed a failing run printed.
 
 const CLANG = "clang-16";
 const have = (tool: string, arg: string): boolean => spawnSync(tool, [arg], { stdio: "ignore" }).status === 0;
@@ -18,7 +20,7 @@ const missing = !have(CLANG, "--version") ? `${CLANG} not found` : !have("bpftoo
 
 const STRUCTS = 40;
 const FIXED_SEEDS = [1, 2, 3, 0x5eed];
-const SEEDS = [...FIXED_SEEDS, (Date.now() ^ (process.pid << 8)) >>> 0];
+const SEEDS = [...FIXED_SEEDS, freshSeed()];
 
 /** mulberry32: small, seedable, good enough to pick shapes. */
 function rng(seed: number): () => number {
