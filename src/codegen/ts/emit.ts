@@ -536,12 +536,17 @@ function intWrite(size: number, signed: boolean, p: string, v: string, le: boole
 // The one DataView a module keeps: made again only when a call brings bytes
 // from another ArrayBuffer, so a stream of records from one buffer reuses it.
 const RUNTIME = `let view = new DataView(new ArrayBuffer(0) as ArrayBufferLike);
+let buffer = view.buffer;
 
 function viewOf(bytes: Uint8Array, offset: number, size: number): DataView {
   if (!(offset >= 0 && offset + size <= bytes.length)) {
     throw new RangeError(\`need \${size} bytes at offset \${offset}, have \${bytes.length}\`);
   }
-  if (view.buffer !== bytes.buffer) view = new DataView(bytes.buffer);
+  const b = bytes.buffer;
+  if (b !== buffer) {
+    buffer = b;
+    view = new DataView(b);
+  }
   return view;
 }
 `;
