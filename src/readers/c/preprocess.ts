@@ -625,12 +625,13 @@ const TRAILING_ATTR = /((?:\*\s*)*)\b([A-Za-z_]\w*)((?:\s*\[[^\]]*\])*)(\s*)(__a
  * and `=` or `;`. Before the declarator (and its stars) they mean the same
  * to the compiler, and parse. Inside records the grammar takes them where
  * they are, so `depth`, the brace depth where the line starts, limits this
- * to file scope.
+ * to file scope, and to sections, the one attribute there that matters here
+ * (elsewhere the grammar copes, and a typedef's `aligned` must stay its own).
  */
 function hoistDeclaratorAttributes(line: string, depth: number): string {
   if (!line.includes("__attribute__")) return line;
   return line.replace(TRAILING_ATTR, (all, stars: string, name: string, dims: string, ws: string, attr: string, offset: number) => {
-    if (name === "__attribute__" || braceDepth(line, offset, depth) !== 0) return all;
+    if (name === "__attribute__" || !attr.includes("section") || braceDepth(line, offset, depth) !== 0) return all;
     return `${attr} ${stars}${name}${dims}${ws}`;
   });
 }

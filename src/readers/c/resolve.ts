@@ -135,7 +135,7 @@ class Resolver {
         this.pragmaPack(item.arg);
         return;
       case "error":
-        this.problems.push({ ...this.where(item), message: `cannot parse: ${item.text.replace(/\s+/g, " ")}` });
+        this.problems.push({ ...this.where(item), message: item.text.startsWith("missing ") ? item.text : `cannot parse: ${item.text.replace(/\s+/g, " ")}` });
         return;
       case "decl":
         break;

@@ -73,13 +73,15 @@ const NAMES = [
   "ms_declspec_modifier",
 ] as const;
 
+/** tree-sitter's symbol for an ERROR node. */
+const ERROR = 65535;
+
 type Ids = Record<(typeof NAMES)[number], number>;
 
 interface Grammar {
   ids: Ids;
   named: Uint8Array;
   types: readonly (string | null)[];
-  error: number;
 }
 
 const grammars = new WeakMap<Language, Grammar>();
@@ -91,7 +93,7 @@ function grammar(lang: Language): Grammar {
   for (const n of NAMES) ids[n] = lang.idForNodeType(n, true) ?? -1;
   const named = new Uint8Array(lang.nodeTypeCount + 1);
   for (let i = 0; i < lang.nodeTypeCount; i++) named[i] = lang.nodeTypeIsNamed(i) ? 1 : 0;
-  g = { ids, named, types: lang.types, error: 65535 };
+  g = { ids, named, types: lang.types };
   grammars.set(lang, g);
   return g;
 }
@@ -99,8 +101,8 @@ function grammar(lang: Language): Grammar {
 /** Declarations of `tree`, parsed from `source`. */
 export function walkTree(tree: Tree, source: string): Item[] {
   const c = tree.walk();
-  const w = new Walker(c, source, grammar(tree.language));
   const items: Item[] = [];
+  const w = new Walker(c, source, grammar(tree.language), items, tree.rootNode.hasError);
   if (c.gotoFirstChild()) {
     do w.topLevel(items);
     while (c.gotoNextSibling());
@@ -118,6 +120,10 @@ class Walker {
     private readonly c: TreeCursor,
     private readonly src: string,
     private readonly g: Grammar,
+    /** Where errors found inside declarations are reported too. */
+    private readonly items: Item[],
+    /** Whether the parser recovered anywhere: only then is each node asked whether it was made up. */
+    private readonly recovered: boolean,
   ) {
     const T = g.ids;
     this.T = T;
@@ -157,8 +163,14 @@ class Walker {
     const c = this.c;
     if (!c.gotoFirstChild()) return;
     let i = 0;
-    do f(c.nodeTypeId, i++);
-    while (c.gotoNextSibling());
+    do {
+      const type = c.nodeTypeId;
+      if (this.recovered && c.nodeIsMissing) {
+        this.items.push({ k: "error", text: `missing ${this.g.types[type] ?? "token"}`, ...this.pos() });
+        continue;
+      }
+      f(type, i++);
+    } while (c.gotoNextSibling());
     c.gotoParent();
   }
 
@@ -179,12 +191,15 @@ class Walker {
         else if (t === T.preproc_arg) arg = this.text().trim();
       });
       if (directive === "#pragma" && arg.startsWith("pack")) items.push({ k: "pack", arg, ...pos });
-    } else if (type === this.g.error || this.g.types[type] === "ERROR") {
-      const pos = this.pos();
-      const text = this.text();
-      items.push({ k: "error", text: text.length > 80 ? `${text.slice(0, 77)}...` : text, ...pos });
+    } else if (type === ERROR) {
+      this.error();
       this.children(() => this.topLevel(items));
     }
+  }
+
+  private error(): void {
+    const text = this.text();
+    this.items.push({ k: "error", text: text.length > 80 ? `${text.slice(0, 77)}...` : text, ...this.pos() });
   }
 
   /** A declaration, type definition, field or parameter: specifier, attributes, declarators. */
@@ -254,7 +269,10 @@ class Walker {
     const out: FieldDecl[] = [];
     const visit = (t: number): void => {
       if (t === T.field_declaration) out.push(this.field());
-      else if (this.g.types[t] === "ERROR") this.children(visit);
+      else if (t === ERROR) {
+        this.error();
+        this.children(visit);
+      }
     };
     this.children(visit);
     return out;
