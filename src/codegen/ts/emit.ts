@@ -100,7 +100,7 @@ class Emitter {
     body.push(`/** Bytes of one ${cName}. */\nexport const ${size} = ${root.size};\n`);
     // Nested types' sizes too: the TS reader takes a twin's size from them.
     for (const s of this.order.slice(1)) body.push(`export const ${constantCase(`${s.name}_SIZE`)} = ${s.size};\n`);
-    body.push(this.entryPoints(tsName, size, cName), RUNTIME);
+    body.push(this.entryPoints(tsName, size, cName), runtime(this.helpers.has("cString")));
     if (this.helpers.has("cString")) body.push(C_STRING);
     if (this.helpers.has("bytes")) body.push(BYTES);
     body.push(...code);
@@ -535,9 +535,9 @@ function intWrite(size: number, signed: boolean, p: string, v: string, le: boole
 
 // The one DataView a module keeps: made again only when a call brings bytes
 // from another ArrayBuffer, so a stream of records from one buffer reuses it.
-const RUNTIME = `let view = new DataView(new ArrayBuffer(0) as ArrayBufferLike);
+const runtime = (withBytes: boolean): string => `let view = new DataView(new ArrayBuffer(0) as ArrayBufferLike);
 let buffer = view.buffer;
-
+${withBytes ? "let u8 = new Uint8Array(buffer);\n" : ""}
 function viewOf(bytes: Uint8Array, offset: number, size: number): DataView {
   if (!(offset >= 0 && offset + size <= bytes.length)) {
     throw new RangeError(\`need \${size} bytes at offset \${offset}, have \${bytes.length}\`);
@@ -545,24 +545,25 @@ function viewOf(bytes: Uint8Array, offset: number, size: number): DataView {
   const b = bytes.buffer;
   if (b !== buffer) {
     buffer = b;
-    view = new DataView(b);
+    view = new DataView(b);${withBytes ? "\n    u8 = new Uint8Array(b);" : ""}
   }
   return view;
 }
 `;
 
-// C strings: up to the first NUL, ASCII without a decoder call, UTF-8 otherwise.
+// C strings: up to the first NUL, ASCII without a decoder call, UTF-8
+// otherwise; bytes come through the module's Uint8Array over the same buffer.
 const C_STRING = `const utf8 = new TextDecoder();
 const utf8Out = new TextEncoder();
 
 function cString(dv: DataView, p: number, n: number): string {
   let s = "";
   for (let i = 0; i < n; i++) {
-    const c = dv.getUint8(p + i);
+    const c = u8[p + i]!;
     if (c === 0) return s;
     if (c > 0x7f) {
       let end = i;
-      while (end < n && dv.getUint8(p + end) !== 0) end++;
+      while (end < n && u8[p + end] !== 0) end++;
       return s + utf8.decode(new Uint8Array(dv.buffer, p + i, end - i));
     }
     s += String.fromCharCode(c);
