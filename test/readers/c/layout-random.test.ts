@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { isAggregate } from "../../../src/ir/graph.js";
 import { TARGETS, TARGET_NAMES } from "../../../src/ir/targets.js";
 import { readCSource } from "../../../src/readers/c/index.js";
-import { clangAvailable, clangRecordLayouts } from "../../oracles/clang.js";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { HAVE_BPFTOOL, bpftoolDump } from "../../oracles/bpftool.js";
+import { CLANG, clangAvailable, clangRecordLayouts } from "../../oracles/clang.js";
 import { randomUnit } from "./random-c.js";
 
 // Random records laid out from source must agree with clang's own layout on
@@ -42,6 +47,37 @@ describe.skipIf(!clangAvailable)("C records from source agree with clang -fdump-
         if (mismatches.length) {
           throw new Error(`seed ${seed} on ${name}: ${mismatches.length} of ${unit.records.length} records differ\n${mismatches.slice(0, 8).join("\n")}\n--- source ---\n${unit.source}`);
         }
+      });
+    }
+  }
+});
+
+// The same records compiled for BPF with debug info: BTF carries clang's
+// own offsets, sizes and bitfield widths for every member.
+describe.skipIf(!clangAvailable || !HAVE_BPFTOOL)("C records from source agree with BTF from clang -target bpf -g", () => {
+  for (const name of ["bpfel", "bpfeb"] as const) {
+    const target = TARGETS[name];
+    for (const seed of [...FIXED_SEEDS, FRESH]) {
+      it(`${name}, seed ${seed}`, async () => {
+        const unit = randomUnit(seed, target, PER_UNIT);
+        const dir = mkdtempSync(join(tmpdir(), "abidrift-btf-"));
+        const src = join(dir, "random.c");
+        writeFileSync(src, `${unit.source}\n${unit.records.map((r, i) => `${r.name} __keep_${i};`).join("\n")}\n`);
+        execFileSync(CLANG, ["-target", target.triple, "-g", "-c", "-w", "-o", join(dir, "random.o"), src], { stdio: ["ignore", "ignore", "pipe"] });
+        const btf = bpftoolDump(join(dir, "random.o"));
+        const ours = await readCSource(src, { target });
+        const mismatches: string[] = [];
+        for (const rec of unit.records) {
+          const [kind, recName] = rec.name.split(" ");
+          const want = btf.find((r) => r.kind === kind!.toUpperCase() && r.name === recName)!;
+          const id = ours.graph.find(recName!).find((i) => isAggregate(ours.graph.type(i)));
+          const got = ours.graph.type(id!);
+          if (!isAggregate(got)) continue;
+          const w = `${want.size}|${want.members!.map((m) => `${m.name}@${m.bitsOffset}:${m.bitfieldSize}`).join(",")}`;
+          const g = `${got.size}|${got.members.map((m) => `${m.name}@${m.bitOffset}:${m.bitSize}`).join(",")}`;
+          if (w !== g) mismatches.push(`${rec.name}: BTF ${w}\n  ours ${g}`);
+        }
+        if (mismatches.length) throw new Error(`seed ${seed} on ${name}: ${mismatches.length} records differ from BTF\n${mismatches.slice(0, 8).join("\n")}`);
       });
     }
   }
