@@ -73,6 +73,8 @@ const NAMES = [
   "ms_declspec_modifier",
 ] as const;
 
+const WORD = /[A-Za-z0-9_$]*/y;
+
 /** tree-sitter's symbol for an ERROR node. */
 const ERROR = 65535;
 
@@ -148,6 +150,17 @@ class Walker {
 
   private text(): string {
     return this.src.slice(this.c.startIndex, this.c.endIndex);
+  }
+
+  /**
+   * The text of an identifier or number starting at `at`, read from the
+   * source rather than asking the parser where the node ends: one call
+   * into the parser fewer, on the commonest nodes.
+   */
+  private word(at: number): string {
+    WORD.lastIndex = at;
+    const m = WORD.exec(this.src);
+    return m ? m[0] : "";
   }
 
   private pos(): Pos {
@@ -226,12 +239,13 @@ class Walker {
   private spec(type: number): Spec {
     const T = this.T;
     if (type === T.primitive_type || type === T.type_identifier) {
-      const text = this.text();
-      return PRIMITIVES.has(text) ? { k: "prim", words: [text] } : { k: "name", name: text, pos: this.pos() };
+      const at = this.c.startIndex;
+      const text = this.word(at);
+      return PRIMITIVES.has(text) ? { k: "prim", words: [text] } : { k: "name", name: text, pos: { at } };
     }
     if (type === T.sized_type_specifier) {
       const words: string[] = [];
-      this.children((t) => words.push(this.isNamed(t) ? this.text() : (this.g.types[t] ?? "")));
+      this.children((t) => words.push(this.isNamed(t) ? this.word(this.c.startIndex) : (this.g.types[t] ?? "")));
       return { k: "prim", words };
     }
     if (type === T.struct_specifier || type === T.union_specifier) return this.record(type === T.struct_specifier ? "struct" : "union");
@@ -257,7 +271,7 @@ class Walker {
     let fields: FieldDecl[] | undefined;
     const attrs: Attr[] = [];
     this.children((t) => {
-      if (t === T.type_identifier) name = this.text();
+      if (t === T.type_identifier) name = this.word(this.c.startIndex);
       else if (t === T.field_declaration_list) fields = this.fields();
       else if (t === T.attribute_specifier) attrs.push(...this.attributes());
     });
@@ -309,7 +323,7 @@ class Walker {
           if (et !== T.enumerator) return;
           const e: Enumerator = { name: "", ...this.pos() };
           this.children((vt) => {
-            if (vt === T.identifier && e.name === "") e.name = this.text();
+            if (vt === T.identifier && e.name === "") e.name = this.word(this.c.startIndex);
             else if (this.isNamed(vt) && vt !== T.comment) e.value = this.expr(vt);
           });
           vs.push(e);
@@ -323,7 +337,7 @@ class Walker {
     const T = this.T;
     const pos = this.pos();
     if (type === T.identifier || type === T.field_identifier || type === T.type_identifier || type === T.primitive_type) {
-      return { name: this.text(), derived: [], attrs: [], ...pos };
+      return { name: this.word(pos.at), derived: [], attrs: [], ...pos };
     }
     let inner: Declarator | undefined;
     const attrs: Attr[] = [];
@@ -429,7 +443,7 @@ class Walker {
     if (type === T.number_literal) return { k: "num", text: this.text() };
     if (type === T.char_literal) return { k: "char", text: this.text() };
     if (type === T.string_literal || type === T.concatenated_string) return { k: "str", text: this.text() };
-    if (type === T.identifier || type === T.true || type === T.false) return { k: "id", name: this.text() };
+    if (type === T.identifier || type === T.true || type === T.false) return { k: "id", name: this.word(this.c.startIndex) };
     const none: Expr = { k: "other", text: "" };
     const named: Expr[] = [];
     let op = "";
