@@ -8,7 +8,7 @@ import { binaryInt, cint, parseCharLiteral, parseIntLiteral, unaryInt, type CInt
 import { BCC_MARK } from "./bcc.js";
 import { builtinTypedef } from "./builtin-types.js";
 import { UNNAMED_BITFIELD, type Preprocessed, type SourceProblem } from "./preprocess.js";
-import type { Attr, Declarator, Derived, Expr, FieldDecl, Item, Pos, Spec, TypeName } from "./syntax.js";
+import type { Attr, Declarator, Derived, Expr, Item, Pos, Spec, TypeName } from "./syntax.js";
 
 // Gives declarations their meaning in source order, as a C compiler does:
 // names to types, constant expressions to numbers, records to layouts (by
@@ -39,8 +39,6 @@ export interface Resolved {
   vars: GlobalVar[];
   /** Key and leaf type ids and max/flags values of each BCC macro use, by its index. */
   bcc: Map<number, { key?: TypeId; leaf?: TypeId; max?: bigint; flags?: bigint }>;
-  /** Names whose definitions the source gave (for callers telling source types from BTF ones). */
-  sizeOf(id: TypeId): number | undefined;
   eval(e: Expr): bigint | undefined;
 }
 
@@ -95,7 +93,6 @@ class Resolver {
       problems: this.problems,
       vars: this.vars,
       bcc: this.bcc,
-      sizeOf: (id) => this.shapes[id]?.size,
       eval: (e) => this.eval(e)?.v,
     };
   }
@@ -787,4 +784,3 @@ export function exprText(e: Expr): string {
   }
 }
 
-export type { FieldDecl };
