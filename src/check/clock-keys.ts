@@ -1,5 +1,5 @@
-import { createRequire } from "node:module";
-import type { Node, Parser } from "web-tree-sitter";
+import type { Node } from "web-tree-sitter";
+import { cParser } from "../readers/c/parser.js";
 import type { ClockKeyWrite } from "../rules/rule.js";
 
 // Finds map keys with a field taken from a clock, in BPF C source: within one
@@ -13,17 +13,6 @@ const CLOCKS = new Set(["bpf_ktime_get_ns", "bpf_ktime_get_boot_ns", "bpf_ktime_
 const LIBBPF_CALLS = new Set(["bpf_map_update_elem", "bpf_map_lookup_elem", "bpf_map_lookup_and_delete_elem", "bpf_map_lookup_percpu_elem"]);
 const BCC_CALLS = new Set(["update", "insert", "lookup", "lookup_or_init", "lookup_or_try_init", "increment", "atomic_increment"]);
 
-let ready: Promise<Parser> | undefined;
-
-async function load(): Promise<Parser> {
-  const ts = await import("web-tree-sitter");
-  await ts.Parser.init();
-  const wasm = createRequire(import.meta.url).resolve("tree-sitter-c/tree-sitter-c.wasm");
-  const parser = new ts.Parser();
-  parser.setLanguage(await ts.Language.load(wasm));
-  return parser;
-}
-
 /** Cheap test before parsing: a file that names no clock helper has nothing to find. */
 export function mentionsClock(text: string): boolean {
   return /bpf_ktime_get_\w*ns|bpf_jiffies64/.test(text);
@@ -31,8 +20,7 @@ export function mentionsClock(text: string): boolean {
 
 export async function findClockKeys(file: string, text: string): Promise<ClockKeyWrite[]> {
   if (!mentionsClock(text)) return [];
-  ready ??= load();
-  const parser = await ready;
+  const parser = await cParser();
   const tree = parser.parse(text);
   if (!tree) return [];
   try {

@@ -1,30 +1,11 @@
-import { createRequire } from "node:module";
-import type { Language, Parser, Tree } from "web-tree-sitter";
+import type { Tree } from "web-tree-sitter";
+import { grammarParser } from "../tree-sitter.js";
 
 // web-tree-sitter and the Go grammar load on first use only: commands that
 // never read Go should not pay for a wasm runtime.
 
-let ready: Promise<{ parser: Parser; language: Language }> | undefined;
-
-async function load(): Promise<{ parser: Parser; language: Language }> {
-  const ts = await import("web-tree-sitter");
-  await ts.Parser.init();
-  const wasm = createRequire(import.meta.url).resolve("tree-sitter-go/tree-sitter-go.wasm");
-  const language = await ts.Language.load(wasm);
-  const abi = language.abiVersion;
-  if (abi < ts.MIN_COMPATIBLE_VERSION || abi > ts.LANGUAGE_VERSION) {
-    throw new Error(
-      `tree-sitter-go grammar ABI ${abi} is outside what web-tree-sitter supports (${ts.MIN_COMPATIBLE_VERSION}..${ts.LANGUAGE_VERSION})`,
-    );
-  }
-  const parser = new ts.Parser();
-  parser.setLanguage(language);
-  return { parser, language };
-}
-
 export async function parseGo(text: string): Promise<Tree> {
-  ready ??= load();
-  const { parser } = await ready;
+  const parser = await grammarParser("tree-sitter-go");
   const tree = parser.parse(text);
   if (!tree) throw new Error("tree-sitter returned no tree for a Go file");
   return tree;
