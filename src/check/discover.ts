@@ -1,8 +1,10 @@
 import { execFile } from "node:child_process";
 import { readdir, stat } from "node:fs/promises";
-import { join, relative, resolve, sep } from "node:path";
+import { basename, join, relative, resolve, sep } from "node:path";
 import { promisify } from "node:util";
 import { InputError } from "../ir/errors.js";
+import { readHead } from "../load/layout-sources.js";
+import { sniff } from "../load/sniff.js";
 import { globToRegExp, matchesAny } from "./glob.js";
 
 // Which files a check reads. In a git work tree, git's own list (tracked and
@@ -27,7 +29,17 @@ export function kindOf(path: string): InputKind | undefined {
   if (path.endsWith(".c") || path.endsWith(".h")) return "c";
   if (path.endsWith(".go")) return "go";
   if (path.endsWith(".py")) return "python";
+  // BCC tools are Python programs with no extension (/usr/sbin/execsnoop-bpfcc).
+  if (!basename(path).includes(".") && isPythonScript(path)) return "python";
   return undefined;
+}
+
+function isPythonScript(path: string): boolean {
+  try {
+    return sniff(path, readHead(path)) === "python";
+  } catch {
+    return false;
+  }
 }
 
 export async function discover(paths: readonly string[], opts: { include: readonly string[]; exclude: readonly string[]; base: string }): Promise<Discovered[]> {

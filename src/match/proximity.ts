@@ -12,6 +12,9 @@ export function proximity(bpfFile: string, userFile: string): number {
   while (common < a.length && common < b.length && a[common] === b[common]) common++;
   let score = common * 100;
   if (a.length === b.length && common === a.length) score += 50;
+  // C carried inside the userspace file itself (BCC) is its own truth: in a
+  // directory of many tools (/usr/sbin), a sibling's table of the same name is not.
+  if (bpfFile === userFile) score += 75;
   const ea = ORDER.exec(basename(bpfFile))?.[1];
   const eb = ORDER.exec(basename(userFile))?.[1];
   if (ea && ea === eb) score += 10;
