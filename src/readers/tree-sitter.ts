@@ -2,34 +2,36 @@ import { createRequire } from "node:module";
 import type { Parser } from "web-tree-sitter";
 
 // The one place web-tree-sitter is started. `Parser.init()` replaces the
-// library's single wasm module, so a second call strands every parser and
-// tree made before it (a BCC tool's Python tree dies when its C is read):
-// every grammar loads into the module started here, once.
+// library's single wasm module, and loading a grammar while a tree is alive
+// corrupts that tree (a BCC tool's Python tree died when its embedded C
+// loaded the C grammar). So the runtime starts once and every grammar loads
+// with it, before any file is parsed.
 
-let runtime: Promise<typeof import("web-tree-sitter")> | undefined;
-const parsers = new Map<string, Promise<Parser>>();
+type Grammar = "tree-sitter-c" | "tree-sitter-go" | "tree-sitter-python";
+const GRAMMARS: readonly Grammar[] = ["tree-sitter-c", "tree-sitter-go", "tree-sitter-python"];
 
-/** A parser for the grammar whose wasm ships in npm package `pkg` (`tree-sitter-c`), loaded on first use. */
-export function grammarParser(pkg: "tree-sitter-c" | "tree-sitter-go" | "tree-sitter-python"): Promise<Parser> {
-  let p = parsers.get(pkg);
-  if (!p) {
-    p = (async () => {
-      runtime ??= import("web-tree-sitter").then(async (ts) => {
-        await ts.Parser.init();
-        return ts;
-      });
-      const ts = await runtime;
-      const wasm = createRequire(import.meta.url).resolve(`${pkg}/${pkg}.wasm`);
-      const language = await ts.Language.load(wasm);
-      const abi = language.abiVersion;
-      if (abi < ts.MIN_COMPATIBLE_VERSION || abi > ts.LANGUAGE_VERSION) {
-        throw new Error(`${pkg} grammar ABI ${abi} is outside what web-tree-sitter supports (${ts.MIN_COMPATIBLE_VERSION}..${ts.LANGUAGE_VERSION})`);
-      }
-      const parser = new ts.Parser();
-      parser.setLanguage(language);
-      return parser;
-    })();
-    parsers.set(pkg, p);
+let parsers: Promise<Map<Grammar, Parser>> | undefined;
+
+async function start(): Promise<Map<Grammar, Parser>> {
+  const ts = await import("web-tree-sitter");
+  await ts.Parser.init();
+  const require = createRequire(import.meta.url);
+  const out = new Map<Grammar, Parser>();
+  for (const pkg of GRAMMARS) {
+    const language = await ts.Language.load(require.resolve(`${pkg}/${pkg}.wasm`));
+    const abi = language.abiVersion;
+    if (abi < ts.MIN_COMPATIBLE_VERSION || abi > ts.LANGUAGE_VERSION) {
+      throw new Error(`${pkg} grammar ABI ${abi} is outside what web-tree-sitter supports (${ts.MIN_COMPATIBLE_VERSION}..${ts.LANGUAGE_VERSION})`);
+    }
+    const parser = new ts.Parser();
+    parser.setLanguage(language);
+    out.set(pkg, parser);
   }
-  return p;
+  return out;
+}
+
+/** The parser for a grammar; the first call starts web-tree-sitter with all of them. */
+export async function grammarParser(pkg: Grammar): Promise<Parser> {
+  parsers ??= start();
+  return (await parsers).get(pkg)!;
 }
