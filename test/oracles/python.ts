@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import { rng, freshSeed } from "./random.js";
+export { rng, freshSeed };
 
 // CPython as an oracle: ctypes and struct answer for themselves. One process
 // runs a whole batch of cases; the script prints one JSON line per case.
@@ -23,18 +25,4 @@ export function runPython(script: string): string[] {
   return r.stdout.split("\n").filter((l) => l !== "");
 }
 
-/** A PRNG that prints well: mulberry32. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-export function freshSeed(): number {
-  return (Date.now() ^ (process.pid << 16)) >>> 0;
-}

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkFiles } from "../../src/check/run.js";
 import { freshSeed } from "../readers/btf/random-structs.js";
+import { rng } from "../oracles/random.js";
 
 // The struct comparison (src/rules/layout-diff.ts, through struct-mismatch)
 // against clang: seeded random C structs are compiled for bpfel in one run,
@@ -22,17 +23,6 @@ const STRUCTS = 40;
 const FIXED_SEEDS = [1, 2, 3, 0x5eed];
 const SEEDS = [...FIXED_SEEDS, freshSeed()];
 
-/** mulberry32: small, seedable, good enough to pick shapes. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // The C spellings and their Go twins, by the kernel's fixed-width names.
 const SCALARS: { c: string; go: string; bits: number; signed: boolean }[] = [8, 16, 32, 64].flatMap((bits) => [

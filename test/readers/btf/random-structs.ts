@@ -1,26 +1,11 @@
+import { rng, freshSeed } from "../../oracles/random.js";
+export { rng, freshSeed };
 // Seeded random C aggregates for differential tests: scalars of every width,
 // bitfields (named, unnamed, zero-width), arrays, nested and anonymous
 // structs and unions, packed and aligned attributes. The same seed always
 // gives the same C text.
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-/** A new seed each run; ABIDRIFT_SEED=N replays the run that printed N. */
-export function freshSeed(): number {
-  const replay = process.env.ABIDRIFT_SEED;
-  if (replay) return Number(replay) >>> 0;
-  return (Date.now() ^ (process.pid << 16) ^ Math.floor(Math.random() * 0x7fffffff)) >>> 0;
-}
 
 const INTS: [string, number][] = [
   ["char", 8],

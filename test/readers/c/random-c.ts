@@ -1,4 +1,6 @@
 import type { Target } from "../../../src/ir/targets.js";
+import { rng } from "../../oracles/random.js";
+export { rng };
 
 // Seeded random C records for differential tests: every scalar kind, arrays
 // (lengths from macros, arithmetic and sizeof), nested and anonymous records,
@@ -7,16 +9,6 @@ import type { Target } from "../../../src/ir/targets.js";
 // flexible array members and enums sized by their values. The same seed
 // always gives the same source.
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface GenRecord {
   /** `struct S3`, `union S4`. */

@@ -6,6 +6,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLANG } from "./readelf.js";
+import { rng, freshSeed } from "../../oracles/random.js";
+export { rng, freshSeed };
 
 /** Each target and what it covers. */
 export const TARGETS = {
@@ -69,21 +71,7 @@ export function compileAll(dir: string, units: Compile[]): string[] {
   return units.map((u) => join(dir, `${u.name}.o`));
 }
 
-/** mulberry32: small, seedable, the same sequence on every machine. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-export function freshSeed(): number {
-  return Number(process.env.ABIDRIFT_SEED ?? Math.floor(Math.random() * 2 ** 31));
-}
 
 const SCALARS = ["char", "short", "int", "long long", "unsigned char", "float", "double"];
 const SECTION_STEMS = ["kprobe/", "tracepoint/sched/", ".data.", ".rodata.", "xdp_", "maps/", "uprobe//usr/lib/", ".custom."];
