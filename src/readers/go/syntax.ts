@@ -1,31 +1,14 @@
 import type { Node } from "web-tree-sitter";
-import type { SourceLoc } from "../../ir/types.js";
+import { field, unparen } from "../syntax.js";
 
 // Small helpers over tree-sitter-go nodes.
 
-export function locOf(file: string, node: Node): SourceLoc {
-  return { file, line: node.startPosition.row + 1, column: node.startPosition.column + 1 };
-}
-
-export function field(node: Node, name: string): Node | undefined {
-  return node.childForFieldName(name) ?? undefined;
-}
+export { field, locOf, unparen } from "../syntax.js";
 
 /** Expressions of an `expression_list` (or a lone expression). */
 export function listItems(node: Node | undefined): Node[] {
   if (!node) return [];
   return node.type === "expression_list" ? node.namedChildren : [node];
-}
-
-/** Strips parentheses around an expression. */
-export function unparen(node: Node): Node {
-  let n = node;
-  for (let i = 0; i < 64 && n.type === "parenthesized_expression"; i++) {
-    const inner = n.firstNamedChild;
-    if (!inner) break;
-    n = inner;
-  }
-  return n;
 }
 
 /** The value of a Go string literal, or undefined when the node is not one. */

@@ -1,26 +1,9 @@
 import type { Node } from "web-tree-sitter";
-import type { SourceLoc } from "../../ir/types.js";
+import { field, unparen } from "../syntax.js";
 
 // Small helpers over tree-sitter-python nodes.
 
-export function locOf(file: string, node: Node): SourceLoc {
-  return { file, line: node.startPosition.row + 1, column: node.startPosition.column + 1 };
-}
-
-export function field(node: Node, name: string): Node | undefined {
-  return node.childForFieldName(name) ?? undefined;
-}
-
-/** Strips parentheses around an expression. */
-export function unparen(node: Node): Node {
-  let n = node;
-  for (let i = 0; i < 64 && n.type === "parenthesized_expression"; i++) {
-    const inner = n.firstNamedChild;
-    if (!inner) break;
-    n = inner;
-  }
-  return n;
-}
+export { field, locOf, unparen } from "../syntax.js";
 
 /** `a.b.c` as written, for identifiers and attribute chains; undefined for anything else. */
 export function dotted(node: Node): string | undefined {
