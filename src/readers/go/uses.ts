@@ -1,7 +1,6 @@
 import type { Node } from "web-tree-sitter";
 import { GoLayoutError, underlying, type GoType } from "../../ir/layout/go.js";
-import type { LayoutMode, Spanned } from "../../ir/bindings.js";
-import type { SourceLoc } from "../../ir/types.js";
+import type { DecodeSite, MapRef, Spanned } from "../../ir/bindings.js";
 import { addVars, fieldOf, Scope, type GoDecls, type Problem } from "./decls.js";
 import { dotted, field, listItems, stringValue, unparen, walk } from "./syntax.js";
 
@@ -17,24 +16,16 @@ const PERF = "github.com/cilium/ebpf/perf";
 const BINARY = "encoding/binary";
 const UNSAFE = "unsafe";
 
-export interface GoMapRef {
-  name: string;
-  loc: SourceLoc;
-  via: string;
-  keySize?: Spanned<number>;
-  valueSize?: Spanned<number>;
-  maxEntries?: Spanned<number>;
+/** A MapRef whose key and value types are still Go types, laid out later per target. */
+export interface GoMapRef extends Omit<MapRef, "keyType" | "valueType"> {
   keyType?: Spanned<GoType>;
   valueType?: Spanned<GoType>;
 }
 
-export interface GoDecode {
+/** A DecodeSite whose type is still a Go type; Go readers always know the byte order. */
+export interface GoDecode extends Omit<DecodeSite, "typeId" | "byteOrder"> {
   type: GoType;
-  loc: SourceLoc;
-  method: string;
-  mode: LayoutMode;
-  byteOrder: "little" | "big" | "native";
-  mapName?: string;
+  byteOrder: NonNullable<DecodeSite["byteOrder"]>;
 }
 
 interface MapName {
