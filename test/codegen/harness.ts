@@ -8,7 +8,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { generateTs } from "../../src/codegen/ts/index.js";
 import type { GenOptions } from "../../src/codegen/ts/index.js";
 import { readBpfObjects } from "../../src/readers/object/index.js";
-import { compileBpf, scratchDir, type Endian } from "../readers/btf/compile.js";
+import ts from "typescript";
+import { compileBpf, compileBpfText, scratchDir, type Endian } from "../readers/btf/compile.js";
 import type { RecordProgram } from "./records.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -18,6 +19,8 @@ const TSC = join(ROOT, "node_modules/typescript/bin/tsc");
 export interface RecordValues {
   type: string;
   records: Record<string, string>[];
+  /** Per leaf key, the hex of a zeroed record with only that member's bits set. */
+  masks: Record<string, string>;
 }
 
 export interface Built {
@@ -49,49 +52,65 @@ export interface Loaded {
   size: number;
   text: string;
   decode(bytes: Uint8Array, offset?: number): Record<string, unknown>;
-  decodeArray(bytes: Uint8Array, offset?: number, count?: number): Record<string, unknown>[];
+  forEach(bytes: Uint8Array, fn: (value: Record<string, unknown>, index: number) => void, offset?: number, count?: number): void;
   encode(value: Record<string, unknown>, out?: Uint8Array, offset?: number): Uint8Array;
 }
 
+/** One record program's BPF side to generate modules from, once per option set. */
+export interface GenJob {
+  dir: string;
+  types: string[];
+  endian: Endian;
+  variants: Omit<GenOptions, "source">[];
+}
+
 /**
- * Compiles the program's BPF side for `endian`, generates a module per type
- * and per option set into `dir/`, runs `tsc --strict` over them all at once
- * (the test fails on any diagnostic) and imports the JavaScript it emits:
- * one map of modules per option set.
+ * For each job, compiles the program's BPF side for its byte order and
+ * generates a module per type and per option set; then runs `tsc --strict`
+ * once over every module of every job (the test fails on any diagnostic:
+ * one compiler start instead of one per seed) and imports the JavaScript it
+ * emits. Per job, one map of modules per option set.
  */
-export async function generateAndLoad(dir: string, types: string[], endian: Endian, variants: Omit<GenOptions, "source">[] = [{}]): Promise<Map<string, Loaded>[]> {
-  const obj = compileBpf(join(dir, "records.bpf.c"), endian, dir);
-  const [mod] = readBpfObjects(readFileSync(obj), obj);
+export async function generateAndLoad(jobs: GenJob[]): Promise<Map<string, Loaded>[][]> {
   const srcDir = scratchDir("codegen-ts");
-  const outDir = join(dir, `out-${endian}`);
-  const sets = variants.map((opts, i) => {
-    const modules = generateTs(mod!.graph, types, { ...opts, source: "records.bpf.c" });
-    mkdirSync(join(srcDir, `v${i}`));
-    for (const m of modules) writeFileSync(join(srcDir, `v${i}`, m.fileName), m.text);
-    return modules;
+  const outDir = scratchDir("codegen-js");
+  const files: string[] = [];
+  const sets = jobs.map((job, j) => {
+    const obj = compileBpf(join(job.dir, "records.bpf.c"), job.endian, job.dir);
+    const [mod] = readBpfObjects(readFileSync(obj), obj);
+    return job.variants.map((opts, i) => {
+      const modules = generateTs(mod!.graph, job.types, { ...opts, source: "records.bpf.c" });
+      const sub = join(`j${j}`, `v${i}`);
+      mkdirSync(join(srcDir, sub), { recursive: true });
+      for (const m of modules) {
+        writeFileSync(join(srcDir, sub, m.fileName), m.text);
+        files.push(join(srcDir, sub, m.fileName));
+      }
+      return { sub, modules };
+    });
   });
-  tscStrict(
-    sets.flatMap((modules, i) => modules.map((m) => join(srcDir, `v${i}`, m.fileName))),
-    srcDir,
-    outDir,
-  );
+  tscStrict(files, srcDir, outDir);
   writeFileSync(join(outDir, "package.json"), '{"type":"module"}');
-  const out: Map<string, Loaded>[] = [];
-  for (const [i, modules] of sets.entries()) {
-    const loaded = new Map<string, Loaded>();
-    for (const m of modules) {
-      const js = (await import(pathToFileURL(join(outDir, `v${i}`, m.fileName.replace(/\.ts$/, ".js"))).href)) as Record<string, unknown>;
-      const sizeName = Object.keys(js).find((k) => k.endsWith("_SIZE"))!;
-      loaded.set(m.cName, {
-        name: m.tsName,
-        size: js[sizeName] as number,
-        text: m.text,
-        decode: js[`decode${m.tsName}`] as Loaded["decode"],
-        decodeArray: js[`decode${m.tsName}Array`] as Loaded["decodeArray"],
-        encode: js[`encode${m.tsName}`] as Loaded["encode"],
-      });
+  const out: Map<string, Loaded>[][] = [];
+  for (const variants of sets) {
+    const perJob: Map<string, Loaded>[] = [];
+    for (const { sub, modules } of variants) {
+      const loaded = new Map<string, Loaded>();
+      for (const m of modules) {
+        const js = (await import(pathToFileURL(join(outDir, sub, m.fileName.replace(/\.ts$/, ".js"))).href)) as Record<string, unknown>;
+        const sizeName = Object.keys(js).find((k) => k.endsWith("_SIZE"))!;
+        loaded.set(m.cName, {
+          name: m.tsName,
+          size: js[sizeName] as number,
+          text: m.text,
+          decode: js[`decode${m.tsName}`] as Loaded["decode"],
+          forEach: js[`forEach${m.tsName}`] as Loaded["forEach"],
+          encode: js[`encode${m.tsName}`] as Loaded["encode"],
+        });
+      }
+      perJob.push(loaded);
     }
-    out.push(loaded);
+    out.push(perJob);
   }
   return out;
 }
@@ -141,7 +160,7 @@ export function flatten(value: unknown, key = "", out: Map<string, unknown> = ne
   return out;
 }
 
-const utf8 = new TextDecoder();
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** Whether a decoded value says what C printed for a leaf of this kind. */
 export function sameValue(decoded: unknown, printed: string, kind: string): boolean {
@@ -157,4 +176,40 @@ export function sameValue(decoded: unknown, printed: string, kind: string): bool
     default:
       return (typeof decoded === "number" || typeof decoded === "bigint") && BigInt(decoded) === BigInt(printed);
   }
+}
+
+/**
+ * Generates modules for `types` from C text compiled by clang for `endian`
+ * and loads them through TypeScript's transpiler alone (no type check: the
+ * round-trip test compiles generated code strictly), keyed by C name.
+ */
+export async function transpileAndLoad(name: string, cText: string, types: string[], endian: Endian = "bpfel", opts: Omit<GenOptions, "source"> = {}): Promise<Map<string, Record<string, unknown>>> {
+  const dir = scratchDir(`codegen-${name}`);
+  const obj = compileBpfText(name, cText, endian, dir);
+  const [mod] = readBpfObjects(readFileSync(obj), obj);
+  const out = new Map<string, Record<string, unknown>>();
+  for (const m of generateTs(mod!.graph, types, { ...opts, source: `${name}.bpf.c` })) {
+    const js = ts.transpileModule(m.text, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText;
+    const file = join(dir, m.fileName.replace(/\.ts$/, ".mjs"));
+    writeFileSync(file, js);
+    out.set(m.cName, (await import(pathToFileURL(file).href)) as Record<string, unknown>);
+  }
+  return out;
+}
+
+export const OBJCOPY = "llvm-objcopy-16";
+export const HAVE_OBJCOPY = spawnSync(OBJCOPY, ["--version"], { stdio: "ignore" }).status === 0;
+
+/**
+ * Compiles `records.data.c` (staticRecords in records.ts) for `endian` and
+ * takes each type's section out of the object with llvm-objcopy: the bytes
+ * clang lays out for that target.
+ */
+export function staticBytes(dir: string, text: string, endian: Endian, types: string[]): Map<string, Uint8Array> {
+  writeFileSync(join(dir, "records.data.c"), text);
+  const obj = compileBpf(join(dir, "records.data.c"), endian, dir);
+  const file = (type: string): string => join(dir, `${type.split(" ")[1]}.${endian}.data`);
+  const dumps = types.flatMap((t) => ["--dump-section", `.data.${t.split(" ")[1]}=${file(t)}`]);
+  execFileSync(OBJCOPY, [...dumps, obj, join(dir, `discard.${endian}.o`)], { stdio: ["ignore", "ignore", "pipe"] });
+  return new Map(types.map((t) => [t, new Uint8Array(readFileSync(file(t)))]));
 }

@@ -5,7 +5,9 @@
 // assigns values to every member, writes the records' bytes to a file, and
 // prints what C itself reads back from each member as JSON: the truth the
 // decoders must agree with, after C's own truncation of bitfields, wrapping
-// of signed values and overlaying of union members.
+// of signed values and overlaying of union members. It also prints, per
+// member, a record with only that member's bits set: which bits of the
+// record a decoded value determines, as the compiler placed them.
 import { rng } from "../readers/btf/random-structs.js";
 
 export { freshSeed, rng } from "../readers/btf/random-structs.js";
@@ -23,6 +25,12 @@ export interface Leaf {
   print: string;
   /** One assignment statement for a random value, for `r->PATH`. */
   assign: (r: () => number) => string;
+  /** A statement setting every bit the leaf owns, for `r->PATH`: C's own answer to which bits that is. */
+  mask: string;
+  /** Inside a union: what C reads back depends on the byte order the other members were written in. */
+  overlaid?: boolean;
+  /** An explicit byte order (`be32`, `le16`) the value is stored in. */
+  order?: string;
   /** Bytes of a string or byte array. */
   count?: number;
 }
@@ -122,6 +130,10 @@ function scalarPrint(s: Scalar, lhs: string): string {
   }
 }
 
+function scalarMask(lhs: string): string {
+  return `memset(&${lhs}, 0xff, sizeof ${lhs});`;
+}
+
 const ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
 
 /** `count` types (and the named types they nest), `records` records of each in the writer. */
@@ -140,12 +152,17 @@ export function recordProgram(seed: number, count: number, records = 4): RecordP
       key: key + (key && l.key ? "." : "") + l.key,
       print: l.print.replaceAll("@", `@${c}`),
       assign: (rr) => l.assign(rr).replaceAll("@", `@${c}`),
+      mask: l.mask.replaceAll("@", `@${c}`),
     }));
 
   // A member's text and its leaves, with `@` standing for the record pointer's path so far.
   // Inside a union no member is a _Bool: a bool byte holding another member's
   // data is not a value C defines, so there is nothing to agree with.
   const member = (depth: number, inUnion: boolean): { text: string; leaves: Leaf[] } => {
+    const m = memberOf(depth, inUnion);
+    return inUnion ? { text: m.text, leaves: m.leaves.map((l) => ({ ...l, overlaid: true })) } : m;
+  };
+  const memberOf = (depth: number, inUnion: boolean): { text: string; leaves: Leaf[] } => {
     const noBool = <T extends { kind: LeafKind }>(xs: T[]): T[] => (inUnion ? xs.filter((x) => x.kind !== "bool") : xs);
     const name = `f${serial++}`;
     const roll = r();
@@ -154,7 +171,7 @@ export function recordProgram(seed: number, count: number, records = 4): RecordP
       const w = s.kind === "bool" ? 1 : 1 + Math.floor(r() * s.bits);
       if (chance(0.1)) return { text: `${s.type} : ${Math.floor(r() * Math.min(8, s.bits + 1))};`, leaves: [] };
       const lhs = `@.${name}`;
-      return { text: `${s.type} ${name} : ${w};`, leaves: [{ c: `.${name}`, key: name, kind: s.kind, print: scalarPrint(s, lhs), assign: scalarAssign({ ...s, order: undefined }, lhs) }] };
+      return { text: `${s.type} ${name} : ${w};`, leaves: [{ c: `.${name}`, key: name, kind: s.kind, print: scalarPrint(s, lhs), assign: scalarAssign({ ...s, order: undefined }, lhs), mask: `${lhs} = -1;` }] };
     }
     if (roll < 0.22) {
       const n = 1 + Math.floor(r() * 20);
@@ -168,6 +185,7 @@ export function recordProgram(seed: number, count: number, records = 4): RecordP
             kind: "string",
             count: n,
             print: lhs,
+            mask: `memset(${lhs}, 0xff, ${n});`,
             assign: (rr) => {
               const len = Math.floor(rr() * (n + 1));
               const text = Array.from({ length: len }, () => ALNUM[Math.floor(rr() * ALNUM.length)]).join("");
@@ -189,6 +207,7 @@ export function recordProgram(seed: number, count: number, records = 4): RecordP
             kind: "bytes",
             count: n,
             print: lhs,
+            mask: `memset(${lhs}, 0xff, ${n});`,
             assign: (rr) => `memcpy(${lhs}, "${Array.from({ length: n }, () => `\\x${Math.floor(rr() * 256).toString(16).padStart(2, "0")}`).join("")}", ${n});`,
           },
         ],
@@ -201,7 +220,7 @@ export function recordProgram(seed: number, count: number, records = 4): RecordP
       const walk = (c: string, key: string, d: number): void => {
         if (d === dims.length) {
           const lhs = `@.${name}${c}`;
-          leaves.push({ c: `.${name}${c}`, key: `${name}${key}`, kind: s.kind, print: scalarPrint(s, lhs), assign: scalarAssign(s, lhs) });
+          leaves.push({ c: `.${name}${c}`, key: `${name}${key}`, kind: s.kind, print: scalarPrint(s, lhs), assign: scalarAssign(s, lhs), mask: scalarMask(lhs), order: s.order });
           return;
         }
         for (let i = 0; i < dims[d]!; i++) walk(`${c}[${i}]`, `${key}.${i}`, d + 1);
@@ -226,7 +245,7 @@ export function recordProgram(seed: number, count: number, records = 4): RecordP
     }
     const s = pick(noBool(SCALARS));
     const lhs = `@.${name}`;
-    return { text: `${s.type} ${name};`, leaves: [{ c: `.${name}`, key: name, kind: s.kind, print: scalarPrint(s, lhs), assign: scalarAssign(s, lhs) }] };
+    return { text: `${s.type} ${name};`, leaves: [{ c: `.${name}`, key: name, kind: s.kind, print: scalarPrint(s, lhs), assign: scalarAssign(s, lhs), mask: scalarMask(lhs), order: s.order }] };
   };
 
   const types: RecordType[] = [];
@@ -244,7 +263,7 @@ export function recordProgram(seed: number, count: number, records = 4): RecordP
   const header = `#include <linux/types.h>\n${decls.join("\n")}\n`;
   const bpf = `#include "records.h"\n${types.map((t, i) => `${t.name} keep${i};`).join("\n")}\nchar LICENSE[] __attribute__((section("license"))) = "GPL";\n`;
   const body: string[] = [];
-  for (const [i, t] of types.entries()) {
+  for (const t of types) {
     const bare = t.name.split(" ")[1]!;
     body.push(`\t{\n\t\tstatic ${t.name} recs[${records}];\n\t\tmemset(recs, 0, sizeof recs);`);
     for (let k = 0; k < records; k++) {
@@ -275,8 +294,12 @@ export function recordProgram(seed: number, count: number, records = 4): RecordP
           body.push(`\t\t\tprintf("${sep}\\"${l.key}\\":\\"");`, `\t\t\thex((const unsigned char *)${lhs}, ${l.count}, ${l.kind === "string" ? 1 : 0});`, `\t\t\tprintf("\\"");`);
       }
     }
-    body.push(`\t\t\tprintf("}");\n\t\t}\n\t\tprintf("]}\\n");\n\t}`);
-    void i;
+    body.push(`\t\t\tprintf("}");\n\t\t}\n\t\tprintf("],\\"masks\\":{");`);
+    for (const [j, l] of t.leaves.entries()) {
+      const set = l.mask.replaceAll("@", "r->").replaceAll("r->.", "r->");
+      body.push(`\t\t{ static ${t.name} m; ${t.name} *r = &m; memset(&m, 0, sizeof m); ${set} printf("${j ? "," : ""}\\"${l.key}\\":\\""); hex((const unsigned char *)&m, sizeof m, 0); printf("\\""); }`);
+    }
+    body.push(`\t\tprintf("}}\\n");\n\t}`);
   }
   const writer = `#include <endian.h>
 #include <stdio.h>
@@ -302,4 +325,43 @@ ${body.join("\n")}
 }
 `;
   return { header, bpf, writer, types, records };
+}
+
+/**
+ * The records the host program printed, as C static data for a target the
+ * tests cannot run (bpfeb): designated initializers that give every leaf
+ * the value C read back, one array per type in its own section. The
+ * object's sections then hold the bytes that target's compiler lays out
+ * (byte order, bitfield placement, zeroed padding), a writer the decoders
+ * are checked against. Only types with no leaf in a union: what C reads
+ * back from a union member depends on the byte order the others were
+ * written in.
+ */
+export function staticRecords(types: RecordType[], printed: Map<string, Record<string, string>[]>, bigEndian: boolean): { text: string; types: RecordType[] } {
+  const chosen = types.filter((t) => t.name.startsWith("struct ") && t.leaves.every((l) => !l.overlaid));
+  const value = (l: Leaf, v: string): string => {
+    switch (l.kind) {
+      case "string":
+      case "bytes": {
+        const bytes = v.match(/../g) ?? [];
+        return `{ ${bytes.length ? bytes.map((b) => `0x${b}`).join(", ") : "0"} }`;
+      }
+      case "bool":
+        return v;
+      case "float":
+        return /nan/i.test(v) ? `__builtin_nan("")` : /inf/i.test(v) ? `${v.startsWith("-") ? "-" : ""}__builtin_inf()` : v;
+      default: {
+        const raw = `0x${BigInt.asUintN(64, BigInt(v)).toString(16)}ULL`;
+        const bits = l.order ? Number(l.order.slice(2)) : 0;
+        const swap = l.order !== undefined && l.order.startsWith("le") === bigEndian;
+        return swap ? `__builtin_bswap${bits}((__u${bits})${raw})` : l.kind === "signed" ? `(long long)${raw}` : raw;
+      }
+    }
+  };
+  const arrays = chosen.map((t) => {
+    const bare = t.name.split(" ")[1]!;
+    const records = printed.get(t.name)!.map((rec, k) => `\t[${k}] = { ${t.leaves.map((l) => `${l.c} = ${value(l, rec[l.key]!)}`).join(", ")} },`);
+    return `${t.name} data_${bare}[${records.length}] __attribute__((section(".data.${bare}"))) = {\n${records.join("\n")}\n};`;
+  });
+  return { text: `#include "records.h"\n${arrays.join("\n")}\n`, types: chosen };
 }

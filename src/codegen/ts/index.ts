@@ -5,7 +5,6 @@ import { generateModule, type GenOptions, type GeneratedModule } from "./emit.js
 
 export { generateModule, GENERATED_MARKER, type GenOptions, type GeneratedModule } from "./emit.js";
 export { layoutHash } from "./layout-hash.js";
-export { byteOrderOf, type ByteOrder } from "./byte-order.js";
 
 /**
  * The struct, union or typedef of one called `name` (`probe_event`,

@@ -1,130 +1,33 @@
-import { Node, Project } from "ts-morph";
-import type { DecodeSite, Suppression, TwinType, UserspaceModule, UserspaceReader } from "../../ir/bindings.js";
-import type { TypeGraph } from "../../ir/graph.js";
-import type { Target } from "../../ir/targets.js";
-import type { SourceLoc } from "../../ir/types.js";
-import { GENERATED_MARKER } from "../../codegen/ts/emit.js";
-import { findParsers } from "./binary-parser.js";
-import { findDecoders } from "./decoders.js";
-import type { TwinDecl } from "./twin-decl.js";
-import { buildTwinGraph } from "./twin-graph.js";
+import type { UserspaceModule, UserspaceReader } from "../../ir/bindings.js";
 import { TARGETS } from "../../ir/targets.js";
+import { buildTwinGraph } from "./twin-graph.js";
 
 // TypeScript userspace: the types its decoders read out of BPF bytes
 // (DataView and Buffer reads at constant offsets, binary-parser chains),
 // and abidrift's own generated modules, whose header names the C type and
 // the layout hash it was generated from. Parsed with ts-morph, never run.
 
-export type { TwinDecl, TwinField } from "./twin-decl.js";
-
-const MIRRORS = /abidrift:mirrors\s+((?:struct|union)\s+)?([A-Za-z_]\w*)/;
-const IGNORE = /\babidrift-ignore-next-line(?:[ \t]+([a-z][a-z0-9-]*))?/;
+// A file can only hold a twin when it reads bytes, chains a Parser or says
+// it was generated; the rest of a TypeScript code base (most of it) is
+// skipped before it is parsed, and the compiler is loaded for the first
+// file that may decode. Looser than the reader on purpose.
+const MAY_DECODE = /\.(get|read)(Big)?(U?[Ii]nt|Float|Double)\d*(LE|BE)?\s*\(|\bParser\b|\.toString\s*\([^)]*,|\bU?[Ii]nt8Array\s*\([^)]*,|\.subarray\s*\(|\bcString\s*\(|@abidrift-generated/;
 
 export const readTypeScript: UserspaceReader = async (file, text) => {
-  const project = new Project({ useInMemoryFileSystem: true, compilerOptions: { allowJs: true, noLib: true } });
-  const sf = project.createSourceFile(file.startsWith("/") ? file : `/${file}`, text, { overwrite: true });
-  const locOf = (n: Node): SourceLoc => {
-    const { line, column } = sf.getLineAndColumnAtPos(n.getStart());
-    return { file, line, column };
-  };
-  const problems: UserspaceModule["problems"] = [];
-  // Syntax errors only: the reader checks no types, and half-written code still counts.
-  for (const d of project.getProgram().getSyntacticDiagnostics(sf)) {
-    const start = d.getStart();
-    const at = start !== undefined ? sf.getLineAndColumnAtPos(start) : { line: 1, column: 1 };
-    const message = d.getMessageText();
-    problems.push({ message: typeof message === "string" ? message : message.getMessageText(), loc: { file, ...at } });
+  if (!MAY_DECODE.test(text)) return emptyModule(file);
+  const { readParsed } = await import("./parsed.js");
+  try {
+    return readParsed(file, text);
+  } catch (e) {
+    // The compiler's parser, binder and ts-morph's wrappers recurse once per
+    // level of nesting; ours are bounded. A file nested a few thousand deep
+    // (generated, or garbage) runs them out of stack: a note, not a crash.
+    if (!(e instanceof RangeError) || !/call stack/i.test(e.message)) throw e;
+    return emptyModule(file, [{ message: "nested too deeply for the TypeScript compiler to parse; not read", loc: { file, line: 1, column: 1 } }]);
   }
-
-  const decls: TwinDecl[] = [];
-  const names = new Set<string>();
-  for (const d of [...findDecoders(sf, locOf), ...findParsers(sf, locOf)]) {
-    if (names.has(d.name)) continue;
-    names.add(d.name);
-    decls.push({ ...d, mirrors: mirrorsOf(d, text) });
-  }
-
-  const generated = generatedHeader(text);
-  const first = buildTwinGraph(decls, TARGETS.x86_64, file);
-  const twins: TwinType[] = decls.map((d) => ({
-    name: d.name,
-    typeId: first.ids.get(d.name)!,
-    loc: d.loc,
-    ...(d.mirrors ? { mirrors: d.mirrors } : {}),
-    ...(generated && generated.tsName === d.name ? { generated: { by: "abidrift" as const, cName: generated.cName, layoutHash: generated.layoutHash } } : {}),
-  }));
-  // Reads name their offsets, so every machine and mode sees the same layout.
-  const decodes: DecodeSite[] = decls.map((d) => ({
-    typeId: first.ids.get(d.name)!,
-    loc: d.loc,
-    method: d.method,
-    mode: "native",
-    byteOrder: byteOrderOfDecl(d),
-  }));
-  const graphs = new Map<string, TypeGraph>();
-  return {
-    file,
-    language: "typescript",
-    twins,
-    maps: [],
-    decodes,
-    suppressions: suppressionsOf(text),
-    problems,
-    layout(target: Target): TypeGraph {
-      let g = graphs.get(target.name);
-      if (!g) graphs.set(target.name, (g = target.name === "x86_64" ? first.graph : buildTwinGraph(decls, target, file).graph));
-      return g;
-    },
-  };
 };
 
-interface GeneratedHeader {
-  cName: string;
-  layoutHash: string;
-  /** The root interface's name, from the C name as `gen ts` spells it. */
-  tsName: string;
-}
-
-/** The JSON after `@abidrift-generated` in the first lines of the file. */
-function generatedHeader(text: string): GeneratedHeader | undefined {
-  const head = text.slice(0, 2048);
-  const at = head.indexOf(GENERATED_MARKER);
-  if (at < 0) return undefined;
-  const line = head.slice(at + GENERATED_MARKER.length).split("\n")[0]!;
-  let meta: unknown;
-  try {
-    meta = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (typeof meta !== "object" || meta === null) return undefined;
-  const { cName, layoutHash } = meta as Record<string, unknown>;
-  if (typeof cName !== "string" || typeof layoutHash !== "string") return undefined;
-  const decode = /export function decode([A-Za-z_$][\w$]*)\(/.exec(text);
-  return { cName, layoutHash, tsName: decode?.[1] ?? "" };
-}
-
-function mirrorsOf(d: TwinDecl, text: string): TwinDecl["mirrors"] {
-  // The comment sits in the lines just above the declaration.
-  const lines = text.split("\n");
-  const line = d.loc.line ?? 1;
-  for (let l = line - 1; l >= Math.max(1, line - 3); l--) {
-    const m = MIRRORS.exec(lines[l - 1] ?? "");
-    if (m) return { name: `${m[1] ?? ""}${m[2]}`.trim(), loc: { file: d.loc.file, line: l, column: lines[l - 1]!.indexOf("abidrift:mirrors") + 1 } };
-  }
-  return undefined;
-}
-
-function byteOrderOfDecl(d: TwinDecl): DecodeSite["byteOrder"] {
-  const orders = new Set(d.fields.flatMap((f) => (f.elem.kind === "scalar" && f.elem.read.order ? [f.elem.read.order] : [])));
-  return orders.size === 1 ? [...orders][0] : undefined;
-}
-
-function suppressionsOf(text: string): Suppression[] {
-  const out: Suppression[] = [];
-  text.split("\n").forEach((l, i) => {
-    const m = IGNORE.exec(l);
-    if (m && /\/\/|\/\*/.test(l.slice(0, m.index))) out.push({ line: i + 2, ...(m[1] ? { rule: m[1] } : {}) });
-  });
-  return out;
+function emptyModule(file: string, problems: UserspaceModule["problems"] = []): UserspaceModule {
+  const graph = buildTwinGraph([], TARGETS.x86_64, file).graph;
+  return { file, language: "typescript", twins: [], maps: [], decodes: [], suppressions: [], problems, layout: () => graph };
 }

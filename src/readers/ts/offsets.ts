@@ -23,6 +23,8 @@ function evaluate(node: Node, depth: number): Value | undefined {
   if (depth > MAX_DEPTH) return undefined;
   if (Node.isNumericLiteral(node)) return { value: Number(node.getLiteralValue()), bases: 0 };
   if (Node.isParenthesizedExpression(node) || Node.isAsExpression(node) || Node.isNonNullExpression(node)) return evaluate(node.getExpression(), depth + 1);
+  // `view.byteOffset + off + 34`: where the view starts in its buffer, not where the record is in the view.
+  if (Node.isPropertyAccessExpression(node) && node.getName() === "byteOffset") return { value: 0, bases: 0 };
   if (Node.isIdentifier(node) || Node.isPropertyAccessExpression(node)) {
     const c = constantValue(node, depth);
     return c !== undefined ? { value: c, bases: 0 } : { value: 0, bases: 1 };

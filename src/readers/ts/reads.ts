@@ -1,10 +1,10 @@
+import type { ByteOrder } from "../../ir/byte-order.js";
+
 // What one call in a decoder reads: `DataView.getUint32(off, true)`,
 // `Buffer.readInt16BE(off)`, a string or byte view of the bytes, or (in
 // abidrift's own modules) the `cString` helper. Names only: the reader runs
 // nothing and checks no types, so `x.getUint32(...)` is a DataView read
 // whatever `x` is, as a reader of the code would take it.
-
-export type ByteOrder = "little" | "big";
 
 export interface ScalarRead {
   kind: "int" | "float";
@@ -65,4 +65,28 @@ export function binaryParserRead(method: string, endian: ByteOrder): ScalarRead 
   const size = Number(m[2]) / 8;
   if (size === 1 && m[3]) return undefined;
   return { kind: "int", size, signed: m[1] === "int", ...(size > 1 ? { order: m[3] ? (m[3] === "le" ? "little" : "big") : endian } : {}) };
+}
+
+/** The APIs a TypeScript twin reads with, as `DecodeSite.method` names them. */
+export type ReadApi = "DataView" | "Buffer" | "binary-parser";
+
+/**
+ * The call that reads one scalar the way `api` spells it, the inverse of the
+ * tables above: `getUint32(off + 4, true)`, `readUInt32LE(off + 4)`,
+ * `uint32le("daddr")`. `offset` is how far into its record the value sits.
+ */
+export function readCall(api: ReadApi, read: ScalarRead, offset: number, name: string): string {
+  const bits = read.size * 8;
+  const at = offset ? `off + ${offset}` : "off";
+  const le = read.order !== "big";
+  if (api === "binary-parser") {
+    const type = read.kind === "float" ? (read.size === 4 ? "float" : "double") : `${read.signed ? "int" : "uint"}${bits}`;
+    return `${type}${read.size > 1 ? (le ? "le" : "be") : ""}(${JSON.stringify(name)})`;
+  }
+  if (api === "Buffer") {
+    const type = read.kind === "float" ? (read.size === 4 ? "Float" : "Double") : `${read.size === 8 ? "Big" : ""}${read.signed ? "Int" : "UInt"}${bits}`;
+    return `read${type}${read.size > 1 ? (le ? "LE" : "BE") : ""}(${at})`;
+  }
+  const type = read.kind === "float" ? `Float${bits}` : `${read.size === 8 ? "Big" : ""}${read.signed ? "Int" : "Uint"}${bits}`;
+  return `get${type}(${at}${read.size > 1 ? `, ${le}` : ""})`;
 }

@@ -16,7 +16,8 @@ export interface TwinGraph {
   ids: Map<string, TypeId>;
 }
 
-export function buildTwinGraph(decls: readonly TwinDecl[], target: Target, file: string): TwinGraph {
+export function buildTwinGraph(all: readonly TwinDecl[], target: Target, file: string): TwinGraph {
+  const decls = withoutCycles(all);
   const b = new GraphBuilder();
   const ids = new Map<string, TypeId>();
   const sizes = new Map<string, number>();
@@ -72,55 +73,118 @@ export function buildTwinGraph(decls: readonly TwinDecl[], target: Target, file:
       sizes.set(name, d.size);
       return d.size;
     }
-    let end = 0;
     let align = 1;
-    for (const f of d.fields) {
-      const e = elemType(f.elem);
-      end = Math.max(end, f.bitOffset + (f.bitSize || e.size * 8 * Math.max(1, f.count)));
-      if (!d.packed) align = Math.max(align, e.align);
-    }
-    const bytes = Math.ceil(end / 8);
-    const size = Math.ceil(bytes / align) * align;
+    if (!d.packed) for (const f of d.fields) align = Math.max(align, elemType(f.elem).align);
+    const size = Math.ceil(Math.ceil(readEnd(d) / 8) / align) * align;
     sizes.set(name, size);
     return size;
   }
 
+  /** Bits from a twin's start to the end of its last read. */
+  function readEnd(d: TwinDecl): number {
+    let end = 0;
+    for (const f of d.fields) end = Math.max(end, f.bitOffset + (f.bitSize || extent(f)));
+    return end;
+  }
+
+  /**
+   * The bits a field's reads cover. A nested twin's own reads may stop short
+   * of its rounded size: a decoder that steps past a nested struct by the sum
+   * of its members, not its size, reads the next field inside that padding,
+   * and that read belongs to the parent, not to a union with the nested struct.
+   */
+  function extent(f: TwinField): number {
+    const e = elemType(f.elem);
+    const nested = f.elem.kind === "struct" ? byName.get(f.elem.twin) : undefined;
+    const last = nested && nested.size === undefined ? readEnd(nested) : e.size * 8;
+    return (Math.max(1, f.count) - 1) * e.size * 8 + last;
+  }
+
+  /**
+   * Reads over each other: a union placed at the first byte they share. Its
+   * first member, the one C compares, is the run of reads that come first in
+   * the code and follow each other without overlapping: a union's anonymous
+   * struct, read member by member (`{ lo, hi, whole }`).
+   */
+  const overlapping = (fields: { f: TwinField; id: TypeId; bits: number; at: number }[], start: number, end: number): Member => {
+    const base = Math.floor(start / 8) * 8;
+    const inCode = [...fields].sort((x, y) => x.at - y.at);
+    const run = [inCode[0]!];
+    for (const g of inCode.slice(1)) {
+      const last = run[run.length - 1]!;
+      if (g.f.bitOffset < last.f.bitOffset + last.bits) break;
+      run.push(g);
+    }
+    const member = (g: { f: TwinField; id: TypeId }, from: number): Member => ({ name: g.f.name, type: g.id, bitOffset: g.f.bitOffset - from, bitSize: g.f.bitSize, loc: g.f.loc });
+    let first = member(run[0]!, base);
+    if (run.length > 1) {
+      const runEnd = Math.max(...run.map((g) => g.f.bitOffset + g.bits));
+      const struct = b.add({ kind: "struct", name: "", size: Math.ceil((runEnd - base) / 8), members: run.map((g) => member(g, base)) });
+      first = { name: "", type: struct, bitOffset: 0, bitSize: 0, loc: run[0]!.f.loc };
+    }
+    const rest = inCode.filter((g) => !run.includes(g)).map((g) => member(g, base));
+    const union = b.add({ kind: "union", name: "", size: Math.ceil((end - base) / 8), members: [first, ...rest] });
+    return { name: "", type: union, bitOffset: base, bitSize: 0, loc: first.loc };
+  };
+
   for (const d of decls) {
     const members: Member[] = [];
-    const fields = [...d.fields].sort((x, y) => x.bitOffset - y.bitOffset);
-    let group: { start: number; end: number; fields: { f: TwinField; id: TypeId; bits: number }[] } | undefined;
+    // Sorted by offset to find the reads that overlap; `at` keeps the order they come in the code.
+    const fields = d.fields.map((f, at) => ({ f, at })).sort((x, y) => x.f.bitOffset - y.f.bitOffset);
+    let group: { start: number; end: number; fields: { f: TwinField; id: TypeId; bits: number; at: number }[] } | undefined;
     const flush = (): void => {
       if (!group) return;
       if (group.fields.length === 1) {
         const { f, id } = group.fields[0]!;
         members.push({ name: f.name, type: id, bitOffset: f.bitOffset, bitSize: f.bitSize, loc: f.loc });
       } else {
-        // Overlapping reads: a union placed at the first byte they share.
-        const base = Math.floor(group.start / 8) * 8;
-        const size = Math.ceil((group.end - base) / 8);
-        const union = b.add({
-          kind: "union",
-          name: "",
-          size,
-          members: group.fields.map(({ f, id }) => ({ name: f.name, type: id, bitOffset: f.bitOffset - base, bitSize: f.bitSize, loc: f.loc })),
-        });
-        members.push({ name: "", type: union, bitOffset: base, bitSize: 0, loc: group.fields[0]!.f.loc });
+        members.push(overlapping(group.fields, group.start, group.end));
       }
       group = undefined;
     };
-    for (const f of fields) {
+    for (const { f, at } of fields) {
       const t = fieldType(f);
-      const bits = f.bitSize || t.bits;
+      const bits = f.bitSize || extent(f);
       if (group && f.bitOffset < group.end) {
-        group.fields.push({ f, id: t.id, bits });
+        group.fields.push({ f, id: t.id, bits, at });
         group.end = Math.max(group.end, f.bitOffset + bits);
         continue;
       }
       flush();
-      group = { start: f.bitOffset, end: f.bitOffset + bits, fields: [{ f, id: t.id, bits }] };
+      group = { start: f.bitOffset, end: f.bitOffset + bits, fields: [{ f, id: t.id, bits, at }] };
     }
     flush();
     b.set(ids.get(d.name)!, { kind: "struct", name: d.name, size: sizeOfTwin(d.name, 0), members, ...(d.packed ? { align: 1 } : {}), loc: d.loc });
   }
   return { graph: b.build(target, file), ids };
+}
+
+/** The twin a field holds by value, through arrays of it. */
+function nestedTwin(e: FieldElem): string | undefined {
+  return e.kind === "struct" ? e.twin : e.kind === "array" ? nestedTwin(e.elem) : undefined;
+}
+
+/**
+ * Decls without the fields that would hold a record inside itself: a
+ * decoder that calls itself (a linked list walked in place, a tree) reads
+ * another record there, not a member of this one.
+ */
+function withoutCycles(decls: readonly TwinDecl[]): TwinDecl[] {
+  const byName = new Map(decls.map((d) => [d.name, d]));
+  const state = new Map<string, "open" | "done">();
+  const cut = new Set<TwinField>();
+  const visit = (d: TwinDecl): void => {
+    state.set(d.name, "open");
+    for (const f of d.fields) {
+      const inner = nestedTwin(f.elem);
+      const next = inner === undefined ? undefined : byName.get(inner);
+      if (!next) continue;
+      const s = state.get(next.name);
+      if (s === "open") cut.add(f);
+      else if (s === undefined) visit(next);
+    }
+    state.set(d.name, "done");
+  };
+  for (const d of decls) if (!state.has(d.name)) visit(d);
+  return cut.size ? decls.map((d) => ({ ...d, fields: d.fields.filter((f) => !cut.has(f)) })) : [...decls];
 }
