@@ -1,9 +1,27 @@
+import { basename, dirname, join } from "node:path";
 import type { Finding, FindingLocation } from "../rules/finding.js";
 
 // BTF says where a type is in the object, not in the source: it has no line
 // numbers for types or maps. When the C source that built an object is in
 // the check, a finding's C span moves to the declaration there (the struct,
 // its member, the map), which is where the reader of a report wants to look.
+
+// bpf2go names its objects `<stem>_<arch>_bpfel.o` (the arch part only with
+// -target amd64 and friends); libbpf projects `<stem>.bpf.o`.
+const BUILD_SUFFIX = /(_(?:(?:x86|arm64|arm|loong|mips|powerpc|riscv|s390|sparc)_)?bpfe[lb])?(\.bpf)?\.(o|c)$/;
+
+/** A program's file name without the suffixes that say which build of it a file is: `x.bpf.o`, `x_bpfel.o` and `x.c` are all `x`. */
+export function programStem(path: string): string {
+  return join(dirname(path), basename(path).replace(BUILD_SUFFIX, ""));
+}
+
+/** The C source an object was built from: the one with its stem, else the only one beside it. */
+function sourceFor<T extends { file: string }>(sources: readonly T[], object: string): T | undefined {
+  const same = sources.find((c) => programStem(c.file) === programStem(object));
+  if (same) return same;
+  const beside = sources.filter((c) => dirname(c.file) === dirname(object) && !c.file.endsWith(".h"));
+  return beside.length === 1 ? beside[0] : undefined;
+}
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -45,10 +63,10 @@ export function findDeclaration(text: string, symbol: string): { line: number; c
 }
 
 /** Moves C spans that point into objects to the declarations in their sources. */
-export function locateInSource(findings: readonly Finding[], sourceOf: (object: string) => { file: string; text: string } | undefined): Finding[] {
+export function locateInSource(findings: readonly Finding[], sources: readonly { file: string; text: string }[]): Finding[] {
   const move = (l: FindingLocation): FindingLocation => {
     if (l.role !== "c" || l.line !== undefined || !l.symbol) return l;
-    const src = sourceOf(l.file);
+    const src = sourceFor(sources, l.file);
     const at = src && findDeclaration(src.text, l.symbol);
     return at && src ? { role: l.role, symbol: l.symbol, file: src.file, ...at } : l;
   };

@@ -1,5 +1,5 @@
 import type { Node } from "web-tree-sitter";
-import { cParser } from "../readers/c/parser.js";
+import { scanFunctions } from "../readers/c/parser.js";
 import type { ClockKeyWrite } from "../rules/rule.js";
 
 // Finds map keys with a field taken from a clock, in BPF C source: within one
@@ -20,18 +20,7 @@ export function mentionsClock(text: string): boolean {
 
 export async function findClockKeys(file: string, text: string): Promise<ClockKeyWrite[]> {
   if (!mentionsClock(text)) return [];
-  const parser = await cParser();
-  const tree = parser.parse(text);
-  if (!tree) return [];
-  try {
-    const out: ClockKeyWrite[] = [];
-    for (const fn of tree.rootNode.descendantsOfType("function_definition")) {
-      if (fn) scanFunction(file, fn, out);
-    }
-    return out;
-  } finally {
-    tree.delete();
-  }
+  return scanFunctions<ClockKeyWrite>(text, (fn, out) => scanFunction(file, fn, out));
 }
 
 interface Write {

@@ -12,7 +12,7 @@ import { globToRegExp, matchesAny } from "./glob.js";
 // dependency and VCS directories. Files are classified by name here; the
 // contents decide later (a `.c` file without BPF markers is userspace C).
 
-export type InputKind = "object" | "c" | "go" | "python";
+export type InputKind = "object" | "c" | "go" | "python" | "typescript";
 
 export interface Discovered {
   /** Path as reports print it: relative to the working directory. */
@@ -29,6 +29,8 @@ export function kindOf(path: string): InputKind | undefined {
   if (path.endsWith(".c") || path.endsWith(".h")) return "c";
   if (path.endsWith(".go")) return "go";
   if (path.endsWith(".py")) return "python";
+  // Declaration files hold types, never the decoders a twin is read from.
+  if (/\.[mc]?ts$/.test(path) && !/\.d\.[mc]?ts$/.test(path)) return "typescript";
   // BCC tools are Python programs with no extension (/usr/sbin/execsnoop-bpfcc).
   if (!basename(path).includes(".") && isPythonScript(path)) return "python";
   return undefined;

@@ -1,15 +1,22 @@
-import { readFile } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { readFile, stat } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import type { BpfModule, LayoutMode, Suppression, UserspaceModule } from "../ir/bindings.js";
+import { compareWithLock } from "../drift/rules.js";
+import { LOCK_FILE, parseLock, type Lock } from "../drift/lock.js";
+import { snapshot, type Snapshot } from "../drift/snapshot.js";
+import { BPF_MARKERS, readTree } from "../drift/tree.js";
+import { isBpfElf } from "../readers/elf/index.js";
+import { InputError } from "../ir/errors.js";
 import type { TypeGraph } from "../ir/graph.js";
 import { TARGETS, type Target } from "../ir/targets.js";
+import { fsProblem } from "../load/layout-sources.js";
 import { readBpfObjects } from "../readers/object/index.js";
 import { describeReason, pair, type Pairing } from "../match/pair.js";
 import type { PairSummary } from "../report/findings/context.js";
 import type { Finding } from "../rules/finding.js";
 import { RULES } from "../rules/index.js";
 import type { ClockKeyWrite, RuleContext } from "../rules/rule.js";
-import { locateInSource } from "./c-locate.js";
+import { locateInSource, programStem } from "./c-locate.js";
 import { findClockKeys } from "./clock-keys.js";
 import { CONFIG_FILE, DEFAULT_CONFIG, loadConfig, type Config } from "./config.js";
 import { discover, type Discovered } from "./discover.js";
@@ -32,39 +39,87 @@ export interface CheckResult {
   files: { bpf: number; user: number };
   /** Userspace files read in part, with why: half-written Go, for one. */
   notes: string[];
+  /** What was read: the audit's inventory is built from these. */
+  bpf: BpfModule[];
+  user: UserspaceModule[];
+  /** The userspace targets twins were laid out for (the config's, or the defaults). */
+  targets: { base: Target; narrow: Target[] };
+  /** The tree's ABI, when a lock was compared or a snapshot asked for. */
+  lock?: { file: string; previous?: Lock; now: Snapshot };
 }
+
+/** Called after each file is read; a progress bar listens. */
+export type OnProgress = (done: number, total: number, file: string) => void;
 
 export interface CheckOptions {
   /** Files and directories to check; the working directory when empty. */
   paths: readonly string[];
   /** Path of the config; by default abidrift.config.json in the first directory given. */
   config?: string;
+  onProgress?: OnProgress;
+  /**
+   * The lock to compare the tree against, or false for none. By default
+   * abidrift.lock.json beside the config, else in the first path, when it exists.
+   */
+  lock?: string | false;
+  /** Take the tree's ABI even when there is no lock yet (`--update-lock`). */
+  snapshot?: boolean;
+}
+
+/** Where a check's lock is and what it says; `lock` undefined when there is none yet. */
+export interface LockInput {
+  file: string;
+  lock?: Lock;
+  /** Snapshot the tree even without a lock. */
+  snapshot: boolean;
 }
 
 /** Discovers and reads a repository, then checks it. */
 export async function check(opts: CheckOptions): Promise<CheckResult> {
   const paths = opts.paths.length ? opts.paths : ["."];
-  const configPath = opts.config ?? join(paths[0]!, CONFIG_FILE);
+  // The config and the lock sit in the first path, or beside it when it is a file.
+  const root = await rootOf(paths[0]!);
+  const configPath = opts.config ?? join(root, CONFIG_FILE);
   const config = (await loadConfig(configPath)) ?? (opts.config ? missingConfig(opts.config) : DEFAULT_CONFIG);
-  const base = config.file ? dirname(resolve(config.file)) : resolve(paths[0]!);
+  const base = config.file ? dirname(resolve(config.file)) : resolve(root);
   const found = await discover(paths, { include: config.include, exclude: config.exclude, base });
   const files = await Promise.all(found.map(async (f) => ({ ...f, bytes: await readFile(f.path) })));
-  return checkFiles(files, { ...config, includeDirs: config.includeDirs.map((d) => resolve(base, d)) });
+  const lock = await readLockOption(opts, config.file ? dirname(config.file) : root);
+  return checkFiles(files, { ...config, includeDirs: config.includeDirs.map((d) => resolve(base, d)) }, opts.onProgress, lock);
+}
+
+async function rootOf(path: string): Promise<string> {
+  try {
+    return (await stat(path)).isDirectory() ? path : dirname(path);
+  } catch {
+    // discover() says which path does not exist.
+    return path;
+  }
+}
+
+async function readLockOption(opts: CheckOptions, dir: string): Promise<LockInput | undefined> {
+  if (opts.lock === false) return undefined;
+  const file = opts.lock ?? join(dir, LOCK_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // Only a lock asked for by name must exist; a default one may not, and
+    // --update-lock writes the first.
+    const absent = code === "ENOENT" || (code === "ENOTDIR" && opts.lock === undefined);
+    if (absent && (opts.snapshot || opts.lock === undefined)) return opts.snapshot ? { file, snapshot: true } : undefined;
+    throw new InputError(file, fsProblem(e));
+  }
+  return { file, lock: parseLock(text, file), snapshot: opts.snapshot === true };
 }
 
 function missingConfig(path: string): never {
   throw Object.assign(new Error(`${path}: no such file`), { code: "ENOENT", path });
 }
 
-const BPF_MARKERS = /\bSEC\s*\(|bpf_helpers\.h|\bBPF_MAP_TYPE_|\bBPF_(?:HASH|ARRAY|PERCPU_ARRAY|PERCPU_HASH|LRU_HASH|HISTOGRAM|PERF_OUTPUT|RINGBUF_OUTPUT|TABLE|STACK_TRACE)\s*\(/;
-
-/** A file name without the suffixes that say which build of a program it is. */
-function stem(path: string): string {
-  return join(dirname(path), basename(path).replace(/(_bpfe[lb])?(\.bpf)?\.(o|c)$/, ""));
-}
-
 /** Checks files already in memory. */
-export async function checkFiles(files: readonly InputFile[], config: Config = DEFAULT_CONFIG): Promise<CheckResult> {
+export async function checkFiles(files: readonly InputFile[], config: Config = DEFAULT_CONFIG, onProgress?: OnProgress, lockInput?: LockInput): Promise<CheckResult> {
   const notes: string[] = [];
   const silenced = new Map<string, Silenced>();
   const bpf: BpfModule[] = [];
@@ -74,24 +129,41 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
 
   const cSources: { file: string; text: string }[] = [];
   const objects = files.filter((f) => f.kind === "object" && isBpfElf(f.bytes));
-  for (const f of objects) bpf.push(...readBpfObjects(f.bytes, f.path));
-  const built = new Set(objects.map((f) => stem(f.path)));
+  // The BPF modules read from each object and source, so the lock's reading
+  // of the tree below reads none of them again.
+  const readFrom = new Map<string, BpfModule[]>();
+  let done = 0;
+  const progress = (file: string): void => onProgress?.(++done, files.length, file);
+  for (const f of objects) {
+    const modules = readBpfObjects(f.bytes, f.path);
+    readFrom.set(f.path, modules);
+    bpf.push(...modules);
+    progress(f.path);
+  }
+  const built = new Set(objects.map((f) => programStem(f.path)));
 
   for (const f of files) {
-    if (f.kind === "object") continue;
+    if (objects.includes(f)) continue;
+    await readSource(f);
+    progress(f.path);
+  }
+  async function readSource(f: InputFile): Promise<void> {
+    if (f.kind === "object") return;
     const text = decoder.decode(f.bytes);
     if (f.kind === "c") {
       silenced.set(f.path, scanSuppressions(text));
-      if (!BPF_MARKERS.test(text)) continue;
+      if (!BPF_MARKERS.test(text)) return;
       cSources.push({ file: f.path, text });
       clockKeys.push(...(await findClockKeys(f.path, text)));
-      if (f.path.endsWith(".h") || built.has(stem(f.path))) continue;
+      if (f.path.endsWith(".h") || built.has(programStem(f.path))) return;
       const readC = await reader("c");
       const r = await readC(f.path, { target: TARGETS.bpfel, includeDirs: [dirname(f.path), ...config.includeDirs], files: { [f.path]: text } });
-      bpf.push({ file: f.path, graph: r.graph, maps: r.maps, origin: "source" });
-      continue;
+      const m: BpfModule = { file: f.path, graph: r.graph, maps: r.maps, origin: "source" };
+      readFrom.set(f.path, [m]);
+      bpf.push(m);
+      return;
     }
-    const read = await reader(f.kind === "go" ? "go" : "python");
+    const read = await reader(f.kind);
     const m = await read(f.path, text, {});
     user.push(m);
     silenced.set(f.path, fromModule(m.suppressions));
@@ -119,22 +191,27 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
     },
   };
 
+  // The lock is compared with the tree as snapshot reads it, not with the
+  // modules the other rules see, so a fresh snapshot checks clean.
+  let lock: CheckResult["lock"];
+  if (lockInput?.lock || lockInput?.snapshot) {
+    const tree = await readTree(files.filter((f) => f.kind === "object" || f.kind === "c"), dirname(lockInput.file), config.includeDirs, readFrom);
+    lock = { file: lockInput.file, ...(lockInput.lock ? { previous: lockInput.lock } : {}), now: snapshot(tree.modules) };
+    if (lockInput.lock) compareWithLock(ctx, { file: lockInput.file, lock: lockInput.lock, now: lock.now });
+  }
+
   const findings: Finding[] = [];
   for (const rule of RULES) {
     const setting = config.rules[rule.id];
     if (setting === "off") continue;
-    for (const f of rule.check(ctx)) {
+    // Located first, so a suppression above the C line of an object's span counts.
+    for (const f of locateInSource(rule.check(ctx), cSources)) {
       if (isSilenced(f, silenced)) continue;
       findings.push(setting ? { ...f, severity: setting } : f);
     }
   }
-  const sourceOf = (object: string): { file: string; text: string } | undefined => {
-    const same = cSources.find((c) => stem(c.file) === stem(object));
-    if (same) return same;
-    const beside = cSources.filter((c) => dirname(c.file) === dirname(object) && !c.file.endsWith(".h"));
-    return beside.length === 1 ? beside[0] : undefined;
-  };
-  return { findings: locateInSource(findings, sourceOf), pairing, pairs: summarize(pairing), files: { bpf: bpf.length, user: user.length }, notes };
+  const result: CheckResult = { findings, pairing, pairs: summarize(pairing), files: { bpf: bpf.length, user: user.length }, notes, bpf, user, targets: { base: baseTarget, narrow: narrowTargets } };
+  return lock ? { ...result, lock } : result;
 }
 
 function fromModule(list: readonly Suppression[]): Silenced {
@@ -147,12 +224,6 @@ function fromModule(list: readonly Suppression[]): Silenced {
     else if (rules.size > 0) rules.add(s.rule);
   }
   return out;
-}
-
-function isBpfElf(b: Uint8Array): boolean {
-  if (b.length < 20 || b[0] !== 0x7f || b[1] !== 0x45 || b[2] !== 0x4c || b[3] !== 0x46) return false;
-  const machine = b[5] === 2 ? (b[18]! << 8) | b[19]! : b[18]! | (b[19]! << 8);
-  return machine === 247;
 }
 
 /** The first 64-bit target compares twins; the 32-bit ones feed arch-dependent-type. */

@@ -1,18 +1,19 @@
 import { writeFile } from "node:fs/promises";
 import { classify } from "../drift/classify.js";
 import { findingsOf } from "../drift/findings.js";
-import { loadSide, locateFindings } from "../drift/sides.js";
+import { locateInSource } from "../check/c-locate.js";
+import { loadSide } from "../drift/sides.js";
 import { REPORTERS } from "../report/findings/index.js";
 import type { DiffOptions } from "./commands/diff.js";
+import { VERSION } from "../version.js";
 
-const VERSION = "0.1.0";
 
 /** `abidrift diff OLD NEW`: drift as findings, exit 1 when any is breaking. */
 export async function runDiff(old: string, now: string, opts: DiffOptions): Promise<void> {
   const [before, after] = await Promise.all([loadSide(old), loadSide(now)]);
   const drifts = classify(before.snapshot.lock, after.snapshot.lock);
   // Removed things are found in the old side's sources, the rest in the new side's.
-  const findings = locateFindings(locateFindings(findingsOf(drifts, before, after), after.sources), before.sources);
+  const findings = locateInSource(locateInSource(findingsOf(drifts, before, after), after.sources), before.sources);
   const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== "";
   const color = !opts.output && opts.format === "text" && process.stdout.isTTY === true && !noColor;
   const report = REPORTERS[opts.format](findings, {

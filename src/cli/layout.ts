@@ -1,7 +1,6 @@
 import { InputError } from "../ir/errors.js";
 import type { TypeId } from "../ir/types.js";
 import { loadLayoutSources, type LayoutSource } from "../load/layout-sources.js";
-import { layoutJsonTypes } from "../report/layout/json.js";
 import { layoutText } from "../report/layout/text.js";
 import { styleFor } from "../report/style.js";
 import { TextBuffer } from "../report/text-buffer.js";
@@ -19,6 +18,7 @@ export async function runLayout(file: string, opts: LayoutOptions): Promise<void
     }
   }
   if (opts.format === "json") {
+    const { layoutJsonTypes } = await import("../report/layout/json.js");
     const types = selected.flatMap(({ source, ids }) => layoutJsonTypes(source.graph, ids, source.packedSizes));
     process.stdout.write(`${JSON.stringify({ types }, null, 2)}\n`);
     return;

@@ -5,10 +5,11 @@
 import { Command, CommanderError } from "commander";
 import { commands } from "./commands/index.js";
 import { exitWithError } from "./exit.js";
+import { VERSION } from "../version.js";
 
 const program = new Command("abidrift")
   .description("Keeps the binary layout of data shared between eBPF programs and their userspace in agreement")
-  .version("0.1.0")
+  .version(VERSION)
   .showHelpAfterError()
   .exitOverride();
 

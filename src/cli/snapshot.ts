@@ -1,17 +1,20 @@
-import { join } from "node:path";
-import { formatLock, LOCK_FILE, writeLock } from "../drift/lock.js";
+import { statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { formatLock, LOCK_FILE, relativeTo, writeLock } from "../drift/lock.js";
 import { loadSide } from "../drift/sides.js";
 import type { SnapshotOptions } from "./commands/snapshot.js";
 
 /** `abidrift snapshot`: the tree's ABI into the lock, atomically. */
-export async function runSnapshot(dir: string, opts: SnapshotOptions): Promise<void> {
-  const side = await loadSide(dir);
+export async function runSnapshot(spec: string, opts: SnapshotOptions): Promise<void> {
+  const side = await loadSide(spec);
   const lock = side.snapshot.lock;
+  // The lock of a tree lives at its top; of one object, beside it; of a revision, here.
+  const home = spec.startsWith("git:") ? "." : statSync(spec).isDirectory() ? spec : dirname(spec);
   if (opts.output === "-") {
-    process.stdout.write(formatLock(lock));
+    process.stdout.write(formatLock(relativeTo(lock, home)));
     return;
   }
-  const path = opts.output ?? join(dir, LOCK_FILE);
+  const path = opts.output ?? join(home, LOCK_FILE);
   await writeLock(path, lock);
   process.stderr.write(`abidrift: wrote ${path}: ${lock.maps.length} maps, ${lock.types.length} types\n`);
 }

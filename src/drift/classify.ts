@@ -83,21 +83,20 @@ export function classify(before: Lock, after: Lock): Drift[] {
     out.push({ kind, class: CLASS[kind], subject, old, new: now, ...extra });
   };
 
-  const oldMaps = new Map(before.maps.map((m) => [m.name, m]));
-  const newMaps = new Map(after.maps.map((m) => [m.name, m]));
-  for (const o of before.maps) {
-    const n = newMaps.get(o.name);
-    const subject = `map ${o.name}`;
-    if (!n) push("map-removed", subject, mapSummary(o), "");
-    else {
-      if (o.type !== n.type) push("map-type-changed", subject, o.type, n.type);
-      if (o.keySize !== n.keySize || o.key !== n.key) push("map-key-changed", subject, sideOf(o.key, o.keySize), sideOf(n.key, n.keySize));
-      if (o.valueSize !== n.valueSize || o.value !== n.value) push("map-value-changed", subject, sideOf(o.value, o.valueSize), sideOf(n.value, n.valueSize));
-      if (o.flags !== n.flags) push("map-flags-changed", subject, hex(o.flags), hex(n.flags));
-      if (o.maxEntries !== n.maxEntries) push("map-max-entries-changed", subject, String(o.maxEntries), String(n.maxEntries));
+  const { pairs, added } = pairMaps(before.maps, after.maps);
+  for (const [o, n] of pairs) {
+    if (!n) {
+      push("map-removed", `map ${o.name}`, mapSummary(o), "");
+      continue;
     }
+    const subject = `map ${n.name}`;
+    if (o.type !== n.type) push("map-type-changed", subject, o.type, n.type);
+    if (o.keySize !== n.keySize || o.key !== n.key) push("map-key-changed", subject, sideOf(o.key, o.keySize), sideOf(n.key, n.keySize));
+    if (o.valueSize !== n.valueSize || o.value !== n.value) push("map-value-changed", subject, sideOf(o.value, o.valueSize), sideOf(n.value, n.valueSize));
+    if (o.flags !== n.flags) push("map-flags-changed", subject, hex(o.flags), hex(n.flags));
+    if (o.maxEntries !== n.maxEntries) push("map-max-entries-changed", subject, String(o.maxEntries), String(n.maxEntries));
   }
-  for (const n of after.maps) if (!oldMaps.has(n.name)) push("map-added", `map ${n.name}`, "", mapSummary(n));
+  for (const n of added) push("map-added", `map ${n.name}`, "", mapSummary(n));
 
   // A type a map keys or holds has its size fixed by the map: growing it at
   // the end changes key_size or value_size under every reader.
@@ -118,6 +117,33 @@ export function classify(before: Lock, after: Lock): Drift[] {
   }
   for (const n of after.types) if (!oldTypes.has(typeLabel(n))) push("type-added", typeLabel(n), "", typeSummary(n));
   return out;
+}
+
+/**
+ * Each old map with its new self, by name; then the maps libbpf makes of
+ * global sections, by section. Those are named after the object
+ * (`execsnoo.bss`: no C identifier has a dot), so a renamed object would
+ * otherwise lose every one and gain it back. A section is matched only when
+ * one map on each side is left with it.
+ */
+function pairMaps(before: readonly LockMap[], after: readonly LockMap[]): { pairs: [LockMap, LockMap | undefined][]; added: LockMap[] } {
+  const byName = new Map(after.map((m) => [m.name, m]));
+  const left = new Set(after.filter((m) => !before.some((o) => o.name === m.name)));
+  const section = (m: LockMap): string | undefined => (m.name.includes(".") ? m.name.slice(m.name.indexOf(".")) : undefined);
+  const only = (list: Iterable<LockMap>, s: string): LockMap | undefined => {
+    const found = [...list].filter((m) => section(m) === s);
+    return found.length === 1 ? found[0] : undefined;
+  };
+  const gone = before.filter((o) => !byName.has(o.name));
+  const pairs = before.map((o): [LockMap, LockMap | undefined] => {
+    const same = byName.get(o.name);
+    if (same) return [o, same];
+    const s = section(o);
+    const moved = s !== undefined && only(gone, s) === o ? only(left, s) : undefined;
+    if (moved) left.delete(moved);
+    return [o, moved];
+  });
+  return { pairs, added: after.filter((m) => left.has(m)) };
 }
 
 type Push = (kind: DriftKind, subject: string, old: string, now: string, extra?: Partial<Drift>) => void;

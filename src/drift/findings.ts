@@ -1,9 +1,8 @@
-import type { BpfModule } from "../ir/bindings.js";
 import type { SourceLoc } from "../ir/types.js";
 import type { Finding, FindingLocation } from "../rules/finding.js";
 import { classify, type Drift, type DriftClass } from "./classify.js";
-import { LOCK_FILE, type Lock } from "./lock.js";
-import { snapshot, type Snapshot } from "./snapshot.js";
+import type { Lock } from "./lock.js";
+import type { Snapshot } from "./snapshot.js";
 
 // Drift as plain findings: the code says the class, the message id the kind,
 // the location the C declaration of what changed (the new side's, or the old
@@ -38,12 +37,11 @@ export function findingsOf(drifts: readonly Drift[], before: DriftSide, after: D
 }
 
 /**
- * Drift of BPF modules from a lock: what `check` reports when the tree has
- * an abidrift.lock.json. Locations point at the modules (objects or sources);
+ * Drift of a tree from its lock: what `check` reports when the tree has an
+ * abidrift.lock.json. Locations point at the modules (objects or sources);
  * a caller with the C sources moves object spans to their lines.
  */
-export function driftFindings(lock: Lock, modules: readonly BpfModule[], lockFile = LOCK_FILE): Finding[] {
-  const now = snapshot(modules);
+export function driftFindings(lock: Lock, now: Snapshot, lockFile: string): Finding[] {
   const before: DriftSide = { snapshot: { lock, locs: new Map() }, file: lockFile };
   return findingsOf(classify(lock, now.lock), before, { snapshot: now, file: lockFile });
 }

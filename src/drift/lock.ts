@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { rename, unlink, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
 import { InputError } from "../ir/errors.js";
 
@@ -23,6 +23,17 @@ export interface LockMember {
   size: number;
 }
 
+/** An anonymous struct or union member opened in place: members `from` up to `to` are its. */
+export interface LockAnonymous {
+  kind: "struct" | "union";
+  /** The member's own name, "" when it has none. */
+  name: string;
+  bitOffset: number;
+  size: number;
+  from: number;
+  to: number;
+}
+
 export interface LockAggregate {
   kind: "struct" | "union";
   name: string;
@@ -32,6 +43,8 @@ export interface LockAggregate {
   align: number;
   /** The object or source it was read from, for reports. */
   file: string;
+  /** Outermost first; absent when there are none. */
+  anonymous?: LockAnonymous[];
   members: LockMember[];
 }
 
@@ -61,10 +74,23 @@ export interface LockMap {
   file: string;
 }
 
+/**
+ * A typedef, integer or float some member's type names: what a decoder
+ * needs beyond the layout (signedness, `char`, `_Bool`, and the byte order a
+ * `__be32` typedef carries). Drift is judged on members, never on these.
+ */
+export type LockScalar =
+  | { name: string; kind: "int"; size: number; signed: boolean; encoding: "char" | "bool" | "none"; bits?: number; bitOffset?: number }
+  | { name: string; kind: "float"; size: number }
+  | { name: string; kind: "typedef"; type: string };
+
 export interface Lock {
   abidrift: typeof LOCK_VERSION;
+  /** Absent in locks written before scalars were recorded. */
+  target?: "bpfel" | "bpfeb";
   maps: LockMap[];
   types: LockType[];
+  scalars?: LockScalar[];
 }
 
 /** `struct event`, `enum state`, `typedef flow_t`: how reports and keys name a type. */
@@ -74,7 +100,7 @@ export function typeLabel(t: Pick<LockType, "kind" | "name" | "typedef">): strin
 
 /** The lock as text: valid JSON, stable, one member, value or map per line. */
 export function formatLock(lock: Lock): string {
-  const out: string[] = [`{\n  "abidrift": ${lock.abidrift},\n  "maps": [`];
+  const out: string[] = [`{\n  "abidrift": ${lock.abidrift},${lock.target ? `\n  "target": ${JSON.stringify(lock.target)},` : ""}\n  "maps": [`];
   out.push(lock.maps.map((m) => `    ${JSON.stringify(m)}`).join(",\n"));
   out.push(`  ],\n  "types": [`);
   const types = lock.types.map((t) => {
@@ -86,8 +112,22 @@ export function formatLock(lock: Lock): string {
     return `${open}\n${items.map((i) => `      ${JSON.stringify(i)}`).join(",\n")}\n    ]}`;
   });
   out.push(types.join(",\n"));
+  if (lock.scalars) {
+    out.push(`  ],\n  "scalars": [`);
+    out.push(lock.scalars.map((x) => `    ${JSON.stringify(x)}`).join(",\n"));
+  }
   out.push("  ]\n}\n");
   return out.filter((s) => s !== "").join("\n");
+}
+
+/**
+ * The lock with each `file` relative to the directory the lock lives in, so
+ * a snapshot taken from the repository root and one taken from elsewhere
+ * write the same text.
+ */
+export function relativeTo(lock: Lock, dir: string): Lock {
+  const rel = (file: string): string => relative(dir, file) || file;
+  return { ...lock, maps: lock.maps.map((m) => ({ ...m, file: rel(m.file) })), types: lock.types.map((t) => ({ ...t, file: rel(t.file) })) };
 }
 
 /**
@@ -97,7 +137,7 @@ export function formatLock(lock: Lock): string {
 export async function writeLock(path: string, lock: Lock): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    await writeFile(tmp, formatLock(lock));
+    await writeFile(tmp, formatLock(relativeTo(lock, dirname(path))));
     await rename(tmp, path);
   } catch (e) {
     await unlink(tmp).catch(() => undefined);

@@ -1,8 +1,9 @@
 import type { Rule, RuleContext } from "../rules/rule.js";
 import type { Finding } from "../rules/finding.js";
-import type { DriftKind } from "./classify.js";
+import { classOf, type DriftClass, type DriftKind } from "./classify.js";
 import { DRIFT_CODES, driftFindings } from "./findings.js";
 import type { Lock } from "./lock.js";
+import type { Snapshot } from "./snapshot.js";
 
 // Drift as findings: two codes, one per class, so a configuration can turn
 // compatible changes off without touching breaking ones. The messages are
@@ -33,25 +34,36 @@ const MESSAGES: Record<DriftKind, string> = {
   "map-max-entries-changed": "{{subject}}: max_entries changed from {{old}} to {{new}}",
 };
 
-/** The lock a check compares against, when its caller put one in the context. */
-export function lockInContext(ctx: RuleContext): Lock | undefined {
-  const withLock = ctx as RuleContext & { lock?: Lock };
-  return withLock.lock;
+/** A check's lock and the tree's ABI now. */
+export interface LockedTree {
+  /** The lock file, blamed for what only the lock still has. */
+  file: string;
+  lock: Lock;
+  now: Snapshot;
 }
 
-function driftRule(rule: Omit<Rule, "messages" | "check">): Rule {
-  return {
-    ...rule,
-    messages: MESSAGES,
-    check(ctx): Finding[] {
-      const lock = lockInContext(ctx);
-      return lock ? driftFindings(lock, ctx.bpf).filter((f) => f.code === rule.id) : [];
-    },
-  };
+// The lock travels beside the rule context rather than in it: only these two
+// rules read it, and a check without a lock has nothing to attach. Both
+// share one classification, made when the first of them runs.
+const DRIFT = new WeakMap<RuleContext, () => Finding[]>();
+
+/** Makes the drift rules compare `ctx`'s check against a lock. */
+export function compareWithLock(ctx: RuleContext, tree: LockedTree): void {
+  let found: Finding[] | undefined;
+  DRIFT.set(ctx, () => (found ??= driftFindings(tree.lock, tree.now, tree.file)));
 }
 
-export const abiBreak = driftRule({
-  id: DRIFT_CODES.breaking,
+function driftOf(ctx: RuleContext): Finding[] {
+  return DRIFT.get(ctx)?.() ?? [];
+}
+
+function driftRule(kind: DriftClass, rule: Omit<Rule, "id" | "messages" | "check">): Rule {
+  const id = DRIFT_CODES[kind];
+  const messages = Object.fromEntries(Object.entries(MESSAGES).filter(([k]) => classOf(k as DriftKind) === kind));
+  return { id, ...rule, messages, check: (ctx) => driftOf(ctx).filter((f) => f.code === id) };
+}
+
+export const abiBreak = driftRule("breaking", {
   title: "Breaking ABI drift",
   description: "A BPF type or map changed since the lock in a way readers built against the lock misread.",
   severity: "error",
@@ -59,8 +71,7 @@ export const abiBreak = driftRule({
     "abidrift.lock.json records the layouts a repository's userspace, and its last release, were built against. A member that moves, changes size or type, or disappears, a struct or enum whose size changes, and a map whose key, value, type or flags change all make a reader built against the lock decode the wrong bytes, the way abidiff calls a change to a library's exported layout incompatible. Restore the old layout, or update every reader and accept the change with `abidrift check --update-lock`.",
 });
 
-export const abiChange = driftRule({
-  id: DRIFT_CODES.compatible,
+export const abiChange = driftRule("compatible", {
   title: "Compatible ABI drift",
   description: "A BPF type or map changed since the lock in a way readers built against the lock still read correctly.",
   severity: "note",

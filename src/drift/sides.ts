@@ -1,87 +1,27 @@
 import { execFile } from "node:child_process";
 import { readFile, readdir, stat } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { locateInSource } from "../check/c-locate.js";
+import { programStem } from "../check/c-locate.js";
+import { CONFIG_FILE, DEFAULT_CONFIG, loadConfig } from "../check/config.js";
 import { discover, kindOf } from "../check/discover.js";
-import { reader } from "../check/readers.js";
 import type { BpfModule } from "../ir/bindings.js";
 import { InputError } from "../ir/errors.js";
-import { TARGETS } from "../ir/targets.js";
 import { readBpfObjects } from "../readers/object/index.js";
-import type { Finding } from "../rules/finding.js";
 import type { DriftSide } from "./findings.js";
 import { parseLock } from "./lock.js";
 import { snapshot } from "./snapshot.js";
+import { isBpfElf } from "../readers/elf/index.js";
+import { readTree, type CText, type TreeFile } from "./tree.js";
 
 // One side of a comparison: a lock file, a BPF object, a C source, a
 // directory, or `git:REV`, the tree at a revision read out of git's object
 // store (no checkout, nothing run). Every side becomes a snapshot.
 
-export interface TreeFile {
-  path: string;
-  bytes: Uint8Array;
-}
-
-export interface CText {
-  file: string;
-  text: string;
-}
-
 export interface LoadedSide extends DriftSide {
   /** C sources of the side, for moving object spans to their lines. */
   sources: CText[];
   modules: BpfModule[];
-}
-
-const BPF_MARKERS = /\bSEC\s*\(|bpf_helpers\.h|\bBPF_MAP_TYPE_|\bBPF_(?:HASH|ARRAY|PERCPU_ARRAY|PERCPU_HASH|LRU_HASH|HISTOGRAM|PERF_OUTPUT|RINGBUF_OUTPUT|TABLE|STACK_TRACE)\s*\(/;
-
-/** A file name without the suffixes that say which build of a program it is. */
-function stem(path: string): string {
-  return join(dirname(path), basename(path).replace(/(_bpfe[lb])?(\.bpf)?\.(o|c)$/, ""));
-}
-
-function isBpfElf(b: Uint8Array): boolean {
-  if (b.length < 20 || b[0] !== 0x7f || b[1] !== 0x45 || b[2] !== 0x4c || b[3] !== 0x46) return false;
-  const machine = b[5] === 2 ? (b[18]! << 8) | b[19]! : b[18]! | (b[19]! << 8);
-  return machine === 247;
-}
-
-/**
- * The BPF modules of a set of files: every BPF object, and every BPF C
- * source no object here was built from (an object's BTF is the compiler's
- * word; the source is read only where there is no object).
- */
-export async function readTree(files: readonly TreeFile[], what: string): Promise<{ modules: BpfModule[]; sources: CText[] }> {
-  const decoder = new TextDecoder();
-  const modules: BpfModule[] = [];
-  const objects = files.filter((f) => kindOf(f.path) === "object" && isBpfElf(f.bytes));
-  for (const f of objects) modules.push(...readBpfObjects(f.bytes, f.path));
-  const built = new Set(objects.map((f) => stem(f.path)));
-  const cFiles = files.filter((f) => kindOf(f.path) === "c").map((f) => ({ file: f.path, text: decoder.decode(f.bytes) }));
-  const sources = cFiles.filter((c) => BPF_MARKERS.test(c.text));
-  const texts = Object.fromEntries(cFiles.map((c) => [c.file, c.text]));
-  for (const c of sources) {
-    if (c.file.endsWith(".h")) continue;
-    const hasObject = built.has(stem(c.file));
-    const readC = await reader("c");
-    if (!readC) {
-      if (hasObject) continue;
-      throw new InputError(c.file, "this build has no C source reader: compile the program and compare its object");
-    }
-    // Types the compiler dropped from an object's BTF (an event only ever
-    // reached through a pointer) are still the project's: the source gives
-    // them. Where an object exists its layouts win, and a source the reader
-    // cannot follow takes nothing away from the object.
-    try {
-      const r = await readC(c.file, { target: TARGETS.bpfel, includeDirs: [dirname(c.file)], files: texts });
-      modules.push({ file: c.file, graph: r.graph, maps: r.maps, origin: "source" });
-    } catch (e) {
-      if (!(hasObject && e instanceof InputError)) throw e;
-    }
-  }
-  if (modules.length === 0) throw new InputError(what, "no BPF object or BPF C source here");
-  return { modules, sources };
 }
 
 /** Reads a side as `diff` names it. */
@@ -94,9 +34,13 @@ export async function loadSide(spec: string): Promise<LoadedSide> {
     throw new InputError(spec, "no such file or directory");
   }
   if (st.isDirectory()) {
-    const found = await discover([spec], { include: [], exclude: [], base: resolve(spec) });
+    // The directory's config picks its files, as it does for check: a
+    // snapshot and the check after it must read the same tree.
+    const config = (await loadConfig(join(spec, CONFIG_FILE))) ?? DEFAULT_CONFIG;
+    const base = resolve(spec);
+    const found = await discover([spec], { include: config.include, exclude: config.exclude, base });
     const files = await Promise.all(found.map(async (f) => ({ path: f.path, bytes: await readFile(f.path) })));
-    return fromTree(files, spec);
+    return fromTree(files, spec, config.includeDirs.map((d) => resolve(base, d)));
   }
   const bytes = await readFile(spec);
   if (spec.endsWith(".json")) {
@@ -114,12 +58,12 @@ export async function loadSide(spec: string): Promise<LoadedSide> {
 async function sourcesBeside(object: string): Promise<TreeFile[]> {
   if (kindOf(object) !== "object") return [];
   const dir = dirname(object);
-  const names = (await readdir(dir)).filter((n) => kindOf(n) === "c" && stem(join(dir, n)) === stem(object));
+  const names = (await readdir(dir)).filter((n) => kindOf(n) === "c" && programStem(join(dir, n)) === programStem(object));
   return Promise.all(names.map(async (n) => ({ path: join(dir, n), bytes: await readFile(join(dir, n)) })));
 }
 
-async function fromTree(files: TreeFile[], what: string): Promise<LoadedSide> {
-  const { modules, sources } = await readTree(files, what);
+async function fromTree(files: TreeFile[], what: string, includeDirs: readonly string[] = []): Promise<LoadedSide> {
+  const { modules, sources } = await readTree(files, what, includeDirs);
   return fromModules(modules, sources, what);
 }
 
@@ -154,15 +98,4 @@ async function gitSide(rev: string, spec: string): Promise<LoadedSide> {
     snapshot: { lock: side.snapshot.lock, locs: new Map([...side.snapshot.locs].map(([k, v]) => [k, name(v)])) },
     sources: side.sources.map((s) => ({ ...s, file: `${spec}:${s.file}` })),
   };
-}
-
-/** Moves object spans in findings to declarations in the side's C sources. */
-export function locateFindings(findings: readonly Finding[], sources: readonly CText[]): Finding[] {
-  const sourceOf = (object: string): CText | undefined => {
-    const same = sources.find((c) => stem(c.file) === stem(object));
-    if (same) return same;
-    const beside = sources.filter((c) => dirname(c.file) === dirname(object) && !c.file.endsWith(".h"));
-    return beside.length === 1 ? beside[0] : undefined;
-  };
-  return locateInSource(findings, sourceOf);
 }

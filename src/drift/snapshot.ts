@@ -4,7 +4,7 @@ import { InputError } from "../ir/errors.js";
 import { MAX_CHAIN, isAggregate, resolve, sizeOf, type TypeGraph } from "../ir/graph.js";
 import { alignOf } from "../ir/layout/aggregate.js";
 import type { AggregateType, SourceLoc, TypeId } from "../ir/types.js";
-import { LOCK_VERSION, typeLabel, type Lock, type LockMap, type LockMember, type LockType } from "./lock.js";
+import { LOCK_VERSION, typeLabel, type Lock, type LockAnonymous, type LockMap, type LockMember, type LockScalar, type LockType } from "./lock.js";
 
 // A snapshot of BPF modules: the lock, plus where each type, member and map
 // was declared. The places stay out of the lock (a line moving is not drift)
@@ -28,6 +28,7 @@ export function snapshot(modules: readonly BpfModule[]): Snapshot {
   const types = new Map<string, LockType>();
   const maps = new Map<string, LockMap>();
   const locs = new Map<string, SourceLoc>();
+  const scalars = new Map<string, LockScalar>();
   for (const m of ordered) {
     for (const def of m.maps) {
       if (maps.has(def.name)) continue;
@@ -46,17 +47,23 @@ export function snapshot(modules: readonly BpfModule[]): Snapshot {
     }
     for (const id of sharedTypeIds(m)) {
       const found = new Map<string, SourceLoc>();
-      const t = lockType(m, id, found);
+      const named = new Map<string, LockScalar>();
+      const t = lockType(m, id, found, named);
       if (!t || types.has(typeLabel(t))) continue;
       types.set(typeLabel(t), t);
       for (const [k, v] of found) locs.set(k, v);
+      for (const [k, v] of named) if (!scalars.has(k)) scalars.set(k, v);
     }
   }
+  // Decoders of the lock need its byte order: the compiler's, where an object says it.
+  const target = ordered.find((m) => m.origin === "btf")?.graph.target.name === "bpfeb" ? "bpfeb" : "bpfel";
   return {
     lock: {
       abidrift: LOCK_VERSION,
+      target,
       maps: [...maps.values()].sort((a, b) => cmp(a.name, b.name)),
       types: [...types.values()].sort((a, b) => cmp(typeLabel(a), typeLabel(b))),
+      scalars: [...scalars.values()].sort((a, b) => cmp(a.name, b.name)),
     },
     locs,
   };
@@ -85,7 +92,7 @@ function* sharedTypeIds(m: BpfModule): Generator<TypeId> {
   }
 }
 
-function lockType(m: BpfModule, id: TypeId, locs: Map<string, SourceLoc>): LockType | undefined {
+function lockType(m: BpfModule, id: TypeId, locs: Map<string, SourceLoc>, scalars: Map<string, LockScalar>): LockType | undefined {
   const g = m.graph;
   let t = g.type(id);
   let name = "name" in t ? t.name : "";
@@ -108,10 +115,19 @@ function lockType(m: BpfModule, id: TypeId, locs: Map<string, SourceLoc>): LockT
   if (!isAggregate(t)) return undefined;
   name ||= t.name;
   const label = typedef ? name : `${t.kind} ${name}`;
-  const members: LockMember[] = [];
-  flatten(g, t, "", 0, members, locs, label, 0);
+  const into: Flattened = { members: [], anonymous: [], locs, scalars, label };
+  flatten(g, t, "", 0, into, 0);
   locs.set(label, t.loc ?? where);
-  return { kind: t.kind, name, ...(typedef ? { typedef: true as const } : {}), size: t.size, align: alignOf(g, typedef ? resolve(g, id) : id), file: m.file, members };
+  const anonymous = into.anonymous.length ? { anonymous: into.anonymous } : {};
+  return { kind: t.kind, name, ...(typedef ? { typedef: true as const } : {}), size: t.size, align: alignOf(g, typedef ? resolve(g, id) : id), file: m.file, ...anonymous, members: into.members };
+}
+
+interface Flattened {
+  members: LockMember[];
+  anonymous: LockAnonymous[];
+  locs: Map<string, SourceLoc>;
+  scalars: Map<string, LockScalar>;
+  label: string;
 }
 
 /**
@@ -119,17 +135,58 @@ function lockType(m: BpfModule, id: TypeId, locs: Map<string, SourceLoc>): LockT
  * anonymous struct or union is opened in place (`u.a`), as pahole expands
  * it: its own name says nothing, its members are the ABI.
  */
-function flatten(g: TypeGraph, t: AggregateType, prefix: string, base: number, out: LockMember[], locs: Map<string, SourceLoc>, label: string, depth: number): void {
-  if (depth > MAX_CHAIN) throw new InputError(g.file, `${label}: anonymous members nested deeper than ${MAX_CHAIN} (a cycle?)`);
+function flatten(g: TypeGraph, t: AggregateType, prefix: string, base: number, into: Flattened, depth: number): void {
+  if (depth > MAX_CHAIN) throw new InputError(g.file, `${into.label}: anonymous members nested deeper than ${MAX_CHAIN} (a cycle?)`);
   t.members.forEach((m, i) => {
     const inner = g.type(resolve(g, m.type));
     const path = m.name ? `${prefix}${m.name}` : prefix;
     if (isAggregate(inner) && !inner.name && m.bitSize === 0) {
-      flatten(g, inner, m.name ? `${path}.` : path, base + m.bitOffset, out, locs, label, depth + 1);
+      const open: LockAnonymous = { kind: inner.kind, name: m.name, bitOffset: base + m.bitOffset, size: inner.size, from: into.members.length, to: 0 };
+      into.anonymous.push(open);
+      flatten(g, inner, m.name ? `${path}.` : path, base + m.bitOffset, into, depth + 1);
+      open.to = into.members.length;
       return;
     }
     const name = path || (m.bitSize ? "" : `(anonymous ${i})`);
-    out.push({ name, type: cTypeName(g, m.type), bitOffset: base + m.bitOffset, bitSize: m.bitSize, size: sizeOf(g, m.type) });
-    if (name && m.loc) locs.set(`${label}.${name}`, m.loc);
+    into.members.push({ name, type: cTypeName(g, m.type), bitOffset: base + m.bitOffset, bitSize: m.bitSize, size: sizeOf(g, m.type) });
+    if (name && m.loc) into.locs.set(`${into.label}.${name}`, m.loc);
+    scalarsOf(g, m.type, into.scalars);
   });
+}
+
+/**
+ * The typedefs, integers and floats a member's type is spelled with, down
+ * to the base type. Pointers stop the walk: a decoder reads an address, not
+ * what it points at. Named structs, unions and enums are types of their own.
+ */
+function scalarsOf(g: TypeGraph, id: TypeId, out: Map<string, LockScalar>): void {
+  for (let depth = 0; depth <= MAX_CHAIN; depth++) {
+    const t = g.type(id);
+    switch (t.kind) {
+      case "typedef":
+        if (!out.has(t.name)) out.set(t.name, { name: t.name, kind: "typedef", type: cTypeName(g, t.target) });
+        id = t.target;
+        break;
+      case "const":
+      case "volatile":
+      case "restrict":
+      case "type_tag":
+        id = t.target;
+        break;
+      case "array":
+        id = t.elem;
+        break;
+      case "int": {
+        const plain = t.bits === t.size * 8 && t.bitOffset === 0;
+        out.set(t.name, { name: t.name, kind: "int", size: t.size, signed: t.signed, encoding: t.encoding, ...(plain ? {} : { bits: t.bits, bitOffset: t.bitOffset }) });
+        return;
+      }
+      case "float":
+        out.set(t.name, { name: t.name, kind: "float", size: t.size });
+        return;
+      default:
+        return;
+    }
+  }
+  throw new InputError(g.file, `type id ${id}: typedefs chained deeper than ${MAX_CHAIN} (a cycle?)`);
 }

@@ -6,20 +6,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeF
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CLI, HAVE_CLI, schemaValidator, type CliResult } from "../cli/run.js";
+import { badInputProblem, HAVE_CLI, runCli, schemaValidator, type CliResult } from "../cli/run.js";
 import { buildObjects, clangAvailable, program } from "./build.js";
 
-const run = (cwd: string, args: string[]): CliResult => {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-};
-const oneLine = (r: CliResult, file: string): string => {
-  const lines = r.stderr.split("\n").filter(Boolean);
-  if (r.status !== 2 || lines.length !== 1 || !lines[0]!.startsWith(`abidrift: ${file}`) || lines[0]!.includes("internal error")) {
-    return `exit ${r.status}: ${JSON.stringify(r.stderr.slice(0, 300))}`;
-  }
-  return "";
-};
+const run = (cwd: string, args: string[]): CliResult => runCli(args, { cwd });
 const git = (cwd: string, ...args: string[]): string => {
   const r = spawnSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@t", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@t" } });
   if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
@@ -93,14 +83,14 @@ describe.skipIf(!HAVE_CLI || !clangAvailable)("snapshot and diff through the CLI
     for (const [name, text] of cases) {
       it(name, () => {
         writeFileSync(join(root, name), text());
-        expect(oneLine(run(root, ["diff", name, "after/ringbuf.bpf.o"]), name)).toBe("");
+        expect(badInputProblem(run(root, ["diff", name, "after/ringbuf.bpf.o"]), name)).toBe("");
       });
     }
   });
 
   it("a directory with no BPF object or source is one line, exit 2", () => {
     mkdirSync(join(root, "empty"));
-    expect(oneLine(run(root, ["diff", "empty", "after"]), "empty")).toBe("");
+    expect(badInputProblem(run(root, ["diff", "empty", "after"]), "empty")).toBe("");
   });
 
   describe.skipIf(!HAVE_GIT)("git:REV sides (git missing: skipped)", () => {
@@ -128,7 +118,7 @@ describe.skipIf(!HAVE_CLI || !clangAvailable)("snapshot and diff through the CLI
     });
 
     it("a revision that does not exist: one line, exit 2", () => {
-      expect(oneLine(run(repo, ["diff", "git:no-such-rev", "git:HEAD"]), "git:no-such-rev")).toBe("");
+      expect(badInputProblem(run(repo, ["diff", "git:no-such-rev", "git:HEAD"]), "git:no-such-rev")).toBe("");
     });
 
     it("git: outside a repository: one line, exit 2", () => {

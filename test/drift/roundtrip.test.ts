@@ -1,7 +1,8 @@
 // A lock from a snapshot keeps what bpftool reports: every struct, union and
 // enum of the compiled fixtures has bpftool's size, member names, bit offsets
 // (anonymous members opened in place, offsets summed as pahole shows them)
-// and bitfield widths; and the lock text parses back to the same lock.
+// and bitfield widths; every integer, float and typedef the lock records for
+// decoders is bpftool's; and the lock text parses back to the same lock.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -56,6 +57,19 @@ describe.skipIf(!clangAvailable || !HAVE_BPFTOOL)("lock round trip against bpfto
       expect(lock.types.length).toBeGreaterThan(0);
       const records = bpftoolDump(join(dir, `${name}.bpf.o`));
       for (const t of lock.types) expect(fromLock(t), typeLabel(t)).toEqual(fromBpftool(records, t));
+      // The scalars a decoder needs: bpftool's size, signedness and bool for each integer, its target for each typedef.
+      expect(lock.scalars!.length).toBeGreaterThan(0);
+      for (const x of lock.scalars!) {
+        const rec = records.find((r) => r.name === x.name && r.kind === x.kind.toUpperCase());
+        expect(rec, x.name).toBeDefined();
+        if (x.kind === "int") expect({ size: x.size, signed: x.signed, bool: x.encoding === "bool" }, x.name).toEqual({ size: rec!.size, signed: rec!.encoding === "SIGNED", bool: rec!.encoding === "BOOL" });
+        else if (x.kind === "float") expect(x.size, x.name).toBe(rec!.size);
+        else {
+          const target = records.find((r) => r.id === rec!.typeId)!;
+          const spelled = ["STRUCT", "UNION", "ENUM"].includes(target.kind) ? `${target.kind.toLowerCase()} ${target.name}` : target.name;
+          if (target.name && ["INT", "FLOAT", "TYPEDEF", "STRUCT", "UNION", "ENUM"].includes(target.kind)) expect(x.type, x.name).toBe(spelled);
+        }
+      }
       const text = formatLock(lock);
       expect(parseLock(text, "abidrift.lock.json")).toEqual(lock);
       // One member, value or map per line: a drift is one line of `git diff`.

@@ -5,17 +5,23 @@ export interface CheckCliOptions {
   config?: string;
   explain?: boolean;
   output?: string;
+  /** A lock file's path, or false after --no-lock. */
+  lock?: string | false;
+  updateLock?: boolean;
 }
 
 export function registerCheck(program: Command): void {
   program
     .command("check")
-    .description("check that userspace twins (Go, Python) agree with the BPF side's types and maps; exit 1 on errors")
+    .description("check that userspace twins (Go, Python, TypeScript) agree with the BPF side's types and maps, and the BPF side with its lock; exit 1 on errors")
     .argument("[paths...]", "repositories, directories or files (default: the current directory)")
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "sarif", "github"]).default("text"))
     .option("-c, --config <file>", "config file (default: abidrift.config.json in the first path)")
     .option("--explain", "list every pair of a C type or map with its twin, and why they were paired")
     .option("-o, --output <file>", "write the report to a file instead of stdout")
+    .option("--lock <file>", "lock to compare the tree against (default: abidrift.lock.json beside the config or in the first path)")
+    .option("--no-lock", "do not compare against a lock")
+    .option("--update-lock", "accept the tree's ABI: write it to the lock, and report what changed as accepted rather than as findings")
     .action(async (paths: string[], opts: CheckCliOptions) => {
       const { runCheck } = await import("../../check/cli.js");
       await runCheck(paths, opts);

@@ -19,7 +19,7 @@ export function registerGen(program: Command): void {
   gen
     .command("ts")
     .description("TypeScript decoders and encoders for C structs and unions, one module per type")
-    .argument("<source>", "BPF object (BTF), raw BTF, or C source/header")
+    .argument("<source>", "BPF object (BTF), raw BTF, C source/header, or abidrift.lock.json")
     .requiredOption("-t, --type <name>", "type to generate (`probe_event`, `struct probe_event`, a typedef; repeatable)", collect, [])
     .option("-o, --output <path>", "file (one type) or directory (one module per type); stdout when absent")
     .option("--camel-case", "camelCase member names instead of C's")

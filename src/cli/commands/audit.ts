@@ -1,0 +1,21 @@
+import { Command, Option } from "commander";
+
+export interface AuditCliOptions {
+  format: "html" | "md" | "json";
+  config?: string;
+  output?: string;
+}
+
+export function registerAudit(program: Command): void {
+  program
+    .command("audit")
+    .description("audit a repository before a release: check's findings plus every map, event, twin and shared struct, as one HTML, Markdown or JSON report; exit 1 on errors")
+    .argument("[paths...]", "repositories, directories or files (default: the current directory)")
+    .addOption(new Option("-f, --format <format>", "report format").choices(["html", "md", "json"]).default("html"))
+    .option("-c, --config <file>", "config file (default: abidrift.config.json in the first path)")
+    .option("-o, --output <file>", "where to write the report; - for stdout (default: abidrift-audit.html, .md or .json)")
+    .action(async (paths: string[], opts: AuditCliOptions) => {
+      const { runAudit } = await import("../../audit/cli.js");
+      await runAudit(paths, opts);
+    });
+}

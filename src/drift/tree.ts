@@ -1,0 +1,68 @@
+import { dirname, resolve } from "node:path";
+import { programStem } from "../check/c-locate.js";
+import { kindOf } from "../check/discover.js";
+import { reader } from "../check/readers.js";
+import type { BpfModule } from "../ir/bindings.js";
+import { InputError } from "../ir/errors.js";
+import { TARGETS } from "../ir/targets.js";
+import { isBpfElf } from "../readers/elf/index.js";
+import { readBpfObjects } from "../readers/object/index.js";
+
+// Which files of a tree are the BPF side, and the modules they give. One
+// rule for `check`, `snapshot` and `diff`, so the lock a snapshot writes is
+// the lock the next check compares against, file for file.
+
+export interface TreeFile {
+  path: string;
+  bytes: Uint8Array;
+}
+
+export interface CText {
+  file: string;
+  text: string;
+}
+
+/** Text that only BPF C (libbpf or BCC) contains: userspace C is not the truth. */
+export const BPF_MARKERS = /\bSEC\s*\(|bpf_helpers\.h|\bBPF_MAP_TYPE_|\bBPF_(?:HASH|ARRAY|PERCPU_ARRAY|PERCPU_HASH|LRU_HASH|HISTOGRAM|PERF_OUTPUT|RINGBUF_OUTPUT|TABLE|STACK_TRACE)\s*\(/;
+
+/**
+ * The BPF modules of a set of files: every BPF object, then every BPF C
+ * source. An object's BTF is the compiler's word and wins (snapshot ranks
+ * objects first); its source still gives the types the compiler dropped, an
+ * event only ever reached through a pointer, say. `known` holds the modules
+ * a caller has already read from some of these files, by path: `check` reads
+ * each object and each source without one before it needs the lock.
+ */
+export async function readTree(
+  files: readonly TreeFile[],
+  what: string,
+  includeDirs: readonly string[] = [],
+  known: ReadonlyMap<string, readonly BpfModule[]> = new Map(),
+): Promise<{ modules: BpfModule[]; sources: CText[] }> {
+  const decoder = new TextDecoder();
+  const modules: BpfModule[] = [];
+  const objects = files.filter((f) => kindOf(f.path) === "object" && isBpfElf(f.bytes));
+  for (const f of objects) modules.push(...(known.get(f.path) ?? readBpfObjects(f.bytes, f.path)));
+  const built = new Set(objects.map((f) => programStem(f.path)));
+  const cFiles = files.filter((f) => kindOf(f.path) === "c").map((f) => ({ file: f.path, text: decoder.decode(f.bytes) }));
+  const sources = cFiles.filter((c) => BPF_MARKERS.test(c.text));
+  const texts = Object.fromEntries(cFiles.map((c) => [c.file, c.text]));
+  for (const c of sources) {
+    if (c.file.endsWith(".h")) continue;
+    const read = known.get(c.file);
+    if (read) {
+      modules.push(...read);
+      continue;
+    }
+    const readC = await reader("c");
+    // A source the reader cannot follow takes nothing away from its object.
+    try {
+      const r = await readC(c.file, { target: TARGETS.bpfel, includeDirs: [dirname(c.file), ...includeDirs.map((d) => resolve(d))], files: texts });
+      modules.push({ file: c.file, graph: r.graph, maps: r.maps, origin: "source" });
+    } catch (e) {
+      if (!(built.has(programStem(c.file)) && e instanceof InputError)) throw e;
+    }
+  }
+  if (modules.length === 0) throw new InputError(what, "no BPF object or BPF C source here");
+  return { modules, sources };
+}
