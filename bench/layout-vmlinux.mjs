@@ -1,9 +1,11 @@
 // abidrift's `layout` of the kernel's BTF (text, every type) against
 // bpftool writing the same BTF as C (`btf dump ... format c`): N alternating
-// runs of each, output discarded, median wall times and their ratio.
+// runs of each, output discarded, median wall times and their ratio, and
+// the mean CPU time (user + system) of each, which a busy machine disturbs
+// less than wall time.
 //   node bench/layout-vmlinux.mjs [runs]       (BENCH_RUNS=N also works)
 import { spawnSync } from "node:child_process";
-import { existsSync, openSync } from "node:fs";
+import { existsSync, openSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const VMLINUX = "/sys/kernel/btf/vmlinux";
@@ -25,10 +27,30 @@ const commands = {
   bpftool: ["bpftool", ["btf", "dump", "file", VMLINUX, "format", "c"]],
 };
 
-function time([cmd, args]) {
+/**
+ * CPU milliseconds (user + system) of the children this process has waited
+ * for, from /proc; undefined off Linux. The kernel counts in 1/100 s ticks
+ * (USER_HZ), so only sums over many runs are meaningful.
+ */
+function childCpuMs() {
+  try {
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    // Fields after the command name start at field 3; cutime and cstime are fields 16 and 17.
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[13]) + Number(f[14])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+const cpu = { abidrift: 0, bpftool: 0 };
+
+function time([cmd, args], name) {
+  const cpuBefore = childCpuMs();
   const start = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { stdio: ["ignore", devnull, "pipe"], env: { ...process.env, NO_COLOR: "1" } });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (name && cpuBefore !== undefined) cpu[name] += childCpuMs() - cpuBefore;
   if (r.status !== 0) {
     console.error(`${cmd} ${args.join(" ")} exited ${r.status}: ${String(r.stderr).trim()}`);
     process.exit(1);
@@ -47,7 +69,7 @@ time(commands.abidrift);
 time(commands.bpftool);
 const ms = { abidrift: [], bpftool: [] };
 for (let i = 0; i < RUNS; i++) {
-  for (const name of i % 2 ? ["bpftool", "abidrift"] : ["abidrift", "bpftool"]) ms[name].push(time(commands[name]));
+  for (const name of i % 2 ? ["bpftool", "abidrift"] : ["abidrift", "bpftool"]) ms[name].push(time(commands[name], name));
 }
 const a = median(ms.abidrift);
 const b = median(ms.bpftool);
@@ -55,3 +77,8 @@ console.log(`layout ${VMLINUX}, ${RUNS} alternating runs each, median wall time:
 console.log(`  abidrift layout (text, all types)   ${a.toFixed(1)} ms   (min ${Math.min(...ms.abidrift).toFixed(1)})`);
 console.log(`  bpftool btf dump ... format c        ${b.toFixed(1)} ms   (min ${Math.min(...ms.bpftool).toFixed(1)})`);
 console.log(`  ratio abidrift / bpftool             ${(a / b).toFixed(2)}x   (bar 1.5x, goal 1.0x)`);
+if (childCpuMs() !== undefined) {
+  const ca = cpu.abidrift / RUNS;
+  const cb = cpu.bpftool / RUNS;
+  console.log(`  mean CPU (user+sys): abidrift ${ca.toFixed(0)} ms, bpftool ${cb.toFixed(0)} ms, ratio ${(ca / cb).toFixed(2)}x`);
+}

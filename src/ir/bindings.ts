@@ -37,7 +37,15 @@ export interface TwinType {
   /** `abidrift:mirrors struct dns_key` in a comment on the declaration. */
   mirrors?: { name: string; loc: SourceLoc };
   /** Output of a generator, which names the C type it came from. */
-  generated?: { by: "bpf2go" | "abidrift"; cName?: string; layoutHash?: string };
+  generated?: {
+    by: "bpf2go" | "abidrift";
+    cName?: string;
+    layoutHash?: string;
+    /** The header line that says so. */
+    loc?: SourceLoc;
+    /** The command the header says regenerates the module. */
+    command?: string;
+  };
 }
 
 /** A value with the span of the code that gives it. */

@@ -24,25 +24,26 @@ export function cDeclaration(graph: TypeGraph, id: TypeId, name: string): string
 
 /**
  * A declaration split where pahole's columns split it: the type with any
- * pointer stars (`struct list_head *`), then the declarator (`next`,
- * `comm[16]`, `(*func)(void *)`). The split depends only on the type, so
- * it is worked out once per type and the name is put in its place.
+ * pointer stars (`struct list_head *`), then the declarator around the
+ * member's name (`comm[16]` is "" + name + "[16]", `(*func)(void *)` is
+ * "(*" + name + ")(void *)"). The split depends only on the type, so it is
+ * worked out once per type and shared: callers write the name between
+ * `before` and `after` themselves.
  */
-export function cDeclarationColumns(graph: TypeGraph, id: TypeId, name: string): [string, string] {
+export function cDeclarationColumns(graph: TypeGraph, id: TypeId): Readonly<Columns> {
   let cache = columnCache.get(graph);
-  if (!cache) columnCache.set(graph, (cache = new Map()));
-  let cols = cache.get(id);
-  if (!cols) cache.set(id, (cols = columns(graph, id)));
-  return [cols.type, cols.before + name + cols.after];
+  // Ids are dense: an array by id is a cheaper cache than a Map.
+  if (!cache) columnCache.set(graph, (cache = new Array<Columns | undefined>(graph.count)));
+  return (cache[id] ??= columns(graph, id));
 }
 
-interface Columns {
+export interface Columns {
   type: string;
   before: string;
   after: string;
 }
 
-const columnCache = new WeakMap<TypeGraph, Map<TypeId, Columns>>();
+const columnCache = new WeakMap<TypeGraph, (Columns | undefined)[]>();
 const MARK = "\u0000";
 
 function columns(graph: TypeGraph, id: TypeId): Columns {

@@ -1,3 +1,4 @@
+import { byteOrderOf, declaredByteOrder, type ByteOrder } from "../ir/byte-order.js";
 import { MAX_CHAIN, resolve, sizeOf, type TypeGraph } from "../ir/graph.js";
 import type { SourceLoc, Type, TypeId } from "../ir/types.js";
 
@@ -7,6 +8,10 @@ import type { SourceLoc, Type, TypeId } from "../ir/types.js";
 // parent, an anonymous union stands for its first member (what bpf2go
 // writes), and a run of C bitfields is one storage unit that the twin may
 // either name as one integer or leave as padding. Offsets are absolute bytes.
+// Byte order is compared where the twin states one (a TypeScript read with
+// its little-endian flag): a Go `uint32` or a ctypes field holds the bytes
+// as they are, whatever order the C gives them, as bpf2go's output does for
+// a `__be32`.
 
 export type KindClass = "int" | "float" | "struct" | "union" | "array" | "other";
 
@@ -15,6 +20,8 @@ export interface Slot {
   path: string;
   /** Byte offset from the start of the outermost aggregate. */
   offset: number;
+  /** Byte offset within the named aggregate that holds it (a nested struct's own decoder counts from there). */
+  local: number;
   /** Bytes the member occupies (of the storage unit, for bitfields). */
   size: number;
   kind: KindClass;
@@ -32,7 +39,8 @@ export type Difference =
   | { what: "size"; cSize: number; twinSize: number }
   | { what: "missing"; c: Slot; cSize: number; twinSize: number }
   | { what: "extra"; twin: Slot; cSize: number; twinSize: number }
-  | { what: "offset" | "width" | "signedness" | "kind" | "count"; c: Slot; twin: Slot; cSize: number; twinSize: number };
+  | { what: "offset" | "width" | "signedness" | "kind" | "count"; c: Slot; twin: Slot; cSize: number; twinSize: number }
+  | { what: "order"; c: Slot; twin: Slot; cOrder: ByteOrder; twinOrder: ByteOrder; cSize: number; twinSize: number };
 
 /** The members of an aggregate as a flat list of comparable slots, in offset order. */
 export function slotsOf(graph: TypeGraph, id: TypeId): Slot[] {
@@ -110,7 +118,7 @@ function collect(graph: TypeGraph, id: TypeId, prefix: string, base: number, out
         run.path += `,${m.name}`;
         continue;
       }
-      run = { path: prefix + m.name, offset: start, size: end - start, kind: "int", typeName: "bitfield", bitfields: true, loc: m.loc, typeId: m.type };
+      run = { path: prefix + m.name, offset: start, local: start, size: end - start, kind: "int", typeName: "bitfield", bitfields: true, loc: m.loc, typeId: m.type };
       out.push(run);
       continue;
     }
@@ -125,6 +133,7 @@ function collect(graph: TypeGraph, id: TypeId, prefix: string, base: number, out
     out.push({
       path: prefix + m.name,
       offset,
+      local: offset,
       size: sizeOf(graph, m.type),
       kind: kindOf(mt),
       typeName: typeLabel(graph, m.type),
@@ -143,14 +152,16 @@ function arrayOf(graph: TypeGraph, id: TypeId): { elem: TypeId; count: number } 
 
 /**
  * The first difference between a C aggregate and its twin, in offset order,
- * or undefined when they agree. Nested aggregates and arrays of them are
+ * or undefined when they agree. With `reads`, the twin is what a decoder
+ * reads (TypeScript): a gap in its reads is a member it does not read, and
+ * it may read a nested struct's members in the struct's place. Nested aggregates and arrays of them are
  * compared member by member; the sizes come last, since a member that moved
  * explains a size that changed.
  */
-export function firstDifference(c: TypeGraph, cId: TypeId, tw: TypeGraph, twId: TypeId): Difference | undefined {
+export function firstDifference(c: TypeGraph, cId: TypeId, tw: TypeGraph, twId: TypeId, opts: { reads?: boolean } = {}): Difference | undefined {
   const cSize = sizeOf(c, cId);
   const twinSize = sizeOf(tw, twId);
-  const d = diffWithin(c, cId, tw, twId, "", 0, cSize, twinSize, 0);
+  const d = diffWithin(c, cId, tw, twId, "", 0, cSize, twinSize, 0, opts.reads ?? false);
   if (d) return d;
   if (cSize !== twinSize) return { what: "size", cSize, twinSize };
   return undefined;
@@ -166,6 +177,7 @@ function diffWithin(
   cSize: number,
   twinSize: number,
   depth: number,
+  reads: boolean,
 ): Difference | undefined {
   if (depth > MAX_CHAIN) return undefined;
   const cs = shift(slotsOf(c, cId), prefix, base);
@@ -176,6 +188,21 @@ function diffWithin(
     const b = ts[j];
     if (a.bitfields && (!b || b.offset >= a.offset + a.size || b.offset < a.offset)) continue;
     if (!b) return { what: "missing", c: a, cSize, twinSize };
+    if (reads) {
+      // Nothing read from this member's bytes: the decoder's next read starts past it.
+      if (a.size > 0 && b.offset >= a.offset + a.size) return { what: "missing", c: a, cSize, twinSize };
+      // A flat decoder reads the nested struct's members in its place.
+      if (a.kind === "struct" && a.offset === b.offset && b.kind !== "struct" && b.kind !== "union") {
+        cs.splice(i, 1, ...shift(slotsOf(c, a.typeId), `${a.path}.`, a.offset));
+        i--;
+        continue;
+      }
+    }
+    if (!a.bitfields && (a.offset !== b.offset || a.size !== b.size || a.kind !== b.kind)) {
+      const named = byName(cs, i, ts, j);
+      if (named === "missing") return { what: "missing", c: a, cSize, twinSize };
+      if (named === "extra") return { what: "extra", twin: b, cSize, twinSize };
+    }
     j++;
     const pair = { c: a, twin: b, cSize, twinSize };
     if (a.offset !== b.offset) return { what: "offset", ...pair };
@@ -194,8 +221,12 @@ function diffWithin(
     if (a.kind === "int" && a.signed !== undefined && b.signed !== undefined && a.signed !== b.signed) {
       return { what: "signedness", ...pair };
     }
+    if (a.kind === "int") {
+      const d = orderDifference(c, a, tw, b);
+      if (d) return { ...d, cSize, twinSize };
+    }
     if (a.kind === "struct" || a.kind === "union") {
-      const d = diffWithin(c, a.typeId, tw, b.typeId, `${a.path}.`, a.offset, cSize, twinSize, depth + 1);
+      const d = diffWithin(c, a.typeId, tw, b.typeId, `${a.path}.`, a.offset, cSize, twinSize, depth + 1, reads);
       if (d) return d;
     }
     if (a.kind === "array") {
@@ -212,8 +243,12 @@ function diffWithin(
         if (aSlot.signed !== undefined && bSlot.signed !== undefined && aSlot.signed !== bSlot.signed) {
           return { what: "signedness", c: aSlot, twin: bSlot, cSize, twinSize };
         }
+        if (aSlot.kind === "int") {
+          const d = orderDifference(c, { ...aSlot, typeId: ac.elem }, tw, { ...bSlot, typeId: bc.elem });
+          if (d) return { ...d, cSize, twinSize };
+        }
         if (ae.kind === "struct" || ae.kind === "union") {
-          const d = diffWithin(c, ac.elem, tw, bc.elem, `${a.path}[0].`, a.offset, cSize, twinSize, depth + 1);
+          const d = diffWithin(c, ac.elem, tw, bc.elem, `${a.path}[0].`, a.offset, cSize, twinSize, depth + 1, reads);
           if (d) return d;
         }
       }
@@ -221,6 +256,35 @@ function diffWithin(
   }
   const extra = ts[j];
   if (extra) return { what: "extra", twin: extra, cSize, twinSize };
+  return undefined;
+}
+
+/** A multi-byte integer the twin reads in another order than C stores it; single bytes have none. */
+export function orderDifference(c: TypeGraph, a: Slot, tw: TypeGraph, b: Slot): { what: "order"; c: Slot; twin: Slot; cOrder: ByteOrder; twinOrder: ByteOrder } | undefined {
+  if (a.size < 2) return undefined;
+  const twinOrder = declaredByteOrder(tw, b.typeId);
+  if (twinOrder === undefined) return undefined;
+  const cOrder = byteOrderOf(c, a.typeId);
+  return cOrder === twinOrder ? undefined : { what: "order", c: a, twin: b, cOrder, twinOrder };
+}
+
+/** `ts_ns`, `TsNs` and `tsNs` are one name: how the languages spell a C member. */
+const spelled = (path: string): string => path.slice(path.lastIndexOf(".") + 1).replace(/_/g, "").toLowerCase();
+
+/**
+ * Where the slots at cs[i] and ts[j] disagree, their names may say why: a
+ * twin slot named like a later C member means C's member is missing from the
+ * twin, a C slot named like a later twin slot means the twin has one too
+ * many. Comparing positions alone would call both a member of another kind.
+ */
+function byName(cs: readonly Slot[], i: number, ts: readonly Slot[], j: number): "missing" | "extra" | undefined {
+  const a = spelled(cs[i]!.path);
+  const b = spelled(ts[j]!.path);
+  if (a === b) return undefined;
+  const laterC = cs.slice(i + 1).some((x) => spelled(x.path) === b);
+  const laterTwin = ts.slice(j + 1).some((y) => spelled(y.path) === a);
+  if (laterC && !laterTwin) return "missing";
+  if (laterTwin && !laterC) return "extra";
   return undefined;
 }
 

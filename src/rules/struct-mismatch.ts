@@ -1,18 +1,22 @@
 import type { Difference, Slot } from "./layout-diff.js";
 import { firstDifference } from "./layout-diff.js";
 import { at, finding, memberSymbol, type Rule } from "./rule.js";
-import type { Finding, FindingData } from "./finding.js";
+import type { Finding, FindingData, Fix } from "./finding.js";
 import type { TypePair } from "../match/pair.js";
 import type { SourceLoc } from "../ir/types.js";
+import { resolve } from "../ir/graph.js";
+import { byteOrderOf } from "../ir/byte-order.js";
+import { readCall, type ReadApi } from "../readers/ts/reads.js";
 import { fixedInt } from "./spelling.js";
+import { staleHash } from "./stale-generated.js";
 
 export const structMismatch: Rule = {
   id: "struct-mismatch",
   title: "Struct mismatch",
-  description: "A userspace type differs from the C type it mirrors in size, members, offsets, widths, signedness or kinds.",
+  description: "A userspace type differs from the C type it mirrors in size, members, offsets, widths, signedness, kinds or byte order.",
   severity: "error",
   docs:
-    "Userspace reads and writes the bytes of a shared struct with its own declaration. When a member sits at another offset, is wider or narrower, changes signedness or kind, or the struct's size differs, the program compiles and runs and reads the wrong bytes. The twin is laid out as its compiler does on the first configured userspace target (x86_64 unless the config says otherwise) and compared with the C layout member by member; padding fields (`_ [N]byte`) and unnamed bitfields are not members, and the first difference in offset order is reported, since it usually explains the rest.",
+    "Userspace reads and writes the bytes of a shared struct with its own declaration. When a member sits at another offset, is wider or narrower, changes signedness or kind, is read in another byte order than C stores it in, or the struct's size differs, the program compiles and runs and reads the wrong bytes. The twin is laid out as its compiler does on the first configured userspace target (x86_64 unless the config says otherwise) and compared with the C layout member by member; padding fields (`_ [N]byte`) and unnamed bitfields are not members, and the first difference in offset order is reported, since it usually explains the rest. A TypeScript decoder is its reads: each field sits where the code reads it, as wide and in the byte order it reads, and a nested struct may be read in place by its parent's decoder. Byte order is compared where the twin states one, as every multi-byte TypeScript read does; C stores a member in the object's order unless its type is `__be16`/`__be32`/`__be64` (or `__le*`), and a Go integer or ctypes field holds the bytes as they come, as bpf2go writes `uint32` for `__be32`. A module abidrift generated from an older layout is left to stale-generated.",
   messages: {
     size: "{{twin}} is {{twinSize}} bytes but {{cType}} is {{cSize}} bytes",
     missing: "{{twin}} has no member for {{cMember}} ({{cMemberType}} at offset {{cOffset}}) of {{cType}}",
@@ -21,23 +25,41 @@ export const structMismatch: Rule = {
     width: "{{twin}}.{{twinMember}} ({{twinMemberType}}) is {{twinWidth}} bytes, but {{cType}}'s {{cMember}} ({{cMemberType}}) is {{cWidth}} bytes",
     count: "{{twin}}.{{twinMember}} ({{twinMemberType}}) has another element count than {{cType}}'s {{cMember}} ({{cMemberType}})",
     signedness: "{{twin}}.{{twinMember}} ({{twinMemberType}}) is {{twinSign}}, but {{cType}}'s {{cMember}} ({{cMemberType}}) is {{cSign}}",
-    kind: "{{twin}}.{{twinMember}} ({{twinMemberType}}) is a {{twinKind}}, but {{cType}}'s {{cMember}} ({{cMemberType}}) is a {{cKind}}",
+    kind: "{{twin}}.{{twinMember}} ({{twinMemberType}}) is {{twinKind}}, but {{cType}}'s {{cMember}} ({{cMemberType}}) is {{cKind}}",
+    order: "{{twin}}.{{twinMember}} is read {{twinOrder}}-endian, but {{cType}}'s {{cMember}} ({{cMemberType}}) is stored {{cOrder}}-endian",
   },
   check(ctx) {
     const out: Finding[] = [];
+    // A nested twin paired on its own (ConnTuple) and inside its parent (ConnEvent.tuple) shows one wrong line twice: once is enough.
+    // A nested twin found wrong on its own makes its parent's member of that type differ too: told once, by the nested twin.
+    const told = new Set<string>();
+    const wrong = new Set<string>();
+    // A generated module made from an older layout is stale-generated's, nested types and all: its root's hash covers them.
+    const stale = new Set(ctx.pairing.types.filter((p) => staleHash(p)).map((p) => p.user.file));
     for (const p of ctx.pairing.types) {
+      if (stale.has(p.user.file)) continue;
       const graph = ctx.layout(p.user, ctx.baseTarget, "native");
-      const d = firstDifference(p.c.module.graph, p.c.typeId, graph, p.twin.typeId);
-      if (d) out.push(describe(this, p, d));
+      const d = firstDifference(p.c.module.graph, p.c.typeId, graph, p.twin.typeId, { reads: p.user.language === "typescript" });
+      if (!d) continue;
+      wrong.add(`${p.user.file}#${p.twin.typeId}`);
+      if ("twin" in d && (d.twin.kind === "struct" || d.twin.kind === "union") && wrong.has(`${p.user.file}#${resolve(graph, d.twin.typeId)}`)) continue;
+      const f = describe(this, p, d);
+      const twin = "twin" in d ? d.twin.loc : undefined;
+      const key = twin ? `${d.what}@${twin.file}:${twin.line}:${twin.column}` : undefined;
+      if (key && told.has(key)) continue;
+      if (key) told.add(key);
+      out.push(f);
     }
     return out;
   },
 };
 
 const sign = (s: boolean | undefined): string => (s ? "signed" : "unsigned");
+const KIND_WORDS: Record<Slot["kind"], string> = { int: "an integer", float: "a float", struct: "a struct", union: "a union", array: "an array", other: "another kind" };
+const bytes = (n: number): string => `${n} byte${n === 1 ? "" : "s"}`;
 
-/** Named values of a difference, shared with the rules that reuse the comparison. */
-export function differenceData(p: TypePair, d: Difference): FindingData {
+/** Named values of a difference, for the message templates. */
+function differenceData(p: TypePair, d: Difference): FindingData {
   const data: FindingData = { twin: p.twin.name, cType: p.c.name, twinSize: d.twinSize, cSize: d.cSize };
   if ("c" in d) {
     Object.assign(data, {
@@ -46,7 +68,7 @@ export function differenceData(p: TypePair, d: Difference): FindingData {
       cOffset: d.c.offset,
       cWidth: d.c.size,
       cSign: sign(d.c.signed),
-      cKind: d.c.kind,
+      cKind: KIND_WORDS[d.c.kind],
     });
   }
   if ("twin" in d) {
@@ -56,9 +78,10 @@ export function differenceData(p: TypePair, d: Difference): FindingData {
       twinOffset: d.twin.offset,
       twinWidth: d.twin.size,
       twinSign: sign(d.twin.signed),
-      twinKind: d.twin.kind,
+      twinKind: KIND_WORDS[d.twin.kind],
     });
   }
+  if (d.what === "order") Object.assign(data, { cOrder: d.cOrder, twinOrder: d.twinOrder });
   return data;
 }
 
@@ -70,26 +93,92 @@ function describe(rule: Rule, p: TypePair, d: Difference): Finding {
   const twinSlot = "twin" in d ? d.twin : undefined;
   const cSlot = "c" in d ? d.c : undefined;
   const locations = [...at("twin", loc(twinSlot, p.twin.loc)), ...at("c", loc(cSlot, p.c.loc) ?? { file: p.c.module.file }, cSlot ? memberSymbol(p.c.name, cSlot.path) : p.c.name)];
-  let fix: { description: string; text?: string; loc?: SourceLoc } | undefined;
+  const fix = p.user.language === "typescript" ? readFix(p, d) : declareFix(p, d);
+  return finding(rule, d.what, differenceData(p, d), locations, fix);
+}
+
+function declareFix(p: TypePair, d: Difference): Fix {
   switch (d.what) {
     case "missing":
-      fix = { description: `add a member for ${d.c.path} (${d.c.typeName}, ${d.c.size} bytes at offset ${d.c.offset}) to ${p.twin.name}`, loc: p.twin.loc };
-      break;
+      return { description: `add a member for ${d.c.path} (${d.c.typeName}, ${bytes(d.c.size)} at offset ${d.c.offset}) to ${p.twin.name}`, loc: p.twin.loc };
     case "extra":
-      fix = { description: `remove ${p.twin.name}.${d.twin.path}, or add it to ${p.c.name}`, loc: d.twin.loc };
-      break;
+      return { description: `remove ${p.twin.name}.${d.twin.path}, or add it to ${p.c.name}`, loc: d.twin.loc };
     case "size":
-      fix = { description: `make ${p.twin.name} ${d.cSize} bytes, the size of ${p.c.name}`, loc: p.twin.loc };
-      break;
+      return { description: `make ${p.twin.name} ${d.cSize} bytes, the size of ${p.c.name}`, loc: p.twin.loc };
     default: {
       const scalar = (d.what === "width" || d.what === "signedness") && d.c.kind === "int" && !d.c.bitfields && d.c.size <= 8;
       const text = scalar ? `${d.twin.path.split(".").pop()} ${fixedInt(p.user.language, d.c.size, d.c.signed ?? false)}` : undefined;
-      fix = {
-        description: `declare ${p.twin.name}.${d.twin.path} as ${p.c.name}'s ${d.c.path} (${d.c.typeName}: ${d.c.size} bytes at offset ${d.c.offset})`,
+      return {
+        description: `declare ${p.twin.name}.${d.twin.path} as ${p.c.name}'s ${d.c.path} (${d.c.typeName}: ${bytes(d.c.size)} at offset ${d.c.offset})`,
         ...(text ? { text } : {}),
         loc: d.twin.loc,
       };
     }
   }
-  return finding(rule, d.what, differenceData(p, d), locations, fix);
+}
+
+/**
+ * A TypeScript twin is its decoder, so the fix is the read to write: the
+ * call in the decoder's own API with the member's offset from the start of
+ * the record its function is handed (a nested struct's decoder counts from
+ * the nested struct), as wide, as signed and in the order C stores it.
+ */
+function readFix(p: TypePair, d: Difference): Fix {
+  switch (d.what) {
+    case "extra":
+      return { description: `remove the read of ${p.twin.name}.${d.twin.path}: ${p.c.name} has nothing at offset ${d.twin.offset}`, loc: d.twin.loc };
+    case "size":
+      if (apiOf(p) === "binary-parser" && d.twinSize < d.cSize) {
+        const seek = `.seek(${d.cSize - d.twinSize})`;
+        return { description: `${p.c.name} is ${d.cSize} bytes: end the chain with ${d.cSize - d.twinSize} bytes of padding`, text: seek, loc: p.twin.loc };
+      }
+      return { description: `${p.c.name} is ${d.cSize} bytes: make ${p.twin.name}'s size ${d.cSize} where the code states it or steps from record to record`, loc: p.twin.loc };
+    case "missing": {
+      const call = scalarCall(p, d.c, d.c.local);
+      return {
+        description: `read ${d.c.path} in ${p.twin.name}'s decoder: ${where(p, d.c)}`,
+        ...(call ? { text: `${leaf(d.c.path)}: ${receiver(p)}${call}` } : {}),
+        loc: p.twin.loc,
+      };
+    }
+    default: {
+      // Where the twin's own function counts from: a flat decoder reads a nested member from the record's start.
+      const call = scalarCall(p, d.c, d.c.offset - (d.twin.offset - d.twin.local));
+      return {
+        description: `read ${p.twin.name}.${d.twin.path} as ${where(p, d.c)}`,
+        ...(call ? { text: `${receiver(p)}${call}` } : {}),
+        loc: d.twin.loc,
+      };
+    }
+  }
+}
+
+const leaf = (path: string): string => path.split(".").pop()!;
+
+/** `struct dns_key's daddr (__u32), 4 bytes at offset 4, little-endian`; a nested member's offset counts from its own struct. */
+function where(p: TypePair, c: Slot): string {
+  const order = c.kind === "int" && c.size > 1 && !c.bitfields ? `, ${byteOrderOf(p.c.module.graph, c.typeId)}-endian` : "";
+  const at = c.local !== c.offset ? `offset ${c.local} of the nested struct (${c.offset} in the record)` : `offset ${c.offset}`;
+  return `${p.c.name}'s ${c.path} (${c.typeName}), ${bytes(c.size)} at ${at}${order}`;
+}
+
+function apiOf(p: TypePair): ReadApi {
+  const method = p.user.decodes.find((s) => s.typeId === p.twin.typeId)?.method;
+  return method === "Buffer" || method === "binary-parser" ? method : "DataView";
+}
+
+function receiver(p: TypePair): string {
+  const api = apiOf(p);
+  return api === "DataView" ? "view." : api === "Buffer" ? "buf." : ".";
+}
+
+/** The read of a C integer or float member, when it is one plain scalar. */
+function scalarCall(p: TypePair, c: Slot, offset: number): string | undefined {
+  const g = p.c.module.graph;
+  const t = g.type(resolve(g, c.typeId));
+  if (c.bitfields || c.size > 8) return undefined;
+  if (t.kind === "float") return readCall(apiOf(p), { kind: "float", size: c.size, signed: true }, offset, leaf(c.path));
+  if (t.kind !== "int" && t.kind !== "enum") return undefined;
+  const order = byteOrderOf(g, c.typeId);
+  return readCall(apiOf(p), { kind: "int", size: c.size, signed: t.signed, ...(c.size > 1 ? { order } : {}) }, offset, leaf(c.path));
 }

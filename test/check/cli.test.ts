@@ -1,43 +1,33 @@
-import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import Ajv from "ajv";
+import { join } from "node:path";
+import { Ajv } from "ajv";
 import { beforeAll, describe, expect, it } from "vitest";
+import { HAVE_CLI, runCli, type CliResult } from "../cli/run.js";
 import { HAVE_BPFTOOL, HAVE_CLANG, btfStruct, fixtureRepo, lineOf } from "./repo.js";
 
 // `abidrift check` as a user runs it: a subprocess with NO_COLOR over fixture
 // repositories whose BPF side clang compiles in this run; expected figures
 // come from bpftool's reading of those objects and from the Go sources.
 
-const MAIN = resolve("dist/cli/main.js");
 
-interface Run {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-function abidrift(cwd: string, ...args: string[]): Run {
-  const r = spawnSync("node", [MAIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+type Run = CliResult;
+const abidrift = (cwd: string, ...args: string[]): Run => runCli(args, { cwd });
 
 interface JsonFinding {
   code: string;
   severity: string;
   message: string;
   locations: { file: string; line: number | null; column: number | null; role: string }[];
-  fix: { message: string; text: string | null } | null;
+  fix: { message: string; text: string | null; location?: { line: number } } | null;
 }
 
 function findings(r: Run): JsonFinding[] {
   return (JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings;
 }
 
-describe.skipIf(!HAVE_CLANG || !HAVE_BPFTOOL)("abidrift check (needs clang-16 and bpftool)", () => {
+describe.skipIf(!HAVE_CLANG || !HAVE_BPFTOOL || !HAVE_CLI)("abidrift check (needs clang-16, bpftool and `npm run build`)", () => {
   let root = "";
   beforeAll(() => {
-    execFileSync("npx", ["tsc", "-p", "tsconfig.json"], { stdio: "pipe" });
     root = fixtureRepo();
   });
 
@@ -81,6 +71,20 @@ describe.skipIf(!HAVE_CLANG || !HAVE_BPFTOOL)("abidrift check (needs clang-16 an
     // pid (4 bytes) is the last member: the tail is what follows it.
     expect(tail?.fix?.text).toBe(`_ [${exit.size - exit.members.get("pid")! - 4}]byte`);
     expect(tail?.locations[0]?.line).toBe(lineOf(go, "&exit)"));
+    // struct tuple's tail padding sits inside conn_event, before ts: the fix goes on Tuple.
+    const tuple = btfStruct(obj, "tuple");
+    const nested = pad.find((f) => f.message.includes("ConnEvent"));
+    expect(nested?.fix?.text).toBe(`_ [${tuple.size - tuple.members.get("port")! - 2}]byte`);
+    expect(nested?.fix?.location?.line).toBe(lineOf(go, "type Tuple struct"));
+    expect(nested?.locations[0]?.line).toBe(lineOf(go, "&conn)"));
+    expect(pad).toHaveLength(3);
+  });
+
+  it("checks files named one by one, looking for the config beside the first", () => {
+    const r = abidrift(root, "check", "dns-key/main.go", "dns-key/dns_key.bpf.o", "--format", "json");
+    expect(r.stderr).toBe("");
+    expect(findings(r).map((f) => f.code)).toEqual(["map-key-size"]);
+    expect(r.status).toBe(1);
   });
 
   it("passes near-twins written the right way with exit 0", () => {
@@ -146,7 +150,7 @@ describe.skipIf(!HAVE_CLANG || !HAVE_BPFTOOL)("abidrift check (needs clang-16 an
     const schema = JSON.parse(readFileSync("test/report/sarif-schema-2.1.0.json", "utf8")) as Record<string, unknown>;
     const { id, $schema: _draft, ...rest } = schema;
     const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
-    const validate = ajv.compile({ ...rest, $id: id });
+    const validate = ajv.compile({ ...rest, $id: id } as object);
     const log = JSON.parse(r.stdout) as { runs: { results: { ruleId: string }[] }[] };
     expect(validate(log), JSON.stringify(validate.errors?.slice(0, 5))).toBe(true);
     const codes = new Set(log.runs[0]!.results.map((x) => x.ruleId));

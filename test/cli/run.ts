@@ -16,9 +16,9 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], opts: { timeoutMs?: number } = {}): CliResult {
+export function runCli(args: string[], opts: { timeoutMs?: number; cwd?: string } = {}): CliResult {
   const r = spawnSync(process.execPath, [CLI, ...args], {
-    cwd: ROOT,
+    cwd: opts.cwd ?? ROOT,
     encoding: "utf8",
     env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined },
     maxBuffer: 1 << 30,

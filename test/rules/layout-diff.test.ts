@@ -131,7 +131,7 @@ function goStruct(fields: GoField[], indent: string): string {
 const signature = (f: GoField): string => `${f.size}`;
 
 /** One mutation of a top-level field, or undefined when the struct offers none of that kind. Returns the index of the field whose line must be reported. */
-function mutate(fields: GoField[], how: Mutation, rand: () => number): { fields: GoField[]; blame: number | "type" } | undefined {
+function mutate(fields: GoField[], how: Mutation, rand: () => number): { fields: GoField[]; blame: number | "type"; missing?: string } | undefined {
   const named = fields.map((f, i) => ({ f, i })).filter(({ f }) => f.member);
   const ints = named.filter(({ f }) => f.member!.kind === "scalar");
   const choose = <T>(xs: T[]): T | undefined => (xs.length ? xs[Math.floor(rand() * xs.length)] : undefined);
@@ -153,13 +153,13 @@ function mutate(fields: GoField[], how: Mutation, rand: () => number): { fields:
       return { fields: out, blame: c.i };
     }
     case "drop": {
-      // The hole is reported where it shows: at the next member that is then
-      // compared with the dropped one, so only drops that change what sits there.
+      // Only drops that change what sits there: the next member, named like a
+      // later C member, shows the dropped one missing, and a missing member is
+      // told at the twin's type.
       const c = choose(named.filter(({ i }, k) => k === named.length - 1 || signature(named[k + 1]!.f) !== signature(fields[i]!)));
       if (!c) return undefined;
-      const next = named.find(({ i }) => i > c.i);
       out.splice(c.i, 1);
-      return { fields: out, blame: next ? next.i - 1 : "type" };
+      return { fields: out, blame: "type", missing: c.f.member!.name };
     }
     case "swap": {
       const k = choose(named.map((_, k) => k).filter((k) => k + 1 < named.length && named[k + 1]!.i === named[k]!.i + 1 && signature(named[k]!.f) !== signature(named[k + 1]!.f)));
@@ -233,7 +233,7 @@ describe.skipIf(missing !== "")(`struct-mismatch against clang's BTF, seeded ran
             // Line 0 is the mirrors comment, line 1 `type X struct {`, fields from line 2; a nested struct spans several.
             const blame = m.blame === "type" ? 1 : 2 + m.fields.slice(0, m.blame).reduce((n, f) => n + f.type.split("\n").length, 0);
             mutated.push({ name: goName(s), text: twinText(goName(s), s.name, m.fields), blame });
-            applied.set(goName(s), how);
+            applied.set(goName(s), m.missing ? `${how} ${m.missing}` : how);
             break;
           }
         }
@@ -244,6 +244,7 @@ describe.skipIf(missing !== "")(`struct-mismatch against clang's BTF, seeded ran
         for (const f of broken.findings) {
           expect(f.code, `seed ${seed}`).toBe("struct-mismatch");
           const twin = String(f.data.twin);
+          if (applied.get(twin)?.startsWith("drop ")) expect(`drop ${String(f.data.cMember)}`, `seed ${seed}: ${twin}`).toBe(applied.get(twin));
           got.set(twin, [...(got.get(twin) ?? []), f.locations.find((l) => l.role === "twin")?.line ?? -1]);
         }
         const want = new Map([...lines].map(([name, line]) => [name, [line]]));

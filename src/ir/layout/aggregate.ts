@@ -29,13 +29,13 @@ export interface Hole {
   before: number;
 }
 
-export interface AggregateLayout {
+/** An aggregate's layout but for the member list: totals, gaps and problems. */
+export interface AggregateShape {
   id: TypeId;
   kind: "struct" | "union";
   name: string;
   size: number;
   align: number;
-  members: MemberLayout[];
   holes: Hole[];
   /** Unused bits after the last member. */
   tailPaddingBits: number;
@@ -44,43 +44,62 @@ export interface AggregateLayout {
   loc?: SourceLoc;
 }
 
+export interface AggregateLayout extends AggregateShape {
+  members: MemberLayout[];
+}
+
 export function describeAggregate(graph: TypeGraph, id: TypeId): AggregateLayout {
+  const { shape, type } = aggregateShape(graph, id);
+  const members: MemberLayout[] = type.members.map((m) => ({
+    name: m.name,
+    typeId: m.type,
+    type: cTypeName(graph, m.type),
+    bitOffset: m.bitOffset,
+    bitSize: m.bitSize,
+    size: sizeOf(graph, m.type),
+    loc: m.loc,
+  }));
+  const { kind, name, size, align, holes, tailPaddingBits, problems, loc } = shape;
+  return { id, kind, name, size, align, members, holes, tailPaddingBits, problems, loc };
+}
+
+/**
+ * The layout of aggregate `id` without a record per member, for reports of
+ * every struct in a kernel that read the members from `type` as they go.
+ */
+export function aggregateShape(graph: TypeGraph, id: TypeId): { shape: AggregateShape; type: AggregateType } {
   const t = graph.type(id);
   if (!isAggregate(t)) throw new InputError(graph.file, `type id ${id} is a ${t.kind}, not a struct or union`);
-  const members: MemberLayout[] = [];
   const holes: Hole[] = [];
   const problems: string[] = [];
   const totalBits = t.size * 8;
   let end = 0;
   for (let i = 0; i < t.members.length; i++) {
     const m = t.members[i]!;
-    const size = sizeOf(graph, m.type);
-    const width = m.bitSize || size * 8;
-    members.push({ name: m.name, typeId: m.type, type: cTypeName(graph, m.type), bitOffset: m.bitOffset, bitSize: m.bitSize, size, loc: m.loc });
-    const label = m.name || "(anonymous)";
+    const width = m.bitSize || sizeOf(graph, m.type) * 8;
     if (m.bitOffset + width > totalBits) {
-      problems.push(`member ${label} ends at bit ${m.bitOffset + width}, past the ${t.kind}'s ${t.size} bytes`);
+      problems.push(`member ${m.name || "(anonymous)"} ends at bit ${m.bitOffset + width}, past the ${t.kind}'s ${t.size} bytes`);
     }
     if (t.kind === "union") {
       end = Math.max(end, m.bitOffset + width);
       continue;
     }
     if (m.bitOffset > end) holes.push({ bitOffset: end, bits: m.bitOffset - end, before: i });
-    else if (m.bitOffset < end) problems.push(`member ${label} at bit ${m.bitOffset} overlaps the member before it, which ends at bit ${end}`);
+    else if (m.bitOffset < end) problems.push(`member ${m.name || "(anonymous)"} at bit ${m.bitOffset} overlaps the member before it, which ends at bit ${end}`);
     end = Math.max(end, m.bitOffset + width);
   }
-  return {
+  const shape: AggregateShape = {
     id,
     kind: t.kind,
     name: t.name,
     size: t.size,
     align: alignOf(graph, id),
-    members,
     holes,
     tailPaddingBits: Math.max(0, totalBits - end),
     problems,
     loc: t.loc,
   };
+  return { shape, type: t };
 }
 
 const alignCache = new WeakMap<TypeGraph, Map<TypeId, number>>();
@@ -138,18 +157,22 @@ function derivedAlign(graph: TypeGraph, t: AggregateType, cache: Map<TypeId, num
   return align;
 }
 
+// Tested one by one rather than looped over in a fresh array: these run
+// for every member of every struct of a kernel.
 export function intAlign(target: Target, size: number): number {
   const s = target.scalars;
-  for (const info of [s.char, s.short, s.int, s.longlong, s.int128]) {
-    if (info && info.size === size) return info.align;
-  }
+  if (s.char.size === size) return s.char.align;
+  if (s.short.size === size) return s.short.align;
+  if (s.int.size === size) return s.int.align;
+  if (s.longlong.size === size) return s.longlong.align;
+  if (s.int128 && s.int128.size === size) return s.int128.align;
   return Math.min(size, 8) || 1;
 }
 
 export function floatAlign(target: Target, size: number): number {
   const s = target.scalars;
-  for (const info of [s.float, s.double, s.longdouble]) {
-    if (info.size === size) return info.align;
-  }
+  if (s.float.size === size) return s.float.align;
+  if (s.double.size === size) return s.double.align;
+  if (s.longdouble.size === size) return s.longdouble.align;
   return Math.min(size, 16) || 1;
 }

@@ -1,3 +1,4 @@
+import { isAscii } from "node:buffer";
 import { InputError } from "../../ir/errors.js";
 import type { TypeGraph } from "../../ir/graph.js";
 import { TARGETS, type Target } from "../../ir/targets.js";
@@ -58,7 +59,13 @@ export class Btf implements TypeGraph {
   private readonly offsets: Uint32Array;
   private readonly cache: (Type | undefined)[];
   private readonly strBase: number;
-  private readonly strings = new Map<number, string>();
+  /**
+   * The string section as one latin1 string, so a name is a slice of it
+   * found by a native search, with no per-name decoding or cache; `ascii`
+   * says whether those slices are the names (UTF-8 beyond ASCII is decoded
+   * name by name).
+   */
+  private strings?: { table: string; ascii: boolean };
   private names?: Map<string, TypeId[]>;
 
   constructor(bytes: Uint8Array, opts: ParseBtfOptions) {
@@ -153,21 +160,18 @@ export class Btf implements TypeGraph {
       if (!this.base) this.fail(`string offset ${off} out of range`, where);
       return this.base.str(off, where);
     }
-    const cached = this.strings.get(off);
-    if (cached !== undefined) return cached;
     const local = off - this.strBase;
     const { strStart, strLen } = this.header;
     if (local >= strLen) this.fail(`string offset ${off} is past the ${strLen}-byte string section`, where);
-    const start = strStart + local;
-    // checkStrings made the last byte a NUL, so the loop always ends.
-    const bytes = this.bytes;
-    let stop = start;
-    let high = 0;
-    for (let c = bytes[stop]!; c !== 0; c = bytes[++stop]!) high |= c;
-    // Names are ASCII; latin1 decodes those faster and identically.
-    const s = this.buf.toString(high < 0x80 ? "latin1" : "utf8", start, stop);
-    this.strings.set(off, s);
-    return s;
+    const strings = (this.strings ??= this.decodeStrings());
+    // checkStrings made the last byte a NUL, so the search always finds one.
+    const stop = strings.table.indexOf("\u0000", local);
+    return strings.ascii ? strings.table.slice(local, stop) : this.buf.toString("utf8", strStart + local, strStart + stop);
+  }
+
+  private decodeStrings(): { table: string; ascii: boolean } {
+    const { strStart, strLen } = this.header;
+    return { table: this.buf.toString("latin1", strStart, strStart + strLen), ascii: isAscii(this.bytes.subarray(strStart, strStart + strLen)) };
   }
 
   private recordOffset(id: TypeId): number {
@@ -231,10 +235,18 @@ export class Btf implements TypeGraph {
     return (this.names = index);
   }
 
-  /** A referenced id, checked to be in range. */
-  private ref(id: number, what: string, at: number): TypeId {
-    if (id >= this.count) this.fail(`${what} refers to type id ${id}, past the last id ${this.count - 1}`, at);
-    return id;
+  /** `target`, referenced from type `id` (record at `off`), checked to be in range. */
+  private ref(target: number, id: TypeId, off: number, at: number, part = "", k = 0): TypeId {
+    if (target >= this.count) {
+      this.fail(`${this.what(id, off)}${part ? ` ${part} ${k}` : ""} refers to type id ${target}, past the last id ${this.count - 1}`, at);
+    }
+    return target;
+  }
+
+  /** How messages name a type: `type 42 (STRUCT sk_buff)`; only built for a message. */
+  private what(id: TypeId, off: number): string {
+    const name = this.str(this.view.getUint32(off, this.le), off);
+    return `type ${id} (${KIND_NAMES[infoKind(this.view.getUint32(off + 4, this.le))]} ${name || "anon"})`;
   }
 
   private decode(id: TypeId, off: number): Type {
@@ -247,14 +259,13 @@ export class Btf implements TypeGraph {
     const name = this.str(v.getUint32(off, le), off);
     const loc: SourceLoc = { file: this.file, offset: this.fileOffset + off };
     const body = off + COMMON_LEN;
-    const what = `type ${id} (${KIND_NAMES[kind]} ${name || "anon"})`;
     switch (kind) {
       case Kind.INT: {
         const word = v.getUint32(body, le);
         const enc = intEncoding(word);
         const bits = intBits(word);
-        if (bits > 128 || bits === 0) this.fail(`${what}: ${bits} value bits`, body);
-        if (sizeOrType > 16 || sizeOrType === 0) this.fail(`${what}: size ${sizeOrType} bytes`, off + 8);
+        if (bits > 128 || bits === 0) this.fail(`${this.what(id, off)}: ${bits} value bits`, body);
+        if (sizeOrType > 16 || sizeOrType === 0) this.fail(`${this.what(id, off)}: size ${sizeOrType} bytes`, off + 8);
         return {
           kind: "int",
           name,
@@ -267,11 +278,11 @@ export class Btf implements TypeGraph {
         };
       }
       case Kind.PTR:
-        return { kind: "ptr", target: this.ref(sizeOrType, what, off + 8), loc };
+        return { kind: "ptr", target: this.ref(sizeOrType, id, off, off + 8), loc };
       case Kind.ARRAY:
         return {
           kind: "array",
-          elem: this.ref(v.getUint32(body, le), what, body),
+          elem: this.ref(v.getUint32(body, le), id, off, body),
           count: v.getUint32(body + 8, le),
           loc,
         };
@@ -283,7 +294,7 @@ export class Btf implements TypeGraph {
           const word = v.getUint32(p + 8, le);
           members[k] = {
             name: this.str(v.getUint32(p, le), p),
-            type: this.ref(v.getUint32(p + 4, le), `${what} member ${k}`, p + 4),
+            type: this.ref(v.getUint32(p + 4, le), id, off, p + 4, "member", k),
             bitOffset: bitfields ? word & 0xffffff : word,
             bitSize: bitfields ? word >>> 24 : 0,
           };
@@ -313,17 +324,17 @@ export class Btf implements TypeGraph {
       case Kind.FWD:
         return { kind: "fwd", name, union: infoKindFlag(info), loc };
       case Kind.TYPEDEF:
-        return { kind: "typedef", name, target: this.ref(sizeOrType, what, off + 8), loc };
+        return { kind: "typedef", name, target: this.ref(sizeOrType, id, off, off + 8), loc };
       case Kind.VOLATILE:
-        return { kind: "volatile", target: this.ref(sizeOrType, what, off + 8), loc };
+        return { kind: "volatile", target: this.ref(sizeOrType, id, off, off + 8), loc };
       case Kind.CONST:
-        return { kind: "const", target: this.ref(sizeOrType, what, off + 8), loc };
+        return { kind: "const", target: this.ref(sizeOrType, id, off, off + 8), loc };
       case Kind.RESTRICT:
-        return { kind: "restrict", target: this.ref(sizeOrType, what, off + 8), loc };
+        return { kind: "restrict", target: this.ref(sizeOrType, id, off, off + 8), loc };
       case Kind.TYPE_TAG:
-        return { kind: "type_tag", target: this.ref(sizeOrType, what, off + 8), tag: name, loc };
+        return { kind: "type_tag", target: this.ref(sizeOrType, id, off, off + 8), tag: name, loc };
       case Kind.FUNC:
-        return { kind: "func", name, proto: this.ref(sizeOrType, what, off + 8), linkage: LINKAGE[vlen] ?? "static", loc };
+        return { kind: "func", name, proto: this.ref(sizeOrType, id, off, off + 8), linkage: LINKAGE[vlen] ?? "static", loc };
       case Kind.FUNC_PROTO: {
         const params: Param[] = [];
         let variadic = false;
@@ -334,27 +345,27 @@ export class Btf implements TypeGraph {
             variadic = true;
             break;
           }
-          params.push({ name: this.str(v.getUint32(p, le), p), type: this.ref(type, `${what} param ${k}`, p + 4) });
+          params.push({ name: this.str(v.getUint32(p, le), p), type: this.ref(type, id, off, p + 4, "param", k) });
         }
-        return { kind: "func_proto", ret: this.ref(sizeOrType, what, off + 8), params, variadic, loc };
+        return { kind: "func_proto", ret: this.ref(sizeOrType, id, off, off + 8), params, variadic, loc };
       }
       case Kind.VAR:
-        return { kind: "var", name, type: this.ref(sizeOrType, what, off + 8), linkage: LINKAGE[v.getUint32(body, le)] ?? "static", loc };
+        return { kind: "var", name, type: this.ref(sizeOrType, id, off, off + 8), linkage: LINKAGE[v.getUint32(body, le)] ?? "static", loc };
       case Kind.DATASEC: {
         const vars = new Array(vlen);
         for (let k = 0, p = body; k < vlen; k++, p += 12) {
-          vars[k] = { type: this.ref(v.getUint32(p, le), `${what} var ${k}`, p), offset: v.getUint32(p + 4, le), size: v.getUint32(p + 8, le) };
+          vars[k] = { type: this.ref(v.getUint32(p, le), id, off, p, "var", k), offset: v.getUint32(p + 4, le), size: v.getUint32(p + 8, le) };
         }
         return { kind: "datasec", name, size: sizeOrType, vars, loc };
       }
       case Kind.FLOAT:
-        if (![2, 4, 8, 12, 16].includes(sizeOrType)) this.fail(`${what}: size ${sizeOrType} bytes`, off + 8);
+        if (![2, 4, 8, 12, 16].includes(sizeOrType)) this.fail(`${this.what(id, off)}: size ${sizeOrType} bytes`, off + 8);
         return { kind: "float", name, size: sizeOrType, loc };
       case Kind.DECL_TAG:
-        return { kind: "decl_tag", tag: name, target: this.ref(sizeOrType, what, off + 8), component: v.getInt32(body, le), loc };
+        return { kind: "decl_tag", tag: name, target: this.ref(sizeOrType, id, off, off + 8), component: v.getInt32(body, le), loc };
       default:
         // indexRecords rejected every other kind already.
-        return this.fail(`${what}: unknown kind ${kind}`, off);
+        return this.fail(`${this.what(id, off)}: unknown kind ${kind}`, off);
     }
   }
 }

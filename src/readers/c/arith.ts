@@ -17,6 +17,8 @@ function wrap(v: bigint, unsigned: boolean, bits: number): bigint {
   return unsigned ? BigInt.asUintN(bits, v) : BigInt.asIntN(bits, v);
 }
 
+const SHORT_DECIMAL = /^(?:0|[1-9][0-9]*)$/;
+
 /**
  * An integer literal typed as C types it: the first of int, (unsigned int
  * for hex and octal), long, unsigned long, long long, ... that holds it,
@@ -24,6 +26,8 @@ function wrap(v: bigint, unsigned: boolean, bits: number): bigint {
  * 64, where every value is intmax_t or uintmax_t.
  */
 export function parseIntLiteral(text: string, longBits = 64, minBits = 32): CInt | undefined {
+  // Array lengths and enum values are nearly all a few decimal digits: an int, whatever the target.
+  if (text.length <= 9 && SHORT_DECIMAL.test(text)) return cint(BigInt(text), false, Math.max(32, minBits));
   const m = /^([-+]?)(0[xX][0-9a-fA-F']+|0[bB][01']+|0[0-7']*|[1-9][0-9']*)([uUlL]*)$/.exec(text);
   if (!m) return undefined;
   const digits = m[2]!.replace(/'/g, "");

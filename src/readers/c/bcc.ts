@@ -37,7 +37,9 @@ const arrayLike = (table: string): BccMacro => ({
   max: "10240",
 });
 
-export const BCC_MACROS: Readonly<Record<string, BccMacro>> = {
+// No prototype: a C identifier such as `valueOf` or `constructor` must not
+// find Object's methods and be taken for a map macro.
+export const BCC_MACROS: Readonly<Record<string, BccMacro>> = Object.assign(Object.create(null) as Record<string, BccMacro>, {
   BPF_TABLE: { variants: { 5: ["table", "key", "leaf", "name", "max"] } },
   BPF_F_TABLE: { variants: { 6: ["table", "key", "leaf", "name", "max", "flags"] } },
   BPF_HASH: hashLike("hash"),
@@ -59,7 +61,7 @@ export const BCC_MACROS: Readonly<Record<string, BccMacro>> = {
   BPF_RINGBUF_OUTPUT: { variants: { 2: ["name", "max"] }, table: "ringbuf", key: "int", leaf: "u32", maxIs: "pages" },
   BPF_STACK_TRACE: { variants: { 2: ["name", "max"] }, table: "stacktrace", key: "int", leaf: "struct bpf_stacktrace", maxIs: "pow2" },
   BPF_PROG_ARRAY: { variants: { 2: ["name", "max"] }, table: "prog", key: "u32", leaf: "u32" },
-};
+});
 
 /** BCC's `maps/<table>` names as BPF map types (`histogram` depends on its key). */
 export function bccMapType(table: string, keyIsInt: boolean): string {

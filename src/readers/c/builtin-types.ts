@@ -65,10 +65,3 @@ export function builtinTypedef(name: string, lp64: boolean): Builtin | undefined
   if (!Object.hasOwn(BUILTINS, name)) return undefined;
   return (!lp64 && Object.hasOwn(ILP32, name) ? ILP32[name] : BUILTINS[name])!;
 }
-
-/** `big` for `__be32`, `little` for `__le16`: byte order written into the type's name. */
-export function byteOrderOfName(name: string): "big" | "little" | undefined {
-  if (/^__be(16|32|64)$/.test(name)) return "big";
-  if (/^__le(16|32|64)$/.test(name)) return "little";
-  return undefined;
-}

@@ -1,14 +1,12 @@
 import { readFileSync } from "node:fs";
 import { InputError } from "../../ir/errors.js";
-import { MAX_CHAIN, type ListGraph, type TypeGraph } from "../../ir/graph.js";
+import { type ListGraph, type TypeGraph } from "../../ir/graph.js";
 import type { MapDef } from "../../ir/maps.js";
 import type { Target } from "../../ir/targets.js";
-import type { TypeId } from "../../ir/types.js";
-import { byteOrderOfName } from "./builtin-types.js";
 import { readMaps } from "./maps.js";
 import { cParser } from "./parser.js";
 import { preprocess, type SourceProblem } from "./preprocess.js";
-import { resolveItems, type Unresolved } from "./resolve.js";
+import { resolveItems, type Resolved, type Unresolved } from "./resolve.js";
 import { walkTree } from "./walk.js";
 
 export type { SourceProblem } from "./preprocess.js";
@@ -51,9 +49,12 @@ export async function readCSource(path: string, opts: CSourceOptions): Promise<C
   const parser = await cParser();
   const tree = parser.parse(pre.text);
   if (!tree) throw new InputError(path, "the C parser gave no tree");
-  const items = walkTree(tree, pre.text);
-  tree.delete();
-  const r = resolveItems(items, pre, opts.target, opts.btf);
+  let r: Resolved;
+  try {
+    r = resolveItems(walkTree(tree, pre.text), pre, opts.target, opts.btf);
+  } finally {
+    tree.delete();
+  }
   const graph = r.builder.build(opts.target, path);
   const problems = [...pre.problems, ...r.problems];
   const maps = readMaps(graph, r, pre.bcc, problems);
@@ -64,16 +65,3 @@ export async function readCSource(path: string, opts: CSourceOptions): Promise<C
   return { file: path, graph, maps, unresolved: r.unresolved, problems };
 }
 
-/** `big` for a `__be32` (however typedef'd on top), `little` for `__le16`, else undefined. */
-export function byteOrderOf(graph: TypeGraph, id: TypeId): "big" | "little" | undefined {
-  for (let depth = 0; depth < MAX_CHAIN; depth++) {
-    const t = graph.type(id);
-    if (t.kind === "typedef") {
-      const order = byteOrderOfName(t.name);
-      if (order) return order;
-      id = t.target;
-    } else if (t.kind === "const" || t.kind === "volatile" || t.kind === "restrict" || t.kind === "type_tag") id = t.target;
-    else return undefined;
-  }
-  return undefined;
-}

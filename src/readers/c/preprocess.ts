@@ -81,6 +81,8 @@ function tokenize(line: string): Tok[] {
 
 const join1 = (toks: readonly Tok[]): string => toks.map((t) => t.s).join("");
 
+const COMMENT_OR_QUOTE = /["'/]/g;
+
 /** Replaces comments by spaces (keeping newlines), outside string and char literals. */
 function stripComments(src: string): string {
   if (!src.includes("/*") && !src.includes("//")) return src;
@@ -89,6 +91,10 @@ function stripComments(src: string): string {
   let i = 0;
   const n = src.length;
   while (i < n) {
+    // Jump to the next quote or slash: a native search, not a step per character.
+    COMMENT_OR_QUOTE.lastIndex = i;
+    if (!COMMENT_OR_QUOTE.test(src)) break;
+    i = COMMENT_OR_QUOTE.lastIndex - 1;
     const c = src.charCodeAt(i);
     if (c === 34 || c === 39) {
       i++;
@@ -144,6 +150,13 @@ export function preprocess(path: string, opts: PreprocessOptions): Preprocessed 
 
 class Preprocessor {
   private readonly macros = new Map<string, Macro>();
+  /**
+   * Which characters the names namesMacro looks for (macros, BCC's map
+   * macros, `_Pragma`) start with: most identifiers start with none of them
+   * and are never cut out of their line. Marks are only ever added, so an
+   * `#undef` leaves a needless lookup, never a missed macro.
+   */
+  private readonly initials = new Uint8Array(128);
   private readonly out: string[] = [];
   private readonly lineFile: number[] = [];
   private readonly lineNo: number[] = [];
@@ -157,6 +170,7 @@ class Preprocessor {
   private expansions = 0;
 
   constructor(private readonly opts: PreprocessOptions) {
+    for (const name of [...Object.keys(BCC_MACROS), "_Pragma"]) this.initials[name.charCodeAt(0)] = 1;
     for (const [name, value] of Object.entries({ ...KEYWORD_SPELLINGS, ...predefinedMacros(opts.target) })) this.define(name, value);
     for (const [name, value] of Object.entries(opts.defines)) this.define(name, value);
     const host = SYSTEM_ARCH[opts.target.name] ?? SYSTEM_ARCH[process.arch === "arm64" ? "aarch64" : "x86_64"]!;
@@ -320,6 +334,8 @@ class Preprocessor {
 
   /** Whether the line ends inside the arguments of a function-like macro or BCC macro. */
   private openCall(line: string): boolean {
+    // Most lines open no parenthesis; a native search says so fastest.
+    if (!line.includes("(")) return false;
     let depth = 0;
     for (let i = 0; i < line.length; i++) {
       const c = line[i];
@@ -339,12 +355,17 @@ class Preprocessor {
     return false;
   }
 
+  private setMacro(name: string, m: Macro): void {
+    this.macros.set(name, m);
+    this.initials[name.charCodeAt(0)] = 1;
+  }
+
   private defineText(text: string): void {
     const m = /^([A-Za-z_]\w*)(\(([^)]*)\))?\s*(.*)$/s.exec(text);
     if (!m) return;
     const body = trimWs(tokenize(m[4]!));
     if (m[2] === undefined) {
-      this.macros.set(m[1]!, { variadic: false, body });
+      this.setMacro(m[1]!, { variadic: false, body });
       return;
     }
     const params = m[3]!
@@ -358,7 +379,7 @@ class Preprocessor {
       const named = last.slice(0, -3).trim();
       params[params.length - 1] = named === "" ? "__VA_ARGS__" : named;
     }
-    this.macros.set(m[1]!, { params, variadic, body });
+    this.setMacro(m[1]!, { params, variadic, body });
   }
 
   private include(rest: string, from: string, line: number, depth: number): void {
@@ -406,15 +427,31 @@ class Preprocessor {
 
   private expandLine(line: string, file: string, no: number): string {
     // Most lines name no macro: leave them as they are.
-    let hit = false;
-    for (const m of line.matchAll(/[A-Za-z_]\w*/g)) {
-      if (this.macros.has(m[0]) || BCC_MACROS[m[0]] !== undefined || m[0] === "_Pragma") {
-        hit = true;
-        break;
-      }
-    }
-    if (!hit) return line;
+    if (!this.namesMacro(line)) return line;
     return join1(this.expand(tokenize(line), file, no));
+  }
+
+  /**
+   * Whether any identifier in `line` is a macro: each one (a letter or `_`,
+   * then word characters) whose first character could start one is looked
+   * up as it is scanned, with no match objects, since vmlinux.h alone has a
+   * hundred thousand lines to check.
+   */
+  private namesMacro(line: string): boolean {
+    const n = line.length;
+    let i = 0;
+    while (i < n) {
+      if (!isIdentStart(line.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      const start = i;
+      while (++i < n && isIdentPart(line.charCodeAt(i)));
+      if (!this.initials[line.charCodeAt(start)]) continue;
+      const name = line.slice(start, i);
+      if (this.macros.has(name) || BCC_MACROS[name] !== undefined || name === "_Pragma") return true;
+    }
+    return false;
   }
 
   /** Expands macros in place, rescanning each replacement with the rest of the line. */
@@ -617,6 +654,14 @@ function hoistRecordAttributes(text: string): string {
   return out;
 }
 
+function isIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || (c >= 48 && c <= 57);
+}
+
 const TRAILING_ATTR = /((?:\*\s*)*)\b([A-Za-z_]\w*)((?:\s*\[[^\]]*\])*)(\s*)(__attribute__\s*\(\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)\))(?=\s*[;=,])/g;
 
 /**
@@ -638,6 +683,7 @@ function hoistDeclaratorAttributes(line: string, depth: number): string {
 
 /** Brace depth at `end` of a line that starts at `depth`. */
 function braceDepth(line: string, end: number, depth: number): number {
+  if (!line.includes("{") && !line.includes("}")) return depth;
   for (let i = 0; i < end; i++) {
     const c = line.charCodeAt(i);
     if (c === 123) depth++;

@@ -50,7 +50,19 @@ interface Shape {
 
 class Incomplete extends Error {}
 
-export function resolveItems(items: Item[], pre: Preprocessed, target: Target, btf: TypeGraph | undefined): Resolved {
+const NO_ATTRS: readonly Attr[] = [];
+const INT_MIN = -(1n << 31n);
+const INT_MAX = (1n << 31n) - 1n;
+const ONE = cint(1n);
+
+/** A member's attributes after its declaration's; most members have none, and share no copy. */
+function joinAttrs(outer: readonly Attr[], own: readonly Attr[]): readonly Attr[] {
+  if (!own.length) return outer;
+  if (!outer.length) return own;
+  return [...outer, ...own];
+}
+
+export function resolveItems(items: Iterable<Item>, pre: Preprocessed, target: Target, btf: TypeGraph | undefined): Resolved {
   return new Resolver(pre, target, btf).run(items);
 }
 
@@ -78,7 +90,7 @@ class Resolver {
     private readonly btf: TypeGraph | undefined,
   ) {}
 
-  run(items: Item[]): Resolved {
+  run(items: Iterable<Item>): Resolved {
     for (const item of items) {
       try {
         this.item(item);
@@ -418,7 +430,7 @@ class Resolver {
         }
         if (flexible && fi !== n - 1 && spec.tag === "struct") missing ??= `flexible array member ${name} is not last`;
         // An anonymous member's attributes went to its record type above.
-        const attrs = d ? [...f.attrs, ...d.attrs] : [];
+        const attrs = d ? joinAttrs(f.attrs, d.attrs) : NO_ATTRS;
         let bitWidth: number | undefined;
         if (d?.bits) {
           const w = this.eval(d.bits)?.v;
@@ -428,15 +440,16 @@ class Resolver {
           }
           bitWidth = Number(w);
         }
-        fields.push({
+        const field: CFieldSpec = {
           size: shape.size,
           align: shape.align,
-          ...(bitWidth !== undefined ? { bitWidth } : {}),
           named: name !== "",
-          packed: attrs.some((a) => a.name === "packed"),
-          alignAttr: this.alignAttr(attrs),
+          packed: attrs.length > 0 && attrs.some((a) => a.name === "packed"),
+          alignAttr: attrs.length ? this.alignAttr(attrs) : 0,
           flexible,
-        });
+        };
+        if (bitWidth !== undefined) field.bitWidth = bitWidth;
+        fields.push(field);
         const keep = bitWidth === undefined || name !== "";
         const m: Member | undefined = keep ? { name, type, bitOffset: 0, bitSize: bitWidth ?? 0, loc: this.loc(d ?? f) } : undefined;
         memberOf.push(m);
@@ -475,7 +488,7 @@ class Resolver {
         } else v = got;
       }
       // An enumerator that fits in int has type int, as the compiler gives it.
-      const asInt = v.v >= -(1n << 31n) && v.v < 1n << 31n ? cint(v.v) : v;
+      const asInt = v.v >= INT_MIN && v.v <= INT_MAX ? (v.bits === 32 && !v.unsigned ? v : cint(v.v)) : v;
       this.consts.set(e.name, asInt);
       if (e.name.startsWith(BCC_MARK)) {
         marker = true;
@@ -487,7 +500,7 @@ class Resolver {
         }
       }
       values.push({ name: e.name, value: v.v });
-      next = binaryInt("+", asInt.bits > 32 ? v : asInt, cint(1n)) ?? cint(0n);
+      next = binaryInt("+", asInt.bits > 32 ? v : asInt, ONE) ?? cint(0n);
     }
     if (marker) return 0;
     const { size, signed } = layoutEnum(
@@ -542,7 +555,7 @@ class Resolver {
     return t.kind;
   }
 
-  private alignAttr(attrs: Attr[]): number {
+  private alignAttr(attrs: readonly Attr[]): number {
     let a = 0;
     for (const attr of attrs) {
       if (attr.name !== "aligned") continue;

@@ -1,5 +1,5 @@
 import type { Language, Tree, TreeCursor } from "web-tree-sitter";
-import type { Attr, Declarator, Derived, Enumerator, Expr, FieldDecl, Item, Param, Pos, Spec, TypeName } from "./syntax.js";
+import type { Attr, Declarator, Derived, Enumerator, Expr, FieldDecl, Item, Param, Spec, TypeName } from "./syntax.js";
 
 // Turns a tree-sitter-c tree into declarations with one TreeCursor, never
 // materialising nodes. Every call into the wasm parser costs more than the
@@ -73,7 +73,10 @@ const NAMES = [
   "ms_declspec_modifier",
 ] as const;
 
-const WORD = /[A-Za-z0-9_$]*/y;
+/** [A-Za-z0-9_$]: what an identifier or a number is made of. */
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
+}
 
 /** tree-sitter's symbol for an ERROR node. */
 const ERROR = 65535;
@@ -100,17 +103,26 @@ function grammar(lang: Language): Grammar {
   return g;
 }
 
-/** Declarations of `tree`, parsed from `source`. */
-export function walkTree(tree: Tree, source: string): Item[] {
+/**
+ * Declarations of `tree`, parsed from `source`, handed over one top-level
+ * node at a time: the resolver is done with each before the next is read,
+ * so the declarations of a whole vmlinux.h never live at once.
+ */
+export function* walkTree(tree: Tree, source: string): Generator<Item> {
   const c = tree.walk();
   const items: Item[] = [];
   const w = new Walker(c, source, grammar(tree.language), items, tree.rootNode.hasError);
-  if (c.gotoFirstChild()) {
-    do w.topLevel(items);
-    while (c.gotoNextSibling());
+  try {
+    if (c.gotoFirstChild()) {
+      do {
+        w.topLevel();
+        yield* items;
+        items.length = 0;
+      } while (c.gotoNextSibling());
+    }
+  } finally {
+    c.delete();
   }
-  c.delete();
-  return items;
 }
 
 class Walker {
@@ -122,7 +134,7 @@ class Walker {
     private readonly c: TreeCursor,
     private readonly src: string,
     private readonly g: Grammar,
-    /** Where errors found inside declarations are reported too. */
+    /** Where the declarations of the current top-level node go, with the errors found inside them. */
     private readonly items: Item[],
     /** Whether the parser recovered anywhere: only then is each node asked whether it was made up. */
     private readonly recovered: boolean,
@@ -158,13 +170,10 @@ class Walker {
    * into the parser fewer, on the commonest nodes.
    */
   private word(at: number): string {
-    WORD.lastIndex = at;
-    const m = WORD.exec(this.src);
-    return m ? m[0] : "";
-  }
-
-  private pos(): Pos {
-    return { at: this.c.startIndex };
+    const src = this.src;
+    let end = at;
+    while (end < src.length && isWordChar(src.charCodeAt(end))) end++;
+    return src.slice(at, end);
   }
 
   private isNamed(type: number): boolean {
@@ -179,7 +188,7 @@ class Walker {
     do {
       const type = c.nodeTypeId;
       if (this.recovered && c.nodeIsMissing) {
-        this.items.push({ k: "error", text: `missing ${this.g.types[type] ?? "token"}`, ...this.pos() });
+        this.items.push({ k: "error", text: `missing ${this.g.types[type] ?? "token"}`, at: c.startIndex });
         continue;
       }
       f(type, i++);
@@ -187,32 +196,34 @@ class Walker {
     c.gotoParent();
   }
 
-  topLevel(items: Item[]): void {
+  /** The declarations of the top-level node under the cursor, into `items`. */
+  topLevel(): void {
     const T = this.T;
+    const items = this.items;
     const type = this.c.nodeTypeId;
     if (type === T.declaration) items.push(this.declaration(false));
     else if (type === T.type_definition) items.push(this.declaration(true));
     else if (type === T.struct_specifier || type === T.union_specifier || type === T.enum_specifier) {
-      const pos = this.pos();
-      items.push({ k: "decl", spec: this.spec(type), typedef: false, attrs: [], declarators: [], ...pos });
+      const at = this.c.startIndex;
+      items.push({ k: "decl", spec: this.spec(type), typedef: false, attrs: [], declarators: [], at });
     } else if (type === T.preproc_call) {
-      const pos = this.pos();
+      const at = this.c.startIndex;
       let directive = "";
       let arg = "";
       this.children((t) => {
         if (t === T.preproc_directive) directive = this.text().trim();
         else if (t === T.preproc_arg) arg = this.text().trim();
       });
-      if (directive === "#pragma" && arg.startsWith("pack")) items.push({ k: "pack", arg, ...pos });
+      if (directive === "#pragma" && arg.startsWith("pack")) items.push({ k: "pack", arg, at });
     } else if (type === ERROR) {
       this.error();
-      this.children(() => this.topLevel(items));
+      this.children(() => this.topLevel());
     }
   }
 
   private error(): void {
     const text = this.text();
-    this.items.push({ k: "error", text: text.length > 80 ? `${text.slice(0, 77)}...` : text, ...this.pos() });
+    this.items.push({ k: "error", text: text.length > 80 ? `${text.slice(0, 77)}...` : text, at: this.c.startIndex });
   }
 
   /** A declaration, type definition, field or parameter: specifier, attributes, declarators. */
@@ -231,9 +242,9 @@ class Walker {
   }
 
   private declaration(typedef: boolean): Item {
-    const pos = this.pos();
+    const at = this.c.startIndex;
     const { spec, attrs, declarators } = this.parts();
-    return { k: "decl", spec, typedef, attrs, declarators, ...pos };
+    return { k: "decl", spec, typedef, attrs, declarators, at };
   }
 
   private spec(type: number): Spec {
@@ -253,20 +264,20 @@ class Walker {
     if (type === T.macro_type_specifier) {
       let name = "";
       let tn: TypeName | undefined;
-      const pos = this.pos();
+      const at = this.c.startIndex;
       this.children((t) => {
         if (t === T.identifier) name = this.text();
         else if (t === T.type_descriptor) tn = this.typeName(t);
       });
       if (tn && /^_*typeof_*$/.test(name)) return { k: "typeof", type: tn };
-      return { k: "name", name, pos };
+      return { k: "name", name, pos: { at } };
     }
     return { k: "none" };
   }
 
   private record(tag: "struct" | "union"): Spec {
     const T = this.T;
-    const pos = this.pos();
+    const at = this.c.startIndex;
     let name = "";
     let fields: FieldDecl[] | undefined;
     const attrs: Attr[] = [];
@@ -275,7 +286,9 @@ class Walker {
       else if (t === T.field_declaration_list) fields = this.fields();
       else if (t === T.attribute_specifier) attrs.push(...this.attributes());
     });
-    return { k: "record", tag, name, ...(fields ? { fields } : {}), attrs, ...pos };
+    const spec: Spec = { k: "record", tag, name, attrs, at };
+    if (fields) spec.fields = fields;
+    return spec;
   }
 
   private fields(): FieldDecl[] {
@@ -294,7 +307,7 @@ class Walker {
 
   private field(): FieldDecl {
     const T = this.T;
-    const pos = this.pos();
+    const at = this.c.startIndex;
     const parts = this.parts((t, declarators) => {
       if (t !== T.bitfield_clause) return;
       let bits: Expr = { k: "other", text: "" };
@@ -303,14 +316,14 @@ class Walker {
       });
       const last = declarators[declarators.length - 1];
       if (last && last.bits === undefined) last.bits = bits;
-      else declarators.push({ name: "", derived: [], attrs: [], bits, ...this.pos() });
+      else declarators.push({ name: "", derived: [], attrs: [], bits, at: this.c.startIndex });
     });
-    return { ...parts, ...pos };
+    return { spec: parts.spec, attrs: parts.attrs, declarators: parts.declarators, at };
   }
 
   private enumSpec(): Spec {
     const T = this.T;
-    const pos = this.pos();
+    const at = this.c.startIndex;
     let name = "";
     let values: Enumerator[] | undefined;
     const attrs: Attr[] = [];
@@ -321,7 +334,7 @@ class Walker {
         values = vs;
         this.children((et) => {
           if (et !== T.enumerator) return;
-          const e: Enumerator = { name: "", ...this.pos() };
+          const e: Enumerator = { name: "", at: this.c.startIndex };
           this.children((vt) => {
             if (vt === T.identifier && e.name === "") e.name = this.word(this.c.startIndex);
             else if (this.isNamed(vt) && vt !== T.comment) e.value = this.expr(vt);
@@ -330,15 +343,19 @@ class Walker {
         });
       } else if (t === T.attribute_specifier) attrs.push(...this.attributes());
     });
-    return { k: "enum", name, ...(values ? { values } : {}), attrs, ...pos };
+    const spec: Spec = { k: "enum", name, attrs, at };
+    if (values) spec.values = values;
+    return spec;
   }
 
   private declarator(type: number): Declarator {
     const T = this.T;
-    const pos = this.pos();
     if (type === T.identifier || type === T.field_identifier || type === T.type_identifier || type === T.primitive_type) {
-      return { name: this.word(pos.at), derived: [], attrs: [], ...pos };
+      const at = this.c.startIndex;
+      return { name: this.word(at), derived: [], attrs: [], at };
     }
+    // A declarator around a name takes the name's position; its own is
+    // asked for (a call into the parser) only when it has no name inside.
     let inner: Declarator | undefined;
     const attrs: Attr[] = [];
     if (type === T.pointer_declarator || type === T.abstract_pointer_declarator) {
@@ -346,7 +363,7 @@ class Walker {
         if (this.declaratorTypes.has(t)) inner = this.declarator(t);
         else if (t === T.attribute_specifier) attrs.push(...this.attributes());
       });
-      return this.wrap({ k: "ptr" }, inner, pos, attrs);
+      return this.wrap({ k: "ptr" }, inner, attrs);
     }
     if (type === T.array_declarator || type === T.abstract_array_declarator) {
       let len: Expr | undefined;
@@ -356,7 +373,7 @@ class Walker {
         if (inner === undefined && len === undefined && (abstract ? t !== T.identifier && this.declaratorTypes.has(t) : this.declaratorTypes.has(t))) inner = this.declarator(t);
         else len = this.expr(t);
       });
-      return this.wrap({ k: "array", ...(len ? { len } : {}) }, inner, pos, attrs);
+      return this.wrap(len ? { k: "array", len } : { k: "array" }, inner, attrs);
     }
     if (type === T.function_declarator || type === T.abstract_function_declarator) {
       let params: Param[] = [];
@@ -366,7 +383,7 @@ class Walker {
         else if (this.declaratorTypes.has(t)) inner = this.declarator(t);
         else if (t === T.attribute_specifier) attrs.push(...this.attributes());
       });
-      return this.wrap({ k: "func", params, variadic }, inner, pos, attrs);
+      return this.wrap({ k: "func", params, variadic }, inner, attrs);
     }
     if (type === T.init_declarator) {
       let init: Expr | undefined;
@@ -375,7 +392,7 @@ class Walker {
         if (inner === undefined) inner = this.declarator(t);
         else init = this.expr(t);
       });
-      const d = inner ?? { name: "", derived: [], attrs: [], ...pos };
+      const d = inner ?? { name: "", derived: [], attrs: [], at: this.c.startIndex };
       if (init) d.init = init;
       return d;
     }
@@ -384,13 +401,14 @@ class Walker {
       if (t === T.attribute_specifier) attrs.push(...this.attributes());
       else if (this.declaratorTypes.has(t)) inner = this.declarator(t);
     });
-    const d = inner ?? { name: "", derived: [], attrs: [], ...pos };
+    const d = inner ?? { name: "", derived: [], attrs: [], at: this.c.startIndex };
     d.attrs.push(...attrs);
     return d;
   }
 
-  private wrap(mine: Derived, inner: Declarator | undefined, pos: Pos, attrs: Attr[]): Declarator {
-    if (!inner) return { name: "", derived: [mine], attrs, ...pos };
+  /** `mine` added to the declarator inside, or a nameless declarator at the cursor's node. */
+  private wrap(mine: Derived, inner: Declarator | undefined, attrs: Attr[]): Declarator {
+    if (!inner) return { name: "", derived: [mine], attrs, at: this.c.startIndex };
     inner.derived.unshift(mine);
     inner.attrs.push(...attrs);
     return inner;

@@ -22,7 +22,7 @@ export function findEmbeddedObjects(host: ElfFile): ElfFile[] {
     let at = Math.max(0, scanned - section.offset);
     while ((at = data.indexOf(MAGIC, at)) !== -1) {
       const object = data.subarray(at);
-      if (!claimsBpf(object)) {
+      if (!isBpfElf(object)) {
         at += 1;
         continue;
       }
@@ -37,8 +37,8 @@ export function findEmbeddedObjects(host: ElfFile): ElfFile[] {
 }
 
 /** An ELF identification with a valid class and byte order whose e_machine is EM_BPF. */
-function claimsBpf(bytes: Uint8Array): boolean {
-  if (bytes.length < E_MACHINE + 2) return false;
+export function isBpfElf(bytes: Uint8Array): boolean {
+  if (bytes.length < E_MACHINE + 2 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) return false;
   const cls = bytes[4];
   const data = bytes[5];
   if ((cls !== 1 && cls !== 2) || (data !== 1 && data !== 2)) return false;

@@ -1,5 +1,5 @@
 import type { Node } from "web-tree-sitter";
-import { field, unparen } from "../syntax.js";
+import { field } from "../syntax.js";
 
 // Small helpers over tree-sitter-go nodes.
 

@@ -27,7 +27,7 @@ export const readPython: UserspaceReader = async (file, text, opts) => {
     const scope = new ModuleScope(root);
     const classes = readCtypesClasses(file, scope);
     problems.push(...classes.problems);
-    const records = dropInvalid(classes.records, file, problems);
+    const records = dropInvalid(classes.records, problems);
     const index = new Map(records.map((r, i) => [r.name, i]));
     const bcc = readBcc(file, scope, (n) => index.get(n));
 
@@ -162,7 +162,7 @@ function reportSyntaxErrors(file: string, root: import("web-tree-sitter").Node, 
  * wider than its type, a class containing itself) are left out with the
  * reason, and so are the classes that use them.
  */
-function dropInvalid(records: CtypesRecord[], file: string, problems: Problem[]): CtypesRecord[] {
+function dropInvalid(records: CtypesRecord[], problems: Problem[]): CtypesRecord[] {
   const bad = new Set<number>();
   records.forEach((r, i) => {
     for (const f of r.fields) {

@@ -1,8 +1,8 @@
 import type { Tree } from "web-tree-sitter";
 import { grammarParser } from "../tree-sitter.js";
 
-// web-tree-sitter and the Python grammar load on first use only: commands
-// that never read Python should not pay for a wasm runtime.
+// web-tree-sitter starts on the first parse of any grammar
+// (../tree-sitter.ts): commands that read no source never pay for it.
 
 export async function parsePython(text: string): Promise<Tree> {
   const parser = await grammarParser("tree-sitter-python");

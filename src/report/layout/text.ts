@@ -1,8 +1,8 @@
 import { cDeclarationColumns } from "../../ir/c-names.js";
 import type { TypeGraph } from "../../ir/graph.js";
-import { resolve } from "../../ir/graph.js";
-import { describeAggregate, type AggregateLayout } from "../../ir/layout/aggregate.js";
-import type { TypeId } from "../../ir/types.js";
+import { resolve, sizeOf } from "../../ir/graph.js";
+import { aggregateShape, type AggregateShape } from "../../ir/layout/aggregate.js";
+import type { AggregateType, TypeId } from "../../ir/types.js";
 import { plain, type Style } from "../style.js";
 import type { TextBuffer } from "../text-buffer.js";
 
@@ -27,7 +27,7 @@ const NAME_COL = 21;
 export function layoutText(graph: TypeGraph, ids: readonly TypeId[], out: TextBuffer, opts: LayoutTextOptions = {}): void {
   const w = new Writer(graph, out, opts);
   for (const id of ids) {
-    w.aggregate(describeAggregate(graph, id));
+    w.aggregate(aggregateShape(graph, id));
     out.line("");
   }
 }
@@ -35,6 +35,9 @@ export function layoutText(graph: TypeGraph, ids: readonly TypeId[], out: TextBu
 class Writer {
   private readonly style: Style;
   private readonly line: number;
+  /** What the style writes before and after a member's columns, and a comment. */
+  private readonly member: readonly [string, string];
+  private readonly comment: readonly [string, string];
   constructor(
     private readonly graph: TypeGraph,
     private readonly out: TextBuffer,
@@ -42,60 +45,97 @@ class Writer {
   ) {
     this.style = opts.style ?? plain;
     this.line = opts.cachelineSize ?? 64;
+    this.member = brackets(this.style.member);
+    this.comment = brackets(this.style.comment);
   }
 
-  aggregate(l: AggregateLayout): void {
+  aggregate({ shape: l, type }: { shape: AggregateShape; type: AggregateType }): void {
     const s = this.style;
     this.out.line(`${s.keyword(l.kind)} ${l.name ? s.type(l.name) + " " : ""}{`);
-    this.members(l, 0, "\t", { value: this.line });
-    this.summary(l);
+    this.members(l, type, 0, "\t", { value: this.line });
+    this.summary(l, type);
     this.out.line("};");
   }
 
-  /** The members of `l`, which starts `base` bits into the outermost type. */
-  private members(l: AggregateLayout, base: number, indent: string, boundary: { value: number }): void {
+  /** The members of `l` (of `type`), which starts `base` bits into the outermost type. */
+  private members(l: AggregateShape, type: AggregateType, base: number, indent: string, boundary: { value: number }): void {
     const s = this.style;
-    const holeBefore = new Map(l.holes.map((h) => [h.before, h]));
-    for (let i = 0; i < l.members.length; i++) {
-      const m = l.members[i]!;
-      const hole = holeBefore.get(i);
-      if (hole) this.hole(hole, indent);
+    const out = this.out;
+    // aggregateShape lists holes in member order, at most one before each.
+    let h = 0;
+    for (let i = 0; i < type.members.length; i++) {
+      const m = type.members[i]!;
+      const hole = l.holes[h];
+      if (hole && hole.before === i) {
+        this.hole(hole, indent);
+        h++;
+      }
       const abs = base + m.bitOffset;
       if (this.opts.cachelines) this.boundaries(abs, indent, boundary);
-      const inner = this.anonymous(m.typeId);
+      const inner = this.anonymous(m.type);
       if (inner) {
-        this.out.line(`${indent}${s.keyword(inner.kind)} {`);
-        this.members(inner, abs, indent + "\t", boundary);
-        this.out.line(`${indent}${pad("};", TYPE_COL + NAME_COL + 1)} ${this.position(abs, 0, inner.size)}`);
+        out.line(`${indent}${s.keyword(inner.shape.kind)} {`);
+        this.members(inner.shape, inner.type, abs, indent + "\t", boundary);
+        out.text(indent);
+        out.text("};");
+        out.spaces(TYPE_COL + NAME_COL + 1 - 2);
+        out.text(" ");
+        this.position(abs, 0, inner.shape.size);
         continue;
       }
-      const [type, decl] = cDeclarationColumns(this.graph, m.typeId, m.name);
+      // The member line is the bulk of the output: its columns go straight
+      // into the buffer rather than through a string per line.
+      const c = cDeclarationColumns(this.graph, m.type);
       const bits = m.bitSize ? `:${m.bitSize}` : "";
-      const left = `${indent}${pad(type, TYPE_COL)} ${pad(`${decl}${bits};`, NAME_COL)}`;
-      this.out.line(`${s.member(left)} ${this.position(abs, m.bitSize, m.size)}`);
+      out.text(this.member[0]);
+      out.text(indent);
+      out.text(c.type);
+      out.spaces(TYPE_COL - c.type.length);
+      out.text(" ");
+      out.text(c.before);
+      out.text(m.name);
+      out.text(c.after);
+      out.text(bits);
+      out.text(";");
+      out.spaces(NAME_COL - (c.before.length + m.name.length + c.after.length + bits.length + 1));
+      out.text(this.member[1]);
+      out.text(" ");
+      this.position(abs, m.bitSize, sizeOf(this.graph, m.type));
     }
-    if (l.tailPaddingBits && l.kind === "struct" && l.members.length) {
+    if (l.tailPaddingBits && l.kind === "struct" && type.members.length) {
       // Tail padding of a nested anonymous aggregate is a hole in the outer one.
       if (base !== 0 || indent !== "\t") this.hole({ bitOffset: l.size * 8 - l.tailPaddingBits, bits: l.tailPaddingBits }, indent);
     }
   }
 
-  private anonymous(id: TypeId): AggregateLayout | undefined {
+  private anonymous(id: TypeId): { shape: AggregateShape; type: AggregateType } | undefined {
     const rid = resolve(this.graph, id);
     const t = this.graph.type(rid);
-    if ((t.kind === "struct" || t.kind === "union") && t.name === "" && rid === id) return describeAggregate(this.graph, rid);
+    if ((t.kind === "struct" || t.kind === "union") && t.name === "" && rid === id) return aggregateShape(this.graph, rid);
     return undefined;
   }
 
-  private position(bitOffset: number, bitSize: number, size: number): string {
+  /** The offset and size columns, and the end of the line. */
+  private position(bitOffset: number, bitSize: number, size: number): void {
+    const out = this.out;
     const byte = Math.floor(bitOffset / 8);
+    out.text("/* ");
     if (bitSize) {
       // For a bitfield: byte of its storage unit, bit within that unit, unit size.
       const unit = size > 0 ? size : 1;
       const unitStart = Math.floor(byte / unit) * unit;
-      return `/* ${String(unitStart).padStart(5)}:${String(bitOffset - unitStart * 8).padStart(2)} ${String(size).padStart(4)} */`;
+      out.number(unitStart, 5);
+      out.text(":");
+      out.number(bitOffset - unitStart * 8, 2);
+      out.text(" ");
+      out.number(size, 4);
+    } else {
+      out.number(byte, 5);
+      out.text(" ");
+      out.number(size, 5);
     }
-    return `/* ${String(byte).padStart(5)} ${String(size).padStart(5)} */`;
+    out.text(" */");
+    out.newline();
   }
 
   private hole(hole: { bitOffset: number; bits: number }, indent: string): void {
@@ -118,30 +158,53 @@ class Writer {
     boundary.value = crossed + this.line;
   }
 
-  private summary(l: AggregateLayout): void {
+  private summary(l: AggregateShape, type: AggregateType): void {
     const s = this.style;
-    const lines: string[] = [];
-    const cachelines = Math.ceil(l.size / this.line);
-    lines.push(`size: ${l.size}, cachelines: ${cachelines}, members: ${l.members.length}`);
-    const parts = l.holes.map(splitHole);
-    const byteHoles = parts.filter((p) => p.bytes > 0);
-    const bitHoles = parts.filter((p) => p.bits > 0);
-    if (byteHoles.length) {
-      const sumMembers = l.members.reduce((n, m) => n + (m.bitSize ? 0 : m.size), 0);
-      const sumHoles = byteHoles.reduce((n, p) => n + p.bytes, 0);
-      lines.push(`sum members: ${sumMembers}, holes: ${byteHoles.length}, sum holes: ${sumHoles}`);
+    let byteHoles = 0;
+    let sumHoles = 0;
+    let bitHoles = 0;
+    let sumBitHoles = 0;
+    for (const h of l.holes) {
+      const { bytes, bits } = splitHole(h);
+      if (bytes) {
+        byteHoles++;
+        sumHoles += bytes;
+      }
+      if (bits) {
+        bitHoles++;
+        sumBitHoles += bits;
+      }
     }
-    if (bitHoles.length) lines.push(`bit holes: ${bitHoles.length}, sum bit holes: ${bitHoles.reduce((n, p) => n + p.bits, 0)} bits`);
-    if (l.kind === "struct" && l.tailPaddingBits >= 8) lines.push(`padding: ${Math.floor(l.tailPaddingBits / 8)}`);
-    if (l.kind === "struct" && l.tailPaddingBits % 8) lines.push(`bit_padding: ${l.tailPaddingBits % 8} bits`);
-    lines.push(`align: ${l.align}`);
+    this.out.newline();
+    this.note("size: ", l.size, ", cachelines: ", Math.ceil(l.size / this.line), ", members: ", type.members.length);
+    if (byteHoles) {
+      let sumMembers = 0;
+      for (const m of type.members) if (!m.bitSize) sumMembers += sizeOf(this.graph, m.type);
+      this.note("sum members: ", sumMembers, ", holes: ", byteHoles, ", sum holes: ", sumHoles);
+    }
+    if (bitHoles) this.note("bit holes: ", bitHoles, ", sum bit holes: ", sumBitHoles, " bits");
+    if (l.kind === "struct" && l.tailPaddingBits >= 8) this.note("padding: ", Math.floor(l.tailPaddingBits / 8));
+    if (l.kind === "struct" && l.tailPaddingBits % 8) this.note("bit_padding: ", l.tailPaddingBits % 8, " bits");
+    this.note("align: ", l.align);
     const packed = this.opts.packedSizes?.get(l.id);
-    if (packed !== undefined) lines.push(`encoding/binary size: ${packed}`);
+    if (packed !== undefined) this.note("encoding/binary size: ", packed);
     const last = l.size % this.line;
-    if (last) lines.push(`last cacheline: ${last} bytes`);
-    this.out.line("");
-    for (const line of lines) this.out.line(s.comment(`\t/* ${line} */`));
+    if (last) this.note("last cacheline: ", last, " bytes");
     for (const p of l.problems) this.out.line(s.error(`\t/* ERROR: ${p} */`));
+  }
+
+  /** One line of the summary comment, from its pieces. */
+  private note(...parts: (string | number)[]): void {
+    const out = this.out;
+    out.text(this.comment[0]);
+    out.text("\t/* ");
+    for (const p of parts) {
+      if (typeof p === "number") out.number(p);
+      else out.text(p);
+    }
+    out.text(" */");
+    out.text(this.comment[1]);
+    out.newline();
   }
 }
 
@@ -152,8 +215,9 @@ function splitHole(h: { bitOffset: number; bits: number }): { bytes: number; bit
   return { bytes: Math.floor(rest / 8), bits: lead + (rest % 8) };
 }
 
-const SPACES = " ".repeat(256);
-
-function pad(text: string, width: number): string {
-  return text.length >= width ? text : text + SPACES.slice(0, Math.min(256, width - text.length));
+/** A style's wrapping of a text, split into what goes before and after it. */
+function brackets(wrap: (s: string) => string): [string, string] {
+  const marked = wrap("\u0000");
+  const at = marked.indexOf("\u0000");
+  return [marked.slice(0, at), marked.slice(at + 1)];
 }

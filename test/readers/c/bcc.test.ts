@@ -110,4 +110,12 @@ BPF_F_TABLE("lru_hash", u32,
     const counts = r.maps.find((m) => m.name === "counts")!;
     expect(r.graph.type(counts.keyType!)).toMatchObject({ kind: "struct", name: "key_t" });
   });
+
+  it("takes names Object's prototype has (valueOf, toString, constructor) for plain C, not map macros", async () => {
+    const src = "int valueOf(int x);\nstruct s { int toString; int constructor; };\nBPF_HASH(m, u32);\n";
+    const r = await readCSource("/virtual/proto.c", { target: TARGETS.bpfel, files: { "/virtual/proto.c": src } });
+    expect(r.maps.map((m) => m.name)).toEqual(["m"]);
+    const s = r.graph.find("s").map((id) => r.graph.type(id));
+    expect(s).toMatchObject([{ kind: "struct", size: 8, members: [{ name: "toString" }, { name: "constructor" }] }]);
+  });
 });

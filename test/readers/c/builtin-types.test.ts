@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { resolve, sizeOf } from "../../../src/ir/graph.js";
 import { TARGETS } from "../../../src/ir/targets.js";
-import { byteOrderOf, readCSource } from "../../../src/readers/c/index.js";
+import { readCSource } from "../../../src/readers/c/index.js";
+import { declaredByteOrder as byteOrderOf } from "../../../src/ir/byte-order.js";
 import { HAVE_BPFTOOL, bpftoolDump, type BtfRecord } from "../../oracles/bpftool.js";
 import { clangAvailable, runClang, tempSource } from "../../oracles/clang.js";
 

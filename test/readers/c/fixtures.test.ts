@@ -5,7 +5,8 @@ import { isAggregate } from "../../../src/ir/graph.js";
 import { InputError } from "../../../src/ir/errors.js";
 import { TARGETS, TARGET_NAMES } from "../../../src/ir/targets.js";
 import type { AggregateType } from "../../../src/ir/types.js";
-import { byteOrderOf, readCSource } from "../../../src/readers/c/index.js";
+import { readCSource } from "../../../src/readers/c/index.js";
+import { declaredByteOrder as byteOrderOf } from "../../../src/ir/byte-order.js";
 import { clangAvailable, clangRecordLayouts } from "../../oracles/clang.js";
 
 // Each feature's fixture under fixtures/c, laid out for every target, must
