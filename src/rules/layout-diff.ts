@@ -1,12 +1,13 @@
 import { byteOrderOf, declaredByteOrder, type ByteOrder } from "../ir/byte-order.js";
 import { MAX_CHAIN, resolve, sizeOf, type TypeGraph } from "../ir/graph.js";
-import type { SourceLoc, Type, TypeId } from "../ir/types.js";
+import type { Member, SourceLoc, Type, TypeId } from "../ir/types.js";
 
 // Compares a C aggregate with its userspace twin member by member, the way a
 // reader of both files would: padding fields (`_ [4]byte`) and unnamed
 // bitfields are not members, an anonymous struct's members belong to their
-// parent, an anonymous union stands for its first member (what bpf2go
-// writes), and a run of C bitfields is one storage unit that the twin may
+// parent, a union stands for its first member (what bpf2go writes; a
+// decoder's reads past that member are compared with the members that
+// hold those bytes), and a run of C bitfields is one storage unit that the twin may
 // either name as one integer or leave as padding. Offsets are absolute bytes.
 // Byte order is compared where the twin states one (a TypeScript read with
 // its little-endian flag): a Go `uint32` or a ctypes field holds the bytes
@@ -42,10 +43,15 @@ export type Difference =
   | { what: "offset" | "width" | "signedness" | "kind" | "count"; c: Slot; twin: Slot; cSize: number; twinSize: number }
   | { what: "order"; c: Slot; twin: Slot; cOrder: ByteOrder; twinOrder: ByteOrder; cSize: number; twinSize: number };
 
-/** The members of an aggregate as a flat list of comparable slots, in offset order. */
-export function slotsOf(graph: TypeGraph, id: TypeId): Slot[] {
+/**
+ * The members of an aggregate as a flat list of comparable slots, in offset
+ * order. With `reads`, a union also yields the members of its other members
+ * that lie wholly past its first member's end: a decoder reads those bytes,
+ * and only those members give them a meaning.
+ */
+export function slotsOf(graph: TypeGraph, id: TypeId, reads = false): Slot[] {
   const out: Slot[] = [];
-  collect(graph, id, "", 0, out, 0);
+  collect(graph, id, "", 0, out, 0, reads);
   return out;
 }
 
@@ -102,11 +108,36 @@ function signedness(t: Type): boolean | undefined {
   return t.signed;
 }
 
-function collect(graph: TypeGraph, id: TypeId, prefix: string, base: number, out: Slot[], depth: number): void {
+function collect(graph: TypeGraph, id: TypeId, prefix: string, base: number, out: Slot[], depth: number, reads: boolean): void {
   if (depth > MAX_CHAIN) return;
   const t = graph.type(resolve(graph, id));
   if (t.kind !== "struct" && t.kind !== "union") return;
-  const members = t.kind === "union" ? t.members.slice(0, 1) : t.members;
+  if (t.kind === "union") {
+    const first = t.members[0];
+    if (!first) return;
+    const from = out.length;
+    collectMembers(graph, [first], prefix, base, out, depth, reads);
+    if (reads) unionTail(graph, t.members, base + first.bitOffset / 8 + sizeOf(graph, first.type), prefix, base, out, from, depth);
+    return;
+  }
+  collectMembers(graph, t.members, prefix, base, out, depth, reads);
+}
+
+/** Slots of a union's other members that start at or past `firstEnd`, each byte claimed once. */
+function unionTail(graph: TypeGraph, members: readonly Member[], firstEnd: number, prefix: string, base: number, out: Slot[], from: number, depth: number): void {
+  let end = Math.max(firstEnd, ...out.slice(from).map((s) => s.offset + s.size));
+  for (const m of members.slice(1)) {
+    const slots: Slot[] = [];
+    collectMembers(graph, [m], prefix, base, slots, depth, true);
+    for (const s of slots) {
+      if (s.offset < end) continue;
+      out.push(s);
+      end = s.offset + s.size;
+    }
+  }
+}
+
+function collectMembers(graph: TypeGraph, members: readonly Member[], prefix: string, base: number, out: Slot[], depth: number, reads: boolean): void {
   let run: Slot | undefined;
   for (const m of members) {
     if (m.bitSize > 0) {
@@ -127,7 +158,7 @@ function collect(graph: TypeGraph, id: TypeId, prefix: string, base: number, out
     if (m.name === "_") continue;
     const mt = graph.type(resolve(graph, m.type));
     if (!m.name) {
-      if (mt.kind === "struct" || mt.kind === "union") collect(graph, m.type, prefix, offset, out, depth + 1);
+      if (mt.kind === "struct" || mt.kind === "union") collect(graph, m.type, prefix, offset, out, depth + 1, reads);
       continue;
     }
     out.push({
@@ -180,8 +211,8 @@ function diffWithin(
   reads: boolean,
 ): Difference | undefined {
   if (depth > MAX_CHAIN) return undefined;
-  const cs = shift(slotsOf(c, cId), prefix, base);
-  const ts = shift(slotsOf(tw, twId), prefix, base);
+  const cs = shift(slotsOf(c, cId, reads), prefix, base);
+  const ts = shift(slotsOf(tw, twId, reads), prefix, base);
   let j = 0;
   for (let i = 0; i < cs.length; i++) {
     const a = cs[i]!;
@@ -193,7 +224,7 @@ function diffWithin(
       if (a.size > 0 && b.offset >= a.offset + a.size) return { what: "missing", c: a, cSize, twinSize };
       // A flat decoder reads the nested struct's members in its place.
       if (a.kind === "struct" && a.offset === b.offset && b.kind !== "struct" && b.kind !== "union") {
-        cs.splice(i, 1, ...shift(slotsOf(c, a.typeId), `${a.path}.`, a.offset));
+        cs.splice(i, 1, ...shift(slotsOf(c, a.typeId, reads), `${a.path}.`, a.offset));
         i--;
         continue;
       }

@@ -1,3 +1,7 @@
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { fileURLToPath } from "node:url";
+
 // Seeded randomness for the differential tests: the same sequence on every
 // machine, and a printed seed that replays a run.
 
@@ -13,9 +17,32 @@ export function rng(seed: number): () => number {
   };
 }
 
-/** A new seed each run; ABIDRIFT_SEED=N replays the run that printed N. */
+/**
+ * A seed new with each commit: drawn from the checked-out tree, so CI on a
+ * clean clone replays exactly the seeds the author's run tried on the same
+ * commit, and a red CI is never a coin toss. `ABIDRIFT_SEED=N` replays the
+ * run that printed N; `ABIDRIFT_SEED=clock` (or a tree outside git) draws
+ * from the clock, to explore more seeds than commits do.
+ */
 export function freshSeed(): number {
-  const replay = process.env.ABIDRIFT_SEED;
-  if (replay !== undefined && replay !== "") return Number(replay) >>> 0;
-  return (Date.now() ^ (process.pid << 16)) >>> 0;
+  const asked = process.env.ABIDRIFT_SEED ?? "";
+  if (asked !== "" && asked !== "clock") return Number(asked) >>> 0;
+  const base = asked === "clock" ? undefined : treeSeed();
+  const seed = base === undefined ? (Date.now() ^ (process.pid << 16)) >>> 0 : (base + drawn * 0x9e3779b9) >>> 0;
+  drawn++;
+  return seed;
+}
+
+let drawn = 0;
+let tree: number | undefined | null = null;
+
+function treeSeed(): number | undefined {
+  if (tree !== null) return tree;
+  try {
+    const id = execFileSync("git", ["rev-parse", "HEAD^{tree}"], { cwd: fileURLToPath(new URL(".", import.meta.url)), encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    tree = createHash("sha256").update(id).digest().readUInt32LE(0);
+  } catch {
+    tree = undefined;
+  }
+  return tree;
 }
