@@ -1,6 +1,7 @@
-// A seeded sample of mutated objects through the CLI: each run ends in exit 0,
-// or in exit 2 with exactly one stderr line naming the file, within a time
-// bound (the subprocess is killed past it).
+// A seeded sample of mutated objects through the CLI (`layout`, `maps`,
+// `check`, `gen ts`): each run ends in exit 0, or in exit 2 with exactly one
+// stderr line naming the file, within a time bound (the subprocess is
+// killed past it).
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -28,12 +29,14 @@ describe.skipIf(!HAVE_CLI)(`mutated objects through the CLI (seed ${SEED}; skipp
       ];
       const problems: string[] = [];
       mutants(seed, input, boundaries, regions, SAMPLE).forEach((m, i) => {
-        const path = join(dir, `mutant-${i}.o`);
-        writeFileSync(path, m.bytes);
-        for (const command of ["layout", "maps"]) {
-          const r = runCli([command, path], { timeoutMs: 20_000 });
+        // Each command names the file as it was given: relative, from the mutant's directory.
+        const name = `mutant-${i}.o`;
+        writeFileSync(join(dir, name), m.bytes);
+        for (const args of [["layout", name], ["maps", name], ["check", name], ["gen", "ts", name, "--type", "dns_event"]]) {
+          const command = args.filter((a) => a !== name).join(" ");
+          const r = runCli(args, { cwd: dir, timeoutMs: 20_000 });
           if (r.status === 0 && r.stderr === "") continue;
-          const problem = badInputProblem(r, path);
+          const problem = badInputProblem(r, name);
           if (problem) problems.push(`seed ${seed} case ${i} (${m.what}) ${command}: ${problem}`);
         }
       });

@@ -1,6 +1,8 @@
-// Uses everything a reader returns, the way `layout` and `maps` do, so that
-// lazily decoded types are decoded: every type, every aggregate's layout,
-// every C spelling. Any throw that is not an InputError is a bug.
+// Uses everything a reader returns, the way `layout`, `maps` and `gen ts`
+// do, so that lazily decoded types are decoded: every type, every
+// aggregate's layout, every C spelling, a generated module for every named
+// aggregate. Any throw that is not an InputError is a bug.
+import { generateTs } from "../../src/codegen/ts/index.js";
 import { cTypeName } from "../../src/ir/c-names.js";
 import { InputError } from "../../src/ir/errors.js";
 import { isAggregate, resolve, sizeOf, type TypeGraph } from "../../src/ir/graph.js";
@@ -14,7 +16,10 @@ export function exerciseGraph(graph: TypeGraph): void {
     resolve(graph, id);
     sizeOf(graph, id);
     cTypeName(graph, id);
-    if (isAggregate(t)) describeAggregate(graph, id);
+    if (isAggregate(t)) {
+      describeAggregate(graph, id);
+      if (t.name) generateTs(graph, [t.name], { source: graph.file });
+    }
     if ("name" in t && t.name) graph.find(t.name);
   }
 }

@@ -295,6 +295,7 @@ class Emitter {
         if (t.encoding === "bool" && t.size === 1) return `dv.getUint8(${p}) !== 0`;
         return intRead(t.size, t.signed, p, le);
       case "enum":
+        this.plainInt(t.size * 8, 0, t.size);
         return intRead(t.size, t.signed, p, le);
       case "float":
         if (t.size === 4) return `dv.getFloat32(${p}, ${le})`;
@@ -332,8 +333,9 @@ class Emitter {
     return t.count * this.reads(t.elem);
   }
 
+  /** A whole integer of a width DataView can read; corrupt BTF can claim any other. */
   private plainInt(bits: number, bitOffset: number, size: number): void {
-    if (bits !== size * 8 || bitOffset !== 0) {
+    if (bits !== size * 8 || bitOffset !== 0 || !INT_SIZES.includes(size)) {
       throw new InputError(this.graph.file, `an integer of ${bits} bits at bit ${bitOffset} of ${size} bytes has no TypeScript decoding`);
     }
   }
@@ -592,6 +594,8 @@ function plus(p: string, n: number): string {
 function hex(n: number): string {
   return `0x${n.toString(16)}`;
 }
+
+const INT_SIZES: readonly number[] = [1, 2, 4, 8, 16];
 
 function intRead(size: number, signed: boolean, p: string, le: boolean): string {
   const u = signed ? "Int" : "Uint";
