@@ -5,6 +5,7 @@ import { compareWithLock } from "../drift/rules.js";
 import { LOCK_FILE, parseLock, type Lock } from "../drift/lock.js";
 import { snapshot, type Snapshot } from "../drift/snapshot.js";
 import { BPF_MARKERS, readTree } from "../drift/tree.js";
+import { keepUnbuiltGlobals, keptNote } from "../drift/unbuilt.js";
 import { isBpfElf } from "../readers/elf/index.js";
 import { InputError } from "../ir/errors.js";
 import type { TypeGraph } from "../ir/graph.js";
@@ -196,8 +197,14 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
   let lock: CheckResult["lock"];
   if (lockInput?.lock || lockInput?.snapshot) {
     const tree = await readTree(files.filter((f) => f.kind === "object" || f.kind === "c"), dirname(lockInput.file), config.includeDirs, readFrom);
-    lock = { file: lockInput.file, ...(lockInput.lock ? { previous: lockInput.lock } : {}), now: snapshot(tree.modules) };
-    if (lockInput.lock) compareWithLock(ctx, { file: lockInput.file, lock: lockInput.lock, now: lock.now });
+    let now = snapshot(tree.modules);
+    if (lockInput.lock) {
+      const k = keepUnbuiltGlobals(lockInput.lock, now, tree.modules);
+      now = k.now;
+      if (k.kept.length) notes.push(keptNote(k.kept, lockInput.file));
+      compareWithLock(ctx, { file: lockInput.file, lock: lockInput.lock, now });
+    }
+    lock = { file: lockInput.file, ...(lockInput.lock ? { previous: lockInput.lock } : {}), now };
   }
 
   const findings: Finding[] = [];

@@ -1,4 +1,4 @@
-import { typeLabel, type Lock, type LockAggregate, type LockEnum, type LockMap, type LockMember, type LockType } from "./lock.js";
+import { globalSection, typeLabel, type Lock, type LockAggregate, type LockEnum, type LockMap, type LockMember, type LockType } from "./lock.js";
 
 // Drift between two locks, classified the way libabigail's abidiff sorts
 // library changes: whatever lets a reader built against the old layout
@@ -129,7 +129,7 @@ export function classify(before: Lock, after: Lock): Drift[] {
 function pairMaps(before: readonly LockMap[], after: readonly LockMap[]): { pairs: [LockMap, LockMap | undefined][]; added: LockMap[] } {
   const byName = new Map(after.map((m) => [m.name, m]));
   const left = new Set(after.filter((m) => !before.some((o) => o.name === m.name)));
-  const section = (m: LockMap): string | undefined => (m.name.includes(".") ? m.name.slice(m.name.indexOf(".")) : undefined);
+  const section = (m: LockMap): string | undefined => globalSection(m.name);
   const only = (list: Iterable<LockMap>, s: string): LockMap | undefined => {
     const found = [...list].filter((m) => section(m) === s);
     return found.length === 1 ? found[0] : undefined;

@@ -93,6 +93,15 @@ export interface Lock {
   scalars?: LockScalar[];
 }
 
+/**
+ * The section of a map libbpf makes of global variables (`.bss` of
+ * `execsnoo.bss`), else undefined: no C identifier has a dot.
+ */
+export function globalSection(mapName: string): string | undefined {
+  const dot = mapName.indexOf(".");
+  return dot < 0 ? undefined : mapName.slice(dot);
+}
+
 /** `struct event`, `enum state`, `typedef flow_t`: how reports and keys name a type. */
 export function typeLabel(t: Pick<LockType, "kind" | "name" | "typedef">): string {
   return t.typedef ? t.name : `${t.kind} ${t.name}`;
