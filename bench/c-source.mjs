@@ -3,11 +3,12 @@
 // ratio of wall times (and of CPU times: the machine may be shared).
 // Usage: npm run build && node bench/c-source.mjs [vmlinux.h]
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TARGETS } from "../dist/ir/targets.js";
 import { readCSource } from "../dist/readers/c/index.js";
+import { childCpuMs } from "./child-cpu.mjs";
 
 let header = process.argv[2];
 if (!header) {
@@ -15,20 +16,6 @@ if (!header) {
   writeFileSync(header, execFileSync("bpftool", ["btf", "dump", "file", "/sys/kernel/btf/vmlinux", "format", "c"], { maxBuffer: 1 << 30 }));
 }
 
-/**
- * CPU milliseconds (user + system) of the children this process has waited
- * for, from /proc; undefined off Linux. Counted in 1/100 s ticks (USER_HZ).
- */
-function childCpuMs() {
-  try {
-    const stat = readFileSync("/proc/self/stat", "utf8");
-    // Fields after the command name start at field 3; cutime and cstime are fields 16 and 17.
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(f[13]) + Number(f[14])) * 10;
-  } catch {
-    return undefined;
-  }
-}
 
 function clang() {
   const cpu = childCpuMs();

@@ -5,8 +5,9 @@
 // less than wall time.
 //   node bench/layout-vmlinux.mjs [runs]       (BENCH_RUNS=N also works)
 import { spawnSync } from "node:child_process";
-import { existsSync, openSync, readFileSync } from "node:fs";
+import { existsSync, openSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { childCpuMs } from "./child-cpu.mjs";
 
 const VMLINUX = "/sys/kernel/btf/vmlinux";
 const CLI = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
@@ -27,21 +28,6 @@ const commands = {
   bpftool: ["bpftool", ["btf", "dump", "file", VMLINUX, "format", "c"]],
 };
 
-/**
- * CPU milliseconds (user + system) of the children this process has waited
- * for, from /proc; undefined off Linux. The kernel counts in 1/100 s ticks
- * (USER_HZ), so only sums over many runs are meaningful.
- */
-function childCpuMs() {
-  try {
-    const stat = readFileSync("/proc/self/stat", "utf8");
-    // Fields after the command name start at field 3; cutime and cstime are fields 16 and 17.
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(f[13]) + Number(f[14])) * 10;
-  } catch {
-    return undefined;
-  }
-}
 
 const cpu = { abidrift: 0, bpftool: 0 };
 

@@ -1,8 +1,8 @@
-import { readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { BpfModule, LayoutMode, Suppression, UserspaceModule } from "../ir/bindings.js";
 import { compareWithLock } from "../drift/rules.js";
-import { LOCK_FILE, parseLock, type Lock } from "../drift/lock.js";
+import { LOCK_FILE, lockDir, parseLock, type Lock } from "../drift/lock.js";
 import { snapshot, type Snapshot } from "../drift/snapshot.js";
 import { BPF_MARKERS, readTree } from "../drift/tree.js";
 import { keepUnbuiltGlobals, keptNote } from "../drift/unbuilt.js";
@@ -79,7 +79,7 @@ export interface LockInput {
 export async function check(opts: CheckOptions): Promise<CheckResult> {
   const paths = opts.paths.length ? opts.paths : ["."];
   // The config and the lock sit in the first path, or beside it when it is a file.
-  const root = await rootOf(paths[0]!);
+  const root = await lockDir(paths[0]!);
   const configPath = opts.config ?? join(root, CONFIG_FILE);
   const config = (await loadConfig(configPath)) ?? (opts.config ? missingConfig(opts.config) : DEFAULT_CONFIG);
   const base = config.file ? dirname(resolve(config.file)) : resolve(root);
@@ -87,15 +87,6 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
   const files = await Promise.all(found.map(async (f) => ({ ...f, bytes: await readFile(f.path) })));
   const lock = await readLockOption(opts, config.file ? dirname(config.file) : root);
   return checkFiles(files, { ...config, includeDirs: config.includeDirs.map((d) => resolve(base, d)) }, opts.onProgress, lock);
-}
-
-async function rootOf(path: string): Promise<string> {
-  try {
-    return (await stat(path)).isDirectory() ? path : dirname(path);
-  } catch {
-    // discover() says which path does not exist.
-    return path;
-  }
 }
 
 async function readLockOption(opts: CheckOptions, dir: string): Promise<LockInput | undefined> {

@@ -1,6 +1,5 @@
-import { statSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { formatLock, LOCK_FILE, relativeTo, writeLock } from "../drift/lock.js";
+import { join } from "node:path";
+import { formatLock, LOCK_FILE, lockDir, relativeTo, writeLock } from "../drift/lock.js";
 import { loadSide } from "../drift/sides.js";
 import type { SnapshotOptions } from "./commands/snapshot.js";
 
@@ -9,7 +8,7 @@ export async function runSnapshot(spec: string, opts: SnapshotOptions): Promise<
   const side = await loadSide(spec);
   const lock = side.snapshot.lock;
   // The lock of a tree lives at its top; of one object, beside it; of a revision, here.
-  const home = spec.startsWith("git:") ? "." : statSync(spec).isDirectory() ? spec : dirname(spec);
+  const home = spec.startsWith("git:") ? "." : await lockDir(spec);
   if (opts.output === "-") {
     process.stdout.write(formatLock(relativeTo(lock, home)));
     return;

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { rename, unlink, writeFile } from "node:fs/promises";
+import { rename, stat, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative } from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
 import { InputError } from "../ir/errors.js";
@@ -91,6 +91,19 @@ export interface Lock {
   maps: LockMap[];
   types: LockType[];
   scalars?: LockScalar[];
+}
+
+/**
+ * Where the lock of a path lives: in a directory, at its top; beside a file.
+ * A path that does not exist is returned as it is, for the reader that
+ * opens it to report.
+ */
+export async function lockDir(path: string): Promise<string> {
+  try {
+    return (await stat(path)).isDirectory() ? path : dirname(path);
+  } catch {
+    return path;
+  }
 }
 
 /**
