@@ -241,11 +241,17 @@ function typedArrayView(value: Node, locOf: (n: Node) => SourceLoc): Piece | und
   return { bitOffset: off * 8, bitSize: 0, elem: { kind: ctor === "Uint8Array" ? "u8" : "s8" }, count: n, loc: locOf(value) };
 }
 
+/**
+ * DataView's little-endian flag where the code fixes it: a literal, or a
+ * name whose type is one (`const LE = true`). A flag chosen at run time
+ * (`os.endianness() === "LE"`) states no order, and none is compared.
+ */
 function littleFlag(arg: Node): boolean | undefined {
   if (Node.isTrueLiteral(arg)) return true;
   if (Node.isFalseLiteral(arg)) return false;
-  // A variable flag (`le`) is the host's order in practice: little.
-  return true;
+  const t = arg.getType();
+  if (t.isBooleanLiteral()) return t.getText() === "true";
+  return undefined;
 }
 
 function nestedTwin(callee: Node, twins: Map<Node, string>): string | undefined {

@@ -28,11 +28,15 @@ const DATAVIEW: Record<string, Omit<ScalarRead, "order">> = {
 };
 const BUFFER = /^read(Big)?(Int|UInt|Uint|Float|Double)(8|16|32|64)?(LE|BE)?$/;
 
-/** A DataView getter: the little-endian flag is its second argument, absent meaning big. */
+/**
+ * A DataView getter: the little-endian flag is its second argument, absent
+ * meaning big; `undefined` is a flag the code decides at run time.
+ */
 export function dataViewRead(method: string, littleEndian: boolean | undefined): ScalarRead | undefined {
   const r = Object.hasOwn(DATAVIEW, method) ? DATAVIEW[method] : undefined;
   if (!r) return undefined;
-  return r.size > 1 ? { ...r, order: littleEndian ? "little" : "big" } : { ...r };
+  if (r.size === 1 || littleEndian === undefined) return { ...r };
+  return { ...r, order: littleEndian ? "little" : "big" };
 }
 
 /** A Buffer reader: `readUInt32LE`, `readBigInt64BE`, `readFloatLE`, `readDoubleBE`, `readInt8`. */

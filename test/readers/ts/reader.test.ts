@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { findAggregate, generateTs, layoutHash } from "../../../src/codegen/ts/index.js";
-import { byteOrderOf } from "../../../src/ir/byte-order.js";
+import { byteOrderOf, declaredByteOrder } from "../../../src/ir/byte-order.js";
 import type { BpfModule, UserspaceModule } from "../../../src/ir/bindings.js";
 import { TARGETS } from "../../../src/ir/targets.js";
 import { readBpfObjects } from "../../../src/readers/object/index.js";
@@ -68,6 +68,21 @@ describe.skipIf(!HAVE_CLANG)("TypeScript twins against clang-16 BTF of fixtures/
     const c = slotsOf(bpf.graph, findAggregate(bpf.graph, "dns_event")!.id).find((s) => s.path === "pid")!;
     expect([byteOrderOf(graph, pid.typeId), byteOrderOf(bpf.graph, c.typeId)]).toEqual(["big", "little"]);
     expect(pid.loc?.line).toBe(lineOf(text, "pid: view"));
+  });
+
+  it("takes the byte order of a flag fixed in a constant, and none from a flag chosen at run time", async () => {
+    const pidOrder = async (text: string) => {
+      const user = await readTypeScript("flag.ts", text, {});
+      const graph = user.layout(TARGETS.x86_64, "native");
+      const twin = user.twins.find((t) => t.name === "DnsEvent")!;
+      return declaredByteOrder(graph, slotsOf(graph, twin.typeId).find((s) => s.path === "pid")!.typeId);
+    };
+    const flagged = (decl: string) => `${decl}\n${decoder.replace("pid: view.getUint32(off + 8, true)", "pid: view.getUint32(off + 8, LE)")}`;
+    expect(await pidOrder(flagged("const LE = false;"))).toBe("big");
+    expect(await pidOrder(flagged("const LE = true as const;"))).toBe("little");
+    expect(await pidOrder(flagged('const LE: boolean = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;'))).toBeUndefined();
+    const user = await readTypeScript("runtime.ts", flagged('const LE: boolean = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;'), {});
+    expect(diffOf(bpf, "dns_event", user, "DnsEvent")).toBeUndefined();
   });
 
   it("reads a binary-parser chain as a packed record equal to the C", async () => {
