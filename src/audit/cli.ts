@@ -3,6 +3,7 @@ import type { AuditCliOptions } from "../cli/commands/audit.js";
 import { progressBar } from "../cli/progress.js";
 import { AUDIT_REPORTERS, DEFAULT_OUTPUT } from "../report/audit/index.js";
 import { audit } from "./run.js";
+import { count } from "../report/words.js";
 
 /** `abidrift audit`: write the report, say where, and exit 1 when check would. */
 export async function runAudit(paths: string[], opts: AuditCliOptions): Promise<void> {
@@ -15,7 +16,7 @@ export async function runAudit(paths: string[], opts: AuditCliOptions): Promise<
   } else {
     await writeFile(output, report);
     const f = inv.summary.findings;
-    process.stdout.write(`abidrift: audit written to ${output}: ${f.error} errors, ${f.warning} warnings, ${f.note} notes, ${inv.summary.structs} shared structs\n`);
+    process.stdout.write(`abidrift: audit written to ${output}: ${count(f.error, "error")}, ${count(f.warning, "warning")}, ${count(f.note, "note")}, ${count(inv.summary.structs, "shared struct")}\n`);
   }
   for (const n of inv.notes) process.stderr.write(`abidrift: note: ${n}\n`);
   process.exitCode = inv.summary.exitStatus;

@@ -9,6 +9,7 @@ import { byteOrderOf } from "../ir/byte-order.js";
 import { readCall, type ReadApi } from "../readers/ts/reads.js";
 import { fixedInt } from "./spelling.js";
 import { staleHash } from "./stale-generated.js";
+import { count } from "../report/words.js";
 
 export const structMismatch: Rule = {
   id: "struct-mismatch",
@@ -56,7 +57,7 @@ export const structMismatch: Rule = {
 
 const sign = (s: boolean | undefined): string => (s ? "signed" : "unsigned");
 const KIND_WORDS: Record<Slot["kind"], string> = { int: "an integer", float: "a float", struct: "a struct", union: "a union", array: "an array", other: "another kind" };
-const bytes = (n: number): string => `${n} byte${n === 1 ? "" : "s"}`;
+const bytes = (n: number): string => count(n, "byte");
 
 /** Named values of a difference, for the message templates. */
 function differenceData(p: TypePair, d: Difference): FindingData {

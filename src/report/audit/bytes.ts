@@ -1,4 +1,5 @@
 import type { AuditStruct } from "../../audit/inventory.js";
+import { count } from "../words.js";
 
 // A struct as ranges of whole bytes, for the byte bars: each member (bitfields
 // sharing bytes merged into one range), each hole and the tail padding. A
@@ -23,7 +24,7 @@ export function byteRanges(s: AuditStruct): ByteRange[] {
   const gap = (start: number, end: number, kind: "hole" | "padding"): void => {
     if (end <= start) return;
     const n = end - start;
-    out.push({ start, end, kind, label: `${n} byte${n === 1 ? "" : "s"} ${kind}`, detail: `${kind === "hole" ? "hole" : "tail padding"} at ${start}, ${n} byte${n === 1 ? "" : "s"}` });
+    out.push({ start, end, kind, label: `${count(n, "byte")} ${kind}`, detail: `${kind === "hole" ? "hole" : "tail padding"} at ${start}, ${count(n, "byte")}` });
   };
   let end = 0;
   for (const m of s.members) {

@@ -1,6 +1,7 @@
 import type { AuditFinding, AuditSpan, AuditStruct, Inventory, Place } from "../../audit/inventory.js";
 import { byteRanges } from "./bytes.js";
 import { SEVERITIES, summaryRows } from "./summary.js";
+import { count } from "../words.js";
 
 // The audit as one HTML file a person reads in any browser, offline: inline
 // CSS, no script, no font or image fetched. Every text from the inventory
@@ -75,7 +76,7 @@ export function htmlReport(inv: Inventory): string {
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`,
     `<title>abidrift audit</title><style>${CSS}</style></head><body><main>`,
     `<h1>abidrift audit</h1>`,
-    `<p class="sub">abidrift ${esc(inv.version)} · ${s.files.bpf} BPF input${s.files.bpf === 1 ? "" : "s"}, ${s.files.user} userspace file${s.files.user === 1 ? "" : "s"} · 32-bit targets: ${esc(inv.narrowTargets.join(", ") || "none")} · `,
+    `<p class="sub">abidrift ${esc(inv.version)} · ${count(s.files.bpf, "BPF input")}, ${count(s.files.user, "userspace file")} · 32-bit targets: ${esc(inv.narrowTargets.join(", ") || "none")} · `,
     s.exitStatus ? `<span class="status fail" id="exit-status">check fails (exit 1)</span>` : `<span class="status pass" id="exit-status">check passes (exit 0)</span>`,
     `</p>`,
   );
@@ -90,7 +91,7 @@ export function htmlReport(inv: Inventory): string {
   for (const sev of SEVERITIES) {
     const list = inv.findings.filter((f) => f.severity === sev);
     if (!list.length) continue;
-    out.push(`<h3>${list.length} ${sev}${list.length === 1 ? "" : "s"}</h3>`);
+    out.push(`<h3>${count(list.length, sev)}</h3>`);
     for (const f of list) out.push(finding(f));
   }
   out.push(`</section>`);
@@ -177,7 +178,7 @@ function span(s: AuditSpan): string {
 function struct(st: AuditStruct, i: number): string {
   const p = st.packing;
   const facts = [
-    `<b>${st.size}</b> bytes, align ${st.align}, ${st.cachelines} cacheline${st.cachelines === 1 ? "" : "s"}`,
+    `<b>${st.size}</b> bytes, align ${st.align}, ${count(st.cachelines, "cacheline")}`,
     `wasted <b>${p.wasted}</b> (${p.holeBytes} in holes, ${p.tailPadding} tail padding${p.holeBits ? `, ${p.holeBits} bits around bitfields` : ""}) = ${p.wastedPercent}%`,
     p.saves ? `reordered by alignment: <b>${p.reorderedSize}</b> bytes, saves ${p.saves}` : `reordering saves nothing`,
   ];

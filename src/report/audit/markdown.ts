@@ -1,5 +1,6 @@
 import type { AuditFinding, AuditStruct, Inventory, Place } from "../../audit/inventory.js";
 import { SEVERITIES, summaryRows } from "./summary.js";
+import { count } from "../words.js";
 
 // The audit as GitHub-flavoured Markdown, for a release pull request: the
 // same sections as the HTML, with pahole's text in place of the byte bars.
@@ -35,7 +36,7 @@ export function markdownReport(inv: Inventory): string {
   const out: string[] = [];
   out.push(`# abidrift audit`, "");
   out.push(
-    `abidrift ${text(inv.version)}; ${s.files.bpf} BPF inputs, ${s.files.user} userspace files; 32-bit targets: ${text(inv.narrowTargets.join(", ") || "none")}. **${s.exitStatus ? "check fails (exit 1)" : "check passes (exit 0)"}**`,
+    `abidrift ${text(inv.version)}; ${count(s.files.bpf, "BPF input")}, ${count(s.files.user, "userspace file")}; 32-bit targets: ${text(inv.narrowTargets.join(", ") || "none")}. **${s.exitStatus ? "check fails (exit 1)" : "check passes (exit 0)"}**`,
     "",
   );
   out.push(`## Summary`, "", ...table(["figure", "count"], summaryRows(inv).map((r) => [r.label, String(r.value)])), "");
@@ -45,7 +46,7 @@ export function markdownReport(inv: Inventory): string {
   for (const sev of SEVERITIES) {
     const list = inv.findings.filter((f) => f.severity === sev);
     if (!list.length) continue;
-    out.push(`### ${list.length} ${sev}${list.length === 1 ? "" : "s"}`, "");
+    out.push(`### ${count(list.length, sev)}`, "");
     for (const f of list) out.push(...finding(f), "");
   }
 

@@ -1,5 +1,6 @@
 import type { Inventory } from "../../audit/inventory.js";
 import type { Severity } from "../../rules/finding.js";
+import { noun } from "../words.js";
 
 // The summary's figures, in the order and words every report shows them.
 
@@ -14,19 +15,18 @@ export interface SummaryRow {
 
 export function summaryRows(inv: Inventory): SummaryRow[] {
   const s = inv.summary;
-  const plural = (n: number, one: string, many = `${one}s`): string => (n === 1 ? one : many);
   return [
-    { id: "findings-error", label: plural(s.findings.error, "error"), value: s.findings.error },
-    { id: "findings-warning", label: plural(s.findings.warning, "warning"), value: s.findings.warning },
-    { id: "findings-note", label: plural(s.findings.note, "note"), value: s.findings.note },
-    { id: "maps", label: plural(s.maps, "map"), value: s.maps },
-    { id: "events", label: plural(s.events, "event type"), value: s.events },
-    { id: "structs", label: plural(s.structs, "shared struct"), value: s.structs },
-    { id: "twins", label: plural(s.twins, "userspace twin"), value: s.twins },
-    { id: "orphan-twins", label: plural(s.orphanTwins, "twin", "twins") + " with no C side", value: s.orphanTwins },
-    { id: "unmirrored", label: plural(s.unmirrored, "C type", "C types") + " no twin mirrors", value: s.unmirrored },
+    { id: "findings-error", label: noun(s.findings.error, "error"), value: s.findings.error },
+    { id: "findings-warning", label: noun(s.findings.warning, "warning"), value: s.findings.warning },
+    { id: "findings-note", label: noun(s.findings.note, "note"), value: s.findings.note },
+    { id: "maps", label: noun(s.maps, "map"), value: s.maps },
+    { id: "events", label: noun(s.events, "event type"), value: s.events },
+    { id: "structs", label: noun(s.structs, "shared struct"), value: s.structs },
+    { id: "twins", label: noun(s.twins, "userspace twin"), value: s.twins },
+    { id: "orphan-twins", label: noun(s.orphanTwins, "twin", "twins") + " with no C side", value: s.orphanTwins },
+    { id: "unmirrored", label: noun(s.unmirrored, "C type", "C types") + " no twin mirrors", value: s.unmirrored },
     { id: "wasted-bytes", label: "bytes in holes and padding", value: s.wastedBytes },
     { id: "reorder-saves", label: "bytes reordering would save", value: s.reorderSaves },
-    { id: "arch-members", label: plural(s.archDependentMembers, "member") + " that differ on 32-bit", value: s.archDependentMembers },
+    { id: "arch-members", label: noun(s.archDependentMembers, "member") + " that differ on 32-bit", value: s.archDependentMembers },
   ];
 }

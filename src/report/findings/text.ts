@@ -1,6 +1,7 @@
 import type { Finding } from "../../rules/finding.js";
 import type { ReportContext } from "./context.js";
 import { fixOf, formatLoc, messageOf, primary, sortFindings } from "./words.js";
+import { count } from "../words.js";
 
 const ANSI = { red: 31, yellow: 33, cyan: 36, dim: 2, bold: 1 } as const;
 
@@ -40,11 +41,10 @@ export function textReport(findings: readonly Finding[], ctx: ReportContext): st
   }
   const total = counts.error + counts.warning + counts.note;
   if (total > 0) lines.push("");
-  const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? "" : "s"}`;
   const summary =
     total === 0
-      ? `no problems (${plural(ctx.files.bpf, "BPF input")}, ${plural(ctx.files.user, "userspace file")}, ${plural(ctx.pairs.length, "pair")})`
-      : `${plural(total, "problem")} (${plural(counts.error, "error")}, ${plural(counts.warning, "warning")}${counts.note ? `, ${plural(counts.note, "note")}` : ""})`;
+      ? `no problems (${count(ctx.files.bpf, "BPF input")}, ${count(ctx.files.user, "userspace file")}, ${count(ctx.pairs.length, "pair")})`
+      : `${count(total, "problem")} (${count(counts.error, "error")}, ${count(counts.warning, "warning")}${counts.note ? `, ${count(counts.note, "note")}` : ""})`;
   lines.push(total === 0 ? summary : paint(counts.error ? "red" : "yellow", summary));
   return `${lines.join("\n")}\n`;
 }

@@ -5,6 +5,7 @@ import { aggregateShape, type AggregateShape } from "../../ir/layout/aggregate.j
 import type { AggregateType, TypeId } from "../../ir/types.js";
 import { plain, type Style } from "../style.js";
 import type { TextBuffer } from "../text-buffer.js";
+import { count } from "../words.js";
 
 // pahole's picture of a struct: one line per member with its offset and
 // size, holes and padding called out where they are, totals at the end.
@@ -142,8 +143,8 @@ class Writer {
     const { bytes, bits } = splitHole(hole);
     const s = this.style;
     this.out.line("");
-    if (bits) this.out.line(s.warning(`${indent}/* XXX ${bits} bit${bits === 1 ? "" : "s"} hole, try to pack */`));
-    if (bytes) this.out.line(s.warning(`${indent}/* XXX ${bytes} byte${bytes === 1 ? "" : "s"} hole, try to pack */`));
+    if (bits) this.out.line(s.warning(`${indent}/* XXX ${count(bits, "bit")} hole, try to pack */`));
+    if (bytes) this.out.line(s.warning(`${indent}/* XXX ${count(bytes, "byte")} hole, try to pack */`));
     this.out.line("");
   }
 
