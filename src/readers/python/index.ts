@@ -95,7 +95,7 @@ export const readPython: UserspaceReader = async (file, text, opts) => {
     const lines = text.split("\n");
     const twins: TwinType[] = records.map((r, i) => twin(r, host.ids[i]!, lines, file));
     for (const p of bcc.programs) {
-      if (p.unresolved.length) problems.push({ message: `BPF program text: ${p.unresolved.join("; ")}; read with the placeholders as written`, loc: p.loc });
+      if (p.unresolved.length) problems.push({ message: runTimeNote(p.unresolved), loc: p.loc });
     }
     const embeddedBpf: BpfModule[] = await readEmbeddedC(file, bcc.programs, opts.btf, problems);
 
@@ -217,4 +217,15 @@ function dropInvalid(records: CtypesRecord[], problems: Problem[]): CtypesRecord
     const r = records[old]!;
     return { ...r, base: r.base === undefined ? undefined : map.get(r.base), fields: r.fields.map((f) => ({ ...f, type: fix(f.type) })) };
   });
+}
+
+/**
+ * One short note for the parts of a BCC program's text that Python fills in
+ * at run time: each named once (a placeholder replaced in three places is
+ * one), the first three spelled out.
+ */
+function runTimeNote(unresolved: readonly string[]): string {
+  const subjects = [...new Set(unresolved.map((u) => u.replace(/ (is (replaced by|computed at run time)).*$/, "")))];
+  const shown = subjects.slice(0, 3).join(", ") + (subjects.length > 3 ? ` and ${subjects.length - 3} more` : "");
+  return `BPF program text: ${subjects.length === 1 ? "1 part is" : `${subjects.length} parts are`} computed at run time (${shown}); read with the placeholders as written`;
 }

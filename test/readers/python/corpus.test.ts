@@ -25,6 +25,16 @@ describe.skipIf(tools.length === 0)(`bpfcc-tools corpus ${tools.length ? `(${too
     expect(programs).toBeGreaterThan(tools.length * 0.8);
   });
 
+  it.skipIf(!tools.includes("opensnoop-bpfcc"))("opensnoop: its run-time placeholders make one short note, each named once", async () => {
+    const path = `${SBIN}/opensnoop-bpfcc`;
+    const m = await readPython(path, readFileSync(path, "utf8"), {});
+    const notes = m.problems.filter((p) => p.message.startsWith("BPF program text:"));
+    expect(notes).toHaveLength(1);
+    // FNNAME is replaced in three places, PID_TID_FILTER in two: each counts once.
+    expect(notes[0]!.message).toMatch(/^BPF program text: \d+ parts are computed at run time \(filter_by_containers\(\.\.\.\), "FNNAME", "PID_TID_FILTER" and \d+ more\); read with the placeholders as written$/);
+    expect(notes[0]!.message.length).toBeLessThan(200);
+  });
+
   it.skipIf(!tools.includes("mountsnoop-bpfcc"))("mountsnoop: Event and its union are twins, decoded from the events perf buffer", async () => {
     const path = `${SBIN}/mountsnoop-bpfcc`;
     const text = readFileSync(path, "utf8");
