@@ -1,5 +1,5 @@
-import { readdir, readFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { readFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import type { BpfModule, UserspaceModule } from "../ir/bindings.js";
 import { cTagName, cTypeName } from "../ir/c-names.js";
 import { isAggregate, resolve } from "../ir/graph.js";
@@ -10,13 +10,11 @@ import { splitCName } from "../match/names.js";
 import { describeReason, type TypePair } from "../match/pair.js";
 import { programStem } from "../check/c-locate.js";
 import { check, type CheckOptions, type CheckResult } from "../check/run.js";
-import { BPF_MARKERS } from "../drift/tree.js";
 import { layoutText } from "../report/layout/text.js";
 import { fixOf, messageOf, sortFindings } from "../report/findings/words.js";
 import { TextBuffer } from "../report/text-buffer.js";
 import type { Target } from "../ir/targets.js";
 import { archDependence } from "./arch.js";
-import { findEmitSites, type EmitSite } from "./emit-sites.js";
 import { AUDIT_FORMAT, type AuditEvent, type AuditFinding, type AuditMap, type AuditStruct, type AuditTwin, type Inventory, type MapSlot, type Place } from "./inventory.js";
 import { packing } from "./packing.js";
 import { VERSION } from "../version.js";
@@ -82,7 +80,7 @@ async function inventory(result: CheckResult): Promise<Inventory> {
     }
   }
 
-  const events = await eventsOf(modules, result, structs, maps);
+  const events = eventsOf(modules, result, structs, maps);
   const findings = await findingsOf(result);
   const all = structs.list();
   const unmirrored = all.filter((s) => s.twins.length === 0).map((s) => s.key);
@@ -123,7 +121,7 @@ function slot(structs: StructTable, m: BpfModule, def: MapDef, role: "key" | "va
 }
 
 /** Records from ring and perf buffers: where BPF C emits them and where userspace decodes them. */
-async function eventsOf(modules: readonly BpfModule[], result: CheckResult, structs: StructTable, maps: readonly AuditMap[]): Promise<AuditEvent[]> {
+function eventsOf(modules: readonly BpfModule[], result: CheckResult, structs: StructTable, maps: readonly AuditMap[]): AuditEvent[] {
   const byStruct = new Map<string, AuditEvent>();
   const note = (struct: string, type: string, map: string | undefined, site: AuditEvent["sites"][number]): void => {
     let e = byStruct.get(struct);
@@ -131,9 +129,14 @@ async function eventsOf(modules: readonly BpfModule[], result: CheckResult, stru
     if (map && !e.maps.includes(map)) e.maps.push(map);
     e.sites.push(site);
   };
-  for (const { file, sites } of await emitSitesOf(modules)) {
-    for (const s of sites) {
-      const found = typeIn(modules, file, s.type);
+  // Two builds of one program (bpfel and bpfeb objects) carry the same sites once.
+  const seen = new Set<string>();
+  for (const m of modules) {
+    for (const s of m.records ?? []) {
+      const at = `${s.loc.file}:${s.loc.line}:${s.loc.column}`;
+      if (seen.has(at)) continue;
+      seen.add(at);
+      const found = typeIn(modules, s.loc.file, s.type);
       if (!found) continue;
       const key = structs.add(found.module, found.id, s.map ? `event in map ${s.map}` : "ring or perf buffer record");
       if (key) note(key, structs.get(key)!.type, s.map, { file: s.loc.file, line: s.loc.line ?? null, side: "bpf", how: s.call });
@@ -161,32 +164,13 @@ function pairOf(pairs: readonly TypePair[], u: UserspaceModule, typeId: TypeId):
   return pairs.find((p) => p.user === u && p.twin.typeId === typeId);
 }
 
-/** The C of each program: sources read as modules, and the C beside each object. */
-async function emitSitesOf(modules: readonly BpfModule[]): Promise<{ file: string; sites: EmitSite[] }[]> {
-  const files = new Set<string>();
-  for (const m of modules) {
-    if (m.origin === "source" && /\.[ch]$/.test(m.file)) files.add(m.file);
-    else if (m.origin === "btf") {
-      const dir = dirname(m.file);
-      const names = await readdir(dir).catch(() => [] as string[]);
-      for (const n of names) if (n.endsWith(".c")) files.add(join(dir, n));
-    }
-  }
-  const out: { file: string; sites: EmitSite[] }[] = [];
-  for (const file of [...files].sort()) {
-    const text = await readFile(file, "utf8").catch(() => "");
-    if (!BPF_MARKERS.test(text)) continue;
-    out.push({ file, sites: await findEmitSites(file, text) });
-  }
-  return out;
-}
-
 /** A C type named in `file`, from the module of the same program, else one in the same directory. */
 function typeIn(modules: readonly BpfModule[], file: string, cName: string): { module: BpfModule; id: TypeId } | undefined {
   if (!cName) return undefined;
   const { tag, name } = splitCName(cName);
   const near = [...modules.filter((m) => programStem(m.file) === programStem(file)), ...modules.filter((m) => dirname(m.file) === dirname(file))];
-  for (const module of near) {
+  // An object's BTF first; its source for the types clang left out.
+  for (const module of [...near, ...near.flatMap((m) => (m.source ? [m.source] : []))]) {
     for (const id of module.graph.find(name)) {
       const t = module.graph.type(id);
       if (tag ? t.kind === tag : isAggregate(t) || t.kind === "typedef") {

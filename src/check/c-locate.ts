@@ -16,7 +16,7 @@ export function programStem(path: string): string {
 }
 
 /** The C source an object was built from: the one with its stem, else the only one beside it. */
-function sourceFor<T extends { file: string }>(sources: readonly T[], object: string): T | undefined {
+export function sourceFor<T extends { file: string }>(sources: readonly T[], object: string): T | undefined {
   const same = sources.find((c) => programStem(c.file) === programStem(object));
   if (same) return same;
   const beside = sources.filter((c) => dirname(c.file) === dirname(object) && !c.file.endsWith(".h"));

@@ -17,12 +17,15 @@ import type { PairSummary } from "../report/findings/context.js";
 import type { Finding } from "../rules/finding.js";
 import { RULES } from "../rules/index.js";
 import type { ClockKeyWrite, RuleContext } from "../rules/rule.js";
-import { locateInSource, programStem } from "./c-locate.js";
+import { locateInSource, programStem, sourceFor } from "./c-locate.js";
 import { findClockKeys } from "./clock-keys.js";
 import { CONFIG_FILE, DEFAULT_CONFIG, loadConfig, type Config } from "./config.js";
 import { discover, type Discovered } from "./discover.js";
 import { reader } from "./readers.js";
 import { isSilenced, scanSuppressions, type Silenced } from "./suppress.js";
+import { sourceModule } from "../readers/c/module.js";
+import { findRecordEmits } from "../readers/c/records.js";
+import { splitCName } from "../match/names.js";
 
 // A check: read every input, pair userspace with the BPF side, run the rules,
 // then apply the config's severities and the suppression comments. Nothing
@@ -150,7 +153,7 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
       if (f.path.endsWith(".h") || built.has(programStem(f.path))) return;
       const readC = await reader("c");
       const r = await readC(f.path, { target: TARGETS.bpfel, includeDirs: [dirname(f.path), ...config.includeDirs], files: { [f.path]: text } });
-      const m: BpfModule = { file: f.path, graph: r.graph, maps: r.maps, origin: "source" };
+      const m = sourceModule(r);
       readFrom.set(f.path, [m]);
       bpf.push(m);
       return;
@@ -161,6 +164,24 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
     silenced.set(f.path, fromModule(m.suppressions));
     bpf.push(...(m.embeddedBpf ?? []));
     for (const p of m.problems) notes.push(`${p.loc.file}:${p.loc.line ?? 0}: ${p.message}`);
+  }
+
+  // An object's C says which record goes to which buffer; its BTF has the
+  // record types, unless the program only ever reached them through a pointer.
+  for (const m of bpf) {
+    if (m.origin !== "btf" || m.records) continue;
+    const src = sourceFor(cSources, m.file);
+    if (!src) continue;
+    m.records = await findRecordEmits(src.file, src.text);
+    if (m.records.every((r) => !r.type || m.graph.find(splitCName(r.type).name).length > 0)) continue;
+    try {
+      const readC = await reader("c");
+      m.source = sourceModule(await readC(src.file, { target: m.graph.target, includeDirs: [dirname(src.file), ...config.includeDirs], files: { [src.file]: src.text } }));
+    } catch (e) {
+      // The object still stands; only the records it lacks stay unpaired.
+      if (!(e instanceof InputError)) throw e;
+      notes.push(`${src.file}: record types are not in ${m.file}'s BTF and the source cannot be read: ${e.detail}`);
+    }
   }
 
   const pairing = pair(bpf, user, config.pairs);

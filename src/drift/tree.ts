@@ -7,6 +7,7 @@ import { InputError } from "../ir/errors.js";
 import { TARGETS } from "../ir/targets.js";
 import { isBpfElf } from "../readers/elf/index.js";
 import { readBpfObjects } from "../readers/object/index.js";
+import { sourceModule } from "../readers/c/module.js";
 
 // Which files of a tree are the BPF side, and the modules they give. One
 // rule for `check`, `snapshot` and `diff`, so the lock a snapshot writes is
@@ -58,7 +59,7 @@ export async function readTree(
     // A source the reader cannot follow takes nothing away from its object.
     try {
       const r = await readC(c.file, { target: TARGETS.bpfel, includeDirs: [dirname(c.file), ...includeDirs.map((d) => resolve(d))], files: texts });
-      modules.push({ file: c.file, graph: r.graph, maps: r.maps, origin: "source" });
+      modules.push(sourceModule(r));
     } catch (e) {
       if (!(built.has(programStem(c.file)) && e instanceof InputError)) throw e;
     }

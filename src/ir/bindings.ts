@@ -25,6 +25,25 @@ export interface BpfModule {
   graph: TypeGraph;
   maps: MapDef[];
   origin: "btf" | "source";
+  /** Records the program hands to userspace through ring and perf buffers, where its C is at hand. */
+  records?: RecordEmit[];
+  /**
+   * An object's C source read as a module, where its records name types
+   * the object's BTF lacks: clang leaves out the types of local variables,
+   * so an event only ever reached through a pointer is there alone.
+   */
+  source?: BpfModule;
+}
+
+/** Where BPF C emits a record into a ring or perf buffer, and the record's C type. */
+export interface RecordEmit {
+  /** The map the record goes to. */
+  map: string;
+  /** The record's C type as written: `struct event`, `event_t`; empty when the call does not say. */
+  type: string;
+  /** The helper or BCC method: `bpf_ringbuf_reserve`, `events.perf_submit`. */
+  call: string;
+  loc: SourceLoc;
 }
 
 /** A userspace declaration that may mirror a C type. */

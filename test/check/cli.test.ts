@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -162,6 +162,21 @@ describe.skipIf(!HAVE_CLANG || !HAVE_BPFTOOL || !HAVE_CLI)("abidrift check (need
     const go = readFileSync(join(root, "dns-key/main.go"), "utf8");
     expect(r.stdout).toMatch(new RegExp(`^::error file=dns-key/main.go,line=${lineOf(go, "KeySize:")},col=\\d+,title=abidrift map-key-size::`));
     expect(r.stdout.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("pairs a twin with the record BPF emits into the buffer it is decoded from, from the object and from the source", () => {
+    const go = readFileSync(join(root, "record-twin/main.go"), "utf8");
+    const source = join(root, "record-twin-source");
+    cpSync(join(root, "record-twin"), source, { recursive: true, filter: (f) => !f.endsWith(".o") });
+    for (const dir of ["record-twin", "record-twin-source"]) {
+      const r = abidrift(root, "check", dir, "--format", "json");
+      expect(r.status, dir).toBe(1);
+      const doc = JSON.parse(r.stdout) as { findings: JsonFinding[]; pairs: { kind: string; c: { name: string }; twin: { name: string }; reason: string }[] };
+      expect(doc.findings.map((f) => [f.code, f.locations[0]!.line]), dir).toEqual([["struct-mismatch", lineOf(go, "PPID    uint16")]]);
+      const types = doc.pairs.filter((p) => p.kind === "type");
+      expect(types.map((p) => `${p.twin.name} = ${p.c.name}`), dir).toEqual(["Sample = struct proc_event"]);
+      expect(types[0]!.reason).toMatch(/^decoded from map procs at .*main\.go:\d+, which BPF fills at .*proc\.bpf\.c:\d+$/);
+    }
   });
 
   it("lists pairs and why with --explain", () => {

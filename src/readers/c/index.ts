@@ -1,11 +1,13 @@
 import { readFileSync } from "node:fs";
 import { InputError } from "../../ir/errors.js";
 import { type ListGraph, type TypeGraph } from "../../ir/graph.js";
+import type { RecordEmit } from "../../ir/bindings.js";
 import type { MapDef } from "../../ir/maps.js";
 import type { Target } from "../../ir/targets.js";
 import { readMaps } from "./maps.js";
 import { cParser } from "./parser.js";
 import { preprocess, type SourceProblem } from "./preprocess.js";
+import { findRecordEmits } from "./records.js";
 import { resolveItems, type Resolved, type Unresolved } from "./resolve.js";
 import { walkTree } from "./walk.js";
 
@@ -29,6 +31,8 @@ export interface CSourceResult {
   /** Every type of the translation unit, laid out for the target. */
   graph: ListGraph;
   maps: MapDef[];
+  /** Records the file's functions emit into ring and perf buffers. */
+  records: RecordEmit[];
   /** Types whose layout the source cannot give, and why. */
   unresolved: Unresolved[];
   /** What could not be read; the rest still counts. */
@@ -38,9 +42,10 @@ export interface CSourceResult {
 /** Reads a C file (`.c`, `.h`, `.bpf.c`) as a compiler for `target` would, into the IR. */
 export async function readCSource(path: string, opts: CSourceOptions): Promise<CSourceResult> {
   const files = opts.files ?? {};
-  if (files[path] === undefined) {
+  let text = files[path];
+  if (text === undefined) {
     try {
-      readFileSync(path);
+      text = readFileSync(path, "utf8");
     } catch (e) {
       throw new InputError(path, `cannot read: ${(e as Error).message}`);
     }
@@ -62,6 +67,6 @@ export async function readCSource(path: string, opts: CSourceOptions): Promise<C
     const first = problems[0]!;
     throw new InputError(first.file, `nothing usable: ${first.message}`, { line: first.line });
   }
-  return { file: path, graph, maps, unresolved: r.unresolved, problems };
+  return { file: path, graph, maps, records: await findRecordEmits(path, text), unresolved: r.unresolved, problems };
 }
 

@@ -5,6 +5,7 @@ import { InputError } from "../../ir/errors.js";
 import type { TypeGraph } from "../../ir/graph.js";
 import { TARGETS } from "../../ir/targets.js";
 import type { BccText } from "./bcc.js";
+import { sourceModule } from "../c/module.js";
 
 // The C inside a BCC tool goes back through the C reader, as BCC itself
 // would compile it: for the BPF target, with the definitions BCC's headers
@@ -62,7 +63,7 @@ export async function readEmbeddedC(file: string, programs: BccText[], btf: Type
     const padded = `#include "${PRELUDE_PATH}"\n${"\n".repeat(Math.max(0, line - 2))}${text}`;
     try {
       const r = await readCSource(path, { target: TARGETS.bpfel, ...(btf ? { btf } : {}), files: { [path]: padded, [PRELUDE_PATH]: PRELUDE } });
-      out.push({ file: path, graph: r.graph, maps: r.maps, origin: "source" });
+      out.push(sourceModule(r));
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       problems.push({ message: `BPF program: ${e.detail}`, loc: p.loc });

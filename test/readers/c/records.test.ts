@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findEmitSites } from "../../src/audit/emit-sites.js";
+import { findRecordEmits } from "../../../src/readers/c/records.js";
 
 // Each way BPF C hands a record to a ring or perf buffer, libbpf's helpers
 // and BCC's map methods, in one program: the site found, the map it goes
@@ -44,7 +44,7 @@ describe("emit sites", () => {
       const m = /\/\/ (\w+) (.+)$/.exec(l);
       return m ? [{ line: i + 1, map: m[1]!, type: m[2]! }] : [];
     });
-    const sites = await findEmitSites("prog.bpf.c", SOURCE);
+    const sites = await findRecordEmits("prog.bpf.c", SOURCE);
     expect(sites.map((s) => ({ line: s.loc.line, map: s.map, type: s.type }))).toEqual(marked);
     for (const s of sites) {
       // The column is the call's, 1-based.
@@ -53,6 +53,6 @@ describe("emit sites", () => {
   });
 
   it("finds nothing in C that only looks a map up", async () => {
-    expect(await findEmitSites("x.c", "int f(void) { return bpf_map_lookup_elem(0, 0) != 0; }")).toEqual([]);
+    expect(await findRecordEmits("x.c", "int f(void) { return bpf_map_lookup_elem(0, 0) != 0; }")).toEqual([]);
   });
 });

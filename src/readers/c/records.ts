@@ -1,23 +1,15 @@
 import type { Node } from "web-tree-sitter";
-import { scanFunctions } from "../readers/c/parser.js";
-import type { SourceLoc } from "../ir/types.js";
+import type { RecordEmit } from "../../ir/bindings.js";
+import { scanFunctions } from "./parser.js";
 
 // Where BPF C hands a record to userspace through a ring or perf buffer, and
 // the record's declared C type: `struct event *e = bpf_ringbuf_reserve(&rb,
 // sizeof(*e), 0)`, `bpf_ringbuf_output(&rb, &ev, sizeof(ev), 0)`,
 // `bpf_perf_event_output(ctx, &events, F, &ev, sizeof(ev))`, and BCC's
 // `events.perf_submit(ctx, &data, sizeof(data))`, `rb.ringbuf_output(...)`,
-// `rb.ringbuf_reserve(sizeof(struct event))`. Only the syntax tree is read.
-
-export interface EmitSite {
-  /** The map the record goes to. */
-  map: string;
-  /** The record's C type as written: `struct event`, `event_t`. */
-  type: string;
-  /** The helper or BCC method: `bpf_ringbuf_reserve`, `events.perf_submit`. */
-  call: string;
-  loc: SourceLoc;
-}
+// `rb.ringbuf_reserve(sizeof(struct event))`. Only the syntax tree of the
+// file as written is read: these calls sit in function bodies, which the
+// declaration reader skips.
 
 /** Which argument of each libbpf helper is the map and which the record (or its size, for reserve). */
 const HELPERS: Record<string, { map: number; record: number }> = {
@@ -29,9 +21,9 @@ const BCC_METHODS: Record<string, number> = { perf_submit: 1, perf_submit_skb: 1
 
 const MENTIONS = /\b(?:bpf_ringbuf_reserve|bpf_ringbuf_output|bpf_perf_event_output|perf_submit|ringbuf_output|ringbuf_reserve)\b/;
 
-export async function findEmitSites(file: string, text: string): Promise<EmitSite[]> {
+export async function findRecordEmits(file: string, text: string): Promise<RecordEmit[]> {
   if (!MENTIONS.test(text)) return [];
-  return scanFunctions<EmitSite>(text, (fn, out) => scanFunction(file, fn, out));
+  return scanFunctions<RecordEmit>(text, (fn, out) => scanFunction(file, fn, out));
 }
 
 /** A variable's declared type and how many pointers deep it is. */
@@ -40,7 +32,7 @@ interface VarType {
   pointers: number;
 }
 
-function scanFunction(file: string, fn: Node, out: EmitSite[]): void {
+function scanFunction(file: string, fn: Node, out: RecordEmit[]): void {
   const vars = new Map<string, VarType>();
   const declare = (typeNode: Node | null, declarator: Node | null): void => {
     if (!typeNode || !declarator) return;
@@ -101,7 +93,7 @@ function scanFunction(file: string, fn: Node, out: EmitSite[]): void {
   if (body) visit(body);
 }
 
-function emitSite(call: Node, recordType: (arg: Node | undefined, isSize: boolean) => string | undefined): Omit<EmitSite, "loc"> | undefined {
+function emitSite(call: Node, recordType: (arg: Node | undefined, isSize: boolean) => string | undefined): Omit<RecordEmit, "loc"> | undefined {
   const f = call.childForFieldName("function");
   const args = (call.childForFieldName("arguments")?.namedChildren ?? []).filter((a): a is Node => a !== null);
   let callee: { map: string | undefined; record: number; call: string };
