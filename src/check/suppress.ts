@@ -1,3 +1,4 @@
+import { ignoreIn } from "../ir/directives.js";
 import type { Finding } from "../rules/finding.js";
 
 // `// abidrift-ignore-next-line RULE[, RULE]` in C silences those rules, or
@@ -6,7 +7,6 @@ import type { Finding } from "../rules/finding.js";
 // is silenced when any of its spans is on such a line, so the comment can go
 // on whichever side the user owns.
 
-const COMMENT = /(?:\/\/|#|\/\*)\s*abidrift-ignore-next-line\b([^\n*]*)/;
 
 /** line → rules (empty set: every rule) silenced on that line. */
 export type Silenced = Map<number, Set<string>>;
@@ -16,10 +16,9 @@ export function scanSuppressions(text: string): Silenced {
   if (!text.includes("abidrift-ignore-next-line")) return out;
   const lines = text.split("\n");
   lines.forEach((line, i) => {
-    const m = COMMENT.exec(line);
-    if (!m) return;
-    const rules = m[1]!.split(/[\s,]+/).filter((r) => /^[a-z][a-z0-9-]*$/.test(r));
-    out.set(i + 2, new Set(rules));
+    const m = ignoreIn(line);
+    if (!m || !/(?:\/\/|#|\/\*)\s*$/.test(line.slice(0, m.index))) return;
+    out.set(i + 2, new Set(m.rules));
   });
   return out;
 }

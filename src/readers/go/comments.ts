@@ -1,10 +1,11 @@
 import type { Node } from "web-tree-sitter";
 import type { Suppression } from "../../ir/bindings.js";
+import { ignoreIn, mirrorsIn, suppressing } from "../../ir/directives.js";
 import type { SourceLoc } from "../../ir/types.js";
 import { locOf, walk } from "./syntax.js";
 
-// What comments say to abidrift: `// abidrift:mirrors struct dns_key` on a
-// declaration, and `// abidrift-ignore-next-line RULE[, RULE]`.
+// The comments of a Go file that speak to abidrift (src/ir/directives.ts),
+// and the lines that hold only comment.
 
 export interface Mirror {
   name: string;
@@ -22,8 +23,6 @@ export interface CommentClaims {
 
 const COMMENT = new Set(["comment"]);
 
-const MIRRORS = /abidrift:mirrors\s+((?:struct|union|enum)\s+)?([A-Za-z_]\w*)/;
-const IGNORE = /abidrift-ignore-next-line\b([^\n*]*)/;
 
 export function readComments(file: string, text: string, root: Node): CommentClaims {
   const lineStarts = [0];
@@ -36,19 +35,10 @@ export function readComments(file: string, text: string, root: Node): CommentCla
       for (let r = n.startPosition.row; r <= n.endPosition.row; r++) claims.lines.add(r + 1);
     }
     const line = n.startPosition.row + 1;
-    const mirror = MIRRORS.exec(n.text);
-    if (mirror) {
-      claims.mirrors.push({ name: `${mirror[1] ?? ""}${mirror[2] ?? ""}`, loc: locOf(file, n), line });
-    }
-    const ignore = IGNORE.exec(n.text);
-    if (ignore) {
-      const rules = (ignore[1] ?? "")
-        .split(/[\s,]+/)
-        .filter((r) => /^[a-z][a-z0-9-]*$/.test(r));
-      const next = n.endPosition.row + 2;
-      if (rules.length === 0) claims.suppressions.push({ line: next });
-      for (const rule of rules) claims.suppressions.push({ line: next, rule });
-    }
+    const mirror = mirrorsIn(n.text);
+    if (mirror) claims.mirrors.push({ name: mirror.name, loc: locOf(file, n), line });
+    const ignore = ignoreIn(n.text);
+    if (ignore) claims.suppressions.push(...suppressing(n.endPosition.row + 2, ignore.rules));
   });
   return claims;
 }

@@ -11,6 +11,7 @@ import { readEmbeddedC } from "./embedded-c.js";
 import { parsePython } from "./parser.js";
 import { ModuleScope } from "./scope.js";
 import { walk } from "./syntax.js";
+import { ignoreIn, mirrorsIn, suppressing } from "../../ir/directives.js";
 
 // A Python file's claims about the ABI: its ctypes classes (twins), the
 // tables its BCC program uses with the key, value and record types it
@@ -126,9 +127,11 @@ function twin(r: CtypesRecord, typeId: TypeId, lines: string[], file: string): T
   // `# abidrift:mirrors struct event` on the class line or the line above it.
   const line = r.loc!.line!;
   for (const l of [line, line - 1]) {
-    const m = /#.*abidrift:mirrors\s+((?:struct|union)\s+\w+|\w+)/.exec(lines[l - 1] ?? "");
+    const text = lines[l - 1] ?? "";
+    const hash = text.indexOf("#");
+    const m = hash < 0 ? undefined : mirrorsIn(text.slice(hash));
     if (m) {
-      t.mirrors = { name: m[1]!.replace(/\s+/g, " "), loc: { file, line: l, column: (lines[l - 1]!.indexOf("abidrift:") ?? 0) + 1 } };
+      t.mirrors = { name: m.name, loc: { file, line: l, column: hash + m.index + 1 } };
       break;
     }
   }
@@ -138,8 +141,9 @@ function twin(r: CtypesRecord, typeId: TypeId, lines: string[], file: string): T
 function suppressions(lines: string[]): Suppression[] {
   const out: Suppression[] = [];
   lines.forEach((l, i) => {
-    const m = /#\s*abidrift-ignore-next-line(?:\s+([\w-]+))?/.exec(l);
-    if (m) out.push({ line: i + 2, ...(m[1] ? { rule: m[1] } : {}) });
+    const hash = l.indexOf("#");
+    const m = hash < 0 ? undefined : ignoreIn(l.slice(hash));
+    if (m) out.push(...suppressing(i + 2, m.rules));
   });
   return out;
 }

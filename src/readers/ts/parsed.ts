@@ -8,13 +8,12 @@ import { findParsers } from "./binary-parser.js";
 import { findDecoders } from "./decoders.js";
 import type { TwinDecl } from "./twin-decl.js";
 import { buildTwinGraph } from "./twin-graph.js";
+import { ignoreIn, mirrorsIn, suppressing } from "../../ir/directives.js";
 
 // A TypeScript file parsed with ts-morph and read for twins: the half of the
 // reader that loads the compiler, so a check whose TypeScript has nothing to
 // decode never loads it.
 
-const MIRRORS = /abidrift:mirrors\s+((?:struct|union)\s+)?([A-Za-z_]\w*)/;
-const IGNORE = /\babidrift-ignore-next-line(?:[ \t]+([a-z][a-z0-9-]*))?/;
 
 // One in-memory project for every file: each file is added, read and
 // removed, so the compiler host is made once per run, not once per file.
@@ -133,8 +132,8 @@ function mirrorsOf(d: TwinDecl, lines: readonly string[]): TwinDecl["mirrors"] {
   // The comment sits in the lines just above the declaration.
   const line = d.loc.line ?? 1;
   for (let l = line - 1; l >= Math.max(1, line - 3); l--) {
-    const m = MIRRORS.exec(lines[l - 1] ?? "");
-    if (m) return { name: `${m[1] ?? ""}${m[2]}`.trim(), loc: { file: d.loc.file, line: l, column: lines[l - 1]!.indexOf("abidrift:mirrors") + 1 } };
+    const m = mirrorsIn(lines[l - 1] ?? "");
+    if (m) return { name: m.name, loc: { file: d.loc.file, line: l, column: m.index + 1 } };
   }
   return undefined;
 }
@@ -147,8 +146,8 @@ function byteOrderOfDecl(d: TwinDecl): DecodeSite["byteOrder"] {
 function suppressionsOf(lines: readonly string[]): Suppression[] {
   const out: Suppression[] = [];
   lines.forEach((l, i) => {
-    const m = IGNORE.exec(l);
-    if (m && /\/\/|\/\*/.test(l.slice(0, m.index))) out.push({ line: i + 2, ...(m[1] ? { rule: m[1] } : {}) });
+    const m = ignoreIn(l);
+    if (m && /\/\/|\/\*/.test(l.slice(0, m.index))) out.push(...suppressing(i + 2, m.rules));
   });
   return out;
 }
