@@ -163,6 +163,7 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
     user.push(m);
     silenced.set(f.path, fromModule(m.suppressions));
     bpf.push(...(m.embeddedBpf ?? []));
+    if (f.kind === "python") readFrom.set(f.path, m.embeddedBpf ?? []);
     for (const p of m.problems) notes.push(`${p.loc.file}:${p.loc.line ?? 0}: ${p.message}`);
   }
 
@@ -208,7 +209,7 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
   // modules the other rules see, so a fresh snapshot checks clean.
   let lock: CheckResult["lock"];
   if (lockInput?.lock || lockInput?.snapshot) {
-    const tree = await readTree(files.filter((f) => f.kind === "object" || f.kind === "c"), dirname(lockInput.file), config.includeDirs, readFrom);
+    const tree = await readTree(files.filter((f) => f.kind === "object" || f.kind === "c" || f.kind === "python"), dirname(lockInput.file), config.includeDirs, readFrom);
     let now = snapshot(tree.modules);
     if (lockInput.lock) {
       const k = keepUnbuiltGlobals(lockInput.lock, now, tree.modules);

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { formatLock, LOCK_FILE, lockDir, relativeTo, writeLock } from "../drift/lock.js";
 import { loadSide } from "../drift/sides.js";
+import { count } from "../report/words.js";
 import type { SnapshotOptions } from "./commands/snapshot.js";
 
 /** `abidrift snapshot`: the tree's ABI into the lock, atomically. */
@@ -15,5 +16,5 @@ export async function runSnapshot(spec: string, opts: SnapshotOptions): Promise<
   }
   const path = opts.output ?? join(home, LOCK_FILE);
   await writeLock(path, lock);
-  process.stderr.write(`abidrift: wrote ${path}: ${lock.maps.length} maps, ${lock.types.length} types\n`);
+  process.stderr.write(`abidrift: wrote ${path}: ${count(lock.maps.length, "map")}, ${count(lock.types.length, "type")}\n`);
 }

@@ -88,7 +88,7 @@ async function gitSide(rev: string, spec: string): Promise<LoadedSide> {
   await git(["rev-parse", "--is-inside-work-tree"], process.cwd(), "not a git repository, so git: sides cannot be read");
   const commit = (await git(["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`], spec, "no such revision in this repository")).toString().trim();
   const listing = (await git(["ls-tree", "-r", "-z", "--name-only", commit, "--", "."], spec, "cannot list the tree")).toString();
-  const paths = listing.split("\0").filter((p) => p && kindOf(p) !== undefined && (kindOf(p) === "object" || kindOf(p) === "c"));
+  const paths = listing.split("\0").filter((p) => p && kindOf(p) !== undefined && (kindOf(p) === "object" || kindOf(p) === "c" || kindOf(p) === "python"));
   const files = await Promise.all(paths.map(async (p) => ({ path: p, bytes: new Uint8Array(await git(["cat-file", "blob", `${commit}:./${p}`], `${spec}:${p}`, "cannot read from git")) })));
   const side = await fromTree(files, spec);
   // Spans in a revision name the revision, so nobody opens today's file at yesterday's line.

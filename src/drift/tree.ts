@@ -26,9 +26,12 @@ export interface CText {
 /** Text that only BPF C (libbpf or BCC) contains: userspace C is not the truth. */
 export const BPF_MARKERS = /\bSEC\s*\(|bpf_helpers\.h|\bBPF_MAP_TYPE_|\bBPF_(?:HASH|ARRAY|PERCPU_ARRAY|PERCPU_HASH|LRU_HASH|HISTOGRAM|PERF_OUTPUT|RINGBUF_OUTPUT|TABLE|STACK_TRACE)\s*\(/;
 
+/** Python that imports BCC, whose `BPF(text=...)` may hold a program. */
+const BCC_IMPORT = /^\s*(?:from\s+bcc\s+import|import\s+bcc)\b/m;
+
 /**
  * The BPF modules of a set of files: every BPF object, then every BPF C
- * source. An object's BTF is the compiler's word and wins (snapshot ranks
+ * source, then the C inside BCC's Python. An object's BTF is the compiler's word and wins (snapshot ranks
  * objects first); its source still gives the types the compiler dropped, an
  * event only ever reached through a pointer, say. `known` holds the modules
  * a caller has already read from some of these files, by path: `check` reads
@@ -63,6 +66,18 @@ export async function readTree(
     } catch (e) {
       if (!(built.has(programStem(c.file)) && e instanceof InputError)) throw e;
     }
+  }
+  // BCC tools carry their BPF C inside Python: the program the reader folds out of it is the truth.
+  for (const f of files.filter((f) => kindOf(f.path) === "python")) {
+    const read = known.get(f.path);
+    if (read) {
+      modules.push(...read);
+      continue;
+    }
+    const text = decoder.decode(f.bytes);
+    if (!BCC_IMPORT.test(text)) continue;
+    const readPython = await reader("python");
+    modules.push(...((await readPython(f.path, text, {})).embeddedBpf ?? []));
   }
   if (modules.length === 0) throw new InputError(what, "no BPF object or BPF C source here");
   return { modules, sources };
