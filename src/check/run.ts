@@ -26,6 +26,7 @@ import { isSilenced, scanSuppressions, type Silenced } from "./suppress.js";
 import { sourceModule } from "../readers/c/module.js";
 import { findRecordEmits } from "../readers/c/records.js";
 import { splitCName } from "../match/names.js";
+import { FILES_IN_FLIGHT, mapBounded } from "../load/bounded.js";
 
 // A check: read every input, pair userspace with the BPF side, run the rules,
 // then apply the config's severities and the suppression comments. Nothing
@@ -87,7 +88,7 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
   const config = (await loadConfig(configPath)) ?? (opts.config ? missingConfig(opts.config) : DEFAULT_CONFIG);
   const base = config.file ? dirname(resolve(config.file)) : resolve(root);
   const found = await discover(paths, { include: config.include, exclude: config.exclude, base });
-  const files = await Promise.all(found.map(async (f) => ({ ...f, bytes: await readFile(f.path) })));
+  const files = await mapBounded(found, FILES_IN_FLIGHT, async (f) => ({ ...f, bytes: await readFile(f.path) }));
   const lock = await readLockOption(opts, config.file ? dirname(config.file) : root);
   return checkFiles(files, { ...config, includeDirs: config.includeDirs.map((d) => resolve(base, d)) }, opts.onProgress, lock);
 }

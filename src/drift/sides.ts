@@ -13,6 +13,7 @@ import { parseLock } from "./lock.js";
 import { snapshot } from "./snapshot.js";
 import { isBpfElf } from "../readers/elf/index.js";
 import { readTree, type CText, type TreeFile } from "./tree.js";
+import { FILES_IN_FLIGHT, mapBounded, PROCESSES_IN_FLIGHT } from "../load/bounded.js";
 
 // One side of a comparison: a lock file, a BPF object, a C source, a
 // directory, or `git:REV`, the tree at a revision read out of git's object
@@ -39,7 +40,7 @@ export async function loadSide(spec: string): Promise<LoadedSide> {
     const config = (await loadConfig(join(spec, CONFIG_FILE))) ?? DEFAULT_CONFIG;
     const base = resolve(spec);
     const found = await discover([spec], { include: config.include, exclude: config.exclude, base });
-    const files = await Promise.all(found.map(async (f) => ({ path: f.path, bytes: await readFile(f.path) })));
+    const files = await mapBounded(found, FILES_IN_FLIGHT, async (f) => ({ path: f.path, bytes: await readFile(f.path) }));
     return fromTree(files, spec, config.includeDirs.map((d) => resolve(base, d)));
   }
   const bytes = await readFile(spec);
@@ -89,7 +90,7 @@ async function gitSide(rev: string, spec: string): Promise<LoadedSide> {
   const commit = (await git(["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`], spec, "no such revision in this repository")).toString().trim();
   const listing = (await git(["ls-tree", "-r", "-z", "--name-only", commit, "--", "."], spec, "cannot list the tree")).toString();
   const paths = listing.split("\0").filter((p) => p && kindOf(p) !== undefined && (kindOf(p) === "object" || kindOf(p) === "c" || kindOf(p) === "python"));
-  const files = await Promise.all(paths.map(async (p) => ({ path: p, bytes: new Uint8Array(await git(["cat-file", "blob", `${commit}:./${p}`], `${spec}:${p}`, "cannot read from git")) })));
+  const files = await mapBounded(paths, PROCESSES_IN_FLIGHT, async (p) => ({ path: p, bytes: new Uint8Array(await git(["cat-file", "blob", `${commit}:./${p}`], `${spec}:${p}`, "cannot read from git")) }));
   const side = await fromTree(files, spec);
   // Spans in a revision name the revision, so nobody opens today's file at yesterday's line.
   const name = (l: { file: string }) => ({ ...l, file: `${spec}:${l.file}` });
