@@ -155,6 +155,7 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
       const readC = await reader("c");
       const r = await readC(f.path, { target: TARGETS.bpfel, includeDirs: [dirname(f.path), ...config.includeDirs], files: { [f.path]: text } });
       const m = sourceModule(r);
+      for (const p of r.problems) if (p.syntax && p.file === f.path) notes.push(`${p.file}:${p.line}: ${p.message}`);
       readFrom.set(f.path, [m]);
       bpf.push(m);
       return;

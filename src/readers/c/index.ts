@@ -9,6 +9,7 @@ import { cParser } from "./parser.js";
 import { preprocess, type SourceProblem } from "./preprocess.js";
 import { findRecordEmits } from "./records.js";
 import { resolveItems, type Resolved, type Unresolved } from "./resolve.js";
+import { moveTrailingAttributes } from "./trailing-attrs.js";
 import { walkTree } from "./walk.js";
 
 export type { SourceProblem } from "./preprocess.js";
@@ -52,11 +53,19 @@ export async function readCSource(path: string, opts: CSourceOptions): Promise<C
   }
   const pre = preprocess(path, { target: opts.target, includeDirs: opts.includeDirs ?? [], defines: opts.defines ?? {}, files });
   const parser = await cParser();
-  const tree = parser.parse(pre.text);
+  let tree = parser.parse(pre.text);
   if (!tree) throw new InputError(path, "the C parser gave no tree");
+  let source = pre.text;
+  const moved = moveTrailingAttributes(tree, source);
+  if (moved !== undefined) {
+    tree.delete();
+    tree = parser.parse(moved);
+    if (!tree) throw new InputError(path, "the C parser gave no tree");
+    source = moved;
+  }
   let r: Resolved;
   try {
-    r = resolveItems(walkTree(tree, pre.text), pre, opts.target, opts.btf);
+    r = resolveItems(walkTree(tree, source), pre, opts.target, opts.btf);
   } finally {
     tree.delete();
   }

@@ -17,6 +17,8 @@ export interface SourceProblem {
   line: number;
   column?: number;
   message: string;
+  /** The text itself does not parse (half-written source), as opposed to what it names being out of reach. */
+  syntax?: true;
 }
 
 export interface PreprocessOptions {

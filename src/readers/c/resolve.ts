@@ -127,6 +127,14 @@ class Resolver {
     return { file: this.pre.fileNames[fi]!, line: this.pre.lineNo[lo]!, column };
   }
 
+  /** The type a bare name in an expression stands for: a typedef, or a global variable's type. */
+  private namedType(name: string): TypeId | undefined {
+    const typedef = this.typedefs.get(name);
+    if (typedef !== undefined) return typedef;
+    for (let i = this.vars.length - 1; i >= 0; i--) if (this.vars[i]!.name === name) return this.vars[i]!.type;
+    return undefined;
+  }
+
   private where(p: Pos): { file: string; line: number; column?: number } {
     const l = this.loc(p);
     return { file: l.file, line: l.line ?? 0, ...(l.column !== undefined ? { column: l.column } : {}) };
@@ -144,7 +152,7 @@ class Resolver {
         this.pragmaPack(item.arg);
         return;
       case "error":
-        this.problems.push({ ...this.where(item), message: item.text.startsWith("missing ") ? item.text : `cannot parse: ${item.text.replace(/\s+/g, " ")}` });
+        this.problems.push({ ...this.where(item), message: item.text.startsWith("missing ") ? item.text : `cannot parse: ${item.text.replace(/\s+/g, " ")}`, syntax: true });
         return;
       case "decl":
         break;
@@ -685,7 +693,9 @@ class Resolver {
       }
       case "sizeof":
       case "alignof": {
-        const id = e.k === "sizeof" ? this.tryType(e.type) : this.tryType(e.type);
+        // `sizeof(__u32)` parses as an expression: the parser cannot know a typedef name from a variable's.
+        const bare = e.k === "sizeof" && e.a?.k === "id" ? e.a.name : undefined;
+        const id = e.type ? this.tryType(e.type) : bare !== undefined ? this.namedType(bare) : undefined;
         const s = id === undefined ? undefined : this.shapeOf(id, 0);
         return s ? cint(BigInt(e.k === "sizeof" ? s.size : s.align), true, longBits) : undefined;
       }

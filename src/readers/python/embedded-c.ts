@@ -64,6 +64,8 @@ export async function readEmbeddedC(file: string, programs: BccText[], btf: Type
     try {
       const r = await readCSource(path, { target: TARGETS.bpfel, ...(btf ? { btf } : {}), files: { [path]: padded, [PRELUDE_PATH]: PRELUDE } });
       out.push(sourceModule(r));
+      // Headers BCC finds at run time are out of reach here and say nothing; C that does not parse does.
+      for (const q of r.problems) if (q.syntax && q.file === path) problems.push({ message: `BPF program: ${q.message}`, loc: { file, line: q.line } });
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       problems.push({ message: `BPF program: ${e.detail}`, loc: p.loc });

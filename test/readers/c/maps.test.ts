@@ -70,8 +70,8 @@ describe.skipIf(!clangAvailable)("map declarations from source", () => {
     expect(ours.maps[0]!.typeId).toBe(mapTypeValue("bloom_filter"));
   });
 
-  it("legacy SEC(\"maps\") definitions agree with the object's maps section", async () => {
-    const src = join(FIXTURES, "legacy_maps.bpf.c");
+  it.each(["legacy_maps.bpf.c", "trailing_attrs.bpf.c"])("legacy SEC(\"maps\") definitions agree with the object's maps section: %s", async (name) => {
+    const src = join(FIXTURES, name);
     const ours = await readCSource(src, { target: TARGETS.bpfel, includeDirs: [HOST_INCLUDE] });
     expect(ours.problems).toEqual([]);
     const obj = compile(src);
@@ -91,5 +91,12 @@ describe.skipIf(!clangAvailable)("map declarations from source", () => {
     expect(want.length).toBeGreaterThan(0);
     const got = ours.maps.map((m) => ({ name: m.name, typeId: m.typeId, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, flags: m.flags }));
     expect(got.sort((a, b) => a.name.localeCompare(b.name))).toEqual(want.sort((a, b) => a.name.localeCompare(b.name)));
+  });
+
+  it("attributes after a file-scope declarator read clean, and the type they keep is there", async () => {
+    const src = join(FIXTURES, "trailing_attrs.bpf.c");
+    const ours = await readCSource(src, { target: TARGETS.bpfel, includeDirs: [HOST_INCLUDE] });
+    expect(ours.problems).toEqual([]);
+    expect(ours.graph.find("kept_event").map((id) => ours.graph.type(id).kind)).toEqual(["struct"]);
   });
 });
