@@ -45,6 +45,13 @@ describe.skipIf(!HAVE_CLI)("drift of the C inside a BCC tool (skipped until `npm
     expect(lock.types.map((t) => t.name)).toContain("data_t");
     expect(runCli(["check", "."], { cwd: dir }).status).toBe(0);
 
+    // A member in what was padding is compatible: a note, and the run passes.
+    writeFileSync(tool, TOOL.replace("    u32 pid;", "    u32 pid;\n    u32 tid;"));
+    const compatible = runCli(["check", "."], { cwd: dir });
+    expect(compatible.status).toBe(0);
+    expect(compatible.stdout).toMatch(/note .*member tid added in what was padding/);
+    expect(compatible.stdout).toMatch(/^no problems \(.*, 1 note\)$/m);
+
     const widened = TOOL.replace("    u32 pid;", "    u64 pid;");
     writeFileSync(tool, widened);
     const r = runCli(["check", ".", "--format", "json"], { cwd: dir });

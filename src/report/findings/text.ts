@@ -39,12 +39,14 @@ export function textReport(findings: readonly Finding[], ctx: ReportContext): st
     const fix = fixOf(f);
     if (fix) lines.push(`      fix: ${fix}`);
   }
-  const total = counts.error + counts.warning + counts.note;
-  if (total > 0) lines.push("");
+  // Notes (compatible drift) are worth reading but are no problem: a run with only notes passes.
+  const problems = counts.error + counts.warning;
+  const notes = counts.note ? `, ${count(counts.note, "note")}` : "";
+  if (problems + counts.note > 0) lines.push("");
   const summary =
-    total === 0
-      ? `no problems (${count(ctx.files.bpf, "BPF input")}, ${count(ctx.files.user, "userspace file")}, ${count(ctx.pairs.length, "pair")})`
-      : `${count(total, "problem")} (${count(counts.error, "error")}, ${count(counts.warning, "warning")}${counts.note ? `, ${count(counts.note, "note")}` : ""})`;
-  lines.push(total === 0 ? summary : paint(counts.error ? "red" : "yellow", summary));
+    problems === 0
+      ? `no problems (${count(ctx.files.bpf, "BPF input")}, ${count(ctx.files.user, "userspace file")}, ${count(ctx.pairs.length, "pair")}${notes})`
+      : `${count(problems, "problem")} (${count(counts.error, "error")}, ${count(counts.warning, "warning")}${notes})`;
+  lines.push(problems === 0 ? summary : paint(counts.error ? "red" : "yellow", summary));
   return `${lines.join("\n")}\n`;
 }
