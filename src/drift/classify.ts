@@ -1,4 +1,5 @@
 import { globalSection, typeLabel, type Lock, type LockAggregate, type LockEnum, type LockMap, type LockMember, type LockType } from "./lock.js";
+import { count } from "../report/words.js";
 
 // Drift between two locks, classified the way libabigail's abidiff sorts
 // library changes: whatever lets a reader built against the old layout
@@ -205,7 +206,7 @@ function compareEnums(label: string, o: LockEnum, n: LockEnum, push: Push): void
 }
 
 function sideOf(type: string | null, size: number): string {
-  return type ? `${type} (${size} bytes)` : `${size} bytes`;
+  return type ? `${type} of ${count(size, "byte")}` : count(size, "byte");
 }
 
 function hex(n: number): string {
@@ -217,7 +218,7 @@ function mapSummary(m: LockMap): string {
 }
 
 function typeSummary(t: LockType): string {
-  return `${t.size} bytes`;
+  return count(t.size, "byte");
 }
 
 function place(m: LockMember): string {
@@ -227,5 +228,5 @@ function place(m: LockMember): string {
 }
 
 function memberSummary(m: LockMember): string {
-  return `${m.type}${m.bitSize ? `:${m.bitSize}` : ""} at ${place(m)} (${m.size} bytes)`;
+  return `${m.type}${m.bitSize ? `:${m.bitSize}` : ""} (${count(m.size, "byte")}) at ${place(m)}`;
 }

@@ -30,7 +30,7 @@ export function findingsOf(drifts: readonly Drift[], before: DriftSide, after: D
     if (d.map) data.map = d.map;
     const fix =
       d.class === "breaking"
-        ? { description: `restore ${symbol} as it was${d.old ? ` (${d.old})` : ""}, or change every reader and accept it with \`abidrift check --update-lock\`` }
+        ? { description: `restore ${symbol} as it was${d.old ? `, ${d.old},` : ""} or change every reader and accept it with \`abidrift check --update-lock\`` }
         : { description: "accept it with `abidrift check --update-lock`" };
     return { code: DRIFT_CODES[d.class], severity: SEVERITY[d.class], messageId: d.kind, data, locations: [at], fix };
   });
