@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import type { BpfModule, LayoutMode, Suppression, UserspaceModule } from "../ir/bindings.js";
+import type { BpfModule, LayoutMode, RecordEmit, Suppression, UserspaceModule } from "../ir/bindings.js";
 import { compareWithLock } from "../drift/rules.js";
 import { LOCK_FILE, lockDir, parseLock, type Lock } from "../drift/lock.js";
 import { snapshot, type Snapshot } from "../drift/snapshot.js";
@@ -110,6 +110,49 @@ async function readLockOption(opts: CheckOptions, dir: string): Promise<LockInpu
   return { file, lock: parseLock(text, file), snapshot: opts.snapshot === true };
 }
 
+/**
+ * Each object's records: its C says which record goes to which buffer, its
+ * BTF has the record types, unless the program only ever reached them
+ * through a pointer. Then the source is read for them, once per byte order,
+ * and the lock's reading of the tree takes the bpfel one as it is.
+ */
+async function readRecords(
+  bpf: readonly BpfModule[],
+  cSources: readonly { file: string; text: string }[],
+  includeDirs: readonly string[],
+  readFrom: Map<string, BpfModule[]>,
+  notes: string[],
+): Promise<void> {
+  const sites = new Map<string, RecordEmit[]>();
+  const sourceReads = new Map<string, BpfModule | undefined>();
+  for (const m of bpf) {
+    if (m.origin !== "btf" || m.records) continue;
+    const src = sourceFor(cSources, m.file);
+    if (!src) continue;
+    let records = sites.get(src.file);
+    if (!records) sites.set(src.file, (records = await findRecordEmits(src.file, src.text)));
+    m.records = records;
+    if (records.every((r) => !r.type || m.graph.find(splitCName(r.type).name).length > 0)) continue;
+    const target = m.graph.target;
+    const key = `${src.file}\0${target.name}`;
+    if (!sourceReads.has(key)) {
+      try {
+        const readC = await reader("c");
+        const read = sourceModule(await readC(src.file, { target, includeDirs: [dirname(src.file), ...includeDirs], files: { [src.file]: src.text } }));
+        sourceReads.set(key, read);
+        if (target.name === TARGETS.bpfel.name && !readFrom.has(src.file)) readFrom.set(src.file, [read]);
+      } catch (e) {
+        // The object still stands; only the records it lacks stay unpaired.
+        if (!(e instanceof InputError)) throw e;
+        sourceReads.set(key, undefined);
+        notes.push(`${src.file}: record types are not in ${m.file}'s BTF and the source cannot be read: ${e.detail}`);
+      }
+    }
+    const read = sourceReads.get(key);
+    if (read) m.source = read;
+  }
+}
+
 function missingConfig(path: string): never {
   throw Object.assign(new Error(`${path}: no such file`), { code: "ENOENT", path });
 }
@@ -169,23 +212,7 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
     for (const p of m.problems) notes.push(`${p.loc.file}:${p.loc.line ?? 0}: ${p.message}`);
   }
 
-  // An object's C says which record goes to which buffer; its BTF has the
-  // record types, unless the program only ever reached them through a pointer.
-  for (const m of bpf) {
-    if (m.origin !== "btf" || m.records) continue;
-    const src = sourceFor(cSources, m.file);
-    if (!src) continue;
-    m.records = await findRecordEmits(src.file, src.text);
-    if (m.records.every((r) => !r.type || m.graph.find(splitCName(r.type).name).length > 0)) continue;
-    try {
-      const readC = await reader("c");
-      m.source = sourceModule(await readC(src.file, { target: m.graph.target, includeDirs: [dirname(src.file), ...config.includeDirs], files: { [src.file]: src.text } }));
-    } catch (e) {
-      // The object still stands; only the records it lacks stay unpaired.
-      if (!(e instanceof InputError)) throw e;
-      notes.push(`${src.file}: record types are not in ${m.file}'s BTF and the source cannot be read: ${e.detail}`);
-    }
-  }
+  await readRecords(bpf, cSources, config.includeDirs, readFrom, notes);
 
   const pairing = pair(bpf, user, config.pairs);
   const { baseTarget, narrowTargets } = targetsOf(config);

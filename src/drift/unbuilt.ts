@@ -1,6 +1,7 @@
 import { basename } from "node:path";
 import { programStem } from "../check/c-locate.js";
 import type { BpfModule } from "../ir/bindings.js";
+import { noun } from "../report/words.js";
 import { globalSection, type Lock, type LockMap } from "./lock.js";
 import type { Snapshot } from "./snapshot.js";
 
@@ -33,5 +34,6 @@ export function keepUnbuiltGlobals(before: Lock, now: Snapshot, modules: readonl
 
 /** The note a caller prints for the maps it kept. */
 export function keptNote(kept: readonly string[], from: string): string {
-  return `${kept.join(", ")}: global-section map${kept.length > 1 ? "s" : ""} kept as ${from} has ${kept.length > 1 ? "them" : "it"}; libbpf makes ${kept.length > 1 ? "them" : "it"} from the compiled object, so build it to compare`;
+  const them = noun(kept.length, "it", "them");
+  return `${kept.join(", ")}: ${noun(kept.length, "global-section map")} kept as ${from} has ${them}; libbpf makes ${them} from the compiled object, so build it to compare`;
 }
