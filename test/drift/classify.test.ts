@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { classify, type Drift } from "../../src/drift/classify.js";
 import { snapshot } from "../../src/drift/snapshot.js";
 import { buildObjects, clangAvailable, modulesOf, program } from "./build.js";
@@ -107,9 +107,15 @@ describe.skipIf(!clangAvailable)("drift classes from clang-built objects (clang-
     mkdirSync(dir);
     return buildObjects(sources, dir);
   };
-  const before = build("before", Object.fromEntries(EDITS.map((e, i) => [`p${i}`, e.before])));
-  const after = build("after", Object.fromEntries(EDITS.map((e, i) => [`p${i}`, e.after])));
-  const again = build("again", { p0: base });
+  // Built in beforeAll, not while collecting, so a missing clang skips rather than crashes.
+  let before = "";
+  let after = "";
+  let again = "";
+  beforeAll(() => {
+    before = build("before", Object.fromEntries(EDITS.map((e, i) => [`p${i}`, e.before])));
+    after = build("after", Object.fromEntries(EDITS.map((e, i) => [`p${i}`, e.after])));
+    again = build("again", { p0: base });
+  });
 
   EDITS.forEach((e, i) => {
     it(e.name, () => {

@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { badInputProblem, HAVE_CLI, runCli, schemaValidator, type CliResult } from "../cli/run.js";
 import { buildObjects, clangAvailable, program } from "./build.js";
 
@@ -28,8 +28,13 @@ describe.skipIf(!HAVE_CLI || !clangAvailable)("snapshot and diff through the CLI
     mkdirSync(dir);
     return buildObjects({ ringbuf: program(`${event}\n${KEY}`) }, dir);
   };
-  const before = side("before", EVENT);
-  const after = side("after", WIDE);
+  // Built in beforeAll, not while collecting, so a missing clang skips rather than crashes.
+  let before = "";
+  let after = "";
+  beforeAll(() => {
+    before = side("before", EVENT);
+    after = side("after", WIDE);
+  });
 
   it("snapshot writes a lock the schema accepts, and leaves no temporary file", () => {
     const r = run(before, ["snapshot"]);
@@ -95,16 +100,18 @@ describe.skipIf(!HAVE_CLI || !clangAvailable)("snapshot and diff through the CLI
 
   describe.skipIf(!HAVE_GIT)("git:REV sides (git missing: skipped)", () => {
     const repo = join(root, "repo");
-    mkdirSync(repo);
-    git(repo, "init", "-q");
-    for (const [from, message] of [
-      [before, "narrow"],
-      [after, "wide"],
-    ] as const) {
-      for (const f of ["ringbuf.bpf.c", "ringbuf.bpf.o"]) copyFileSync(join(from, f), join(repo, f));
-      git(repo, "add", "ringbuf.bpf.c", "ringbuf.bpf.o");
-      git(repo, "commit", "-q", "-m", message);
-    }
+    beforeAll(() => {
+      mkdirSync(repo);
+      git(repo, "init", "-q");
+      for (const [from, message] of [
+        [before, "narrow"],
+        [after, "wide"],
+      ] as const) {
+        for (const f of ["ringbuf.bpf.c", "ringbuf.bpf.o"]) copyFileSync(join(from, f), join(repo, f));
+        git(repo, "add", "ringbuf.bpf.c", "ringbuf.bpf.o");
+        git(repo, "commit", "-q", "-m", message);
+      }
+    });
 
     it("diff git:HEAD~1 git:HEAD reads both trees from git: breaking, exit 1", () => {
       const r = run(repo, ["diff", "git:HEAD~1", "git:HEAD", "-f", "json"]);

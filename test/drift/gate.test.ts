@@ -145,11 +145,14 @@ describe.skipIf(!HAVE_CLI || !clangAvailable)("the drift gate on a libbpf projec
   const root = mkdtempSync(join(tmpdir(), "abidrift-gate-"));
   const project = join(root, "project");
   mkdirSync(project);
-  writeFileSync(join(project, "exec.bpf.c"), BPF);
-  writeFileSync(join(project, "main.go"), LOADER);
-  build(project);
-  // The release the lock describes, kept aside under another file name, as CI keeps an artifact.
-  copyFileSync(join(project, "exec.bpf.o"), join(root, "exec-v1.bpf.o"));
+  // Built in beforeAll, not while collecting, so a missing clang skips rather than crashes.
+  beforeAll(() => {
+    writeFileSync(join(project, "exec.bpf.c"), BPF);
+    writeFileSync(join(project, "main.go"), LOADER);
+    build(project);
+    // The release the lock describes, kept aside under another file name, as CI keeps an artifact.
+    copyFileSync(join(project, "exec.bpf.o"), join(root, "exec-v1.bpf.o"));
+  });
 
   it("snapshot, then a clean check: exit 0", () => {
     const snap = run(project, ["snapshot"]);

@@ -5,7 +5,7 @@
 // decoders is bpftool's; and the lock text parses back to the same lock.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { formatLock, parseLock, typeLabel, type LockType } from "../../src/drift/lock.js";
 import { snapshot } from "../../src/drift/snapshot.js";
 import { bpftoolDump, HAVE_BPFTOOL, type BtfRecord } from "../oracles/bpftool.js";
@@ -49,7 +49,11 @@ function fromLock(t: LockType): unknown {
 
 describe.skipIf(!clangAvailable || !HAVE_BPFTOOL)("lock round trip against bpftool (clang-16 or bpftool missing: skipped)", () => {
   const names = readdirSync(FIXTURES).filter((f) => f.endsWith(".bpf.c")).map((f) => f.replace(/\.bpf\.c$/, ""));
-  const dir = buildObjects(Object.fromEntries(names.map((n) => [n, readFileSync(join(FIXTURES, `${n}.bpf.c`), "utf8")])));
+  // Built in beforeAll, not while collecting, so a missing clang skips rather than crashes.
+  let dir = "";
+  beforeAll(() => {
+    dir = buildObjects(Object.fromEntries(names.map((n) => [n, readFileSync(join(FIXTURES, `${n}.bpf.c`), "utf8")])));
+  });
 
   for (const name of names) {
     it(`${name}: every type as bpftool reports it, and the text parses back`, () => {
