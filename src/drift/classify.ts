@@ -1,5 +1,5 @@
 import { globalSection, typeLabel, type Lock, type LockAggregate, type LockEnum, type LockMap, type LockMember, type LockType } from "./lock.js";
-import { count } from "../report/words.js";
+import { count } from "../words.js";
 
 // Drift between two locks, classified the way libabigail's abidiff sorts
 // library changes: whatever lets a reader built against the old layout

@@ -1,7 +1,7 @@
 import { basename } from "node:path";
 import { programStem } from "../check/c-locate.js";
 import type { BpfModule } from "../ir/bindings.js";
-import { noun } from "../report/words.js";
+import { noun } from "../words.js";
 import { globalSection, type Lock, type LockMap } from "./lock.js";
 import type { Snapshot } from "./snapshot.js";
 

@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import { layoutHash } from "../codegen/ts/layout-hash.js";
+import { layoutHash } from "../ir/layout-hash.js";
 import type { TypePair } from "../match/pair.js";
 import type { Finding } from "./finding.js";
 import { MAX_CHAIN, resolve, sizeOf, type TypeGraph } from "../ir/graph.js";

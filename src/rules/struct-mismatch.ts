@@ -6,10 +6,10 @@ import type { TypePair } from "../match/pair.js";
 import type { SourceLoc } from "../ir/types.js";
 import { resolve } from "../ir/graph.js";
 import { byteOrderOf } from "../ir/byte-order.js";
-import { readCall, type ReadApi } from "../readers/ts/reads.js";
+import { readCall, type ReadApi } from "../ir/ts-reads.js";
 import { fixedInt } from "./spelling.js";
 import { staleHash } from "./stale-generated.js";
-import { count } from "../report/words.js";
+import { count } from "../words.js";
 
 export const structMismatch: Rule = {
   id: "struct-mismatch",

@@ -3,7 +3,8 @@ import { InputError } from "../../ir/errors.js";
 import { MAX_CHAIN, isAggregate, resolve, sizeOf, type TypeGraph } from "../../ir/graph.js";
 import type { AggregateType, EnumType, TypeId } from "../../ir/types.js";
 import { byteOrderOf } from "../../ir/byte-order.js";
-import { layoutHash } from "./layout-hash.js";
+import { GENERATED_MARKER } from "../../ir/generated.js";
+import { layoutHash } from "../../ir/layout-hash.js";
 import { camelCase, constantCase, pascalCase, safeIdentifier, safeProperty } from "./names.js";
 
 // One TypeScript module per C type: interfaces, a SIZE constant, decode,
@@ -46,8 +47,7 @@ export interface GeneratedModule {
   text: string;
 }
 
-/** The marker the TS reader looks for: the JSON after it describes the module. */
-export const GENERATED_MARKER = "@abidrift-generated";
+export { GENERATED_MARKER };
 
 // Arrays of more reads than this (all dimensions together) decode in a
 // loop instead of one literal, so the text stays small for any shape.

@@ -4,7 +4,7 @@ import type { TypeId } from "../../ir/types.js";
 import { generateModule, type GenOptions, type GeneratedModule } from "./emit.js";
 
 export { generateModule, GENERATED_MARKER, type GenOptions, type GeneratedModule } from "./emit.js";
-export { layoutHash } from "./layout-hash.js";
+export { layoutHash } from "../../ir/layout-hash.js";
 
 /**
  * The struct, union or typedef of one called `name` (`probe_event`,

@@ -2,7 +2,7 @@ import { Node, type CallExpression, type SourceFile } from "ts-morph";
 import type { ByteOrder } from "../../ir/byte-order.js";
 import type { SourceLoc } from "../../ir/types.js";
 import { constantOffset } from "./offsets.js";
-import { binaryParserRead, type ScalarRead } from "./reads.js";
+import { binaryParserRead, type ScalarRead } from "../../ir/ts-reads.js";
 import type { FieldElem, TwinDecl, TwinField } from "./twin-decl.js";
 
 // binary-parser chains: `new Parser().endianness("little").uint32("pid")

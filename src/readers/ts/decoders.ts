@@ -1,7 +1,7 @@
 import { Node, type CallExpression, type SourceFile } from "ts-morph";
 import type { SourceLoc } from "../../ir/types.js";
 import { constantOffset } from "./offsets.js";
-import { bufferRead, dataViewRead, type ScalarRead } from "./reads.js";
+import { bufferRead, dataViewRead, type ScalarRead } from "../../ir/ts-reads.js";
 import type { FieldElem, TwinDecl, TwinField } from "./twin-decl.js";
 
 // Hand-written decoders: a function whose reads name their fields, as

@@ -3,7 +3,7 @@ import type { DecodeSite, Suppression, TwinType, UserspaceModule } from "../../i
 import type { TypeGraph } from "../../ir/graph.js";
 import { TARGETS, type Target } from "../../ir/targets.js";
 import type { SourceLoc } from "../../ir/types.js";
-import { GENERATED_MARKER } from "../../codegen/ts/emit.js";
+import { GENERATED_MARKER } from "../../ir/generated.js";
 import { findParsers } from "./binary-parser.js";
 import { findDecoders } from "./decoders.js";
 import type { TwinDecl } from "./twin-decl.js";

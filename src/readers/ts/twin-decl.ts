@@ -1,5 +1,5 @@
 import type { SourceLoc } from "../../ir/types.js";
-import type { ScalarRead } from "./reads.js";
+import type { ScalarRead } from "../../ir/ts-reads.js";
 
 // A TypeScript twin as the decoder shows it: each field where the code
 // reads it, how wide, how signed, in which byte order. This is what the code

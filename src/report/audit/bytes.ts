@@ -1,5 +1,5 @@
 import type { AuditStruct } from "../../audit/inventory.js";
-import { count } from "../words.js";
+import { count } from "../../words.js";
 
 // A struct as ranges of whole bytes, for the byte bars: each member (bitfields
 // sharing bytes merged into one range), each hole and the tail padding. A

@@ -1,7 +1,7 @@
 import type { AuditFinding, AuditSpan, AuditStruct, Inventory, Place } from "../../audit/inventory.js";
 import { byteRanges } from "./bytes.js";
 import { SEVERITIES, summaryRows } from "./summary.js";
-import { count } from "../words.js";
+import { count } from "../../words.js";
 
 // The audit as one HTML file a person reads in any browser, offline: inline
 // CSS, no script, no font or image fetched. Every text from the inventory

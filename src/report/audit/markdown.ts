@@ -1,6 +1,6 @@
 import type { AuditFinding, AuditStruct, Inventory, Place } from "../../audit/inventory.js";
 import { SEVERITIES, summaryRows } from "./summary.js";
-import { count } from "../words.js";
+import { count } from "../../words.js";
 
 // The audit as GitHub-flavoured Markdown, for a release pull request: the
 // same sections as the HTML, with pahole's text in place of the byte bars.

@@ -1,6 +1,6 @@
 import type { Inventory } from "../../audit/inventory.js";
 import type { Severity } from "../../rules/finding.js";
-import { noun } from "../words.js";
+import { noun } from "../../words.js";
 
 // The summary's figures, in the order and words every report shows them.
 

@@ -1,7 +1,7 @@
 import type { Finding } from "../../rules/finding.js";
 import type { ReportContext } from "./context.js";
 import { fixOf, formatLoc, messageOf, primary, sortFindings } from "./words.js";
-import { count } from "../words.js";
+import { count } from "../../words.js";
 
 const ANSI = { red: 31, yellow: 33, cyan: 36, dim: 2, bold: 1 } as const;
 

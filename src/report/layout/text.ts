@@ -5,7 +5,7 @@ import { aggregateShape, type AggregateShape } from "../../ir/layout/aggregate.j
 import type { AggregateType, TypeId } from "../../ir/types.js";
 import { plain, type Style } from "../style.js";
 import type { TextBuffer } from "../text-buffer.js";
-import { count } from "../words.js";
+import { count } from "../../words.js";
 
 // pahole's picture of a struct: one line per member with its offset and
 // size, holes and padding called out where they are, totals at the end.

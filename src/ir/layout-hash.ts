@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { InputError } from "../../ir/errors.js";
-import { MAX_CHAIN, resolve, type TypeGraph } from "../../ir/graph.js";
-import type { TypeId } from "../../ir/types.js";
-import { byteOrderOf } from "../../ir/byte-order.js";
+import { InputError } from "./errors.js";
+import { MAX_CHAIN, resolve, type TypeGraph } from "./graph.js";
+import type { TypeId } from "./types.js";
+import { byteOrderOf } from "./byte-order.js";
 
 // A stable fingerprint of everything a generated decoder depends on: member
 // names, offsets, widths, signedness, byte order, element counts, enum

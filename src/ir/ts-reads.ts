@@ -1,4 +1,4 @@
-import type { ByteOrder } from "../../ir/byte-order.js";
+import type { ByteOrder } from "./byte-order.js";
 
 // What one call in a decoder reads: `DataView.getUint32(off, true)`,
 // `Buffer.readInt16BE(off)`, a string or byte view of the bytes, or (in
