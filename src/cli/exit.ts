@@ -1,5 +1,4 @@
-import { InputError } from "../ir/errors.js";
-import { fsProblem } from "../load/layout-sources.js";
+import { fsProblem, InputError } from "../index.js";
 
 /** One line on stderr and exit code 2: for bad input, and for our own bugs too. */
 export function exitWithError(e: unknown): void {

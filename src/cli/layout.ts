@@ -1,13 +1,8 @@
-import { InputError } from "../ir/errors.js";
-import type { TypeId } from "../ir/types.js";
-import { loadLayoutSources, type LayoutSource } from "../load/layout-sources.js";
-import { layoutText } from "../report/layout/text.js";
-import { styleFor } from "../report/style.js";
-import { TextBuffer } from "../report/text-buffer.js";
+import { InputError, layoutJsonTypes, layoutText, readLayouts, styleFor, TextBuffer, type LayoutSource, type TypeId } from "../index.js";
 import type { LayoutOptions } from "./commands/layout.js";
 
 export async function runLayout(file: string, opts: LayoutOptions): Promise<void> {
-  const sources = await loadLayoutSources(file, opts);
+  const sources = await readLayouts(file, opts);
   const selected = sources.map((s) => ({ source: s, ids: select(s, opts.type) }));
   if (opts.type) {
     for (const name of opts.type) {
@@ -18,7 +13,6 @@ export async function runLayout(file: string, opts: LayoutOptions): Promise<void
     }
   }
   if (opts.format === "json") {
-    const { layoutJsonTypes } = await import("../report/layout/json.js");
     const types = selected.flatMap(({ source, ids }) => layoutJsonTypes(source.graph, ids, source.packedSizes));
     process.stdout.write(`${JSON.stringify({ types }, null, 2)}\n`);
     return;

@@ -5,7 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { commands } from "./commands/index.js";
 import { exitWithError } from "./exit.js";
-import { VERSION } from "../version.js";
+import { VERSION } from "../index.js";
 
 const program = new Command("abidrift")
   .description("Keeps the binary layout of data shared between eBPF programs and their userspace in agreement")

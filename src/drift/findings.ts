@@ -1,6 +1,7 @@
 import type { SourceLoc } from "../ir/types.js";
 import type { Finding, FindingLocation } from "../rules/finding.js";
-import { classify, type Drift, type DriftClass } from "./classify.js";
+import { classify, type Drift } from "./classify.js";
+import { DRIFT_CODES } from "./codes.js";
 import type { Lock } from "./lock.js";
 import type { Snapshot } from "./snapshot.js";
 
@@ -8,7 +9,7 @@ import type { Snapshot } from "./snapshot.js";
 // the location the C declaration of what changed (the new side's, or the old
 // side's for what is gone).
 
-export const DRIFT_CODES: Record<DriftClass, string> = { breaking: "abi-break", compatible: "abi-change" };
+export { DRIFT_CODES };
 const SEVERITY = { breaking: "error", compatible: "note" } as const;
 
 export interface DriftSide {

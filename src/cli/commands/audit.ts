@@ -1,6 +1,8 @@
 import { Command, Option } from "commander";
 
 export interface AuditCliOptions {
+  /** Every note, not the first few and a count. */
+  verbose?: boolean;
   format: "html" | "md" | "json";
   config?: string;
   output?: string;
@@ -14,8 +16,9 @@ export function registerAudit(program: Command): void {
     .addOption(new Option("-f, --format <format>", "report format").choices(["html", "md", "json"]).default("html"))
     .option("-c, --config <file>", "config file (default: abidrift.config.json in the first path)")
     .option("-o, --output <file>", "where to write the report; - for stdout (default: abidrift-audit.html, .md or .json)")
+    .option("--verbose", "show every note (a normal run shows the first few and counts the rest)")
     .action(async (paths: string[], opts: AuditCliOptions) => {
-      const { runAudit } = await import("../../audit/cli.js");
+      const { runAudit } = await import("../audit.js");
       await runAudit(paths, opts);
     });
 }

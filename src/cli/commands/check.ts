@@ -1,6 +1,8 @@
 import { Command, Option } from "commander";
 
 export interface CheckCliOptions {
+  /** Every note, not the first few and a count. */
+  verbose?: boolean;
   format: "text" | "json" | "sarif" | "github";
   config?: string;
   explain?: boolean;
@@ -22,8 +24,9 @@ export function registerCheck(program: Command): void {
     .option("--lock <file>", "lock to compare the tree against (default: abidrift.lock.json beside the config or in the first path)")
     .option("--no-lock", "do not compare against a lock")
     .option("--update-lock", "accept the tree's ABI: write it to the lock, and report what changed as accepted rather than as findings")
+    .option("--verbose", "show every note (a normal run shows the first few and counts the rest)")
     .action(async (paths: string[], opts: CheckCliOptions) => {
-      const { runCheck } = await import("../../check/cli.js");
+      const { runCheck } = await import("../check.js");
       await runCheck(paths, opts);
     });
 }

@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { TARGET_NAMES } from "../../ir/targets.js";
+import { TARGET_NAMES } from "../../index.js";
 
 export interface GenTsOptions {
   type: string[];

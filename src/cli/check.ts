@@ -1,12 +1,8 @@
 import { writeFile } from "node:fs/promises";
-import type { CheckCliOptions } from "../cli/commands/check.js";
-import { DRIFT_CODES } from "../drift/findings.js";
-import { writeLock } from "../drift/lock.js";
-import { messageOf } from "../report/findings/words.js";
-import { REPORTERS } from "../report/findings/index.js";
-import type { Finding } from "../rules/finding.js";
-import { check, type CheckResult } from "./run.js";
-import { VERSION } from "../version.js";
+import { check, DRIFT_CODES, findingMessage, formatFindings, VERSION, writeLock, type CheckResult, type Finding } from "../index.js";
+import type { CheckCliOptions } from "./commands/check.js";
+import { progressBar } from "./progress.js";
+import { writeNotes } from "./notes.js";
 
 const DRIFT = new Set(Object.values(DRIFT_CODES));
 
@@ -17,17 +13,19 @@ export async function runCheck(paths: string[], opts: CheckCliOptions): Promise<
     process.exitCode = 2;
     return;
   }
+  const bar = progressBar(process.stderr);
   const result = await check({
     paths,
     ...(opts.config ? { config: opts.config } : {}),
     ...(opts.lock !== undefined ? { lock: opts.lock } : {}),
     ...(opts.updateLock ? { snapshot: true } : {}),
-  });
+    onProgress: bar.update,
+  }).finally(() => bar.end());
   // Accepted drift is the new lock's content, not a finding.
   const findings = opts.updateLock ? result.findings.filter((f) => !DRIFT.has(f.code)) : result.findings;
   const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== "";
   const color = !opts.output && opts.format === "text" && process.stdout.isTTY === true && !noColor;
-  const report = REPORTERS[opts.format](findings, {
+  const report = await formatFindings(opts.format, findings, {
     pairs: result.pairs,
     color,
     explain: opts.explain === true,
@@ -37,7 +35,7 @@ export async function runCheck(paths: string[], opts: CheckCliOptions): Promise<
   if (opts.updateLock) await updateLock(result, result.findings.filter((f) => DRIFT.has(f.code)));
   if (opts.output) await writeFile(opts.output, report);
   else process.stdout.write(report);
-  for (const n of result.notes) process.stderr.write(`abidrift: note: ${n}\n`);
+  writeNotes(result.notes, opts.verbose === true);
   process.exitCode = findings.some((f) => f.severity === "error") ? 1 : 0;
 }
 
@@ -56,5 +54,5 @@ async function updateLock(result: CheckResult, accepted: readonly Finding[]): Pr
   }
   const breaking = accepted.filter((f) => f.code === DRIFT_CODES.breaking).length;
   process.stderr.write(`abidrift: wrote ${file}, accepting ${accepted.length} changes (${breaking} breaking, ${accepted.length - breaking} compatible):\n`);
-  for (const f of accepted) process.stderr.write(`  ${f.code}: ${messageOf(f)}\n`);
+  for (const f of accepted) process.stderr.write(`  ${f.code}: ${await findingMessage(f)}\n`);
 }
