@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import type { Parser } from "web-tree-sitter";
 
 // The one place web-tree-sitter is started. `Parser.init()` replaces the
@@ -18,7 +20,7 @@ async function start(): Promise<Map<Grammar, Parser>> {
   const require = createRequire(import.meta.url);
   const out = new Map<Grammar, Parser>();
   for (const pkg of GRAMMARS) {
-    const language = await ts.Language.load(require.resolve(`${pkg}/${pkg}.wasm`));
+    const language = await ts.Language.load(wasmOf(pkg, require));
     const abi = language.abiVersion;
     if (abi < ts.MIN_COMPATIBLE_VERSION || abi > ts.LANGUAGE_VERSION) {
       throw new Error(`${pkg} grammar ABI ${abi} is outside what web-tree-sitter supports (${ts.MIN_COMPATIBLE_VERSION}..${ts.LANGUAGE_VERSION})`);
@@ -28,6 +30,16 @@ async function start(): Promise<Map<Grammar, Parser>> {
     out.set(pkg, parser);
   }
   return out;
+}
+
+/**
+ * The grammar's wasm: the copy the package ships in grammars/ (the build
+ * puts it there; the grammar packages, native code and all, are only
+ * development dependencies), else the grammar package's own.
+ */
+function wasmOf(pkg: Grammar, require: NodeJS.Require): string {
+  const shipped = fileURLToPath(new URL(`../../grammars/${pkg}.wasm`, import.meta.url));
+  return existsSync(shipped) ? shipped : require.resolve(`${pkg}/${pkg}.wasm`);
 }
 
 /** The parser for a grammar; the first call starts web-tree-sitter with all of them. */
