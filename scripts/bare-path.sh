@@ -5,7 +5,7 @@
 set -eu
 bare=$1
 mkdir -p "$bare"
-for tool in node npm npx git sh env cat ls mkdir rm cp mv ln chmod mktemp dirname basename uname id \
+for tool in node npm npx git sh bash env cat ls mkdir rm cp mv ln chmod mktemp dirname basename uname id \
 	readlink head tail grep sed sort tr wc tar gzip true false; do
 	found=$(command -v "$tool" 2>/dev/null) && ln -sf "$found" "$bare/$tool"
 done
