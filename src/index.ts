@@ -19,6 +19,7 @@ export { mapJson, mapsText, type MapJson } from "./report/maps.js";
 export * from "./jobs/index.js";
 export { VERSION } from "./version.js";
 export { DRIFT_CODES } from "./drift/codes.js";
+export { ruleDocsUrl } from "./rules/docs-url.js";
 export type { Finding, FindingData, FindingLocation, Fix, Severity } from "./rules/finding.js";
 export type { Lock, LockAggregate, LockAnonymous, LockEnum, LockMap, LockMember, LockScalar, LockType } from "./drift/lock.js";
 export type { ReportContext, ReportFormat, PairSummary } from "./report/findings/index.js";

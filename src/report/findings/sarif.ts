@@ -1,4 +1,5 @@
 import type { Finding, FindingLocation } from "../../rules/finding.js";
+import { ruleDocsUrl } from "../../rules/docs-url.js";
 import { RULES } from "../../rules/index.js";
 import type { ReportContext } from "./context.js";
 import { fixOf, messageOf, sortFindings } from "./words.js";
@@ -31,7 +32,7 @@ export function sarifReport(findings: readonly Finding[], ctx: ReportContext): s
     shortDescription: { text: r.description },
     fullDescription: { text: r.docs },
     defaultConfiguration: { level: LEVEL[r.severity] },
-    helpUri: `https://github.com/abidrift/abidrift/blob/main/docs/rules/${r.id}.md`,
+    helpUri: ruleDocsUrl(r.id),
     help: { text: r.docs },
   }));
   const results = sortFindings(findings).map((f) => {

@@ -1,3 +1,4 @@
+import { ruleDocsUrl } from "../../rules/docs-url.js";
 import type { Finding } from "../../rules/finding.js";
 import type { ReportContext } from "./context.js";
 import { fixOf, formatLoc, messageOf, primary, sortFindings } from "./words.js";
@@ -38,6 +39,7 @@ export function textReport(findings: readonly Finding[], ctx: ReportContext): st
     }
     const fix = fixOf(f);
     if (fix) lines.push(`      fix: ${fix}`);
+    if (ctx.explain) lines.push(`      ${paint("dim", `docs: ${ruleDocsUrl(f.code)}`)}`);
   }
   // Notes (compatible drift) are worth reading but are no problem: a run with only notes passes.
   const problems = counts.error + counts.warning;
