@@ -4,10 +4,13 @@
 import type { Reporter, TestCase, TestModule, TestSuite } from "vitest/node";
 import { installCommand, installed, oraclePackages } from "./packages.js";
 
-/** The outermost skipped suite holding a skipped test, or the test itself: its title says why. */
+/**
+ * The skipped test's title, or that of the outermost skipped suite around it
+ * (`describe.skipIf`, or every test in it skipped): the one that says what it needs.
+ */
 function skippedUnit(test: TestCase): string {
   let unit: TestCase | TestSuite = test;
-  for (let p = test.parent; p.type === "suite" && p.state() === "skipped"; p = p.parent) unit = p;
+  for (let p = test.parent; p.type === "suite"; p = p.parent) if (p.options.mode === "skip") unit = p;
   return unit.name;
 }
 

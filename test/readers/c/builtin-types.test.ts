@@ -34,7 +34,7 @@ function btfInt(byId: Map<number, BtfRecord>, id: number): { size: number; signe
   return { size: r.size!, signed: r.encoding === "SIGNED" };
 }
 
-describe("built-in fixed-width types", () => {
+describe("built-in fixed-width types (needs bpftool and kernel BTF, or clang-16)", () => {
   it.skipIf(!HAVE_BPFTOOL || !existsSync("/sys/kernel/btf/vmlinux"))("kernel names agree with the kernel's BTF", async () => {
     const btf = bpftoolDump("/sys/kernel/btf/vmlinux");
     const byId = new Map(btf.map((r) => [r.id, r]));

@@ -39,7 +39,7 @@ function asLibbpf(m: MapDef): Omit<LibbpfMap, "btf_key_type_id" | "btf_value_typ
   };
 }
 
-describe.skipIf(!clangAvailable)("map declarations from source", () => {
+describe.skipIf(!clangAvailable)("map declarations from source (needs clang-16)", () => {
   it.skipIf(!HAVE_LIBBPF)("SEC(\".maps\") definitions agree with libbpf's reading of the compiled object", async () => {
     const src = join(FIXTURES, "map_kinds.bpf.c");
     const ours = await readCSource(src, { target: TARGETS.bpfel, includeDirs: [HOST_INCLUDE] });
