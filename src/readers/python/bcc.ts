@@ -1,6 +1,8 @@
+import { dirname, join } from "node:path";
 import type { Node } from "web-tree-sitter";
 import type { CtypesTypeRef } from "../../ir/layout/ctypes.js";
 import type { SourceLoc } from "../../ir/types.js";
+import { BpfObjects, boundName, type BpfBinding } from "./bpf-objects.js";
 import type { ModuleScope } from "./scope.js";
 import { callArgs, dotted, enclosingScope, field, locOf, unparen, walk, within } from "./syntax.js";
 import { Evaluator, short, type Value } from "./values.js";
@@ -18,12 +20,23 @@ export interface BccText {
   /** Placeholders left as written because their replacement is computed at run time. */
   unresolved: string[];
   loc: SourceLoc;
-  /** For `src_file=`: the path as written. */
+  /** For `src_file=`: the file, beside the Python file. */
   srcFile?: string;
+  /**
+   * What the program's tables are known by: the C file for `src_file=`,
+   * else the Python file and the line of its `BPF(` call.
+   */
+  program: string;
+}
+
+/** A table as `b["name"]` names it, with the programs `b` may be (none when only run time knows). */
+export interface TableRef {
+  name: string;
+  programs: string[];
 }
 
 export interface TableUse {
-  table: string;
+  table: TableRef;
   loc: SourceLoc;
   via: string;
   key?: { ref: CtypesTypeRef; loc: SourceLoc };
@@ -33,14 +46,14 @@ export interface TableUse {
 export interface CastUse {
   ref: CtypesTypeRef;
   loc: SourceLoc;
-  table?: string;
+  table?: TableRef;
   method: "ctypes.cast" | "from_buffer_copy";
 }
 
 export interface StructUse {
   format: string;
   loc: SourceLoc;
-  table?: string;
+  table?: TableRef;
 }
 
 export interface BccUses {
@@ -54,8 +67,8 @@ export function readBcc(file: string, scope: ModuleScope, recordIndex: (name: st
   const out: BccUses = { programs: [], tables: [], casts: [], unpacks: [] };
   const evaluator = new Evaluator(scope, recordIndex);
   const functions = new Map<string, Node>();
-  const bpfObjects = new Set<string>();
-  const tableAliases = new Map<string, string>();
+  const bindings: BpfBinding[] = [];
+  const tableAliases = new Map<string, TableRef>();
   const calls = scope.of("call");
   for (const n of scope.of("function_definition")) {
     const name = field(n, "name")?.text;
@@ -66,41 +79,44 @@ export function readBcc(file: string, scope: ModuleScope, recordIndex: (name: st
   for (const call of calls) {
     const fn = field(call, "function");
     if (!fn || scope.member(fn, "bcc") !== "BPF") continue;
-    const parent = call.parent;
-    if (parent?.type === "assignment") {
-      const left = field(parent, "left");
-      const d = left && dotted(left);
-      if (d) bpfObjects.add(d);
-    }
     const { positional, keywords } = callArgs(call);
     const loc = locOf(file, call);
     const textNode = keywords.get("text") ?? positional[0];
     const srcNode = keywords.get("src_file");
-    if (textNode) out.programs.push(foldText(textNode, call, scope, recordIndex, loc));
-    else if (srcNode) {
+    // A program whose text is not known at all is as computed as a run-time file name.
+    let program: string | null = null;
+    if (textNode) {
+      const folded = foldText(textNode, call, scope, recordIndex, loc);
+      if (folded.text.trim() !== "") program = `${file}:${loc.line}`;
+      out.programs.push({ ...folded, program: program ?? "" });
+    } else if (srcNode) {
       const v = evaluator.eval(srcNode);
-      if (v.k === "str" && v.unresolved.length === 0) out.programs.push({ text: "", line: 1, unresolved: [], loc, srcFile: v.v });
-      else out.programs.push({ text: "", line: 1, unresolved: [`src_file ${short(srcNode.text)} is computed at run time`], loc });
-    }
-  }
-
-  const tableName = (n: Node): string | undefined => {
-    const x = unparen(n);
-    if (x.type === "subscript") {
-      const obj = field(x, "value");
-      const key = field(x, "subscript");
-      if (obj && key && bpfObjects.has(dotted(obj) ?? "")) {
-        const k = evaluator.eval(key);
-        return k.k === "str" ? k.v : undefined;
+      if (v.k === "str" && v.unresolved.length === 0) {
+        program = join(dirname(file), v.v);
+        out.programs.push({ text: "", line: 1, unresolved: [], loc, srcFile: program, program });
+      } else {
+        // Whichever file run time names: no table of it is known, and none of another file stands in.
+        out.programs.push({ text: "", line: 1, unresolved: [`src_file ${short(srcNode.text)} is computed at run time`], loc, program: "" });
       }
     }
+    const name = boundName(call);
+    if (name) bindings.push({ name, at: call, program });
+  }
+  const objects = new BpfObjects(bindings);
+
+  /** `b["x"]`, `b.get_table("x")` on a BPF object, or a name bound to one of those. */
+  const tableName = (n: Node): TableRef | undefined => {
+    const x = unparen(n);
+    const named = (obj: Node | null | undefined, key: Node | null | undefined): TableRef | undefined => {
+      const programs = obj ? objects.programsOf(obj) : undefined;
+      if (programs === undefined || !key) return undefined;
+      const k = evaluator.eval(key);
+      return k.k === "str" ? { name: k.v, programs } : undefined;
+    };
+    if (x.type === "subscript") return named(field(x, "value"), field(x, "subscript"));
     if (x.type === "call") {
       const fn = field(x, "function");
-      if (fn?.type === "attribute" && field(fn, "attribute")?.text === "get_table" && bpfObjects.has(dotted(field(fn, "object")!) ?? "")) {
-        const arg = callArgs(x).positional[0];
-        const k = arg && evaluator.eval(arg);
-        return k?.k === "str" ? k.v : undefined;
-      }
+      if (fn?.type === "attribute" && field(fn, "attribute")?.text === "get_table") return named(field(fn, "object"), callArgs(x).positional[0]);
     }
     const d = dotted(x);
     return d ? tableAliases.get(d) : undefined;
@@ -113,6 +129,8 @@ export function readBcc(file: string, scope: ModuleScope, recordIndex: (name: st
     const d = left && dotted(left);
     const t = right && tableName(right);
     if (d && t) tableAliases.set(d, t);
+    // `dist = b.get_table("dist")` is a use of the table even when nothing is called on it.
+    if (t && right && unparen(right).type !== "identifier") out.tables.push({ table: t, loc: locOf(file, right), via: "BPF table" });
   }
 
   const constructed = (n: Node, inside: Node): CtypesTypeRef | undefined => {
@@ -185,7 +203,7 @@ function callbackBody(cb: Node, scope: ModuleScope, functions: Map<string, Node>
   return functions.get(d.slice(d.lastIndexOf(".") + 1));
 }
 
-function collectDecodes(body: Node, file: string, scope: ModuleScope, evaluator: Evaluator, out: BccUses, table: string | undefined): void {
+function collectDecodes(body: Node, file: string, scope: ModuleScope, evaluator: Evaluator, out: BccUses, table: TableRef | undefined): void {
   for (const n of scope.of("call")) {
     if (!within(n, body)) continue;
     const fn = field(n, "function");
@@ -226,7 +244,7 @@ function lastAssignment(scope: ModuleScope, name: string, inside: Node, before: 
  * read in order too: the first literal replacement of a placeholder wins,
  * which is one program BCC could be given.
  */
-function foldText(node: Node, call: Node, scope: ModuleScope, recordIndex: (name: string) => number | undefined, loc: SourceLoc): BccText {
+function foldText(node: Node, call: Node, scope: ModuleScope, recordIndex: (name: string) => number | undefined, loc: SourceLoc): Omit<BccText, "program"> {
   const x = unparen(node);
   const lookup = (name: string, at: Node, depth: number): Value | undefined => {
     if (depth > 4) return undefined;
@@ -272,7 +290,7 @@ function foldText(node: Node, call: Node, scope: ModuleScope, recordIndex: (name
   return { ...text, unresolved: [...text.unresolved, ...folded.unresolved] };
 }
 
-function asText(v: Value, line: number, loc: SourceLoc): BccText {
+function asText(v: Value, line: number, loc: SourceLoc): Omit<BccText, "program"> {
   if (v.k === "str") return { text: v.v, line, unresolved: [...new Set(v.unresolved)], loc };
   return { text: "", line, unresolved: [v.k === "unknown" ? v.why : "not a string"], loc };
 }

@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
 import type { BpfModule, UserspaceModule } from "../../ir/bindings.js";
 import { InputError } from "../../ir/errors.js";
 import type { TypeGraph } from "../../ir/graph.js";
@@ -11,8 +10,11 @@ import { sourceModule } from "../c/module.js";
 // would compile it: for the BPF target, with the definitions BCC's headers
 // and the kernel's give every program (u8..u64, TASK_COMM_LEN, the BPF_*
 // table macros the C reader knows) and kernel types from BTF. The text is
-// placed at its own line in the Python file, so C locations are Python
-// lines. The C reader (and its grammar) load only when a file carries C.
+// placed at its own line in the Python file and read under the Python file's
+// own name, so every C location is a real file and line: the Python line of
+// the C text. Each program keeps its label, so a table is looked up in the
+// program it belongs to. The C reader (and its grammar) load only when a
+// file carries C.
 
 const PRELUDE_PATH = "/abidrift/bcc/implicit.h";
 
@@ -44,28 +46,27 @@ export async function readEmbeddedC(file: string, programs: BccText[], btf: Type
   if (programs.length === 0) return [];
   const { readCSource } = await import("../c/index.js");
   const out: BpfModule[] = [];
-  for (const [i, p] of programs.entries()) {
+  for (const p of programs) {
     let text = p.text;
     let line = p.line;
     if (p.srcFile !== undefined) {
-      const path = resolve(dirname(file), p.srcFile);
       try {
-        text = await readFile(path, "utf8");
+        text = await readFile(p.srcFile, "utf8");
         line = 1;
       } catch {
-        problems.push({ message: `BPF(src_file=${JSON.stringify(p.srcFile)}): cannot read ${path}`, loc: p.loc });
+        problems.push({ message: `BPF(src_file=...): cannot read ${p.srcFile}`, loc: p.loc });
         continue;
       }
     }
     if (text.trim() === "") continue;
-    const path = i === 0 ? file : `${file}#bpf${i + 1}`;
+    const path = p.srcFile ?? file;
     // The include takes line 1; blank lines bring the C to its Python line.
     const padded = `#include "${PRELUDE_PATH}"\n${"\n".repeat(Math.max(0, line - 2))}${text}`;
     try {
       const r = await readCSource(path, { target: TARGETS.bpfel, ...(btf ? { btf } : {}), files: { [path]: padded, [PRELUDE_PATH]: PRELUDE } });
-      out.push(sourceModule(r));
+      out.push(p.program === path ? sourceModule(r) : { ...sourceModule(r), program: p.program });
       // Headers BCC finds at run time are out of reach here and say nothing; C that does not parse does.
-      for (const q of r.problems) if (q.syntax && q.file === path) problems.push({ message: `BPF program: ${q.message}`, loc: { file, line: q.line } });
+      for (const q of r.problems) if (q.syntax && q.file === path) problems.push({ message: `BPF program: ${q.message}`, loc: { file: path, line: q.line } });
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       problems.push({ message: `BPF program: ${e.detail}`, loc: p.loc });

@@ -41,7 +41,7 @@ export const readPython: UserspaceReader = async (file, text, opts) => {
     const formatRefs: { format: number; site: Omit<DecodeSite, "typeId"> }[] = [];
     const keyRefs: { map: MapRef; key?: number; value?: number; keyLoc?: SourceLoc; valueLoc?: SourceLoc }[] = [];
     for (const use of bcc.tables) {
-      const map: MapRef = { name: use.table, loc: use.loc, via: use.via };
+      const map: MapRef = { name: use.table.name, loc: use.loc, via: use.via, programs: use.table.programs };
       maps.push(map);
       if (use.key || use.value) {
         keyRefs.push({ map, key: use.key && refId(use.key.ref), value: use.value && refId(use.value.ref), keyLoc: use.key?.loc, valueLoc: use.value?.loc });
@@ -51,7 +51,7 @@ export const readPython: UserspaceReader = async (file, text, opts) => {
       const byteOrder = c.ref.kind === "record" ? records[c.ref.index]?.byteOrder : undefined;
       decodeRefs.push({
         extra: refId(c.ref),
-        site: { loc: c.loc, method: c.method, mode: "native", byteOrder: byteOrder ?? "native", ...(c.table !== undefined ? { mapName: c.table } : {}) },
+        site: { loc: c.loc, method: c.method, mode: "native", byteOrder: byteOrder ?? "native", ...(c.table !== undefined ? { mapName: c.table.name, programs: c.table.programs } : {}) },
       });
     }
     for (const u of bcc.unpacks) {
@@ -66,7 +66,7 @@ export const readPython: UserspaceReader = async (file, text, opts) => {
       formats.push({ format, loc: u.loc });
       formatRefs.push({
         format: formats.length - 1,
-        site: { loc: u.loc, method: "struct.unpack", mode: format.native ? "native" : "packed", byteOrder: format.byteOrder, ...(u.table !== undefined ? { mapName: u.table } : {}) },
+        site: { loc: u.loc, method: "struct.unpack", mode: format.native ? "native" : "packed", byteOrder: format.byteOrder, ...(u.table !== undefined ? { mapName: u.table.name, programs: u.table.programs } : {}) },
       });
     }
 

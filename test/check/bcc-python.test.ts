@@ -1,0 +1,72 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { check } from "../../src/check/run.js";
+import { REPORTERS, type ReportContext } from "../../src/report/findings/index.js";
+import { lineOf } from "./repo.js";
+
+// BCC tools as `check` reads them: each `BPF(...)` call its own program, and
+// every location, in every output format, a file that exists and a line in it.
+
+const FIXTURES = "fixtures/check";
+const run = (dir: string) => check({ paths: [join(FIXTURES, dir)], lock: false });
+
+describe("BCC programs in one Python file", () => {
+  it("pair b[\"counts\"] with the table of the BPF object it is called on", async () => {
+    const r = await run("bcc-program-scope");
+    const text = readFileSync(join(FIXTURES, "bcc-program-scope/tool.py"), "utf8");
+    expect(r.findings).toEqual([]);
+    const counts = r.pairing.maps.filter((m) => m.ref.name === "counts");
+    // The subscript and the get_table of narrow(), both on narrow()'s program.
+    expect(counts.map((m) => m.ref.loc.line).sort((a, b) => a - b)).toEqual([lineOf(text, 'b.get_table("counts")'), lineOf(text, 'b["counts"]')].sort((a, b) => a - b));
+    for (const m of counts) expect(m.map.loc?.line).toBe(lineOf(text, "BPF_HASH(counts, struct narrow_key"));
+  });
+});
+
+/** Every file and line a report names, by format. */
+function locationsIn(format: keyof typeof REPORTERS, out: string): { file: string; line: number }[] {
+  switch (format) {
+    case "json":
+      return (JSON.parse(out) as { findings: { locations: { file: string; line: number }[] }[] }).findings.flatMap((f) => f.locations);
+    case "sarif": {
+      const found: { file: string; line: number }[] = [];
+      JSON.stringify(JSON.parse(out), (k, v: { artifactLocation?: { uri: string }; region?: { startLine: number } }) => {
+        if (k === "physicalLocation") found.push({ file: decodeURI(v.artifactLocation!.uri), line: v.region!.startLine });
+        return v;
+      });
+      return found;
+    }
+    case "github":
+      return [...out.matchAll(/file=([^,]+),line=(\d+)/g), ...out.matchAll(/(?:C side|userspace): ([^\s%]+?):(\d+)/g)].map((m) => ({ file: m[1]!, line: Number(m[2]) }));
+    case "text":
+      return [...out.matchAll(/^(\S.*)$\n((?:  .*\n?)*)/gm)].flatMap((g) => [
+        ...[...g[2]!.matchAll(/^  (\d+):\d+  /gm)].map((m) => ({ file: g[1]!, line: Number(m[1]) })),
+        ...[...g[2]!.matchAll(/(?:C side|userspace): (\S+?):(\d+)/g)].map((m) => ({ file: m[1]!, line: Number(m[2]) })),
+      ]).filter((l) => !/problems? \(/.test(l.file));
+  }
+}
+
+describe("locations of C carried in a Python string", () => {
+  it("are the Python file and the line of the C text, in every format", async () => {
+    const r = await run("bcc-python-locations");
+    const file = join(FIXTURES, "bcc-python-locations/tool.py");
+    const text = readFileSync(file, "utf8");
+    expect(r.findings.map((f) => f.code).sort()).toEqual(["map-key-size", "struct-mismatch"]);
+    const cSide = r.findings.flatMap((f) => f.locations.filter((l) => l.role === "c"));
+    expect(cSide.map((l) => [l.file, l.line])).toEqual(
+      expect.arrayContaining([
+        [file, lineOf(text, "u64 pid;")],
+        [file, lineOf(text, "BPF_HASH(seen")],
+      ]),
+    );
+    const ctx: ReportContext = { pairs: r.pairs, color: false, explain: false, files: r.files, version: "test" };
+    for (const format of Object.keys(REPORTERS) as (keyof typeof REPORTERS)[]) {
+      const locs = locationsIn(format, REPORTERS[format](r.findings, ctx));
+      expect(locs.length, format).toBeGreaterThanOrEqual(r.findings.length);
+      for (const l of locs) {
+        expect(existsSync(l.file), `${format}: ${l.file}`).toBe(true);
+        expect(l.line, `${format}: ${l.file}:${l.line}`).toBeLessThanOrEqual(readFileSync(l.file, "utf8").split("\n").length);
+      }
+    }
+  });
+});
