@@ -70,3 +70,14 @@ describe("locations of C carried in a Python string", () => {
     }
   });
 });
+
+describe("a file that cannot be read", () => {
+  it("is a note naming it, and the rest of the tree is still checked", async () => {
+    const r = await run("unreadable-c-beside-tool");
+    const c = join(FIXTURES, "unreadable-c-beside-tool/test_loader.c");
+    expect(r.notes.filter((n) => n.startsWith(`${c}:1: `))).toHaveLength(1);
+    // The tool's c_int written into a u64 array value is still found.
+    const tool = readFileSync(join(FIXTURES, "unreadable-c-beside-tool/tool.py"), "utf8");
+    expect(r.findings.map((f) => `${f.code}:${f.locations[0]?.line}`)).toEqual([`map-value-size:${lineOf(tool, "ct.c_int(1)")}`]);
+  });
+});
