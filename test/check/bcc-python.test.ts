@@ -18,7 +18,7 @@ describe("BCC programs in one Python file", () => {
     expect(r.findings).toEqual([]);
     const counts = r.pairing.maps.filter((m) => m.ref.name === "counts");
     // The subscript and the get_table of narrow(), both on narrow()'s program.
-    expect(counts.map((m) => m.ref.loc.line).sort((a, b) => a - b)).toEqual([lineOf(text, 'b.get_table("counts")'), lineOf(text, 'b["counts"]')].sort((a, b) => a - b));
+    expect(counts.map((m) => m.ref.loc.line ?? 0).sort((a, b) => a - b)).toEqual([lineOf(text, 'b.get_table("counts")'), lineOf(text, 'b["counts"]')].sort((a, b) => a - b));
     for (const m of counts) expect(m.map.loc?.line).toBe(lineOf(text, "BPF_HASH(counts, struct narrow_key"));
   });
 });
@@ -79,5 +79,28 @@ describe("a file that cannot be read", () => {
     // The tool's c_int written into a u64 array value is still found.
     const tool = readFileSync(join(FIXTURES, "unreadable-c-beside-tool/tool.py"), "utf8");
     expect(r.findings.map((f) => `${f.code}:${f.locations[0]?.line}`)).toEqual([`map-value-size:${lineOf(tool, "ct.c_int(1)")}`]);
+  });
+});
+
+describe("BCC's map macros beyond hash and array", () => {
+  it("define the tables the Python uses", async () => {
+    const r = await run("bcc-map-vocabulary");
+    expect(r.pairing.unknownMaps.map((u) => u.ref.name)).toEqual([]);
+    expect(new Set(r.pairing.maps.map((m) => m.map.name))).toEqual(new Set(["ports", "cpus", "cycles", "pending", "socks", "shared"]));
+    expect(r.findings).toEqual([]);
+  });
+});
+
+describe("program text built at run time", () => {
+  it("is read from setUp's attribute, literals appended to a file's text, both branches of a replacement, and a with block", async () => {
+    const r = await run("bcc-runtime-text");
+    expect(r.pairing.unknownMaps.map((u) => `${u.ref.name} ${u.ref.loc.file}:${u.ref.loc.line}`)).toEqual([]);
+    expect(new Set(r.pairing.maps.map((m) => m.map.name))).toEqual(new Set(["hits", "seen", "detail", "total", "opened"]));
+    // What is known of the appended text is checked: a c_int written into a u64 array value.
+    const appended = join(FIXTURES, "bcc-runtime-text/appended.py");
+    const line = lineOf(readFileSync(appended, "utf8"), "ct.c_int(1)");
+    expect(r.findings.map((f) => `${f.code} ${f.locations[0]?.file}:${f.locations[0]?.line}`)).toEqual([`map-value-size ${appended}:${line}`]);
+    // What stayed unknown is said once, on the call.
+    expect(r.notes.filter((n) => n.startsWith(`${appended}:`))).toHaveLength(1);
   });
 });
