@@ -104,3 +104,21 @@ describe("program text built at run time", () => {
     expect(r.notes.filter((n) => n.startsWith(`${appended}:`))).toHaveLength(1);
   });
 });
+
+describe("BPF(src_file=...)", () => {
+  it("is the file a path built from __file__ names, and a name from the command line is no file", async () => {
+    const r = await run("bcc-src-file");
+    const dir = join(FIXTURES, "bcc-src-file");
+    const probe = readFileSync(join(dir, "probe.c"), "utf8");
+    const loader = readFileSync(join(dir, "loader.py"), "utf8");
+    const at = (f: (typeof r.findings)[number]) => f.locations.map((l) => `${l.role} ${l.file}:${l.line}`);
+    expect(r.findings.map((f) => f.code).sort()).toEqual(["map-key-size", "struct-mismatch"]);
+    for (const f of r.findings) expect(at(f)[0]).toMatch(new RegExp(`^twin ${join(dir, "loader.py")}:`));
+    expect(r.findings.flatMap(at)).toEqual(
+      expect.arrayContaining([`c ${join(dir, "probe.c")}:${lineOf(probe, "u64 id;")}`, `c ${join(dir, "probe.c")}:${lineOf(probe, "BPF_HASH(counts")}`, `twin ${join(dir, "loader.py")}:${lineOf(loader, "b[\"counts\"]")}`]),
+    );
+    // any_program.py's table is of a program only run time names: no pair, no unknown map.
+    expect(r.pairing.maps.filter((m) => m.ref.loc.file.endsWith("any_program.py"))).toEqual([]);
+    expect(r.pairing.unknownMaps).toEqual([]);
+  });
+});

@@ -1,8 +1,8 @@
-import { dirname, join } from "node:path";
 import type { Node } from "web-tree-sitter";
 import type { CtypesTypeRef } from "../../ir/layout/ctypes.js";
 import type { SourceLoc } from "../../ir/types.js";
 import { ScopedNames, boundName, classOf } from "./bpf-objects.js";
+import { pathOf } from "./paths.js";
 import type { ModuleScope } from "./scope.js";
 import { callArgs, dotted, enclosingScope, field, locOf, unparen, walk, within } from "./syntax.js";
 import { Evaluator, short, type Value } from "./values.js";
@@ -91,9 +91,9 @@ export function readBcc(file: string, scope: ModuleScope, recordIndex: (name: st
       if (variants.some((v) => v.text.trim() !== "")) program = `${file}:${loc.line}`;
       for (const v of variants) out.programs.push({ ...v, program: program ?? "" });
     } else if (srcNode) {
-      const v = evaluator.eval(srcNode);
-      if (v.k === "str" && v.unresolved.length === 0) {
-        program = join(dirname(file), v.v);
+      const path = pathOf(srcNode, file, evaluator);
+      if (path !== undefined) {
+        program = path;
         out.programs.push({ text: "", line: 1, unresolved: [], loc, srcFile: program, program });
       } else {
         // Whichever file run time names: no table of it is known, and none of another file stands in.

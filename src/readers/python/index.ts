@@ -96,7 +96,7 @@ export const readPython: UserspaceReader = async (file, text, opts) => {
     const lines = text.split("\n");
     const twins: TwinType[] = records.map((r, i) => twin(r, host.ids[i]!, lines, file));
     for (const p of bcc.programs) {
-      if (p.unresolved.length) problems.push({ message: runTimeNote(p.unresolved), loc: p.loc });
+      if (p.unresolved.length) problems.push({ message: runTimeNote(p.unresolved, p.text.trim() === "" && p.srcFile === undefined), loc: p.loc });
     }
     const embeddedBpf: BpfModule[] = await readEmbeddedC(file, bcc.programs, opts.btf, problems);
 
@@ -228,8 +228,9 @@ function dropInvalid(records: CtypesRecord[], problems: Problem[]): CtypesRecord
  * at run time: each named once (a placeholder replaced in three places is
  * one), the first three spelled out.
  */
-function runTimeNote(unresolved: readonly string[]): string {
+function runTimeNote(unresolved: readonly string[], whole: boolean): string {
   const subjects = [...new Set(unresolved.map((u) => u.replace(/ (is (replaced by|computed at run time)).*$/, "")))];
   const shown = subjects.slice(0, 3).join(", ") + (subjects.length > 3 ? ` and ${subjects.length - 3} more` : "");
+  if (whole) return `BPF program: only run time knows which (${shown}); its tables pair with nothing`;
   return `BPF program text: ${subjects.length === 1 ? "1 part is" : `${subjects.length} parts are`} computed at run time (${shown}); read with the placeholders as written`;
 }
