@@ -231,6 +231,6 @@ function dropInvalid(records: CtypesRecord[], problems: Problem[]): CtypesRecord
 function runTimeNote(unresolved: readonly string[], whole: boolean): string {
   const subjects = [...new Set(unresolved.map((u) => u.replace(/ (is (replaced by|computed at run time)).*$/, "")))];
   const shown = subjects.slice(0, 3).join(", ") + (subjects.length > 3 ? ` and ${subjects.length - 3} more` : "");
-  if (whole) return `BPF program: only run time knows which (${shown}); its tables pair with nothing`;
+  if (whole) return `BPF program text: only run time knows it (${shown}); its tables pair with nothing`;
   return `BPF program text: ${subjects.length === 1 ? "1 part is" : `${subjects.length} parts are`} computed at run time (${shown}); read with the placeholders as written`;
 }
