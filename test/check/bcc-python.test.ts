@@ -86,7 +86,7 @@ describe("BCC's map macros beyond hash and array", () => {
   it("define the tables the Python uses", async () => {
     const r = await run("bcc-map-vocabulary");
     expect(r.pairing.unknownMaps.map((u) => u.ref.name)).toEqual([]);
-    expect(new Set(r.pairing.maps.map((m) => m.map.name))).toEqual(new Set(["ports", "cpus", "cycles", "pending", "socks", "shared"]));
+    expect(new Set(r.pairing.maps.map((m) => m.map.name))).toEqual(new Set(["ports", "cpus", "cycles", "pending", "socks", "shared", "ids"]));
     expect(r.findings).toEqual([]);
   });
 });

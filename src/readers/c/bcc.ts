@@ -64,6 +64,8 @@ export const BCC_MACROS: Readonly<Record<string, BccMacro>> = Object.assign(Obje
   BPF_RINGBUF_OUTPUT: { variants: { 2: ["name", "max"] }, table: "ringbuf", key: "int", leaf: "u32", maxIs: "pages" },
   BPF_STACK_TRACE: { variants: { 2: ["name", "max"] }, table: "stacktrace", key: "int", leaf: "struct bpf_stacktrace", maxIs: "pow2" },
   BPF_PROG_ARRAY: { variants: { 2: ["name", "max"] }, table: "prog", key: "u32", leaf: "u32" },
+  // BPF_F_STACK_BUILD_ID; the leaf is defined by BCC's helpers.h, given with the BCC prelude.
+  BPF_STACK_TRACE_BUILDID: { variants: { 2: ["name", "max"] }, table: "stacktrace", key: "int", leaf: "struct bpf_stacktrace_buildid", flags: "32", maxIs: "pow2" },
   BPF_TABLE_PINNED: { variants: { 6: ["table", "key", "leaf", "name", "max", "ignored"], 7: ["table", "key", "leaf", "name", "max", "ignored", "flags"] } },
   BPF_TABLE_PUBLIC: { variants: { 5: ["table", "key", "leaf", "name", "max"] } },
   BPF_TABLE_SHARED: { variants: { 5: ["table", "key", "leaf", "name", "max"] } },

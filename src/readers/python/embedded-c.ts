@@ -17,12 +17,14 @@ import { sourceModule } from "../c/module.js";
 // program it belongs to. The C reader (and its grammar) load only when a
 // file carries C.
 
-const PRELUDE_PATH = "/abidrift/bcc/implicit.h";
+export const PRELUDE_PATH = "/abidrift/bcc/implicit.h";
 
 // BCC compiles against kernel headers; these are the names tools use
 // without declaring, from include/linux/types.h, include/uapi/asm-generic/
-// int-ll64.h and include/linux/sched.h.
-const PRELUDE = `#pragma once
+// int-ll64.h and include/linux/sched.h, and the build-id stack record of
+// BCC's helpers.h and include/uapi/linux/bpf.h (test/readers/python/
+// prelude.test.ts holds each to clang's reading of those headers).
+export const PRELUDE = `#pragma once
 typedef signed char s8; typedef unsigned char u8;
 typedef short s16; typedef unsigned short u16;
 typedef int s32; typedef unsigned int u32;
@@ -41,6 +43,9 @@ typedef unsigned short umode_t; typedef unsigned int dev_t;
 #define true 1
 #define false 0
 #define NULL ((void *)0)
+#define BPF_MAX_STACK_DEPTH 127
+struct bpf_stack_build_id { __s32 status; unsigned char build_id[20]; union { __u64 offset; __u64 ip; }; };
+struct bpf_stacktrace_buildid { struct bpf_stack_build_id trace[BPF_MAX_STACK_DEPTH]; };
 `;
 
 export async function readEmbeddedC(file: string, programs: BccText[], btf: TypeGraph | undefined, problems: UserspaceModule["problems"]): Promise<BpfModule[]> {
