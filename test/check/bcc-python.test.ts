@@ -59,7 +59,11 @@ describe("locations of C carried in a Python string", () => {
         [file, lineOf(text, "BPF_HASH(seen")],
       ]),
     );
-    const ctx: ReportContext = { pairs: r.pairs, color: false, explain: false, files: r.files, version: "test" };
+    const sourceLine = (f: string, n: number): string | undefined => readFileSync(f, "utf8").split("\n")[n - 1];
+    const ctx: ReportContext = { pairs: r.pairs, color: false, explain: false, files: r.files, version: "test", sourceLine };
+    // The C line is quoted beside its Python location, in SARIF's related location too.
+    const related = (JSON.parse(REPORTERS.sarif(r.findings, ctx)) as { runs: { results: { relatedLocations: { message: { text: string } }[] }[] }[] }).runs[0]!.results.flatMap((x) => x.relatedLocations.map((l) => l.message.text));
+    expect(related).toContain("C side: `u64 pid;`");
     for (const format of Object.keys(REPORTERS) as (keyof typeof REPORTERS)[]) {
       const locs = locationsIn(format, REPORTERS[format](r.findings, ctx));
       expect(locs.length, format).toBeGreaterThanOrEqual(r.findings.length);
