@@ -11,7 +11,7 @@ import { buildTwinGraph } from "./twin-graph.js";
 // it was generated; the rest of a TypeScript code base (most of it) is
 // skipped before it is parsed, and the compiler is loaded for the first
 // file that may decode. Looser than the reader on purpose.
-const MAY_DECODE = /\.(get|read)(Big)?(U?[Ii]nt|Float|Double)\d*(LE|BE)?\s*\(|\bParser\b|\.toString\s*\([^)]*,|\bU?[Ii]nt8Array\s*\([^)]*,|\.subarray\s*\(|\bcString\s*\(|@abidrift-generated|\bBPF_[A-Z_]+\s*\(/;
+const MAY_DECODE = /\.(get|read)(Big)?(U?[Ii]nt|Float|Double)\d*(LE|BE)?\s*\(|\bParser\b|\.toString\s*\([^)]*,|\bU?[Ii]nt8Array\s*\([^)]*,|\.subarray\s*\(|\bcString\s*\(|@abidrift-generated|\b(Big)?U?[Ii]nt(16|32|64)Array\b|\bFloat(32|64)Array\b|\bBPF_[A-Z_]+\s*\(/;
 
 export const readTypeScript: UserspaceReader = async (file, text, opts) => {
   if (!MAY_DECODE.test(text)) return emptyModule(file);
