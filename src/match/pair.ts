@@ -119,7 +119,11 @@ function pairTwin(index: CIndex, u: UserspaceModule, twin: TwinType, explicit: r
     const p = emitted && found(emitted.c, { by: "record", map: d.mapName, loc: d.loc, emit: emitted.emit });
     if (p) return p;
   }
-  return found(index.typeByConvention(twin.name, u.file), { by: "name" });
+  // A twin decoded from a buffer of a known program is that program's record, or no other program's.
+  const programs = u.decodes.filter((d) => d.typeId === twin.typeId && d.programs !== undefined).flatMap((d) => d.programs!);
+  const byName = index.typeByConvention(twin.name, u.file);
+  const scoped = programs.length === 0 || (byName !== undefined && programs.includes(programOf(byName.module)));
+  return scoped ? found(byName, { by: "name" }) : undefined;
 }
 
 /** The C aggregate behind an id (through typedefs), or undefined for scalars. */

@@ -126,3 +126,11 @@ describe("BPF(src_file=...)", () => {
     expect(r.pairing.unknownMaps).toEqual([]);
   });
 });
+
+describe("a ctypes record decoded from its own program's buffer", () => {
+  it("pairs with no struct of another tool that has a buffer of the same name", async () => {
+    const r = await run("bcc-record-scope");
+    expect(r.pairing.types.filter((t) => t.twin.name === "Data")).toEqual([]);
+    expect(r.findings).toEqual([]);
+  });
+});
