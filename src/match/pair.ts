@@ -160,6 +160,8 @@ function nearest<T>(candidates: T[], toFile: string, fileOf: (c: T) => string): 
   return best;
 }
 
+const SYSTEM_HEADER = /^\/usr\/(local\/)?include\//;
+
 /** Name lookups over every BPF module, built on first use. */
 class CIndex {
   private byMap?: Map<string, { bpf: BpfModule; map: MapDef }[]>;
@@ -247,6 +249,8 @@ class CIndex {
     for (let id = 1; id < g.count; id++) {
       const t = g.type(id);
       if (!(isAggregate(t) || t.kind === "typedef") || !t.name) continue;
+      // A struct of a system header the C happens to include (`timespec` from <time.h>) is no twin's by name.
+      if (t.loc && SYSTEM_HEADER.test(t.loc.file)) continue;
       const key = cNameKey(t.name);
       const list = keys.get(key) ?? [];
       list.push(id);

@@ -134,3 +134,13 @@ describe("a ctypes record decoded from its own program's buffer", () => {
     expect(r.findings).toEqual([]);
   });
 });
+
+describe("a twin named like a struct of a system header the BPF C includes", () => {
+  it("pairs with nothing", async () => {
+    const r = await run("bcc-system-header-name");
+    // The C does include <time.h>: the struct is there to be found.
+    expect(r.bpf.some((m) => m.graph.find("timespec").length > 0)).toBe(true);
+    expect(r.pairing.types).toEqual([]);
+    expect(r.findings).toEqual([]);
+  });
+});
