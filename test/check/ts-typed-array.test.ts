@@ -23,6 +23,7 @@ describe.skipIf(!HAVE_CLANG || !HAVE_BPFTOOL)("TypeScript typed-array views", ()
     const wrong = readFileSync(join(dir, "wrong.ts"), "utf8");
     expect(r.findings.map((f) => `${f.code} ${f.locations[0]?.file}:${f.locations[0]?.line}`)).toEqual([`struct-mismatch ${relative(process.cwd(), join(dir, "wrong.ts"))}:${lineOf(wrong, "ts: new Uint32Array")}`]);
     const btf = btfStruct(join(dir, "event.bpf.o"), "event");
+    expect(r.findings[0]!.locations.find((l) => l.role === "c")?.line).toBe(lineOf(readFileSync(join(FIXTURE, "event.bpf.c"), "utf8"), "__u64 ts;"));
     expect(r.findings[0]!.data).toMatchObject({ twinMember: "ts", twinWidth: 4, cOffset: btf.members.get("ts"), cWidth: btf.size - btf.members.get("ts")! });
   });
 });
