@@ -30,6 +30,8 @@ const MAP_GETTERS: Record<string, { key?: number; value?: number }> = {
 };
 /** Converters the `bpf` package exports, by the bytes they read: its parse is `asUint32Array(buf, 1)[0]`. */
 const CONVERTER_WIDTHS: Record<string, number> = { u32type: 4 };
+/** Element bytes of the typed arrays a converter's parse may view the buffer as. */
+const ARRAY_WIDTHS: Record<string, number> = { Uint8Array: 1, Int8Array: 1, Uint16Array: 2, Int16Array: 2, Uint32Array: 4, Int32Array: 4, BigUint64Array: 8, BigInt64Array: 8, Float32Array: 4, Float64Array: 8 };
 const BCC_TEXT = /\bBPF_[A-Z_]+\s*\(/;
 
 export function findNodeBcc(sf: SourceFile, file: string, locOf: (n: Node) => SourceLoc): { programs: NodeBccProgram[]; maps: MapRef[] } {
@@ -57,7 +59,7 @@ export function findNodeBcc(sf: SourceFile, file: string, locOf: (n: Node) => So
     const ref: MapRef = { name: mapName.getLiteralText(), loc: locOf(n), via: callee.getName(), programs: [program] };
     const width = (i: number | undefined) => {
       const conv = i === undefined ? undefined : n.getArguments()[i];
-      const w = conv && Node.isIdentifier(conv) ? CONVERTER_WIDTHS[conv.getText()] : undefined;
+      const w = conv && converterWidth(conv);
       return w === undefined ? undefined : { value: w, loc: locOf(conv!) };
     };
     const key = width(getter.key);
@@ -74,4 +76,34 @@ function boundName(call: Node): string | undefined {
   let p = call.getParent();
   if (p && Node.isAwaitExpression(p)) p = p.getParent();
   return p && Node.isVariableDeclaration(p) ? p.getName() : undefined;
+}
+
+/**
+ * The bytes a converter reads: `u32type`, or an object (inline, or a const of
+ * this file) whose `parse` makes one read at the buffer's start,
+ * `buf.readBigUInt64LE(0)` or `asUint32Array(buf, 1)[0]`.
+ */
+function converterWidth(conv: Node): number | undefined {
+  let obj: Node | undefined = conv;
+  if (Node.isIdentifier(conv)) {
+    if (Object.hasOwn(CONVERTER_WIDTHS, conv.getText())) return CONVERTER_WIDTHS[conv.getText()];
+    const decl = conv.getSymbol()?.getDeclarations()[0];
+    obj = decl && Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
+  }
+  if (!obj || !Node.isObjectLiteralExpression(obj)) return undefined;
+  const parse = obj.getProperty("parse");
+  const body = parse && (Node.isPropertyAssignment(parse) ? parse.getInitializer() : Node.isMethodDeclaration(parse) ? parse : undefined);
+  if (!body) return undefined;
+  const widths: number[] = [];
+  body.forEachDescendant((d) => {
+    if (!Node.isCallExpression(d)) return;
+    const callee = d.getExpression();
+    const name = Node.isPropertyAccessExpression(callee) ? callee.getName() : callee.getText();
+    const read = /^read(Big)?(U?Int)(8|16|32|64)(LE|BE)?$/.exec(name);
+    const view = /^as(\w+Array)$/.exec(name);
+    const count = d.getArguments()[1];
+    if (read && d.getArguments()[0]?.getText() === "0") widths.push(Number(read[3]) / 8);
+    else if (view && Object.hasOwn(ARRAY_WIDTHS, view[1]!) && count && Node.isNumericLiteral(count)) widths.push(ARRAY_WIDTHS[view[1]!]! * Number(count.getLiteralValue()));
+  });
+  return widths.length === 1 ? widths[0] : undefined;
 }
