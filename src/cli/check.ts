@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { check, DRIFT_CODES, findingMessage, formatFindings, VERSION, writeLock, type CheckResult, type Finding } from "../index.js";
 import type { CheckCliOptions } from "./commands/check.js";
@@ -31,12 +32,28 @@ export async function runCheck(paths: string[], opts: CheckCliOptions): Promise<
     explain: opts.explain === true,
     files: result.files,
     version: VERSION,
+    sourceLine: sourceLines(),
   });
   if (opts.updateLock) await updateLock(result, result.findings.filter((f) => DRIFT.has(f.code)));
   if (opts.output) await writeFile(opts.output, report);
   else process.stdout.write(report);
   writeNotes(result.notes, opts.verbose === true);
   process.exitCode = findings.some((f) => f.severity === "error") ? 1 : 0;
+}
+
+/** Lines of the files a report quotes, each file read once. */
+function sourceLines(): (file: string, line: number) => string | undefined {
+  const files = new Map<string, string[] | undefined>();
+  return (file, line) => {
+    if (!files.has(file)) {
+      try {
+        files.set(file, readFileSync(file, "utf8").split("\n"));
+      } catch {
+        files.set(file, undefined);
+      }
+    }
+    return files.get(file)?.[line - 1];
+  };
 }
 
 /** Writes the tree's ABI to the lock and says, on stderr, what that accepted. */

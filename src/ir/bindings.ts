@@ -33,6 +33,12 @@ export interface BpfModule {
    * so an event only ever reached through a pointer is there alone.
    */
   source?: BpfModule;
+  /**
+   * Which program of its file this is, where a file holds several (each
+   * `BPF(text=...)` of a Python file): userspace refs that name it pair only
+   * with it. Absent, the program is the file.
+   */
+  program?: string;
 }
 
 /** Where BPF C emits a record into a ring or perf buffer, and the record's C type. */
@@ -86,6 +92,14 @@ export interface MapRef {
   /** Types of keys and values userspace passes to or reads from the map. */
   keyType?: Spanned<TypeId>;
   valueType?: Spanned<TypeId>;
+  /**
+   * The programs the ref may be made on (a `BpfModule`'s `program`, else its
+   * file), where the code shows them: `b["x"]` on `b = BPF(text=...)`, both
+   * branches of an `if`. Empty when only run time knows
+   * (`BPF(src_file=sys.argv[1])`): the ref then pairs with nothing and is no
+   * unknown map either.
+   */
+  programs?: readonly string[];
 }
 
 /** Bytes from a ring buffer, perf buffer or map decoded into a type. */
@@ -98,6 +112,8 @@ export interface DecodeSite {
   byteOrder?: "little" | "big" | "native";
   /** The map the bytes came from, where the code shows it. */
   mapName?: string;
+  /** The programs of that map, as `MapRef.programs`. */
+  programs?: readonly string[];
 }
 
 /** `abidrift-ignore-next-line RULE` (or every rule when `rule` is absent). */

@@ -70,7 +70,9 @@ export function pair(bpf: readonly BpfModule[], user: readonly UserspaceModule[]
   const unknownMaps: Pairing["unknownMaps"] = [];
   for (const u of user) {
     for (const ref of u.maps) {
-      const found = nearest(index.mapsNamed(ref.name), u.file, (m) => m.bpf.file);
+      // A ref on a program computed at run time names no map we can see.
+      if (ref.programs?.length === 0) continue;
+      const found = nearest(inPrograms(index.mapsNamed(ref.name), ref.programs, (m) => m.bpf), u.file, (m) => m.bpf.file);
       if (found) maps.push({ bpf: found.bpf, map: found.map, user: u, ref });
       else unknownMaps.push({ user: u, ref });
     }
@@ -112,12 +114,16 @@ function pairTwin(index: CIndex, u: UserspaceModule, twin: TwinType, explicit: r
     }
   }
   for (const d of u.decodes) {
-    if (d.typeId !== twin.typeId || d.mapName === undefined) continue;
-    const emitted = index.recordInto(d.mapName, u.file);
+    if (d.typeId !== twin.typeId || d.mapName === undefined || d.programs?.length === 0) continue;
+    const emitted = index.recordInto(d.mapName, u.file, d.programs);
     const p = emitted && found(emitted.c, { by: "record", map: d.mapName, loc: d.loc, emit: emitted.emit });
     if (p) return p;
   }
-  return found(index.typeByConvention(twin.name, u.file), { by: "name" });
+  // A twin decoded from a buffer of a known program is that program's record, or no other program's.
+  const programs = u.decodes.filter((d) => d.typeId === twin.typeId && d.programs !== undefined).flatMap((d) => d.programs!);
+  const byName = index.typeByConvention(twin.name, u.file);
+  const scoped = programs.length === 0 || (byName !== undefined && programs.includes(programOf(byName.module)));
+  return scoped ? found(byName, { by: "name" }) : undefined;
 }
 
 /** The C aggregate behind an id (through typedefs), or undefined for scalars. */
@@ -129,6 +135,16 @@ function aggregateRef(module: BpfModule, id: TypeId): CTypeRef | undefined {
   const named = g.type(id);
   const name = named.kind === "typedef" ? named.name : cTagName(t);
   return { module, typeId: rid, name, loc: t.loc };
+}
+
+/** The candidates from the programs the userspace code names, where it names them (`programOf`). */
+function inPrograms<T>(candidates: T[], programs: readonly string[] | undefined, moduleOf: (c: T) => BpfModule): T[] {
+  return programs === undefined ? candidates : candidates.filter((c) => programs.includes(programOf(moduleOf(c))));
+}
+
+/** A BPF module's program, as `MapRef.program` names it. */
+export function programOf(m: BpfModule): string {
+  return m.program ?? m.file;
 }
 
 function nearest<T>(candidates: T[], toFile: string, fileOf: (c: T) => string): T | undefined {
@@ -143,6 +159,8 @@ function nearest<T>(candidates: T[], toFile: string, fileOf: (c: T) => string): 
   }
   return best;
 }
+
+const SYSTEM_HEADER = /^\/usr\/(local\/)?include\//;
 
 /** Name lookups over every BPF module, built on first use. */
 class CIndex {
@@ -184,9 +202,9 @@ class CIndex {
    * one there: only when that module's emits all name the same type, since
    * a buffer shared by several record types says nothing of which is which.
    */
-  recordInto(map: string, nearFile: string): { c: CTypeRef; emit: SourceLoc } | undefined {
+  recordInto(map: string, nearFile: string, programs?: readonly string[]): { c: CTypeRef; emit: SourceLoc } | undefined {
     const candidates: { c: CTypeRef; emit: SourceLoc }[] = [];
-    for (const module of this.modules) {
+    for (const module of inPrograms([...this.modules], programs, (m) => m)) {
       const emits = (module.records ?? []).filter((r) => r.map === map);
       const types = new Set(emits.map((r) => r.type));
       if (types.size !== 1 || !emits[0]!.type) continue;
@@ -231,6 +249,8 @@ class CIndex {
     for (let id = 1; id < g.count; id++) {
       const t = g.type(id);
       if (!(isAggregate(t) || t.kind === "typedef") || !t.name) continue;
+      // A struct of a system header the C happens to include (`timespec` from <time.h>) is no twin's by name.
+      if (t.loc && SYSTEM_HEADER.test(t.loc.file)) continue;
       const key = cNameKey(t.name);
       const list = keys.get(key) ?? [];
       list.push(id);

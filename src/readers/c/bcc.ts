@@ -6,7 +6,8 @@
 // test/readers/c/bcc.test.ts checks every default against the helpers.h
 // compiled into the installed libbcc.
 
-export type BccArg = "table" | "name" | "key" | "leaf" | "max" | "flags";
+/** `ignored`: a pin path or an inner map's name, which change no layout. */
+export type BccArg = "table" | "name" | "key" | "leaf" | "max" | "flags" | "ignored";
 
 export interface BccMacro {
   /** Argument lists by count, as the macro's own variants take them. */
@@ -18,6 +19,8 @@ export interface BccMacro {
   flags?: string;
   /** How BCC turns the max argument into max_entries. */
   maxIs?: "pow2" | "pages";
+  /** Queues and stacks have values only: their key is 0 bytes. */
+  keyless?: true;
 }
 
 const hashLike = (table: string, flags?: string): BccMacro => ({
@@ -61,6 +64,31 @@ export const BCC_MACROS: Readonly<Record<string, BccMacro>> = Object.assign(Obje
   BPF_RINGBUF_OUTPUT: { variants: { 2: ["name", "max"] }, table: "ringbuf", key: "int", leaf: "u32", maxIs: "pages" },
   BPF_STACK_TRACE: { variants: { 2: ["name", "max"] }, table: "stacktrace", key: "int", leaf: "struct bpf_stacktrace", maxIs: "pow2" },
   BPF_PROG_ARRAY: { variants: { 2: ["name", "max"] }, table: "prog", key: "u32", leaf: "u32" },
+  // BPF_F_STACK_BUILD_ID; the leaf is defined by BCC's helpers.h, given with the BCC prelude.
+  BPF_STACK_TRACE_BUILDID: { variants: { 2: ["name", "max"] }, table: "stacktrace", key: "int", leaf: "struct bpf_stacktrace_buildid", flags: "32", maxIs: "pow2" },
+  BPF_TABLE_PINNED: { variants: { 6: ["table", "key", "leaf", "name", "max", "ignored"], 7: ["table", "key", "leaf", "name", "max", "ignored", "flags"] } },
+  BPF_TABLE_PUBLIC: { variants: { 5: ["table", "key", "leaf", "name", "max"] } },
+  BPF_TABLE_SHARED: { variants: { 5: ["table", "key", "leaf", "name", "max"] } },
+  BPF_PERF_ARRAY: { variants: { 2: ["name", "max"] }, table: "perf_array", key: "int", leaf: "u32" },
+  BPF_CGROUP_ARRAY: { variants: { 2: ["name", "max"] }, table: "cgroup_array", key: "int", leaf: "u32" },
+  BPF_DEVMAP: { variants: { 2: ["name", "max"] }, table: "devmap", key: "u32", leaf: "int" },
+  BPF_CPUMAP: { variants: { 2: ["name", "max"] }, table: "cpumap", key: "u32", leaf: "u32" },
+  BPF_XSKMAP: { variants: { 2: ["name", "max"], 3: ["name", "max", "ignored"] }, table: "xskmap", key: "u32", leaf: "int" },
+  BPF_ARRAY_OF_MAPS: { variants: { 3: ["name", "ignored", "max"] }, table: "array_of_maps", key: "int", leaf: "int" },
+  BPF_HASH_OF_MAPS: {
+    variants: { 2: ["name", "ignored"], 3: ["name", "key", "ignored"], 4: ["name", "key", "ignored", "max"] },
+    table: "hash_of_maps",
+    key: "int",
+    leaf: "int",
+    max: "10240",
+  },
+  BPF_SK_STORAGE: { variants: { 2: ["name", "leaf"] }, table: "sk_storage", key: "int", max: "0", flags: "1" },
+  BPF_INODE_STORAGE: { variants: { 2: ["name", "leaf"] }, table: "inode_storage", key: "int", max: "0", flags: "1" },
+  BPF_TASK_STORAGE: { variants: { 2: ["name", "leaf"] }, table: "task_storage", key: "int", max: "0", flags: "1" },
+  BPF_SOCKMAP: { variants: { 2: ["name", "max"] }, table: "sockmap", key: "u32", leaf: "int" },
+  BPF_SOCKHASH: { variants: { 1: ["name"], 2: ["name", "key"], 3: ["name", "key", "max"] }, table: "sockhash", key: "u32", leaf: "int", max: "10240" },
+  BPF_QUEUE: { variants: { 3: ["name", "leaf", "max"], 4: ["name", "leaf", "max", "flags"] }, table: "queue", keyless: true },
+  BPF_STACK: { variants: { 3: ["name", "leaf", "max"], 4: ["name", "leaf", "max", "flags"] }, table: "stack", keyless: true },
 });
 
 /** BCC's `maps/<table>` names as BPF map types (`histogram` depends on its key). */
@@ -116,8 +144,9 @@ export function bccReplacement(macro: string, args: string[], index: number): { 
   const leaf = got.leaf ?? m.leaf ?? "int";
   const max = got.max ?? m.max ?? "0";
   const flags = got.flags ?? m.flags ?? "0";
+  const keyDecl = m.keyless ? `typedef char ${BCC_MARK}key_${index}[0];` : `typedef ${key} ${BCC_MARK}key_${index};`;
   const text =
-    `typedef ${key} ${BCC_MARK}key_${index}; typedef ${leaf} ${BCC_MARK}leaf_${index}; ` +
+    `${keyDecl} typedef ${leaf} ${BCC_MARK}leaf_${index}; ` +
     `enum { ${BCC_MARK}max_${index} = (${max}), ${BCC_MARK}flags_${index} = (${flags}) };`;
   return { text, name, table, ...(m.maxIs ? { maxIs: m.maxIs } : {}) };
 }

@@ -1,6 +1,8 @@
 import type { Node } from "web-tree-sitter";
 import type { CtypesTypeRef } from "../../ir/layout/ctypes.js";
 import type { SourceLoc } from "../../ir/types.js";
+import { ScopedNames, boundName, classOf } from "./bpf-objects.js";
+import { pathOf } from "./paths.js";
 import type { ModuleScope } from "./scope.js";
 import { callArgs, dotted, enclosingScope, field, locOf, unparen, walk, within } from "./syntax.js";
 import { Evaluator, short, type Value } from "./values.js";
@@ -18,12 +20,23 @@ export interface BccText {
   /** Placeholders left as written because their replacement is computed at run time. */
   unresolved: string[];
   loc: SourceLoc;
-  /** For `src_file=`: the path as written. */
+  /** For `src_file=`: the file, beside the Python file. */
   srcFile?: string;
+  /**
+   * What the program's tables are known by: the C file for `src_file=`,
+   * else the Python file and the line of its `BPF(` call.
+   */
+  program: string;
+}
+
+/** A table as `b["name"]` names it, with the programs `b` may be (none when only run time knows). */
+export interface TableRef {
+  name: string;
+  programs: string[];
 }
 
 export interface TableUse {
-  table: string;
+  table: TableRef;
   loc: SourceLoc;
   via: string;
   key?: { ref: CtypesTypeRef; loc: SourceLoc };
@@ -33,14 +46,14 @@ export interface TableUse {
 export interface CastUse {
   ref: CtypesTypeRef;
   loc: SourceLoc;
-  table?: string;
+  table?: TableRef;
   method: "ctypes.cast" | "from_buffer_copy";
 }
 
 export interface StructUse {
   format: string;
   loc: SourceLoc;
-  table?: string;
+  table?: TableRef;
 }
 
 export interface BccUses {
@@ -54,8 +67,9 @@ export function readBcc(file: string, scope: ModuleScope, recordIndex: (name: st
   const out: BccUses = { programs: [], tables: [], casts: [], unpacks: [] };
   const evaluator = new Evaluator(scope, recordIndex);
   const functions = new Map<string, Node>();
-  const bpfObjects = new Set<string>();
-  const tableAliases = new Map<string, string>();
+  // BPF objects by the programs they are (null: only run time knows), and names bound to their tables.
+  const objects = new ScopedNames<string | null>((p) => p ?? "");
+  const tableAliases = new ScopedNames<TableRef>((t) => `${t.name}\0${t.programs.join("\0")}`);
   const calls = scope.of("call");
   for (const n of scope.of("function_definition")) {
     const name = field(n, "name")?.text;
@@ -66,44 +80,50 @@ export function readBcc(file: string, scope: ModuleScope, recordIndex: (name: st
   for (const call of calls) {
     const fn = field(call, "function");
     if (!fn || scope.member(fn, "bcc") !== "BPF") continue;
-    const parent = call.parent;
-    if (parent?.type === "assignment") {
-      const left = field(parent, "left");
-      const d = left && dotted(left);
-      if (d) bpfObjects.add(d);
-    }
     const { positional, keywords } = callArgs(call);
     const loc = locOf(file, call);
     const textNode = keywords.get("text") ?? positional[0];
     const srcNode = keywords.get("src_file");
-    if (textNode) out.programs.push(foldText(textNode, call, scope, recordIndex, loc));
-    else if (srcNode) {
-      const v = evaluator.eval(srcNode);
-      if (v.k === "str" && v.unresolved.length === 0) out.programs.push({ text: "", line: 1, unresolved: [], loc, srcFile: v.v });
-      else out.programs.push({ text: "", line: 1, unresolved: [`src_file ${short(srcNode.text)} is computed at run time`], loc });
+    // A program whose text is not known at all is as computed as a run-time file name.
+    let program: string | null = null;
+    if (textNode) {
+      const variants = foldVariants(textNode, call, scope, recordIndex, loc);
+      if (variants.some((v) => v.text.trim() !== "")) program = `${file}:${loc.line}`;
+      for (const v of variants) out.programs.push({ ...v, program: program ?? "" });
+    } else if (srcNode) {
+      const path = pathOf(srcNode, file, evaluator);
+      if (path !== undefined) {
+        program = path;
+        out.programs.push({ text: "", line: 1, unresolved: [], loc, srcFile: program, program });
+      } else {
+        // Whichever file run time names: no table of it is known, and none of another file stands in.
+        out.programs.push({ text: "", line: 1, unresolved: [`src_file ${short(srcNode.text)} is computed at run time`], loc, program: "" });
+      }
     }
+    const name = boundName(call);
+    if (name) objects.add(name, call, program);
   }
 
-  const tableName = (n: Node): string | undefined => {
+  /** `b["x"]`, `b.get_table("x")` on a BPF object, or a name bound to one of those. */
+  const tableName = (n: Node): TableRef | undefined => {
     const x = unparen(n);
-    if (x.type === "subscript") {
-      const obj = field(x, "value");
-      const key = field(x, "subscript");
-      if (obj && key && bpfObjects.has(dotted(obj) ?? "")) {
-        const k = evaluator.eval(key);
-        return k.k === "str" ? k.v : undefined;
-      }
-    }
+    const named = (obj: Node | null | undefined, key: Node | null | undefined): TableRef | undefined => {
+      const bound = obj ? objects.at(obj) : undefined;
+      if (bound === undefined || !key) return undefined;
+      const programs = bound.filter((p): p is string => p !== null);
+      const k = evaluator.eval(key);
+      return k.k === "str" ? { name: k.v, programs } : undefined;
+    };
+    if (x.type === "subscript") return named(field(x, "value"), field(x, "subscript"));
     if (x.type === "call") {
       const fn = field(x, "function");
-      if (fn?.type === "attribute" && field(fn, "attribute")?.text === "get_table" && bpfObjects.has(dotted(field(fn, "object")!) ?? "")) {
-        const arg = callArgs(x).positional[0];
-        const k = arg && evaluator.eval(arg);
-        return k?.k === "str" ? k.v : undefined;
-      }
+      if (fn?.type === "attribute" && field(fn, "attribute")?.text === "get_table") return named(field(fn, "object"), callArgs(x).positional[0]);
     }
-    const d = dotted(x);
-    return d ? tableAliases.get(d) : undefined;
+    const tables = tableAliases.at(x);
+    if (!tables?.length) return undefined;
+    // One table under one name, from whichever of the programs.
+    const names = new Set(tables.map((t) => t.name));
+    return names.size === 1 ? { name: tables[0]!.name, programs: [...new Set(tables.flatMap((t) => t.programs))] } : undefined;
   };
 
   // `events = b["events"]`: later uses go through the alias.
@@ -112,7 +132,9 @@ export function readBcc(file: string, scope: ModuleScope, recordIndex: (name: st
     const right = field(n, "right");
     const d = left && dotted(left);
     const t = right && tableName(right);
-    if (d && t) tableAliases.set(d, t);
+    if (d && t) tableAliases.add(d, n, t);
+    // `dist = b.get_table("dist")` is a use of the table even when nothing is called on it.
+    if (t && right && unparen(right).type !== "identifier") out.tables.push({ table: t, loc: locOf(file, right), via: "BPF table" });
   }
 
   const constructed = (n: Node, inside: Node): CtypesTypeRef | undefined => {
@@ -185,7 +207,7 @@ function callbackBody(cb: Node, scope: ModuleScope, functions: Map<string, Node>
   return functions.get(d.slice(d.lastIndexOf(".") + 1));
 }
 
-function collectDecodes(body: Node, file: string, scope: ModuleScope, evaluator: Evaluator, out: BccUses, table: string | undefined): void {
+function collectDecodes(body: Node, file: string, scope: ModuleScope, evaluator: Evaluator, out: BccUses, table: TableRef | undefined): void {
   for (const n of scope.of("call")) {
     if (!within(n, body)) continue;
     const fn = field(n, "function");
@@ -219,14 +241,48 @@ function lastAssignment(scope: ModuleScope, name: string, inside: Node, before: 
   return found;
 }
 
+/** Most programs one `BPF(text=...)` is read as: each is one more C read. */
+const MAX_VARIANTS = 6;
+
+/**
+ * The programs a `BPF(text=X)` may be given, where X takes `a if c else b`
+ * (`.replace("DEFINE_X", "#define X" if args.x else "")`): every first
+ * branch, every second branch, and each first-branch program with one
+ * choice flipped, so a table under `#ifdef X` and one under `#ifndef X` are
+ * both known. The first is the program reported on; the rest add tables.
+ */
+function foldVariants(node: Node, call: Node, scope: ModuleScope, recordIndex: (name: string) => number | undefined, loc: SourceLoc): Omit<BccText, "program">[] {
+  const seen: number[] = [];
+  const first = foldText(node, call, scope, recordIndex, loc, (n) => {
+    if (!seen.includes(n.id)) seen.push(n.id);
+    return 0;
+  });
+  if (seen.length === 0) return [first];
+  const picks: Set<number>[] = [new Set(seen), ...seen.map((id) => new Set([id]))];
+  const out = [first];
+  for (const flip of picks) {
+    if (out.length >= MAX_VARIANTS) break;
+    const v = foldText(node, call, scope, recordIndex, loc, (n) => (flip.has(n.id) ? 1 : 0));
+    if (!out.some((o) => o.text === v.text)) out.push({ ...v, unresolved: [] });
+  }
+  return out;
+}
+
 /**
  * The text a `BPF(text=X)` gets: X folded through every assignment to it in
- * the calling function (and the module, when it starts there), in source
- * order, and so on for the local names those assignments use. Branches are
- * read in order too: the first literal replacement of a placeholder wins,
- * which is one program BCC could be given.
+ * the calling function (and the module, when it starts there; for
+ * `self.text`, anywhere in the class), in source order, and so on for the
+ * local names those assignments use. Text appended to what only run time
+ * knows (`open(f).read()`) is kept, with the unknown part said.
  */
-function foldText(node: Node, call: Node, scope: ModuleScope, recordIndex: (name: string) => number | undefined, loc: SourceLoc): BccText {
+function foldText(
+  node: Node,
+  call: Node,
+  scope: ModuleScope,
+  recordIndex: (name: string) => number | undefined,
+  loc: SourceLoc,
+  branch: (n: Node) => 0 | 1,
+): Omit<BccText, "program"> {
   const x = unparen(node);
   const lookup = (name: string, at: Node, depth: number): Value | undefined => {
     if (depth > 4) return undefined;
@@ -234,9 +290,12 @@ function foldText(node: Node, call: Node, scope: ModuleScope, recordIndex: (name
   };
   const fold = (name: string, before: Node, depth: number): { value: Value; line: number; unresolved: string[] } | undefined => {
     const fnScope = enclosingScope(before);
+    // `self.text` set in setUp and used in a test method: any method of the class.
+    const cls = name.startsWith("self.") ? classOf(before) : undefined;
     const steps = [...scope.of("assignment"), ...scope.of("augmented_assignment")]
-      .filter((n) => n.startIndex < before.startIndex && field(n, "left")?.text === name)
+      .filter((n) => field(n, "left")?.text === name && (cls ? classOf(n)?.id === cls.id : n.startIndex < before.startIndex))
       .filter((n) => {
+        if (cls) return true;
         const s = enclosingScope(n);
         return s.id === fnScope.id || (s.type === "module" && fnScope.type !== "module");
       })
@@ -249,21 +308,28 @@ function foldText(node: Node, call: Node, scope: ModuleScope, recordIndex: (name
       const right = field(a, "right");
       if (!right) continue;
       const current = state;
-      const ev = new Evaluator(scope, recordIndex, (nm, at) => (nm === name ? current : lookup(nm, at, depth)));
+      const ev = new Evaluator(scope, recordIndex, (nm, at) => (nm === name ? current : lookup(nm, at, depth)), branch);
       let v = ev.eval(right);
       if (a.type === "augmented_assignment") {
-        if (a.child(1)?.type !== "+=" || state?.k !== "str") continue;
-        v = v.k === "str" ? { k: "str", v: state.v + v.v, unresolved: [...state.unresolved, ...v.unresolved] } : { ...state, unresolved: [...state.unresolved, `${short(right.text)} is appended at run time`] };
+        if (a.child(1)?.type !== "+=") continue;
+        // Appended to text only run time knows (`open(f).read()`): the literal parts still define tables.
+        const base = state?.k === "str" ? state : { k: "str" as const, v: "", unresolved: [] };
+        v = v.k === "str" ? { k: "str", v: base.v + v.v, unresolved: [...base.unresolved, ...v.unresolved] } : { ...base, unresolved: [...base.unresolved, `${short(right.text)} is appended at run time`] };
+        if (!state || state.k !== "str") line = firstLiteralLine(right);
       }
       if (v.k === "str") {
         if (!state) line = firstLiteralLine(right);
         state = v;
-      } else if (v.k === "unknown") unresolved.push(`${name} = ${short(right.text)}: ${v.why}`);
+      } else if (v.k === "unknown") {
+        unresolved.push(`${name} = ${short(right.text)}: ${v.why}`);
+        // Text already folded stays (`prog = prog.replace(*r)`); text only run time gives is unknown.
+        if (state?.k !== "str") state = v;
+      }
     }
-    return state ? { value: state, line, unresolved } : undefined;
+    return state?.k === "str" ? { value: state, line, unresolved } : undefined;
   };
-  if (x.type !== "identifier") {
-    const v = new Evaluator(scope, recordIndex, (nm, at) => lookup(nm, at, 0)).eval(x);
+  if (x.type !== "identifier" && !(x.type === "attribute" && x.text.startsWith("self."))) {
+    const v = new Evaluator(scope, recordIndex, (nm, at) => lookup(nm, at, 0), branch).eval(x);
     return asText(v, v.k === "str" ? firstLiteralLine(x) : call.startPosition.row + 1, loc);
   }
   const folded = fold(x.text, call, 0);
@@ -272,7 +338,7 @@ function foldText(node: Node, call: Node, scope: ModuleScope, recordIndex: (name
   return { ...text, unresolved: [...text.unresolved, ...folded.unresolved] };
 }
 
-function asText(v: Value, line: number, loc: SourceLoc): BccText {
+function asText(v: Value, line: number, loc: SourceLoc): Omit<BccText, "program"> {
   if (v.k === "str") return { text: v.v, line, unresolved: [...new Set(v.unresolved)], loc };
   return { text: "", line, unresolved: [v.k === "unknown" ? v.why : "not a string"], loc };
 }

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
 import type { BpfModule, UserspaceModule } from "../../ir/bindings.js";
+import type { SourceLoc } from "../../ir/types.js";
 import { InputError } from "../../ir/errors.js";
 import type { TypeGraph } from "../../ir/graph.js";
 import { TARGETS } from "../../ir/targets.js";
@@ -11,15 +11,20 @@ import { sourceModule } from "../c/module.js";
 // would compile it: for the BPF target, with the definitions BCC's headers
 // and the kernel's give every program (u8..u64, TASK_COMM_LEN, the BPF_*
 // table macros the C reader knows) and kernel types from BTF. The text is
-// placed at its own line in the Python file, so C locations are Python
-// lines. The C reader (and its grammar) load only when a file carries C.
+// placed at its own line in the Python file and read under the Python file's
+// own name, so every C location is a real file and line: the Python line of
+// the C text. Each program keeps its label, so a table is looked up in the
+// program it belongs to. The C reader (and its grammar) load only when a
+// file carries C.
 
-const PRELUDE_PATH = "/abidrift/bcc/implicit.h";
+export const PRELUDE_PATH = "/abidrift/bcc/implicit.h";
 
 // BCC compiles against kernel headers; these are the names tools use
 // without declaring, from include/linux/types.h, include/uapi/asm-generic/
-// int-ll64.h and include/linux/sched.h.
-const PRELUDE = `#pragma once
+// int-ll64.h and include/linux/sched.h, and the build-id stack record of
+// BCC's helpers.h and include/uapi/linux/bpf.h (test/readers/python/
+// prelude.test.ts holds each to clang's reading of those headers).
+export const PRELUDE = `#pragma once
 typedef signed char s8; typedef unsigned char u8;
 typedef short s16; typedef unsigned short u16;
 typedef int s32; typedef unsigned int u32;
@@ -38,38 +43,68 @@ typedef unsigned short umode_t; typedef unsigned int dev_t;
 #define true 1
 #define false 0
 #define NULL ((void *)0)
+#define BPF_MAX_STACK_DEPTH 127
+struct bpf_stack_build_id { __s32 status; unsigned char build_id[20]; union { __u64 offset; __u64 ip; }; };
+struct bpf_stacktrace_buildid { struct bpf_stack_build_id trace[BPF_MAX_STACK_DEPTH]; };
 `;
 
 export async function readEmbeddedC(file: string, programs: BccText[], btf: TypeGraph | undefined, problems: UserspaceModule["problems"]): Promise<BpfModule[]> {
   if (programs.length === 0) return [];
   const { readCSource } = await import("../c/index.js");
   const out: BpfModule[] = [];
-  for (const [i, p] of programs.entries()) {
+  for (const p of programs) {
     let text = p.text;
     let line = p.line;
     if (p.srcFile !== undefined) {
-      const path = resolve(dirname(file), p.srcFile);
       try {
-        text = await readFile(path, "utf8");
+        text = await readFile(p.srcFile, "utf8");
         line = 1;
       } catch {
-        problems.push({ message: `BPF(src_file=${JSON.stringify(p.srcFile)}): cannot read ${path}`, loc: p.loc });
+        problems.push({ message: `BPF(src_file=...): cannot read ${p.srcFile}`, loc: p.loc });
         continue;
       }
     }
     if (text.trim() === "") continue;
-    const path = i === 0 ? file : `${file}#bpf${i + 1}`;
+    const path = p.srcFile ?? file;
     // The include takes line 1; blank lines bring the C to its Python line.
+    // C that starts on line 1 (a file of its own) is read one line down and its lines moved back.
     const padded = `#include "${PRELUDE_PATH}"\n${"\n".repeat(Math.max(0, line - 2))}${text}`;
+    const shift = line < 2 ? 1 : 0;
     try {
       const r = await readCSource(path, { target: TARGETS.bpfel, ...(btf ? { btf } : {}), files: { [path]: padded, [PRELUDE_PATH]: PRELUDE } });
-      out.push(sourceModule(r));
+      const m = sourceModule(r);
+      if (shift) moveLinesBack(m, path);
+      out.push(p.program === path ? m : { ...m, program: p.program });
       // Headers BCC finds at run time are out of reach here and say nothing; C that does not parse does.
-      for (const q of r.problems) if (q.syntax && q.file === path) problems.push({ message: `BPF program: ${q.message}`, loc: { file, line: q.line } });
+      for (const q of r.problems) if (q.syntax && q.file === path) problems.push({ message: `BPF program: ${q.message}`, loc: { file: path, line: q.line - shift } });
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       problems.push({ message: `BPF program: ${e.detail}`, loc: p.loc });
     }
   }
   return out;
+}
+
+/** Every location in `file` of the module one line up: each loc object once, wherever it is shared. */
+function moveLinesBack(m: BpfModule, file: string): void {
+  const seen = new Set<SourceLoc>();
+  const visit = (x: unknown, depth: number): void => {
+    if (depth > 4 || typeof x !== "object" || x === null) return;
+    if (Array.isArray(x)) {
+      for (const item of x) visit(item, depth + 1);
+      return;
+    }
+    for (const [k, v] of Object.entries(x)) {
+      if (k === "loc" && v && typeof v === "object") {
+        const loc = v as SourceLoc;
+        if (loc.file === file && loc.line !== undefined && !seen.has(loc)) {
+          seen.add(loc);
+          loc.line -= 1;
+        }
+      } else if (typeof v === "object") visit(v, depth + 1);
+    }
+  };
+  for (let id = 1; id < m.graph.count; id++) visit(m.graph.type(id), 0);
+  visit(m.maps, 0);
+  visit(m.records ?? [], 0);
 }

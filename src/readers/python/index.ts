@@ -41,7 +41,7 @@ export const readPython: UserspaceReader = async (file, text, opts) => {
     const formatRefs: { format: number; site: Omit<DecodeSite, "typeId"> }[] = [];
     const keyRefs: { map: MapRef; key?: number; value?: number; keyLoc?: SourceLoc; valueLoc?: SourceLoc }[] = [];
     for (const use of bcc.tables) {
-      const map: MapRef = { name: use.table, loc: use.loc, via: use.via };
+      const map: MapRef = { name: use.table.name, loc: use.loc, via: use.via, programs: use.table.programs };
       maps.push(map);
       if (use.key || use.value) {
         keyRefs.push({ map, key: use.key && refId(use.key.ref), value: use.value && refId(use.value.ref), keyLoc: use.key?.loc, valueLoc: use.value?.loc });
@@ -51,7 +51,7 @@ export const readPython: UserspaceReader = async (file, text, opts) => {
       const byteOrder = c.ref.kind === "record" ? records[c.ref.index]?.byteOrder : undefined;
       decodeRefs.push({
         extra: refId(c.ref),
-        site: { loc: c.loc, method: c.method, mode: "native", byteOrder: byteOrder ?? "native", ...(c.table !== undefined ? { mapName: c.table } : {}) },
+        site: { loc: c.loc, method: c.method, mode: "native", byteOrder: byteOrder ?? "native", ...(c.table !== undefined ? { mapName: c.table.name, programs: c.table.programs } : {}) },
       });
     }
     for (const u of bcc.unpacks) {
@@ -66,7 +66,7 @@ export const readPython: UserspaceReader = async (file, text, opts) => {
       formats.push({ format, loc: u.loc });
       formatRefs.push({
         format: formats.length - 1,
-        site: { loc: u.loc, method: "struct.unpack", mode: format.native ? "native" : "packed", byteOrder: format.byteOrder, ...(u.table !== undefined ? { mapName: u.table } : {}) },
+        site: { loc: u.loc, method: "struct.unpack", mode: format.native ? "native" : "packed", byteOrder: format.byteOrder, ...(u.table !== undefined ? { mapName: u.table.name, programs: u.table.programs } : {}) },
       });
     }
 
@@ -96,7 +96,7 @@ export const readPython: UserspaceReader = async (file, text, opts) => {
     const lines = text.split("\n");
     const twins: TwinType[] = records.map((r, i) => twin(r, host.ids[i]!, lines, file));
     for (const p of bcc.programs) {
-      if (p.unresolved.length) problems.push({ message: runTimeNote(p.unresolved), loc: p.loc });
+      if (p.unresolved.length) problems.push({ message: runTimeNote(p.unresolved, p.text.trim() === "" && p.srcFile === undefined), loc: p.loc });
     }
     const embeddedBpf: BpfModule[] = await readEmbeddedC(file, bcc.programs, opts.btf, problems);
 
@@ -228,8 +228,9 @@ function dropInvalid(records: CtypesRecord[], problems: Problem[]): CtypesRecord
  * at run time: each named once (a placeholder replaced in three places is
  * one), the first three spelled out.
  */
-function runTimeNote(unresolved: readonly string[]): string {
+function runTimeNote(unresolved: readonly string[], whole: boolean): string {
   const subjects = [...new Set(unresolved.map((u) => u.replace(/ (is (replaced by|computed at run time)).*$/, "")))];
   const shown = subjects.slice(0, 3).join(", ") + (subjects.length > 3 ? ` and ${subjects.length - 3} more` : "");
+  if (whole) return `BPF program text: only run time knows it (${shown}); its tables pair with nothing`;
   return `BPF program text: ${subjects.length === 1 ? "1 part is" : `${subjects.length} parts are`} computed at run time (${shown}); read with the placeholders as written`;
 }

@@ -23,6 +23,8 @@ export class Evaluator {
     private readonly recordIndex: (name: string) => number | undefined,
     /** Values the caller knows for a name at a place (a string being folded), before module constants. */
     private readonly lookup?: (name: string, at: Node) => Value | undefined,
+    /** Which branch of `a if c else b` to take: 0 for `a` (the default), 1 for `b`. */
+    private readonly branch?: (n: Node) => 0 | 1,
   ) {}
 
   eval(node: Node, depth = 0): Value {
@@ -54,6 +56,11 @@ export class Evaluator {
       }
       case "identifier":
         return this.name(n, depth);
+      case "attribute": {
+        // `self.bpf_text`: only what the caller folds for it.
+        const bound = this.lookup?.(n.text, n);
+        return bound ?? { k: "unknown", why: `${short(n.text)} is not constant` };
+      }
       case "unary_operator": {
         const arg = field(n, "argument");
         const v = arg && this.eval(arg, depth + 1);
@@ -66,10 +73,11 @@ export class Evaluator {
       case "call":
         return this.call(n, depth);
       case "conditional_expression": {
-        // `"#define X" if args.x else ""`: the branch that enables the
-        // feature, whose maps the Python then uses under the same test.
-        const first = n.namedChildren[0];
-        return first ? this.eval(first, depth + 1) : { k: "unknown", why: "incomplete expression" };
+        // `"#define X" if args.x else ""`: by default the branch that
+        // enables the feature, whose maps the Python then uses under the
+        // same test; a caller reading every program asks for the other too.
+        const taken = n.namedChildren[this.branch?.(n) === 1 ? 2 : 0];
+        return taken ? this.eval(taken, depth + 1) : { k: "unknown", why: "incomplete expression" };
       }
       default:
         return { k: "unknown", why: `${n.type.replace(/_/g, " ")} ${short(n.text)} is not constant` };

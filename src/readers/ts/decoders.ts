@@ -228,17 +228,56 @@ function readOf(call: CallExpression, twins: Map<Node, string>, locOf: (n: Node)
   return undefined;
 }
 
-/** `new Uint8Array(buf, off, n)`: a byte view at a constant offset. */
+/** Typed arrays by element: bytes, and the multi-byte ones, which read in the host's order as BPF writes. */
+const TYPED_ARRAYS: Record<string, { kind: "u8" | "s8" } | ScalarRead> = {
+  Uint8Array: { kind: "u8" },
+  Int8Array: { kind: "s8" },
+  Uint16Array: { kind: "int", size: 2, signed: false },
+  Int16Array: { kind: "int", size: 2, signed: true },
+  Uint32Array: { kind: "int", size: 4, signed: false },
+  Int32Array: { kind: "int", size: 4, signed: true },
+  BigUint64Array: { kind: "int", size: 8, signed: false },
+  BigInt64Array: { kind: "int", size: 8, signed: true },
+  Float32Array: { kind: "float", size: 4, signed: true },
+  Float64Array: { kind: "float", size: 8, signed: true },
+};
+
+/**
+ * A typed-array view at a constant offset: `new Uint8Array(buf, off, n)`,
+ * `new Uint32Array(buf.buffer, off, n)`, the `bpf` package's
+ * `asUint32Array(buf, n)` (at the buffer's start), and one element of
+ * either, `[k]`, which is a read of that element's width.
+ */
 function typedArrayView(value: Node, locOf: (n: Node) => SourceLoc): Piece | undefined {
-  if (!Node.isNewExpression(value)) return undefined;
-  const ctor = value.getExpression().getText();
-  if (ctor !== "Uint8Array" && ctor !== "Int8Array") return undefined;
-  const args = value.getArguments();
-  if (args.length !== 3) return undefined;
-  const off = constantOffset(args[1]!);
-  const n = constantOffset(args[2]!);
-  if (off === undefined || n === undefined) return undefined;
-  return { bitOffset: off * 8, bitSize: 0, elem: { kind: ctor === "Uint8Array" ? "u8" : "s8" }, count: n, loc: locOf(value) };
+  if (Node.isElementAccessExpression(value)) {
+    const arg = value.getArgumentExpression();
+    const k = arg ? constantOffset(arg) : undefined;
+    const view = typedArrayView(unwrap(value.getExpression()), locOf);
+    if (k === undefined || !view || k < 0 || k >= view.count) return undefined;
+    const size = view.elem.kind === "scalar" ? view.elem.read.size : 1;
+    return { ...view, bitOffset: view.bitOffset + k * size * 8, count: view.elem.kind === "scalar" ? 0 : 1, loc: locOf(value) };
+  }
+  let ctor: string | undefined;
+  let off: number | undefined;
+  let n: number | undefined;
+  if (Node.isNewExpression(value)) {
+    const args = value.getArguments();
+    ctor = value.getExpression().getText();
+    if (args.length !== 3) return undefined;
+    off = constantOffset(args[1]!);
+    n = constantOffset(args[2]!);
+  } else if (Node.isCallExpression(value)) {
+    const m = /^as(\w+Array)$/.exec(value.getExpression().getText());
+    const args = value.getArguments();
+    if (!m || args.length !== 2) return undefined;
+    ctor = m[1];
+    off = 0;
+    n = constantOffset(args[1]!);
+  }
+  const elem = ctor !== undefined && Object.hasOwn(TYPED_ARRAYS, ctor) ? TYPED_ARRAYS[ctor] : undefined;
+  if (!elem || off === undefined || n === undefined || n <= 0) return undefined;
+  const e = "size" in elem ? { kind: "scalar" as const, read: elem } : elem;
+  return { bitOffset: off * 8, bitSize: 0, elem: e, count: n, loc: locOf(value) };
 }
 
 /**

@@ -11,13 +11,18 @@ import { buildTwinGraph } from "./twin-graph.js";
 // it was generated; the rest of a TypeScript code base (most of it) is
 // skipped before it is parsed, and the compiler is loaded for the first
 // file that may decode. Looser than the reader on purpose.
-const MAY_DECODE = /\.(get|read)(Big)?(U?[Ii]nt|Float|Double)\d*(LE|BE)?\s*\(|\bParser\b|\.toString\s*\([^)]*,|\bU?[Ii]nt8Array\s*\([^)]*,|\.subarray\s*\(|\bcString\s*\(|@abidrift-generated/;
+const MAY_DECODE = /\.(get|read)(Big)?(U?[Ii]nt|Float|Double)\d*(LE|BE)?\s*\(|\bParser\b|\.toString\s*\([^)]*,|\bU?[Ii]nt8Array\s*\([^)]*,|\.subarray\s*\(|\bcString\s*\(|@abidrift-generated|\b(Big)?U?[Ii]nt(16|32|64)Array\b|\bFloat(32|64)Array\b|\bBPF_[A-Z_]+\s*\(/;
 
-export const readTypeScript: UserspaceReader = async (file, text) => {
+export const readTypeScript: UserspaceReader = async (file, text, opts) => {
   if (!MAY_DECODE.test(text)) return emptyModule(file);
   const { readParsed } = await import("./parsed.js");
   try {
-    return readParsed(file, text);
+    const { module, programs } = readParsed(file, text);
+    if (programs.length === 0) return module;
+    // BCC programs carried as strings (node's `bpfcc`) are read as Python's are.
+    const { readEmbeddedC } = await import("../python/embedded-c.js");
+    const embeddedBpf = await readEmbeddedC(file, programs.map((p) => ({ ...p, unresolved: [] })), opts.btf, module.problems);
+    return embeddedBpf.length ? { ...module, embeddedBpf } : module;
   } catch (e) {
     // The compiler's parser, binder and ts-morph's wrappers recurse once per
     // level of nesting; ours are bounded. A file nested a few thousand deep

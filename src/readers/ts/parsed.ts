@@ -5,6 +5,7 @@ import { TARGETS, type Target } from "../../ir/targets.js";
 import type { SourceLoc } from "../../ir/types.js";
 import { GENERATED_MARKER } from "../../ir/generated.js";
 import { findParsers } from "./binary-parser.js";
+import { findNodeBcc, type NodeBccProgram } from "./bcc-node.js";
 import { findDecoders } from "./decoders.js";
 import type { TwinDecl } from "./twin-decl.js";
 import { buildTwinGraph } from "./twin-graph.js";
@@ -19,7 +20,8 @@ import { ignoreIn, mirrorsIn, suppressing } from "../../ir/directives.js";
 // removed, so the compiler host is made once per run, not once per file.
 let shared: Project | undefined;
 
-export function readParsed(file: string, text: string): UserspaceModule {
+/** The module, and the BCC programs the file carries as strings, which the caller reads as C. */
+export function readParsed(file: string, text: string): { module: UserspaceModule; programs: NodeBccProgram[] } {
   const project = (shared ??= new Project({ useInMemoryFileSystem: true, compilerOptions: { allowJs: true, noLib: true } }));
   try {
     const sf = project.createSourceFile(file.startsWith("/") ? file : `/${file}`, text, { overwrite: true });
@@ -35,7 +37,7 @@ export function readParsed(file: string, text: string): UserspaceModule {
   }
 }
 
-function read(project: Project, sf: SourceFile, file: string, text: string): UserspaceModule {
+function read(project: Project, sf: SourceFile, file: string, text: string): { module: UserspaceModule; programs: NodeBccProgram[] } {
   const locOf = (n: Node): SourceLoc => {
     const { line, column } = sf.getLineAndColumnAtPos(n.getStart());
     return { file, line, column };
@@ -78,11 +80,12 @@ function read(project: Project, sf: SourceFile, file: string, text: string): Use
     byteOrder: byteOrderOfDecl(d),
   }));
   const graphs = new Map<string, TypeGraph>();
-  return {
+  const bcc = findNodeBcc(sf, file, locOf);
+  const module: UserspaceModule = {
     file,
     language: "typescript",
     twins,
-    maps: [],
+    maps: bcc.maps,
     decodes,
     suppressions: suppressionsOf(lines),
     problems,
@@ -92,6 +95,7 @@ function read(project: Project, sf: SourceFile, file: string, text: string): Use
       return g;
     },
   };
+  return { module, programs: bcc.programs };
 }
 
 interface GeneratedHeader {

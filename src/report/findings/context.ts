@@ -18,4 +18,10 @@ export interface ReportContext {
   /** Files read, by side, for the summary line. */
   files: { bpf: number; user: number };
   version: string;
+  /**
+   * A line of a file as written, where the caller can read it: C carried in
+   * a Python or TypeScript string is quoted beside its location, since the
+   * file's own name does not say the line is C.
+   */
+  sourceLine?: (file: string, line: number) => string | undefined;
 }

@@ -2,7 +2,7 @@ import type { Finding, FindingLocation } from "../../rules/finding.js";
 import { ruleDocsUrl } from "../../rules/docs-url.js";
 import { RULES } from "../../rules/index.js";
 import type { ReportContext } from "./context.js";
-import { fixOf, messageOf, sortFindings } from "./words.js";
+import { cSnippet, fixOf, messageOf, sortFindings } from "./words.js";
 
 // SARIF 2.1.0, as GitHub code scanning reads it: one run, the rules as the
 // driver's reportingDescriptors, one result per finding with the reported
@@ -44,7 +44,10 @@ export function sarifReport(findings: readonly Finding[], ctx: ReportContext): s
       level: LEVEL[f.severity],
       message: { text: fix ? `${messageOf(f)}. Fix: ${fix}` : messageOf(f) },
       locations: first ? [{ physicalLocation: physical(first) }] : [],
-      relatedLocations: rest.map((l, i) => ({ id: i + 1, physicalLocation: physical(l), message: { text: l.role === "c" ? "C side" : "userspace" } })),
+      relatedLocations: rest.map((l, i) => {
+        const snippet = cSnippet(l, ctx);
+        return { id: i + 1, physicalLocation: physical(l), message: { text: l.role === "c" ? `C side${snippet ? `: ${snippet}` : ""}` : "userspace" } };
+      }),
       properties: { messageId: f.messageId, data: f.data },
     };
   });

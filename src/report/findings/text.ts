@@ -1,7 +1,7 @@
 import { ruleDocsUrl } from "../../rules/docs-url.js";
 import type { Finding } from "../../rules/finding.js";
 import type { ReportContext } from "./context.js";
-import { fixOf, formatLoc, messageOf, primary, sortFindings } from "./words.js";
+import { fixOf, formatLoc, messageOf, otherLocation, primary, sortFindings } from "./words.js";
 import { count } from "../../words.js";
 
 const ANSI = { red: 31, yellow: 33, cyan: 36, dim: 2, bold: 1 } as const;
@@ -35,7 +35,7 @@ export function textReport(findings: readonly Finding[], ctx: ReportContext): st
     const sev = paint(f.severity === "error" ? "red" : f.severity === "warning" ? "yellow" : "cyan", f.severity);
     lines.push(`  ${pos}  ${sev}  ${messageOf(f)}  ${paint("dim", f.code)}`);
     for (const other of f.locations.slice(1)) {
-      lines.push(`      ${paint("dim", `${other.role === "c" ? "C side" : "userspace"}: ${formatLoc(other)}`)}`);
+      lines.push(`      ${paint("dim", otherLocation(other, ctx))}`);
     }
     const fix = fixOf(f);
     if (fix) lines.push(`      fix: ${fix}`);

@@ -1,6 +1,7 @@
 import type { Finding, FindingLocation } from "../../rules/finding.js";
 import { ruleById } from "../../rules/index.js";
 import type { SourceLoc } from "../../ir/types.js";
+import type { ReportContext } from "./context.js";
 
 // The one place a finding becomes words; every reporter goes through here.
 
@@ -18,6 +19,20 @@ export function messageOf(f: Finding): string {
 export function fixOf(f: Finding): string | undefined {
   if (!f.fix) return undefined;
   return f.fix.text && !f.fix.description.includes(f.fix.text) ? `${f.fix.description}: ${f.fix.text}` : f.fix.description;
+}
+
+/** The C line a location in a non-C file points at, quoted: `u64 pid;`. */
+export function cSnippet(l: FindingLocation, ctx: Pick<ReportContext, "sourceLine">): string | undefined {
+  if (l.role !== "c" || l.line === undefined || /\.[ch]$/.test(l.file)) return undefined;
+  const text = ctx.sourceLine?.(l.file, l.line)?.trim();
+  if (!text) return undefined;
+  return `\`${text.length > 80 ? `${text.slice(0, 77)}...` : text}\``;
+}
+
+/** A finding's other location as one line: `C side: tool.py:14:5 (\`u64 pid;\`)`. */
+export function otherLocation(l: FindingLocation, ctx: Pick<ReportContext, "sourceLine">): string {
+  const snippet = cSnippet(l, ctx);
+  return `${l.role === "c" ? "C side" : "userspace"}: ${formatLoc(l)}${snippet ? ` ${snippet}` : ""}`;
 }
 
 /** Where a finding is reported: its first location. */
