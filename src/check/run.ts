@@ -293,5 +293,14 @@ function summarize(p: Pairing): PairSummary[] {
       twin: { name: m.ref.name, loc: m.ref.loc },
       reason: `same map name (${m.ref.via})`,
     })),
+    // What --explain shows and no rule judges: a name without evidence, a name several programs define.
+    ...p.candidates.map((t) => ({ kind: "type" as const, c: { name: t.c.name, loc: t.c.loc }, twin: { name: t.twin.name, loc: t.twin.loc }, reason: describeReason(t.reason), candidate: true })),
+    ...p.unresolved.map((r) => ({
+      kind: r.kind,
+      c: { name: r.name },
+      twin: { name: r.name, loc: r.loc },
+      reason: `not paired: ${r.programs.join(", ")} each define it, and nothing says which this file loads`,
+      candidate: true,
+    })),
   ];
 }

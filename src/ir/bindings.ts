@@ -120,6 +120,25 @@ export interface UserspaceModule {
   problems: { message: string; loc: SourceLoc }[];
   /** C that the file carries inside it (BCC's `BPF(text=...)`), read as the truth. */
   embeddedBpf?: BpfModule[];
+  /** The BPF programs the file says it loads: the scope its names resolve in. */
+  loads?: ProgramRef[];
+}
+
+/**
+ * A BPF program a userspace file names as the one it loads: bpf2go's
+ * `//go:generate` line, a `//go:embed` object, `LoadCollectionSpec("x.o")`,
+ * BCC's `BPF(src_file=...)`.
+ */
+export interface ProgramRef {
+  /** The object or source as written, resolved against the file's directory. */
+  path: string;
+  /** Only the file name is known (a run-time path): any directory matches. */
+  anyDir?: boolean;
+  /** This exact file, not another build of the same program (a generated file's own object). */
+  exact?: boolean;
+  /** `go:generate bpf2go`, `go:embed`, `LoadCollectionSpec`. */
+  via: string;
+  loc: SourceLoc;
 }
 
 /**

@@ -39,8 +39,19 @@ export const structMismatch: Rule = {
     const stale = new Set(ctx.pairing.types.filter((p) => staleHash(p)).map((p) => p.user.file));
     for (const p of ctx.pairing.types) {
       if (stale.has(p.user.file)) continue;
-      const graph = ctx.layout(p.user, ctx.baseTarget, "native");
-      const d = firstDifference(p.c.module.graph, p.c.typeId, graph, p.twin.typeId, { reads: p.user.language === "typescript" });
+      const reads = p.user.language === "typescript";
+      let graph = ctx.layout(p.user, ctx.baseTarget, "native");
+      let d = firstDifference(p.c.module.graph, p.c.typeId, graph, p.twin.typeId, { reads });
+      if (p.mode === "packed") {
+        // What crosses is the encoding/binary stream: a twin of a packed C struct is right there whatever its memory.
+        const packed = ctx.layout(p.user, ctx.baseTarget, "packed");
+        const dp = firstDifference(p.c.module.graph, p.c.typeId, packed, p.twin.typeId, { reads });
+        if (!dp) continue;
+        // Padding binary.Read does not skip, where the memory agrees up to there, is binary-read-padding's.
+        const decoded = p.user.decodes.some((s) => s.typeId === p.twin.typeId && s.mode === "packed");
+        if (decoded && (!d || ("c" in d && "c" in dp && d.c.offset > dp.c.offset))) continue;
+        [graph, d] = [packed, dp];
+      }
       if (!d) continue;
       wrong.add(`${p.user.file}#${p.twin.typeId}`);
       if ("twin" in d && (d.twin.kind === "struct" || d.twin.kind === "union") && wrong.has(`${p.user.file}#${resolve(graph, d.twin.typeId)}`)) continue;
@@ -49,7 +60,8 @@ export const structMismatch: Rule = {
       const key = twin ? `${d.what}@${twin.file}:${twin.line}:${twin.column}` : undefined;
       if (key && told.has(key)) continue;
       if (key) told.add(key);
-      out.push(f);
+      // Signedness alone puts no byte in the wrong place: worth a look, not a failed build.
+      out.push(d.what === "signedness" ? { ...f, severity: "warning" } : f);
     }
     return out;
   },

@@ -206,7 +206,10 @@ export class UseScanner {
       if (!positions) return;
       target = this.mapOf(operand, scope, 0);
     }
-    if (!target) return;
+    if (!target) {
+      this.unnamedMap(operand, method, args, positions, scope);
+      return;
+    }
     const ref: GoMapRef = { name: target.name, loc: this.d.loc(call), via: `${method} on ${target.via}` };
     const pick = (idx: number[]): Spanned<GoType> | undefined => {
       for (const i of idx) {
@@ -219,6 +222,23 @@ export class UseScanner {
     ref.keyType = pick(positions.keys);
     ref.valueType = pick(positions.values);
     this.maps.push(ref);
+  }
+
+  /**
+   * A map whose name the file does not show (a `*ebpf.Map` parameter): its
+   * keys and values still cross the kernel boundary, as cilium/ebpf
+   * marshals them, so they are decodes of no known map.
+   */
+  private unnamedMap(operand: Node, method: string, args: Node[], positions: MethodArgs, scope: Scope): void {
+    const owner = this.d.exprType(operand, scope);
+    if (!owner || typeName(owner) !== "ebpf.Map") return;
+    for (const i of [...positions.keys, ...positions.values]) {
+      const a = args[i];
+      const t = a && this.argType(a, scope, positions.batch ?? false);
+      const kind = t && underlying(t).kind;
+      if (!a || !t || (kind !== "struct" && kind !== "unknown")) continue;
+      this.decodes.push({ type: t, loc: this.d.loc(a), method: `Map.${method}`, mode: "packed", byteOrder: "native" });
+    }
   }
 
   /**
