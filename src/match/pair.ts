@@ -353,17 +353,23 @@ class CIndex {
    */
   typeByConvention(twinName: string, u: UserspaceModule, scope: Scope, exact: boolean): { pick?: CTypeRef; programs: string[] } {
     const keys = exact ? twinNameKeys(twinName).slice(0, 1) : twinNameKeys(twinName);
-    const refs: CTypeRef[] = [];
-    for (const module of this.modules) {
-      const byKey = this.keysOf(module);
-      for (const key of keys) {
-        for (const id of byKey.get(key) ?? []) {
-          const ref = aggregateRef(module, id);
-          if (ref) refs.push(ref);
+    const refs: { ref: CTypeRef; bpf: BpfModule }[] = [];
+    for (const bpf of this.modules) {
+      // An object's BTF lacks types only reached through pointers; its source, where read, has them.
+      for (const module of bpf.source ? [bpf, bpf.source] : [bpf]) {
+        const byKey = this.keysOf(module);
+        const before = refs.length;
+        for (const key of keys) {
+          for (const id of byKey.get(key) ?? []) {
+            const ref = aggregateRef(module, id);
+            if (ref) refs.push({ ref, bpf });
+          }
         }
+        if (refs.length > before) break;
       }
     }
-    return choose(refs, u, scope, (r) => r.module);
+    const r = choose(refs, u, scope, (x) => x.bpf);
+    return { programs: r.programs, ...(r.pick ? { pick: r.pick.ref } : {}) };
   }
 
   private keysOf(module: BpfModule): Map<string, TypeId[]> {
