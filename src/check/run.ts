@@ -215,6 +215,8 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
   await readRecords(bpf, cSources, config.includeDirs, readFrom, notes);
 
   const pairing = pair(bpf, user, config.pairs);
+  // A map the preprocessor left out of this build (`#ifdef METRICS`) is still declared in the tree.
+  pairing.unknownMaps = pairing.unknownMaps.filter(({ ref }) => !cSources.some((c) => declaresMap(c.text, ref.name)));
   const { baseTarget, narrowTargets } = targetsOf(config);
   const layouts = new Map<UserspaceModule, Map<string, TypeGraph>>();
   const ctx: RuleContext = {
@@ -261,6 +263,13 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
   }
   const result: CheckResult = { findings, pairing, pairs: summarize(pairing), files: { bpf: bpf.length, user: user.length }, notes, bpf, user, targets: { base: baseTarget, narrow: narrowTargets } };
   return lock ? { ...result, lock } : result;
+}
+
+/** `} name SEC(".maps")`, `BPF_HASH(name, ...)`: a map declaration in C text, whatever the preprocessor makes of it. */
+function declaresMap(text: string, name: string): boolean {
+  if (!text.includes(name)) return false;
+  const n = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`\\}\\s*${n}\\s+SEC\\(\\s*"\\.?maps"|\\bBPF_[A-Z_]+\\(\\s*${n}\\b`).test(text);
 }
 
 function fromModule(list: readonly Suppression[]): Silenced {

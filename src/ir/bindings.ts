@@ -86,6 +86,8 @@ export interface MapRef {
   /** Types of keys and values userspace passes to or reads from the map. */
   keyType?: Spanned<TypeId>;
   valueType?: Spanned<TypeId>;
+  /** How the typed values cross: `native` where userspace hands over memory (`unsafe.Pointer(&v)`). */
+  encoding?: LayoutMode;
 }
 
 /** Bytes from a ring buffer, perf buffer or map decoded into a type. */

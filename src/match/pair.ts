@@ -99,6 +99,8 @@ export function pair(bpf: readonly BpfModule[], user: readonly UserspaceModule[]
   const maps: MapPair[] = [];
   const unknownMaps: Pairing["unknownMaps"] = [];
   const unresolved: Unresolved[] = [];
+  // A map userspace creates itself (`ebpf.NewMap(&ebpf.MapSpec{Name: ...})`) is defined there.
+  const definedIn = new Set(user.flatMap((u) => u.maps.filter((r) => r.via === USERSPACE_DEFINITION).map((r) => `${packageOf(u)}\0${r.name}`)));
   for (const u of user) {
     const scope = scopeOf.get(u)!;
     for (const ref of u.maps) {
@@ -106,7 +108,7 @@ export function pair(bpf: readonly BpfModule[], user: readonly UserspaceModule[]
       const found = choose(all, u, scope, (m) => m.bpf);
       if (found.pick) maps.push({ bpf: found.pick.bpf, map: found.pick.map, user: u, ref });
       else if (found.programs.length) unresolved.push({ user: u, name: `map ${ref.name}`, loc: ref.loc, kind: "map", programs: found.programs });
-      else if (all.length === 0) unknownMaps.push({ user: u, ref });
+      else if (all.length === 0 && !definedIn.has(`${packageOf(u)}\0${ref.name}`)) unknownMaps.push({ user: u, ref });
     }
   }
   const uses = new PackageUses(user);
@@ -124,6 +126,9 @@ export function pair(bpf: readonly BpfModule[], user: readonly UserspaceModule[]
   }
   return { types, maps, unknownMaps, candidates, unresolved, scopes: scopeOf };
 }
+
+/** What the Go reader calls a MapSpec written in userspace: a map's definition when no BPF program has one. */
+const USERSPACE_DEFINITION = "ebpf.MapSpec literal";
 
 interface TwinContext {
   index: CIndex;
@@ -213,7 +218,7 @@ function pairTwin(ctx: TwinContext, twin: TwinType): TypePair | undefined {
     if (use.ref && use.role && use.used) {
       const m = ctx.maps.find((x) => x.user === use.user && x.ref === use.ref);
       const cId = m && (use.role === "key" ? m.map.keyType : m.map.valueType);
-      const mode = mapMode(u);
+      const mode = use.ref.encoding ?? mapMode(u);
       const p = m && cId !== undefined ? made(aggregateRef(m.bpf, cId), { by: "map", map: m.map.name, role: use.role, loc: use.used.loc }, mode) : undefined;
       if (p) return p;
       crossing ??= { what: `the ${use.role} of map ${use.ref.name}`, loc: use.used.loc, mode };

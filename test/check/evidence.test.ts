@@ -72,3 +72,11 @@ describe.skipIf(!HAVE_CLANG)("findings only on evidence (needs clang-16)", () =>
     expect(timeKey.findings.filter((f) => f.code === "time-varying-map-key")).toHaveLength(1);
   });
 });
+
+describe.skipIf(!HAVE_CLANG)("maps that exist outside this build's object (needs clang-16)", () => {
+  it("calls no map unknown that the C declares under #ifdef or userspace creates from a MapSpec, but still a typo", async () => {
+    const root = fixtureRepo();
+    const r = await check({ paths: [join(root, "maps-defined-elsewhere")], lock: false });
+    expect(r.findings.filter((f) => f.code === "unknown-map").map((f) => f.data.map)).toEqual(["dns_querys"]);
+  });
+});

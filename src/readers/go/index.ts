@@ -127,6 +127,7 @@ function readTree(file: string, text: string, root: Node): ReadResult {
     if (m.maxEntries) ref.maxEntries = m.maxEntries;
     if (m.keyType) ref.keyType = { value: idOf(m.keyType.value), loc: m.keyType.loc };
     if (m.valueType) ref.valueType = { value: idOf(m.valueType.value), loc: m.valueType.loc };
+    if (m.encoding) ref.encoding = m.encoding;
     return ref;
   });
   const decodes: DecodeSite[] = uses.decodes.map((d) => {

@@ -96,6 +96,10 @@ export class UseScanner {
     });
   }
 
+  isUnsafe(node: Node | undefined): boolean {
+    return this.pkg(node, UNSAFE);
+  }
+
   private pkg(node: Node | undefined, path: string): boolean {
     return node?.type === "identifier" && this.d.isPackage(node.text, path) && !this.d.fileScope.lookup(node.text);
   }
@@ -221,6 +225,7 @@ export class UseScanner {
     };
     ref.keyType = pick(positions.keys);
     ref.valueType = pick(positions.values);
+    if ([...positions.keys, ...positions.values].some((i) => args[i] && isUnsafePointer(args[i]!, this))) ref.encoding = "native";
     this.maps.push(ref);
   }
 
@@ -231,13 +236,18 @@ export class UseScanner {
    */
   private unnamedMap(operand: Node, method: string, args: Node[], positions: MethodArgs, scope: Scope): void {
     const owner = this.d.exprType(operand, scope);
-    if (!owner || typeName(owner) !== "ebpf.Map") return;
+    const made = this.follow(operand, scope);
+    const fn = made?.type === "call_expression" ? unparen(field(made, "function") ?? made) : undefined;
+    const fromGetMap = fn?.type === "selector_expression" && field(fn, "field")?.text === "GetMap";
+    if (!fromGetMap && (!owner || typeName(owner) !== "ebpf.Map")) return;
     for (const i of [...positions.keys, ...positions.values]) {
       const a = args[i];
       const t = a && this.argType(a, scope, positions.batch ?? false);
       const kind = t && underlying(t).kind;
       if (!a || !t || (kind !== "struct" && kind !== "unknown")) continue;
-      this.decodes.push({ type: t, loc: this.d.loc(a), method: `Map.${method}`, mode: "packed", byteOrder: "native" });
+      // unsafe.Pointer hands the kernel the value's memory; cilium/ebpf marshals a typed value packed.
+      const mode = isUnsafePointer(a, this) ? "native" : "packed";
+      this.decodes.push({ type: t, loc: this.d.loc(a), method: `Map.${method}`, mode, byteOrder: "native" });
     }
   }
 
@@ -257,6 +267,8 @@ export class UseScanner {
     let t: GoType | undefined;
     if (a.type === "unary_expression" && field(a, "operator")?.text === "&") {
       const operand = field(a, "operand");
+      // `&buf[0]` is the start of a buffer whose length the element does not tell.
+      if (operand && unparen(operand).type === "index_expression") return undefined;
       t = operand && this.d.exprType(operand, scope);
     } else {
       t = this.d.exprType(a, scope);
@@ -312,6 +324,11 @@ export class UseScanner {
         const arg = field(n, "arguments")?.firstNamedChild;
         if (fn.type === "selector_expression" && this.pkg(field(fn, "operand"), EBPF) && arg && (name === "NewMap" || name === "NewMapWithOptions")) {
           return this.mapOf(arg, scope, depth + 1);
+        }
+        // libbpfgo: `module.GetMap("proc_info_map")`.
+        if (name === "GetMap" && arg) {
+          const mapName = this.stringOf(arg);
+          return mapName === undefined ? undefined : { name: mapName, via: `GetMap(${JSON.stringify(mapName)})` };
         }
         return undefined;
       }
@@ -500,6 +517,13 @@ function collectLocals(fn: Node, scope: Scope): void {
       }
     }
   });
+}
+
+/** `unsafe.Pointer(&v)`. */
+function isUnsafePointer(arg: Node, scanner: { isUnsafe(n: Node | undefined): boolean }): boolean {
+  const a = unparen(arg);
+  const fn = a.type === "call_expression" ? unparen(field(a, "function") ?? a) : undefined;
+  return fn?.type === "selector_expression" && field(fn, "field")?.text === "Pointer" && scanner.isUnsafe(field(fn, "operand"));
 }
 
 function isDecodable(t: GoType): boolean {
