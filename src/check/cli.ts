@@ -7,6 +7,7 @@ import { REPORTERS } from "../report/findings/index.js";
 import type { Finding } from "../rules/finding.js";
 import { check, type CheckResult } from "./run.js";
 import { VERSION } from "../version.js";
+import { count } from "../report/words.js";
 
 const DRIFT = new Set(Object.values(DRIFT_CODES));
 
@@ -37,8 +38,19 @@ export async function runCheck(paths: string[], opts: CheckCliOptions): Promise<
   if (opts.updateLock) await updateLock(result, result.findings.filter((f) => DRIFT.has(f.code)));
   if (opts.output) await writeFile(opts.output, report);
   else process.stdout.write(report);
-  for (const n of result.notes) process.stderr.write(`abidrift: note: ${n}\n`);
+  writeNotes(result.notes, opts.verbose === true);
   process.exitCode = findings.some((f) => f.severity === "error") ? 1 : 0;
+}
+
+/** A few notes are read; many (81 on /usr/sbin) would bury the report: then one line counts them. */
+const NOTES_IN_FULL = 3;
+
+function writeNotes(notes: readonly string[], verbose: boolean): void {
+  if (verbose || notes.length <= NOTES_IN_FULL) {
+    for (const n of notes) process.stderr.write(`abidrift: note: ${n}\n`);
+    return;
+  }
+  process.stderr.write(`abidrift: ${count(notes.length, "note")} on inputs read in part (macros not expanded, headers not found, code not parsed); --verbose lists them\n`);
 }
 
 /** Writes the tree's ABI to the lock and says, on stderr, what that accepted. */

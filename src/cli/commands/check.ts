@@ -8,6 +8,8 @@ export interface CheckCliOptions {
   /** A lock file's path, or false after --no-lock. */
   lock?: string | false;
   updateLock?: boolean;
+  /** Every note on stderr, not their count. */
+  verbose?: boolean;
 }
 
 export function registerCheck(program: Command): void {
@@ -21,6 +23,7 @@ export function registerCheck(program: Command): void {
     .option("-o, --output <file>", "write the report to a file instead of stdout")
     .option("--lock <file>", "lock to compare the tree against (default: abidrift.lock.json beside the config or in the first path)")
     .option("--no-lock", "do not compare against a lock")
+    .option("--verbose", "list every note on inputs read in part, not only their count")
     .option("--update-lock", "accept the tree's ABI: write it to the lock, and report what changed as accepted rather than as findings")
     .action(async (paths: string[], opts: CheckCliOptions) => {
       const { runCheck } = await import("../../check/cli.js");
