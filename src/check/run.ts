@@ -9,6 +9,7 @@ import { keepUnbuiltGlobals, keptNote } from "../drift/unbuilt.js";
 import { isBpfElf } from "../readers/elf/index.js";
 import { InputError } from "../ir/errors.js";
 import type { TypeGraph } from "../ir/graph.js";
+import type { SourceLoc } from "../ir/types.js";
 import { TARGETS, type Target } from "../ir/targets.js";
 import { fsProblem } from "../load/layout-sources.js";
 import { readBpfObjects } from "../readers/object/index.js";
@@ -17,7 +18,7 @@ import type { PairSummary } from "../report/findings/context.js";
 import type { Finding } from "../rules/finding.js";
 import { RULES } from "../rules/index.js";
 import type { ClockKeyWrite, RuleContext } from "../rules/rule.js";
-import { locateInSource, programStem, sourceFor } from "./c-locate.js";
+import { findDeclaration, locateInSource, programStem, sourceFor } from "./c-locate.js";
 import { findClockKeys } from "./clock-keys.js";
 import { CONFIG_FILE, DEFAULT_CONFIG, loadConfig, type Config } from "./config.js";
 import { discover, type Discovered } from "./discover.js";
@@ -261,7 +262,7 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
       findings.push(setting ? { ...f, severity: setting } : f);
     }
   }
-  const result: CheckResult = { findings, pairing, pairs: summarize(pairing), files: { bpf: bpf.length, user: user.length }, notes, bpf, user, targets: { base: baseTarget, narrow: narrowTargets } };
+  const result: CheckResult = { findings, pairing, pairs: summarize(pairing, cSources), files: { bpf: bpf.length, user: user.length }, notes, bpf, user, targets: { base: baseTarget, narrow: narrowTargets } };
   return lock ? { ...result, lock } : result;
 }
 
@@ -293,17 +294,24 @@ export function targetsOf(config: Config): { baseTarget: Target; narrowTargets: 
   return { baseTarget: wide[0] ?? all[0]!, narrowTargets: wide.length ? narrow : narrow.slice(1) };
 }
 
-function summarize(p: Pairing): PairSummary[] {
+function summarize(p: Pairing, sources: readonly { file: string; text: string }[]): PairSummary[] {
+  // The C side at its declaration in the source, where the object's source is in the tree.
+  const c = (name: string, loc: SourceLoc | undefined): { name: string; loc?: SourceLoc } => {
+    if (!loc || loc.line !== undefined) return loc ? { name, loc } : { name };
+    const src = sourceFor(sources, loc.file);
+    const at = src && findDeclaration(src.text, name);
+    return { name, loc: at && src ? { file: src.file, ...at } : loc };
+  };
   return [
-    ...p.types.map((t) => ({ kind: "type" as const, c: { name: t.c.name, loc: t.c.loc }, twin: { name: t.twin.name, loc: t.twin.loc }, reason: describeReason(t.reason) })),
+    ...p.types.map((t) => ({ kind: "type" as const, c: c(t.c.name, t.c.loc), twin: { name: t.twin.name, loc: t.twin.loc }, reason: describeReason(t.reason) })),
     ...p.maps.map((m) => ({
       kind: "map" as const,
-      c: { name: `map ${m.map.name}`, loc: m.map.loc ?? { file: m.bpf.file } },
+      c: c(`map ${m.map.name}`, m.map.loc ?? { file: m.bpf.file }),
       twin: { name: m.ref.name, loc: m.ref.loc },
       reason: `same map name (${m.ref.via})`,
     })),
     // What --explain shows and no rule judges: a name without evidence, a name several programs define.
-    ...p.candidates.map((t) => ({ kind: "type" as const, c: { name: t.c.name, loc: t.c.loc }, twin: { name: t.twin.name, loc: t.twin.loc }, reason: describeReason(t.reason), candidate: true })),
+    ...p.candidates.map((t) => ({ kind: "type" as const, c: c(t.c.name, t.c.loc), twin: { name: t.twin.name, loc: t.twin.loc }, reason: describeReason(t.reason), candidate: true })),
     ...p.unresolved.map((r) => ({
       kind: r.kind,
       c: { name: r.name },
