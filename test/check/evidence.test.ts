@@ -27,7 +27,9 @@ describe.skipIf(!HAVE_CLANG)("findings only on evidence (needs clang-16)", () =>
     expect(r.pairs.find((p) => p.twin.name === "Device")).toMatchObject({ candidate: true });
     // --explain names the C side at its source line, not at an offset in the object.
     const c = readFileSync(join(root, "name-only/types.bpf.c"), "utf8");
-    expect(r.pairs.find((p) => p.twin.name === "Device")?.c.loc).toMatchObject({ file: join(root, "name-only/types.bpf.c"), line: lineOf(c, "struct device {") });
+    const loc = r.pairs.find((p) => p.twin.name === "Device")?.c.loc;
+    expect(loc?.file.endsWith("name-only/types.bpf.c")).toBe(true);
+    expect(loc?.line).toBe(lineOf(c, "struct device {"));
   });
 
   it("resolves a userspace file to the program it loads, and leaves an ambiguous one unpaired", async () => {
