@@ -73,7 +73,8 @@ function slotsAndPads(graph: TypeGraph, id: TypeId, reads: boolean): { slots: Sl
   return { slots, pads };
 }
 
-const within = (s: Slot, ranges: readonly Range[]): boolean => ranges.some((r) => s.offset >= r.offset && s.offset + s.size <= r.offset + r.size);
+/** A slot wholly inside padding; a zero-length array where the padding ends starts past it. */
+const within = (s: Slot, ranges: readonly Range[]): boolean => ranges.some((r) => s.offset >= r.offset && s.offset + Math.max(s.size, 1) <= r.offset + r.size);
 
 /** An array of single bytes: raw bytes that mean whatever the other side puts there. */
 function isByteArray(graph: TypeGraph, s: Slot): boolean {
