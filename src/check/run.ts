@@ -266,11 +266,11 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
   return lock ? { ...result, lock } : result;
 }
 
-/** `} name SEC(".maps")`, `BPF_HASH(name, ...)`: a map declaration in C text, whatever the preprocessor makes of it. */
+/** `} name SEC(".maps")`, `BPF_HASH(name, ...)`, `bpf_map_def SEC("maps/name") name`: a map declaration in C text, whatever the preprocessor makes of it. */
 function declaresMap(text: string, name: string): boolean {
   if (!text.includes(name)) return false;
   const n = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`\\}\\s*${n}\\s+SEC\\(\\s*"\\.?maps"|\\bBPF_[A-Z_]+\\(\\s*${n}\\b`).test(text);
+  return new RegExp(`\\}\\s*${n}\\s+SEC\\(\\s*"\\.?maps|\\bBPF_[A-Z_]+\\(\\s*${n}\\b|SEC\\(\\s*"\\.?maps[^"]*"\\s*\\)\\s*${n}\\b`).test(text);
 }
 
 function fromModule(list: readonly Suppression[]): Silenced {

@@ -265,14 +265,15 @@ function aggregateRef(module: BpfModule, id: TypeId): CTypeRef | undefined {
 
 /**
  * The candidate a userspace module means: among the programs it loads when
- * they define the name, else the nearest; none when the nearest are
+ * it says which, else the nearest; none when the nearest are
  * several programs (`programs` then names them). Builds of one program (per
  * target and byte order) are one program; the nearest build wins.
  */
 function choose<T>(candidates: readonly T[], u: UserspaceModule, scope: Scope, bpfOf: (c: T) => BpfModule): { pick?: T; programs: string[] } {
   if (candidates.length === 0) return { programs: [] };
-  const inScope = candidates.filter((c) => scope.modules.has(bpfOf(c)));
-  const pool = inScope.length ? inScope : candidates;
+  // A file that says what it loads resolves names there only: another program's type of the same name is not its.
+  const pool = scope.modules.size ? candidates.filter((c) => scope.modules.has(bpfOf(c))) : candidates;
+  if (pool.length === 0) return { programs: [] };
   let best = -1;
   let top: T[] = [];
   for (const c of pool) {

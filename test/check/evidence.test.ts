@@ -43,6 +43,13 @@ describe.skipIf(!HAVE_CLANG)("findings only on evidence (needs clang-16)", () =>
     expect(r.pairs.some((p) => p.twin.name === "Event" && p.reason.startsWith("not paired:"))).toBe(true);
   });
 
+  it("holds a BCC tool's record to its own program, not to a sibling tool's struct of the same name", async () => {
+    const r = await run("bcc-own-scope");
+    expect(r.findings).toEqual([]);
+    expect(r.pairing.types.map((p) => `${p.twin.name} ${p.c.name}`)).toEqual(["Event struct data_t"]);
+    expect(r.pairing.types[0]!.user.file.endsWith("killsnoop.py")).toBe(true);
+  });
+
   it.skipIf(!HAVE_BPFTOOL || goMissing !== "")("compares a binary.Read twin of a packed C struct packed, as encoding/binary reads it", async () => {
     const c = btfStruct(join(root, "packed-wire/event.bpf.o"), "event");
     const go = readFileSync(join(root, "packed-wire/main.go"), "utf8");
