@@ -168,6 +168,8 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
   const decoder = new TextDecoder();
 
   const cSources: { file: string; text: string }[] = [];
+  // BCC tools carry their C in strings: its declarations count like a C file's.
+  const carriedC = new Map<string, string>();
   const objects = files.filter((f) => f.kind === "object" && isBpfElf(f.bytes));
   // The BPF modules read from each object and source, so the lock's reading
   // of the tree below reads none of them again.
@@ -210,6 +212,7 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
     silenced.set(f.path, fromModule(m.suppressions));
     bpf.push(...(m.embeddedBpf ?? []));
     if (f.kind === "python") readFrom.set(f.path, m.embeddedBpf ?? []);
+    if (m.embeddedBpf?.length) carriedC.set(f.path, text);
     for (const p of m.problems) notes.push(`${p.loc.file}:${p.loc.line ?? 0}: ${p.message}`);
   }
 
@@ -217,7 +220,7 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
 
   const pairing = pair(bpf, user, config.pairs);
   // A map the preprocessor left out of this build (`#ifdef METRICS`) is still declared in the tree.
-  pairing.unknownMaps = pairing.unknownMaps.filter(({ ref }) => !cSources.some((c) => declaresMap(c.text, ref.name)));
+  pairing.unknownMaps = pairing.unknownMaps.filter(({ user: u, ref }) => !cSources.some((c) => declaresMap(c.text, ref.name)) && !declaresMap(carriedC.get(u.file) ?? "", ref.name));
   const { baseTarget, narrowTargets } = targetsOf(config);
   const layouts = new Map<UserspaceModule, Map<string, TypeGraph>>();
   const ctx: RuleContext = {

@@ -92,3 +92,10 @@ describe.skipIf(!HAVE_CLANG)("maps that exist outside this build's object (needs
     expect(r.findings.filter((f) => f.code === "unknown-map").map((f) => f.data.map)).toEqual(["dns_querys"]);
   });
 });
+
+describe("maps a BCC tool declares under #ifdef", () => {
+  it("calls no map unknown that the tool's own C text declares, but still a typo", async () => {
+    const r = await check({ paths: ["fixtures/check/bcc-ifdef-map"], lock: false });
+    expect(r.findings.filter((f) => f.code === "unknown-map").map((f) => f.data.map)).toEqual(["syscalls_total"]);
+  });
+});
