@@ -100,6 +100,12 @@ export interface DecodeSite {
   byteOrder?: "little" | "big" | "native";
   /** The map the bytes came from, where the code shows it. */
   mapName?: string;
+  /**
+   * One record read from the start of a buffer made for this decode
+   * (`binary.Read(bytes.NewReader(sample), ...)`): nothing after the record
+   * is read, so its tail padding is never in the way.
+   */
+  single?: boolean;
 }
 
 /** `abidrift-ignore-next-line RULE` (or every rule when `rule` is absent). */

@@ -71,6 +71,15 @@ describe.skipIf(!HAVE_CLANG)("findings only on evidence (needs clang-16)", () =>
     expect(r.findings.map((f) => [f.code, f.severity, f.data.twin, f.locations[0]!.line])).toEqual([["struct-mismatch", "error", "Exec", lineOf(go, "Gid   uint16")]]);
   });
 
+  it.skipIf(!HAVE_BPFTOOL)("leaves the tail padding of one record a sample alone, where binary.Read reads no further", async () => {
+    const c = btfStruct(join(root, "single-record/rec.bpf.o"), "rec");
+    // The record does have tail padding: pid (4 bytes) ends before the struct does.
+    expect(c.size).toBeGreaterThan(c.members.get("pid")! + 4);
+    const r = await run("single-record");
+    expect(r.pairing.types.map((p) => p.twin.name)).toEqual(["Rec"]);
+    expect(r.findings).toEqual([]);
+  });
+
   it("makes a difference in signedness alone a warning", async () => {
     const r = await run("signedness-only");
     const go = readFileSync(join(root, "signedness-only/main.go"), "utf8");

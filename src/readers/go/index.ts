@@ -133,6 +133,7 @@ function readTree(file: string, text: string, root: Node): ReadResult {
   const decodes: DecodeSite[] = uses.decodes.map((d) => {
     const site: DecodeSite = { typeId: idOf(d.type), loc: d.loc, method: d.method, mode: d.mode, byteOrder: d.byteOrder };
     if (d.mapName !== undefined) site.mapName = d.mapName;
+    if (d.single) site.single = true;
     return site;
   });
 

@@ -377,6 +377,7 @@ export class UseScanner {
       mode: "packed",
       byteOrder: this.byteOrder(order, scope),
       mapName: this.sampleMap(reader, scope),
+      ...(freshBuffer(reader) ? { single: true } : {}),
     });
   }
 
@@ -517,6 +518,13 @@ function collectLocals(fn: Node, scope: Scope): void {
       }
     }
   });
+}
+
+/** `bytes.NewReader(b)` or `bytes.NewBuffer(b)` written in the call: a reader no other read shares. */
+function freshBuffer(reader: Node): boolean {
+  const r = unparen(reader);
+  const fn = r.type === "call_expression" ? unparen(field(r, "function") ?? r) : undefined;
+  return fn !== undefined && /^bytes\.New(Reader|Buffer)$/.test(dotted(fn) ?? "");
 }
 
 /** `unsafe.Pointer(&v)`. */
