@@ -1,4 +1,4 @@
-import { basename, dirname, join } from "node:path";
+import { dirname } from "node:path";
 import type { Finding, FindingLocation } from "../rules/finding.js";
 
 // BTF says where a type is in the object, not in the source: it has no line
@@ -6,14 +6,9 @@ import type { Finding, FindingLocation } from "../rules/finding.js";
 // the check, a finding's C span moves to the declaration there (the struct,
 // its member, the map), which is where the reader of a report wants to look.
 
-// bpf2go names its objects `<stem>_<arch>_bpfel.o` (the arch part only with
-// -target amd64 and friends); libbpf projects `<stem>.bpf.o`.
-const BUILD_SUFFIX = /(_(?:(?:x86|arm64|arm|loong|mips|powerpc|riscv|s390|sparc)_)?bpfe[lb])?(\.bpf)?\.(o|c)$/;
+import { programStem } from "../match/scope.js";
 
-/** A program's file name without the suffixes that say which build of it a file is: `x.bpf.o`, `x_bpfel.o` and `x.c` are all `x`. */
-export function programStem(path: string): string {
-  return join(dirname(path), basename(path).replace(BUILD_SUFFIX, ""));
-}
+export { programStem };
 
 /** The C source an object was built from: the one with its stem, else the only one beside it. */
 export function sourceFor<T extends { file: string }>(sources: readonly T[], object: string): T | undefined {

@@ -13,6 +13,8 @@ const CLOCKS = new Set(["bpf_ktime_get_ns", "bpf_ktime_get_boot_ns", "bpf_ktime_
 const LIBBPF_CALLS = new Set(["bpf_map_update_elem", "bpf_map_lookup_elem", "bpf_map_lookup_and_delete_elem", "bpf_map_lookup_percpu_elem"]);
 const BCC_CALLS = new Set(["update", "insert", "lookup", "lookup_or_init", "lookup_or_try_init", "increment", "atomic_increment"]);
 
+const BOUNDING = new Set(["%", ">>", "&"]);
+
 /** Cheap test before parsing: a file that names no clock helper has nothing to find. */
 export function mentionsClock(text: string): boolean {
   return /bpf_ktime_get_\w*ns|bpf_jiffies64/.test(text);
@@ -36,6 +38,8 @@ function scanFunction(file: string, fn: Node, out: ClockKeyWrite[]): void {
 
   const clockIn = (n: Node | null): string | undefined => {
     if (!n) return undefined;
+    // `ts % 1024`, `ts >> 20`, `ts & 0xff`: a bucket of the clock takes few values, not one per call.
+    if (n.type === "binary_expression" && BOUNDING.has(n.childForFieldName("operator")?.text ?? "")) return undefined;
     if (n.type === "call_expression") {
       const f = n.childForFieldName("function");
       if (f?.type === "identifier" && CLOCKS.has(f.text)) return f.text;

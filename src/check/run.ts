@@ -9,6 +9,7 @@ import { keepUnbuiltGlobals, keptNote } from "../drift/unbuilt.js";
 import { isBpfElf } from "../readers/elf/index.js";
 import { InputError } from "../ir/errors.js";
 import type { TypeGraph } from "../ir/graph.js";
+import type { SourceLoc } from "../ir/types.js";
 import { TARGETS, type Target } from "../ir/targets.js";
 import { fsProblem } from "../load/layout-sources.js";
 import { readBpfObjects } from "../readers/object/index.js";
@@ -17,7 +18,7 @@ import type { PairSummary } from "../report/findings/context.js";
 import type { Finding } from "../rules/finding.js";
 import { RULES } from "../rules/index.js";
 import type { ClockKeyWrite, RuleContext } from "../rules/rule.js";
-import { locateInSource, programStem, sourceFor } from "./c-locate.js";
+import { findDeclaration, locateInSource, programStem, sourceFor } from "./c-locate.js";
 import { findClockKeys } from "./clock-keys.js";
 import { CONFIG_FILE, DEFAULT_CONFIG, loadConfig, type Config } from "./config.js";
 import { discover, type Discovered } from "./discover.js";
@@ -167,6 +168,8 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
   const decoder = new TextDecoder();
 
   const cSources: { file: string; text: string }[] = [];
+  // BCC tools carry their C in strings: its declarations count like a C file's.
+  const carriedC = new Map<string, string>();
   const objects = files.filter((f) => f.kind === "object" && isBpfElf(f.bytes));
   // The BPF modules read from each object and source, so the lock's reading
   // of the tree below reads none of them again.
@@ -216,12 +219,15 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
     silenced.set(f.path, fromModule(m.suppressions));
     bpf.push(...(m.embeddedBpf ?? []));
     if (f.kind === "python") readFrom.set(f.path, m.embeddedBpf ?? []);
+    if (m.embeddedBpf?.length) carriedC.set(f.path, text);
     for (const p of m.problems) notes.push(`${p.loc.file}:${p.loc.line ?? 0}: ${p.message}`);
   }
 
   await readRecords(bpf, cSources, config.includeDirs, readFrom, notes);
 
   const pairing = pair(bpf, user, config.pairs);
+  // A map the preprocessor left out of this build (`#ifdef METRICS`) is still declared in the tree.
+  pairing.unknownMaps = pairing.unknownMaps.filter(({ user: u, ref }) => !cSources.some((c) => declaresMap(c.text, ref.name)) && !declaresMap(carriedC.get(u.file) ?? "", ref.name));
   const { baseTarget, narrowTargets } = targetsOf(config);
   const layouts = new Map<UserspaceModule, Map<string, TypeGraph>>();
   const ctx: RuleContext = {
@@ -266,8 +272,15 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
       findings.push(setting ? { ...f, severity: setting } : f);
     }
   }
-  const result: CheckResult = { findings, pairing, pairs: summarize(pairing), files: { bpf: bpf.length, user: user.length }, notes, bpf, user, targets: { base: baseTarget, narrow: narrowTargets } };
+  const result: CheckResult = { findings, pairing, pairs: summarize(pairing, cSources), files: { bpf: bpf.length, user: user.length }, notes, bpf, user, targets: { base: baseTarget, narrow: narrowTargets } };
   return lock ? { ...result, lock } : result;
+}
+
+/** `} name SEC(".maps")`, `BPF_HASH(name, ...)`, `bpf_map_def SEC("maps/name") name`: a map declaration in C text, whatever the preprocessor makes of it. */
+function declaresMap(text: string, name: string): boolean {
+  if (!text.includes(name)) return false;
+  const n = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`\\}\\s*${n}\\s+SEC\\(\\s*"\\.?maps|\\bBPF_[A-Z_]+\\(\\s*${n}\\b|SEC\\(\\s*"\\.?maps[^"]*"\\s*\\)\\s*${n}\\b`).test(text);
 }
 
 function fromModule(list: readonly Suppression[]): Silenced {
@@ -291,14 +304,30 @@ export function targetsOf(config: Config): { baseTarget: Target; narrowTargets: 
   return { baseTarget: wide[0] ?? all[0]!, narrowTargets: wide.length ? narrow : narrow.slice(1) };
 }
 
-function summarize(p: Pairing): PairSummary[] {
+function summarize(p: Pairing, sources: readonly { file: string; text: string }[]): PairSummary[] {
+  // The C side at its declaration in the source, where the object's source is in the tree.
+  const c = (name: string, loc: SourceLoc | undefined): { name: string; loc?: SourceLoc } => {
+    if (!loc || loc.line !== undefined) return loc ? { name, loc } : { name };
+    const src = sourceFor(sources, loc.file);
+    const at = src && findDeclaration(src.text, name);
+    return { name, loc: at && src ? { file: src.file, ...at } : loc };
+  };
   return [
-    ...p.types.map((t) => ({ kind: "type" as const, c: { name: t.c.name, loc: t.c.loc }, twin: { name: t.twin.name, loc: t.twin.loc }, reason: describeReason(t.reason) })),
+    ...p.types.map((t) => ({ kind: "type" as const, c: c(t.c.name, t.c.loc), twin: { name: t.twin.name, loc: t.twin.loc }, reason: describeReason(t.reason) })),
     ...p.maps.map((m) => ({
       kind: "map" as const,
-      c: { name: `map ${m.map.name}`, loc: m.map.loc ?? { file: m.bpf.file } },
+      c: c(`map ${m.map.name}`, m.map.loc ?? { file: m.bpf.file }),
       twin: { name: m.ref.name, loc: m.ref.loc },
       reason: `same map name (${m.ref.via})`,
+    })),
+    // What --explain shows and no rule judges: a name without evidence, a name several programs define.
+    ...p.candidates.map((t) => ({ kind: "type" as const, c: c(t.c.name, t.c.loc), twin: { name: t.twin.name, loc: t.twin.loc }, reason: describeReason(t.reason), candidate: true })),
+    ...p.unresolved.map((r) => ({
+      kind: r.kind,
+      c: { name: r.name },
+      twin: { name: r.name, loc: r.loc },
+      reason: `not paired: ${r.programs.join(", ")} each define it, and nothing says which this file loads`,
+      candidate: true,
     })),
   ];
 }

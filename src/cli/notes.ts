@@ -1,13 +1,14 @@
 // Notes on stderr: what a run read only in part or kept from the lock. A
-// tree of half-written files would bury the report under them, so a normal
-// run shows the first few and counts the rest; --verbose shows every one.
+// few are read; many (81 over /usr/sbin) would bury the report, so then one
+// line counts them and --verbose lists each.
 
-/** Notes a run shows without --verbose. */
+/** Notes a run shows in full without --verbose. */
 export const NOTES_SHOWN = 3;
 
 export function writeNotes(notes: readonly string[], verbose: boolean, stream: { write(s: string): boolean } = process.stderr): void {
-  const shown = verbose ? notes : notes.slice(0, NOTES_SHOWN);
-  for (const n of shown) stream.write(`abidrift: note: ${n}\n`);
-  const rest = notes.length - shown.length;
-  if (rest > 0) stream.write(`abidrift: note: ${rest} more ${rest === 1 ? "note" : "notes"}; --verbose shows them\n`);
+  if (verbose || notes.length <= NOTES_SHOWN) {
+    for (const n of notes) stream.write(`abidrift: note: ${n}\n`);
+    return;
+  }
+  stream.write(`abidrift: ${notes.length} notes on inputs read in part (macros not expanded, headers not found, code not parsed); --verbose lists them\n`);
 }

@@ -100,6 +100,8 @@ export interface MapRef {
    * unknown map either.
    */
   programs?: readonly string[];
+  /** How the typed values cross: `native` where userspace hands over memory (`unsafe.Pointer(&v)`). */
+  encoding?: LayoutMode;
 }
 
 /** Bytes from a ring buffer, perf buffer or map decoded into a type. */
@@ -114,6 +116,12 @@ export interface DecodeSite {
   mapName?: string;
   /** The programs of that map, as `MapRef.programs`. */
   programs?: readonly string[];
+  /**
+   * One record read from the start of a buffer made for this decode
+   * (`binary.Read(bytes.NewReader(sample), ...)`): nothing after the record
+   * is read, so its tail padding is never in the way.
+   */
+  single?: boolean;
 }
 
 /** `abidrift-ignore-next-line RULE` (or every rule when `rule` is absent). */
@@ -136,6 +144,25 @@ export interface UserspaceModule {
   problems: { message: string; loc: SourceLoc }[];
   /** C that the file carries inside it (BCC's `BPF(text=...)`), read as the truth. */
   embeddedBpf?: BpfModule[];
+  /** The BPF programs the file says it loads: the scope its names resolve in. */
+  loads?: ProgramRef[];
+}
+
+/**
+ * A BPF program a userspace file names as the one it loads: bpf2go's
+ * `//go:generate` line, a `//go:embed` object, `LoadCollectionSpec("x.o")`,
+ * BCC's `BPF(src_file=...)`.
+ */
+export interface ProgramRef {
+  /** The object or source as written, resolved against the file's directory. */
+  path: string;
+  /** Only the file name is known (a run-time path): any directory matches. */
+  anyDir?: boolean;
+  /** This exact file, not another build of the same program (a generated file's own object). */
+  exact?: boolean;
+  /** `go:generate bpf2go`, `go:embed`, `LoadCollectionSpec`. */
+  via: string;
+  loc: SourceLoc;
 }
 
 /**

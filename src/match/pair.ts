@@ -1,18 +1,22 @@
 import { cTagName } from "../ir/c-names.js";
 import { isAggregate, resolve, type TypeGraph } from "../ir/graph.js";
-import type { BpfModule, MapRef, TwinType, UserspaceModule } from "../ir/bindings.js";
+import type { BpfModule, DecodeSite, LayoutMode, MapRef, Spanned, TwinType, UserspaceModule } from "../ir/bindings.js";
 import type { MapDef } from "../ir/maps.js";
 import type { SourceLoc, TypeId } from "../ir/types.js";
 import { cNameKey, splitCName, twinNameKeys } from "./names.js";
 import { proximity } from "./proximity.js";
+import { packageOf, programStem, scopes, type Scope } from "./scope.js";
+import { TARGETS } from "../ir/targets.js";
 
-// Which C type or map each userspace declaration mirrors, and why. The
-// reasons are tried strongest first and the first that names a C type wins:
-// the user's config, an `abidrift:mirrors` comment, a generator's record of
-// the C name, a map whose key or value the type is passed as, a ring or perf
-// buffer the type is decoded from and the record BPF emits into it, then the
-// naming convention. Where several BPF modules define the name, the nearest in the
-// tree wins (same directory, same bpf2go stem and byte order).
+// Which C type or map each userspace declaration mirrors, and why. A type
+// is a twin only on evidence that its bytes cross the kernel boundary: the
+// user's config, an `abidrift:mirrors` comment, a generator's record of the
+// C name, a map it is passed to or read from (the map's C key or value is
+// then its twin), a ring or perf buffer it is decoded from (the record BPF
+// emits there, else the C type of its name). A name alone makes a candidate
+// for --explain, never a pair. Names resolve in the userspace file's scope:
+// the programs it loads (scope.ts), else the nearest program, and where
+// several programs are equally near the name stays unresolved.
 
 /** A pair the user wrote in `abidrift.config.json`. */
 export interface ExplicitPair {
@@ -33,6 +37,9 @@ export type PairReason =
   | { by: "map"; map: string; role: "key" | "value"; loc: SourceLoc }
   /** Decoded from map `map` at `loc`, into which BPF emits the C type at `emit`. */
   | { by: "record"; map: string; loc: SourceLoc; emit: SourceLoc }
+  /** Its bytes cross the boundary at `loc` (a decode, a map without BTF types); the name says which C type. */
+  | { by: "crossing"; what: string; loc: SourceLoc }
+  /** A candidate only: never a finding. */
   | { by: "name" };
 
 export interface CTypeRef {
@@ -48,6 +55,13 @@ export interface TypePair {
   user: UserspaceModule;
   twin: TwinType;
   reason: PairReason;
+  /**
+   * How the bytes are encoded where they cross: memory for an unsafe cast
+   * or generated code, packed for binary.Read and for cilium/ebpf's map
+   * calls (it marshals with encoding/binary unless the memory has no
+   * padding, which then is the same bytes).
+   */
+  mode: LayoutMode;
 }
 
 export interface MapPair {
@@ -57,73 +71,190 @@ export interface MapPair {
   ref: MapRef;
 }
 
+/** A name that several programs in reach define: no pair, and --explain says which. */
+export interface Unresolved {
+  user: UserspaceModule;
+  name: string;
+  loc: SourceLoc;
+  kind: "type" | "map";
+  /** The programs that define it. */
+  programs: string[];
+}
+
 export interface Pairing {
   types: TypePair[];
   maps: MapPair[];
   /** Userspace map names no BPF module defines. */
   unknownMaps: { user: UserspaceModule; ref: MapRef }[];
+  /** Twins that only a name links to a C type: shown by --explain, judged by no rule. */
+  candidates: TypePair[];
+  unresolved: Unresolved[];
+  /** Each userspace module's programs, and what said so. */
+  scopes: Map<UserspaceModule, Scope>;
 }
 
 export function pair(bpf: readonly BpfModule[], user: readonly UserspaceModule[], explicit: readonly ExplicitPair[] = []): Pairing {
   const index = new CIndex(bpf);
+  const scopeOf = scopes(bpf, user);
   const maps: MapPair[] = [];
   const unknownMaps: Pairing["unknownMaps"] = [];
+  const unresolved: Unresolved[] = [];
+  // A map userspace creates itself (`ebpf.NewMap(&ebpf.MapSpec{Name: ...})`) is defined there.
+  const definedIn = new Set(user.flatMap((u) => u.maps.filter((r) => r.via === USERSPACE_DEFINITION).map((r) => `${packageOf(u)}\0${r.name}`)));
   for (const u of user) {
+    const scope = scopeOf.get(u)!;
     for (const ref of u.maps) {
       // A ref on a program computed at run time names no map we can see.
       if (ref.programs?.length === 0) continue;
-      const found = nearest(inPrograms(index.mapsNamed(ref.name), ref.programs, (m) => m.bpf), u.file, (m) => m.bpf.file);
-      if (found) maps.push({ bpf: found.bpf, map: found.map, user: u, ref });
-      else unknownMaps.push({ user: u, ref });
+      const all = inPrograms(index.mapsNamed(ref.name), ref.programs, (m) => m.bpf);
+      const found = choose(all, u, scope, (m) => m.bpf);
+      if (found.pick) maps.push({ bpf: found.pick.bpf, map: found.pick.map, user: u, ref });
+      else if (found.programs.length) unresolved.push({ user: u, name: `map ${ref.name}`, loc: ref.loc, kind: "map", programs: found.programs });
+      else if (all.length === 0 && !definedIn.has(`${packageOf(u)}\0${ref.name}`)) unknownMaps.push({ user: u, ref });
     }
   }
+  const uses = new PackageUses(user);
   const types: TypePair[] = [];
+  const candidates: TypePair[] = [];
   for (const u of user) {
-    const mapsOfModule = maps.filter((m) => m.user === u);
+    const scope = scopeOf.get(u)!;
+    const ctx: TwinContext = { index, u, scope, explicit, maps, uses, unresolved };
     for (const twin of u.twins) {
-      const p = pairTwin(index, u, twin, explicit, mapsOfModule);
-      if (p) types.push(p);
+      const p = pairTwin(ctx, twin);
+      if (!p) continue;
+      if (p.reason.by === "name") candidates.push(p);
+      else types.push(p);
     }
   }
-  return { types, maps, unknownMaps };
+  return { types, maps, unknownMaps, candidates, unresolved, scopes: scopeOf };
 }
 
-function pairTwin(index: CIndex, u: UserspaceModule, twin: TwinType, explicit: readonly ExplicitPair[], maps: MapPair[]): TypePair | undefined {
-  const found = (c: CTypeRef | undefined, reason: PairReason): TypePair | undefined => (c ? { c, user: u, twin, reason } : undefined);
-  for (const e of explicit) {
+/** What the Go reader calls a MapSpec written in userspace: a map's definition when no BPF program has one. */
+const USERSPACE_DEFINITION = "ebpf.MapSpec literal";
+
+interface TwinContext {
+  index: CIndex;
+  u: UserspaceModule;
+  scope: Scope;
+  explicit: readonly ExplicitPair[];
+  maps: readonly MapPair[];
+  uses: PackageUses;
+  unresolved: Unresolved[];
+}
+
+/** The map uses and decodes of a twin, in its own file or, by name, in another file of its package. */
+interface TwinUse {
+  user: UserspaceModule;
+  ref?: MapRef;
+  role?: "key" | "value";
+  used?: Spanned<TypeId>;
+  decode?: DecodeSite;
+}
+
+/**
+ * Where each package's files use a type by name: Go reads a package as one,
+ * so `var ev Event` in main.go is the Event types.go declares. A use in
+ * another file names the type (its graph holds a forward declaration).
+ */
+class PackageUses {
+  private byName = new Map<string, TwinUse[]>();
+  constructor(user: readonly UserspaceModule[]) {
+    for (const u of user) {
+      const fwd = (id: TypeId): string | undefined => {
+        const g = u.layout(TARGETS.x86_64, "native");
+        const t = g.type(id);
+        return t.kind === "fwd" ? t.name : undefined;
+      };
+      const add = (id: TypeId, use: TwinUse): void => {
+        const name = fwd(id);
+        if (!name) return;
+        const key = `${packageOf(u)}\0${name}`;
+        const list = this.byName.get(key) ?? [];
+        list.push(use);
+        this.byName.set(key, list);
+      };
+      for (const ref of u.maps) {
+        if (ref.keyType) add(ref.keyType.value, { user: u, ref, role: "key", used: ref.keyType });
+        if (ref.valueType) add(ref.valueType.value, { user: u, ref, role: "value", used: ref.valueType });
+      }
+      for (const d of u.decodes) add(d.typeId, { user: u, decode: d });
+    }
+  }
+
+  of(u: UserspaceModule, twin: TwinType): TwinUse[] {
+    const own: TwinUse[] = [];
+    for (const ref of u.maps) {
+      if (ref.keyType?.value === twin.typeId) own.push({ user: u, ref, role: "key", used: ref.keyType });
+      if (ref.valueType?.value === twin.typeId) own.push({ user: u, ref, role: "value", used: ref.valueType });
+    }
+    for (const d of u.decodes) if (d.typeId === twin.typeId) own.push({ user: u, decode: d });
+    return [...own, ...(this.byName.get(`${packageOf(u)}\0${twin.name}`) ?? [])];
+  }
+}
+
+function pairTwin(ctx: TwinContext, twin: TwinType): TypePair | undefined {
+  const { index, u, scope } = ctx;
+  if (!hasBytes(u, twin)) return undefined;
+  const made = (c: CTypeRef | undefined, reason: PairReason, mode: LayoutMode = "native"): TypePair | undefined => (c ? { c, user: u, twin, reason, mode } : undefined);
+  const named = (cName: string, loc: SourceLoc): CTypeRef | undefined => {
+    const r = choose(index.typesNamed(cName), u, scope, (c) => c.module);
+    if (r.programs.length) ctx.unresolved.push({ user: u, name: cName, loc, kind: "type", programs: r.programs });
+    return r.pick;
+  };
+  for (const e of ctx.explicit) {
     if (e.twin !== twin.name || (e.file && !u.file.endsWith(e.file))) continue;
-    const p = found(index.typeNamed(e.c, u.file), { by: "config", loc: e.loc });
+    const p = made(named(e.c, e.loc), { by: "config", loc: e.loc });
     if (p) return p;
   }
   if (twin.mirrors) {
-    const p = found(index.typeNamed(twin.mirrors.name, u.file), { by: "annotation", loc: twin.mirrors.loc });
+    const p = made(named(twin.mirrors.name, twin.mirrors.loc), { by: "annotation", loc: twin.mirrors.loc });
     if (p) return p;
   }
   if (twin.generated?.cName) {
-    const p = found(index.typeNamed(twin.generated.cName, u.file), { by: "generated", generator: twin.generated.by });
+    const p = made(named(twin.generated.cName, twin.loc), { by: "generated", generator: twin.generated.by });
     if (p) return p;
   }
-  for (const m of maps) {
-    for (const role of ["key", "value"] as const) {
-      const used = role === "key" ? m.ref.keyType : m.ref.valueType;
-      const cId = role === "key" ? m.map.keyType : m.map.valueType;
-      if (!used || used.value !== twin.typeId || cId === undefined) continue;
-      const c = aggregateRef(m.bpf, cId);
-      const p = found(c, { by: "map", map: m.map.name, role, loc: used.loc });
+  const uses = ctx.uses.of(u, twin);
+  let crossing: { what: string; loc: SourceLoc; mode: LayoutMode } | undefined;
+  for (const use of uses) {
+    if (use.ref && use.role && use.used) {
+      const m = ctx.maps.find((x) => x.user === use.user && x.ref === use.ref);
+      const cId = m && (use.role === "key" ? m.map.keyType : m.map.valueType);
+      const mode = use.ref.encoding ?? mapMode(u);
+      const p = m && cId !== undefined ? made(aggregateRef(m.bpf, cId), { by: "map", map: m.map.name, role: use.role, loc: use.used.loc }, mode) : undefined;
       if (p) return p;
+      crossing ??= { what: `the ${use.role} of map ${use.ref.name}`, loc: use.used.loc, mode };
     }
-  }
-  for (const d of u.decodes) {
-    if (d.typeId !== twin.typeId || d.mapName === undefined || d.programs?.length === 0) continue;
-    const emitted = index.recordInto(d.mapName, u.file, d.programs);
-    const p = emitted && found(emitted.c, { by: "record", map: d.mapName, loc: d.loc, emit: emitted.emit });
-    if (p) return p;
+    const d = use.decode;
+    if (d) {
+      if (d.mapName !== undefined) {
+        if (d.programs?.length === 0) continue;
+        const emitted = index.recordInto(d.mapName, u, scope, d.programs);
+        const p = emitted && made(emitted.c, { by: "record", map: d.mapName, loc: d.loc, emit: emitted.emit }, d.mode);
+        if (p) return p;
+      }
+      crossing ??= { what: `decoded by ${d.method}`, loc: d.loc, mode: d.mode };
+    }
   }
   // A twin decoded from a buffer of a known program is that program's record, or no other program's.
   const programs = u.decodes.filter((d) => d.typeId === twin.typeId && d.programs !== undefined).flatMap((d) => d.programs!);
-  const byName = index.typeByConvention(twin.name, u.file);
-  const scoped = programs.length === 0 || (byName !== undefined && programs.includes(programOf(byName.module)));
-  return scoped ? found(byName, { by: "name" }) : undefined;
+  // Bytes that cross with no C type said: the name in scope says which, exactly as spelled.
+  const byName = index.typeByConvention(twin.name, u, scope, !!crossing, programs.length ? programs : undefined);
+  if (byName.programs.length && crossing) ctx.unresolved.push({ user: u, name: twin.name, loc: twin.loc, kind: "type", programs: byName.programs });
+  if (crossing) return made(byName.pick, { by: "crossing", what: crossing.what, loc: crossing.loc }, crossing.mode);
+  return made(byName.pick, { by: "name" });
+}
+
+/** How cilium/ebpf puts a Go value into a map; other languages pass memory. */
+function mapMode(u: UserspaceModule): LayoutMode {
+  return u.language === "go" ? "packed" : "native";
+}
+
+/** A twin of no bytes (a method receiver, `struct{}`) mirrors nothing. */
+function hasBytes(u: UserspaceModule, twin: TwinType): boolean {
+  if (u.language === "typescript") return true;
+  const t = u.layout(TARGETS.x86_64, "native").type(twin.typeId);
+  return !(isAggregate(t) && (t.size === 0 || t.members.length === 0));
 }
 
 /** The C aggregate behind an id (through typedefs), or undefined for scalars. */
@@ -138,26 +269,39 @@ function aggregateRef(module: BpfModule, id: TypeId): CTypeRef | undefined {
 }
 
 /** The candidates from the programs the userspace code names, where it names them (`programOf`). */
-function inPrograms<T>(candidates: T[], programs: readonly string[] | undefined, moduleOf: (c: T) => BpfModule): T[] {
+function inPrograms<T>(candidates: readonly T[], programs: readonly string[] | undefined, moduleOf: (c: T) => BpfModule): readonly T[] {
   return programs === undefined ? candidates : candidates.filter((c) => programs.includes(programOf(moduleOf(c))));
 }
 
-/** A BPF module's program, as `MapRef.program` names it. */
+/** A BPF module's program, as `MapRef.programs` names it. */
 export function programOf(m: BpfModule): string {
   return m.program ?? m.file;
 }
 
-function nearest<T>(candidates: T[], toFile: string, fileOf: (c: T) => string): T | undefined {
-  let best: T | undefined;
-  let bestScore = -1;
-  for (const c of candidates) {
-    const s = proximity(fileOf(c), toFile);
-    if (s > bestScore) {
-      best = c;
-      bestScore = s;
-    }
+/**
+ * The candidate a userspace module means: among the programs it loads when
+ * it says which, else the nearest; none when the nearest are
+ * several programs (`programs` then names them). Builds of one program (per
+ * target and byte order) are one program; the nearest build wins.
+ */
+function choose<T>(candidates: readonly T[], u: UserspaceModule, scope: Scope, bpfOf: (c: T) => BpfModule): { pick?: T; programs: string[] } {
+  if (candidates.length === 0) return { programs: [] };
+  // A file that says what it loads resolves names there only: another program's type of the same name is not its.
+  const pool = scope.modules.size ? candidates.filter((c) => scope.modules.has(bpfOf(c))) : candidates;
+  if (pool.length === 0) return { programs: [] };
+  let best = -1;
+  let top: T[] = [];
+  for (const c of pool) {
+    const s = proximity(bpfOf(c).file, u.file);
+    if (s > best) {
+      best = s;
+      top = [c];
+    } else if (s === best) top.push(c);
   }
-  return best;
+  // Several programs of one file (BCC's BPF(text=...) each) are told apart by their `program`.
+  const programs = new Set(top.map((c) => bpfOf(c).program ?? programStem(bpfOf(c).file)));
+  if (programs.size > 1) return { programs: [...programs].sort() };
+  return { pick: top[0], programs: [] };
 }
 
 const SYSTEM_HEADER = /^\/usr\/(local\/)?include\//;
@@ -188,31 +332,31 @@ class CIndex {
     return [];
   }
 
-  typeNamed(cName: string, nearFile: string): CTypeRef | undefined {
+  typesNamed(cName: string): CTypeRef[] {
     const refs: CTypeRef[] = [];
     for (const module of this.modules) {
       const ref = this.typeIn(module, cName);
       if (ref) refs.push(ref);
     }
-    return nearest(refs, nearFile, (r) => r.module.file);
+    return refs;
   }
 
   /**
-   * The C type BPF emits into map `map`, from the nearest module that emits
-   * one there: only when that module's emits all name the same type, since
-   * a buffer shared by several record types says nothing of which is which.
+   * The C type BPF emits into map `map`, from the program in reach that
+   * emits one there: only when that program's emits all name the same type,
+   * since a buffer shared by several record types says nothing of which is which.
    */
-  recordInto(map: string, nearFile: string, programs?: readonly string[]): { c: CTypeRef; emit: SourceLoc } | undefined {
-    const candidates: { c: CTypeRef; emit: SourceLoc }[] = [];
-    for (const module of inPrograms([...this.modules], programs, (m) => m)) {
+  recordInto(map: string, u: UserspaceModule, scope: Scope, programs?: readonly string[]): { c: CTypeRef; emit: SourceLoc } | undefined {
+    const candidates: { c: CTypeRef; emit: SourceLoc; bpf: BpfModule }[] = [];
+    for (const module of inPrograms(this.modules, programs, (m) => m)) {
       const emits = (module.records ?? []).filter((r) => r.map === map);
       const types = new Set(emits.map((r) => r.type));
       if (types.size !== 1 || !emits[0]!.type) continue;
       const type = emits[0]!.type;
       const c = this.typeIn(module, type) ?? (module.source && this.typeIn(module.source, type));
-      if (c) candidates.push({ c, emit: emits[0]!.loc });
+      if (c) candidates.push({ c, emit: emits[0]!.loc, bpf: module });
     }
-    return nearest(candidates, nearFile, (x) => x.c.module.file);
+    return choose(candidates, u, scope, (x) => x.bpf).pick;
   }
 
   private typeIn(module: BpfModule, cName: string): CTypeRef | undefined {
@@ -226,19 +370,30 @@ class CIndex {
     return undefined;
   }
 
-  typeByConvention(twinName: string, nearFile: string): CTypeRef | undefined {
-    const keys = twinNameKeys(twinName);
-    const refs: CTypeRef[] = [];
-    for (const module of this.modules) {
-      const byKey = this.keysOf(module);
-      for (const key of keys) {
-        for (const id of byKey.get(key) ?? []) {
-          const ref = aggregateRef(module, id);
-          if (ref) refs.push(ref);
+  /**
+   * C types named like `twinName` in reach. With `exact`, only the spelling
+   * itself (`DnsKey` for `dns_key`); a candidate may also drop a lower-case
+   * prefix (`bpfDnsKey`), which a hand-written `perfEvent` is not.
+   */
+  typeByConvention(twinName: string, u: UserspaceModule, scope: Scope, exact: boolean, programs?: readonly string[]): { pick?: CTypeRef; programs: string[] } {
+    const keys = exact ? twinNameKeys(twinName).slice(0, 1) : twinNameKeys(twinName);
+    const refs: { ref: CTypeRef; bpf: BpfModule }[] = [];
+    for (const bpf of inPrograms(this.modules, programs, (m) => m)) {
+      // An object's BTF lacks types only reached through pointers; its source, where read, has them.
+      for (const module of bpf.source ? [bpf, bpf.source] : [bpf]) {
+        const byKey = this.keysOf(module);
+        const before = refs.length;
+        for (const key of keys) {
+          for (const id of byKey.get(key) ?? []) {
+            const ref = aggregateRef(module, id);
+            if (ref) refs.push({ ref, bpf });
+          }
         }
+        if (refs.length > before) break;
       }
     }
-    return nearest(refs, nearFile, (r) => r.module.file);
+    const r = choose(refs, u, scope, (x) => x.bpf);
+    return { programs: r.programs, ...(r.pick ? { pick: r.pick.ref } : {}) };
   }
 
   private keysOf(module: BpfModule): Map<string, TypeId[]> {
@@ -274,8 +429,10 @@ export function describeReason(r: PairReason): string {
       return `used as the ${r.role} of map ${r.map} at ${where(r.loc)}`;
     case "record":
       return `decoded from map ${r.map} at ${where(r.loc)}, which BPF fills at ${where(r.emit)}`;
+    case "crossing":
+      return `${r.what} at ${where(r.loc)}; the C type by its name`;
     case "name":
-      return "naming convention";
+      return "naming convention only: a candidate, not checked";
   }
 }
 

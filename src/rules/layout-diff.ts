@@ -50,9 +50,63 @@ export type Difference =
  * and only those members give them a meaning.
  */
 export function slotsOf(graph: TypeGraph, id: TypeId, reads = false): Slot[] {
-  const out: Slot[] = [];
-  collect(graph, id, "", 0, out, 0, reads);
-  return out;
+  return slotsAndPads(graph, id, reads).slots;
+}
+
+/** Bytes a side declares as padding: Go's `_` fields, C's `pad`, `__reserved[4]`, cgo's `Pad_cgo_0`. */
+interface Range {
+  offset: number;
+  size: number;
+}
+
+const PAD_NAME = /^_*(?:pad(?:ding)?|reserved|rsvd|resv|unused|spare)(?:_?\d+)?_*$|^Pad_cgo_\d+$/i;
+
+/** A member that only holds bytes apart, by the names C and Go give such members. */
+export function isPadName(name: string): boolean {
+  return PAD_NAME.test(name);
+}
+
+function slotsAndPads(graph: TypeGraph, id: TypeId, reads: boolean): { slots: Slot[]; pads: Range[] } {
+  const slots: Slot[] = [];
+  const pads: Range[] = [];
+  collect(graph, id, "", 0, slots, 0, reads, pads);
+  return { slots, pads };
+}
+
+/** A slot wholly inside padding; a zero-length array where the padding ends starts past it. */
+const within = (s: Slot, ranges: readonly Range[]): boolean => ranges.some((r) => s.offset >= r.offset && s.offset + Math.max(s.size, 1) <= r.offset + r.size);
+
+/** An array of single bytes: raw bytes that mean whatever the other side puts there. */
+function isByteArray(graph: TypeGraph, s: Slot): boolean {
+  if (s.kind !== "array") return false;
+  const a = arrayOf(graph, s.typeId);
+  if (!a) return false;
+  const e = graph.type(resolve(graph, a.elem));
+  return (e.kind === "int" || e.kind === "enum") && sizeOf(graph, a.elem) === 1;
+}
+
+/**
+ * The slots an aggregate member stands for, when the other side spells its
+ * bytes flat: a nested struct's members, an array's elements.
+ */
+function expand(graph: TypeGraph, s: Slot, reads: boolean): Slot[] | undefined {
+  if (s.kind === "struct" || s.kind === "union") return shift(slotsOf(graph, s.typeId, reads), `${s.path}.`, s.offset);
+  const a = s.kind === "array" ? arrayOf(graph, s.typeId) : undefined;
+  if (!a || a.count > 4096) return undefined;
+  const size = sizeOf(graph, a.elem);
+  const et = graph.type(resolve(graph, a.elem));
+  if (size === 0) return undefined;
+  return Array.from({ length: a.count }, (_, k) => ({
+    ...s,
+    path: `${s.path}[${k}]`,
+    offset: s.offset + k * size,
+    local: s.local + k * size,
+    size,
+    kind: kindOf(et),
+    typeName: typeLabel(graph, a.elem),
+    signed: signedness(et),
+    typeId: a.elem,
+  }));
 }
 
 function kindOf(t: Type): KindClass {
@@ -108,7 +162,7 @@ function signedness(t: Type): boolean | undefined {
   return t.signed;
 }
 
-function collect(graph: TypeGraph, id: TypeId, prefix: string, base: number, out: Slot[], depth: number, reads: boolean): void {
+function collect(graph: TypeGraph, id: TypeId, prefix: string, base: number, out: Slot[], depth: number, reads: boolean, pads?: Range[]): void {
   if (depth > MAX_CHAIN) return;
   const t = graph.type(resolve(graph, id));
   if (t.kind !== "struct" && t.kind !== "union") return;
@@ -116,11 +170,11 @@ function collect(graph: TypeGraph, id: TypeId, prefix: string, base: number, out
     const first = t.members[0];
     if (!first) return;
     const from = out.length;
-    collectMembers(graph, [first], prefix, base, out, depth, reads);
+    collectMembers(graph, [first], prefix, base, out, depth, reads, pads);
     if (reads) unionTail(graph, t.members, base + first.bitOffset / 8 + sizeOf(graph, first.type), prefix, base, out, from, depth);
     return;
   }
-  collectMembers(graph, t.members, prefix, base, out, depth, reads);
+  collectMembers(graph, t.members, prefix, base, out, depth, reads, pads);
 }
 
 /** Slots of a union's other members that start at or past `firstEnd`, each byte claimed once. */
@@ -137,7 +191,7 @@ function unionTail(graph: TypeGraph, members: readonly Member[], firstEnd: numbe
   }
 }
 
-function collectMembers(graph: TypeGraph, members: readonly Member[], prefix: string, base: number, out: Slot[], depth: number, reads: boolean): void {
+function collectMembers(graph: TypeGraph, members: readonly Member[], prefix: string, base: number, out: Slot[], depth: number, reads: boolean, pads?: Range[]): void {
   let run: Slot | undefined;
   for (const m of members) {
     if (m.bitSize > 0) {
@@ -155,10 +209,13 @@ function collectMembers(graph: TypeGraph, members: readonly Member[], prefix: st
     }
     run = undefined;
     const offset = base + m.bitOffset / 8;
-    if (m.name === "_") continue;
+    if (m.name === "_" || isPadName(m.name)) {
+      pads?.push({ offset, size: sizeOf(graph, m.type) });
+      continue;
+    }
     const mt = graph.type(resolve(graph, m.type));
     if (!m.name) {
-      if (mt.kind === "struct" || mt.kind === "union") collect(graph, m.type, prefix, offset, out, depth + 1, reads);
+      if (mt.kind === "struct" || mt.kind === "union") collect(graph, m.type, prefix, offset, out, depth + 1, reads, pads);
       continue;
     }
     out.push({
@@ -211,12 +268,40 @@ function diffWithin(
   reads: boolean,
 ): Difference | undefined {
   if (depth > MAX_CHAIN) return undefined;
-  const cs = shift(slotsOf(c, cId, reads), prefix, base);
-  const ts = shift(slotsOf(tw, twId, reads), prefix, base);
+  // Bytes one side calls padding are the other side's to name or not: neither reads them for the other.
+  const cAll = slotsAndPads(c, cId, reads);
+  const tAll = slotsAndPads(tw, twId, reads);
+  const cs = shift(cAll.slots.filter((x) => !within(x, tAll.pads)), prefix, base);
+  const ts = shift(tAll.slots.filter((x) => !within(x, cAll.pads)), prefix, base);
   let j = 0;
   for (let i = 0; i < cs.length; i++) {
     const a = cs[i]!;
     const b = ts[j];
+    if (b && a.offset === b.offset && !a.bitfields) {
+      // Raw bytes of the member's size (a union as `[16]byte`) carry it whole.
+      if (a.size === b.size && (isByteArray(c, a) || isByteArray(tw, b))) {
+        j++;
+        continue;
+      }
+      // One side spells nested or repeated members flat: compare the leaves.
+      // Names break the tie: a member named like one further on the other side is missing or moved, not flattened.
+      // Two structs, or two arrays, are compared as such below.
+      const shaped = a.kind === b.kind || (a.kind === "union" && b.kind === "struct");
+      if (!shaped && !namedElsewhere(a, b, cAll.slots, tAll.slots, base)) {
+        const flatC = expand(c, a, reads);
+        if (flatC && b.size <= a.size) {
+          cs.splice(i, 1, ...flatC);
+          i--;
+          continue;
+        }
+        const flatT = expand(tw, b, reads);
+        if (flatT && a.size <= b.size) {
+          ts.splice(j, 1, ...flatT);
+          i--;
+          continue;
+        }
+      }
+    }
     if (a.bitfields && (!b || b.offset >= a.offset + a.size || b.offset < a.offset)) continue;
     if (!b) return { what: "missing", c: a, cSize, twinSize };
     if (reads) {
@@ -230,7 +315,7 @@ function diffWithin(
       }
     }
     if (!a.bitfields && (a.offset !== b.offset || a.size !== b.size || a.kind !== b.kind)) {
-      const named = byName(cs, i, ts, j);
+      const named = byName(a, b, cAll.slots, tAll.slots, base);
       if (named === "missing") return { what: "missing", c: a, cSize, twinSize };
       if (named === "extra") return { what: "extra", twin: b, cSize, twinSize };
     }
@@ -303,20 +388,27 @@ export function orderDifference(c: TypeGraph, a: Slot, tw: TypeGraph, b: Slot): 
 const spelled = (path: string): string => path.slice(path.lastIndexOf(".") + 1).replace(/_/g, "").toLowerCase();
 
 /**
- * Where the slots at cs[i] and ts[j] disagree, their names may say why: a
+ * Where slots a and b disagree, their names may say why: a
  * twin slot named like a later C member means C's member is missing from the
  * twin, a C slot named like a later twin slot means the twin has one too
  * many. Comparing positions alone would call both a member of another kind.
  */
-function byName(cs: readonly Slot[], i: number, ts: readonly Slot[], j: number): "missing" | "extra" | undefined {
-  const a = spelled(cs[i]!.path);
-  const b = spelled(ts[j]!.path);
-  if (a === b) return undefined;
-  const laterC = cs.slice(i + 1).some((x) => spelled(x.path) === b);
-  const laterTwin = ts.slice(j + 1).some((y) => spelled(y.path) === a);
+function byName(a: Slot, b: Slot, cAll: readonly Slot[], tAll: readonly Slot[], base: number): "missing" | "extra" | undefined {
+  const an = spelled(a.path);
+  const bn = spelled(b.path);
+  if (an === bn) return undefined;
+  const laterC = cAll.some((x) => x.offset + base > a.offset && spelled(x.path) === bn);
+  const laterTwin = tAll.some((y) => y.offset + base > b.offset && spelled(y.path) === an);
   if (laterC && !laterTwin) return "missing";
   if (laterTwin && !laterC) return "extra";
   return undefined;
+}
+
+/** Whether either slot's name is that of a later member of the other side, padding or not. */
+function namedElsewhere(a: Slot, b: Slot, cAll: readonly Slot[], tAll: readonly Slot[], base: number): boolean {
+  const an = spelled(a.path);
+  const bn = spelled(b.path);
+  return an !== bn && (cAll.some((x) => x.offset + base > a.offset && spelled(x.path) === bn) || tAll.some((y) => y.offset + base > b.offset && spelled(y.path) === an));
 }
 
 function shift(slots: Slot[], prefix: string, base: number): Slot[] {

@@ -17,7 +17,7 @@ export const structMismatch: Rule = {
   description: "A userspace type differs from the C type it mirrors in size, members, offsets, widths, signedness, kinds or byte order.",
   severity: "error",
   docs:
-    "Userspace reads and writes the bytes of a shared struct with its own declaration. When a member sits at another offset, is wider or narrower, changes signedness or kind, is read in another byte order than C stores it in, or the struct's size differs, the program compiles and runs and reads the wrong bytes. The twin is laid out as its compiler does on the first configured userspace target (x86_64 unless the config says otherwise) and compared with the C layout member by member; padding fields (`_ [N]byte`) and unnamed bitfields are not members, and the first difference in offset order is reported, since it usually explains the rest. A TypeScript decoder is its reads: each field sits where the code reads it, as wide and in the byte order it reads, and a nested struct may be read in place by its parent's decoder. Byte order is compared where the twin states one, as every multi-byte TypeScript read does; C stores a member in the object's order unless its type is `__be16`/`__be32`/`__be64` (or `__le*`), and a Go integer or ctypes field holds the bytes as they come, as bpf2go writes `uint32` for `__be32`. A module abidrift generated from an older layout is left to stale-generated.",
+    "Userspace reads and writes the bytes of a shared struct with its own declaration. When a member sits at another offset, is wider or narrower, changes signedness or kind, is read in another byte order than C stores it in, or the struct's size differs, the program compiles and runs and reads the wrong bytes. The twin is laid out as its compiler does on the first configured userspace target (x86_64 unless the config says otherwise) and compared with the C layout member by member; padding fields (`_ [N]byte`, C's `pad`, `__reserved[4]`, cgo's `Pad_cgo_0`) and unnamed bitfields are not members, bytes one side leaves as padding are not the other's to match, a union or struct may be read as raw bytes of its size or as its flattened leaves, and the first difference in offset order is reported, since it usually explains the rest. A twin is compared in the encoding its bytes really cross in: memory for an unsafe cast, encoding/binary's packed stream for binary.Read and for cilium/ebpf's map calls. A difference in signedness alone moves no byte: it is a warning. A TypeScript decoder is its reads: each field sits where the code reads it, as wide and in the byte order it reads, and a nested struct may be read in place by its parent's decoder. Byte order is compared where the twin states one, as every multi-byte TypeScript read does; C stores a member in the object's order unless its type is `__be16`/`__be32`/`__be64` (or `__le*`), and a Go integer or ctypes field holds the bytes as they come, as bpf2go writes `uint32` for `__be32`. A module abidrift generated from an older layout is left to stale-generated.",
   messages: {
     size: "{{twin}} is {{twinSize}} bytes but {{cType}} is {{cSize}} bytes",
     missing: "{{twin}} has no member for {{cMember}} ({{cMemberType}} at offset {{cOffset}}) of {{cType}}",
@@ -39,8 +39,19 @@ export const structMismatch: Rule = {
     const stale = new Set(ctx.pairing.types.filter((p) => staleHash(p)).map((p) => p.user.file));
     for (const p of ctx.pairing.types) {
       if (stale.has(p.user.file)) continue;
-      const graph = ctx.layout(p.user, ctx.baseTarget, "native");
-      const d = firstDifference(p.c.module.graph, p.c.typeId, graph, p.twin.typeId, { reads: p.user.language === "typescript" });
+      const reads = p.user.language === "typescript";
+      let graph = ctx.layout(p.user, ctx.baseTarget, "native");
+      let d = firstDifference(p.c.module.graph, p.c.typeId, graph, p.twin.typeId, { reads });
+      if (p.mode === "packed") {
+        // What crosses is the encoding/binary stream: a twin of a packed C struct is right there whatever its memory.
+        const packed = ctx.layout(p.user, ctx.baseTarget, "packed");
+        const dp = firstDifference(p.c.module.graph, p.c.typeId, packed, p.twin.typeId, { reads });
+        if (!dp) continue;
+        // Padding binary.Read does not skip, where the memory agrees up to there, is binary-read-padding's.
+        const decoded = p.user.decodes.some((s) => s.typeId === p.twin.typeId && s.mode === "packed");
+        if (decoded && (!d || ("c" in d && "c" in dp && d.c.offset > dp.c.offset))) continue;
+        [graph, d] = [packed, dp];
+      }
       if (!d) continue;
       wrong.add(`${p.user.file}#${p.twin.typeId}`);
       if ("twin" in d && (d.twin.kind === "struct" || d.twin.kind === "union") && wrong.has(`${p.user.file}#${resolve(graph, d.twin.typeId)}`)) continue;
@@ -49,7 +60,8 @@ export const structMismatch: Rule = {
       const key = twin ? `${d.what}@${twin.file}:${twin.line}:${twin.column}` : undefined;
       if (key && told.has(key)) continue;
       if (key) told.add(key);
-      out.push(f);
+      // Signedness alone puts no byte in the wrong place: worth a look, not a failed build.
+      out.push(d.what === "signedness" ? { ...f, severity: "warning" } : f);
     }
     return out;
   },

@@ -8,7 +8,7 @@ export const unknownMap: Rule = {
   description: "Userspace names a map that no BPF program in the repository defines.",
   severity: "warning",
   docs:
-    "A loader that looks a map up by a name the BPF object does not have fails at load time at best; with a hand-written MapSpec it creates a map no BPF program uses, so userspace reads an empty map forever. Usually it is a typo or a map renamed on one side only. The rule runs only when the check found at least one BPF program, and suggests the nearest name there is.",
+    "A loader that looks a map up by a name the BPF object does not have fails at load time at best. Usually it is a typo or a map renamed on one side only. A map userspace creates itself from an `ebpf.MapSpec` literal is defined there, and a map declared in the tree's C under a preprocessor condition (`#ifdef METRICS`) exists in some builds: neither is unknown. The rule runs only when the check found at least one BPF program, and suggests the nearest name there is.",
   messages: {
     unknown: "no BPF program defines a map named {{map}}",
     suggest: "no BPF program defines a map named {{map}}; did you mean {{suggestion}}?",

@@ -26,10 +26,10 @@ function collect(): { text: () => string; write(s: string): boolean } {
 describe("notes", () => {
   const notes = ["a.go:1: one", "b.go:2: two", "c.go:3: three", "d.go:4: four", "e.go:5: five"];
 
-  it(`a normal run shows the first ${NOTES_SHOWN} and counts the rest`, () => {
+  it(`a normal run shows up to ${NOTES_SHOWN} and counts more in one line`, () => {
     const out = collect();
     writeNotes(notes, false, out);
-    expect(out.text().split("\n").filter(Boolean)).toEqual([...notes.slice(0, NOTES_SHOWN).map((n) => `abidrift: note: ${n}`), `abidrift: note: ${notes.length - NOTES_SHOWN} more notes; --verbose shows them`]);
+    expect(out.text().split("\n").filter(Boolean)).toEqual([`abidrift: ${notes.length} notes on inputs read in part (macros not expanded, headers not found, code not parsed); --verbose lists them`]);
   });
 
   it("--verbose shows every one, and a short list is never cut", () => {
@@ -38,7 +38,7 @@ describe("notes", () => {
     expect(all.text().split("\n").filter(Boolean)).toEqual(notes.map((n) => `abidrift: note: ${n}`));
     const few = collect();
     writeNotes(notes.slice(0, NOTES_SHOWN), false, few);
-    expect(few.text()).not.toMatch(/more note/);
+    expect(few.text().split("\n").filter(Boolean)).toEqual(notes.slice(0, NOTES_SHOWN).map((n) => `abidrift: note: ${n}`));
   });
 });
 
@@ -87,6 +87,7 @@ describe.skipIf(!HAVE_CLI)("the CLI, every day (skipped until `npm run build`)",
     const verbose = runCli(["check", dir, "--verbose"]);
     const notesOf = (s: string) => s.split("\n").filter((l) => l.startsWith("abidrift: note: "));
     expect(notesOf(verbose.stderr).length, verbose.stderr).toBe(NOTES_SHOWN + 2);
-    expect(notesOf(normal.stderr)).toEqual([...notesOf(verbose.stderr).slice(0, NOTES_SHOWN), "abidrift: note: 2 more notes; --verbose shows them"]);
+    expect(notesOf(normal.stderr)).toEqual([]);
+    expect(normal.stderr).toContain(`abidrift: ${NOTES_SHOWN + 2} notes on inputs read in part`);
   });
 });

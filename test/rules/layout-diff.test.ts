@@ -153,10 +153,15 @@ function mutate(fields: GoField[], how: Mutation, rand: () => number): { fields:
       return { fields: out, blame: c.i };
     }
     case "drop": {
+      // A struct left with no members mirrors nothing: it is no twin at all;
+      // and a member dropped beside a `_` pad leaves the pad over bytes the twin
+      // then does not read, which is right on the wire.
+      if (named.length < 2) return undefined;
+      const padBeside = (i: number): boolean => (i > 0 && !fields[i - 1]!.member) || (i + 1 < fields.length && !fields[i + 1]!.member);
       // Only drops that change what sits there: the next member, named like a
       // later C member, shows the dropped one missing, and a missing member is
       // told at the twin's type.
-      const c = choose(named.filter(({ i }, k) => k === named.length - 1 || signature(named[k + 1]!.f) !== signature(fields[i]!)));
+      const c = choose(named.filter(({ i }, k) => !padBeside(i) && (k === named.length - 1 || signature(named[k + 1]!.f) !== signature(fields[i]!))));
       if (!c) return undefined;
       out.splice(c.i, 1);
       return { fields: out, blame: "type", missing: c.f.member!.name };

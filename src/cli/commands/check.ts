@@ -23,8 +23,8 @@ export function registerCheck(program: Command): void {
     .option("-o, --output <file>", "write the report to a file instead of stdout")
     .option("--lock <file>", "lock to compare the tree against (default: abidrift.lock.json beside the config or in the first path)")
     .option("--no-lock", "do not compare against a lock")
+    .option("--verbose", "list every note on inputs read in part, not only their count")
     .option("--update-lock", "accept the tree's ABI: write it to the lock, and report what changed as accepted rather than as findings")
-    .option("--verbose", "show every note (a normal run shows the first few and counts the rest)")
     .action(async (paths: string[], opts: CheckCliOptions) => {
       const { runCheck } = await import("../check.js");
       await runCheck(paths, opts);

@@ -16,6 +16,7 @@ import { bpf2goStem, isBpf2goOutput } from "./bpf2go.js";
 import { mirrorFor, readComments } from "./comments.js";
 import { GoDecls, type Problem } from "./decls.js";
 import { parseGo } from "./parser.js";
+import { programRefs } from "./loads.js";
 import { snakeFromIdentifier, UseScanner } from "./uses.js";
 
 export { bpf2goIdentifier, isBpf2goOutput } from "./bpf2go.js";
@@ -105,7 +106,7 @@ function readTree(file: string, text: string, root: Node): ReadResult {
   const stem = generated ? bpf2goStem(decls.types.map((t) => t.named.name)) : undefined;
   const twins: TwinType[] = [];
   for (const { named, spec } of decls.types) {
-    if (broken.has(named) || underlying(named).kind !== "struct" || holdsEbpfObjects(named)) continue;
+    if (broken.has(named) || underlying(named).kind !== "struct" || holdsEbpfObjects(named) || !plainData(named)) continue;
     const mirror = mirrorOf(spec);
     // An alias or a type defined from another struct is a twin by its own name, laid out as the struct it names.
     const twin: TwinType = { name: named.name, typeId: idOf(underlying(named)), loc: named.loc ?? decls.loc(spec) };
@@ -126,11 +127,13 @@ function readTree(file: string, text: string, root: Node): ReadResult {
     if (m.maxEntries) ref.maxEntries = m.maxEntries;
     if (m.keyType) ref.keyType = { value: idOf(m.keyType.value), loc: m.keyType.loc };
     if (m.valueType) ref.valueType = { value: idOf(m.valueType.value), loc: m.valueType.loc };
+    if (m.encoding) ref.encoding = m.encoding;
     return ref;
   });
   const decodes: DecodeSite[] = uses.decodes.map((d) => {
     const site: DecodeSite = { typeId: idOf(d.type), loc: d.loc, method: d.method, mode: d.mode, byteOrder: d.byteOrder };
     if (d.mapName !== undefined) site.mapName = d.mapName;
+    if (d.single) site.single = true;
     return site;
   });
 
@@ -144,6 +147,8 @@ function readTree(file: string, text: string, root: Node): ReadResult {
     layout,
     problems: dedupe(problems).slice(0, MAX_PROBLEMS),
   };
+  const loads = programRefs(file, text, generated);
+  if (loads.length) module.loads = loads;
   return { module, decls, broken, idOf };
 }
 
@@ -218,6 +223,31 @@ function holdsEbpfObjects(t: GoType, depth = 0): boolean {
       (f.type.kind === "pointer" && f.type.elem?.kind === "unknown" && /^ebpf\./.test(f.type.elem.name)) ||
       (f.embedded && holdsEbpfObjects(f.type, depth + 1)),
   );
+}
+
+/**
+ * Whether a struct's bytes can be a C type's: no string, slice, map, chan,
+ * func, interface or pointer into Go's heap (the kernel copies bytes, not Go
+ * values), and at least one field that is not blank. Domain types named like
+ * C structs fail here, whatever their name says.
+ */
+function plainData(t: GoType, depth = 0): boolean {
+  const u = underlying(t);
+  if (depth > 16) return true;
+  switch (u.kind) {
+    case "basic":
+      return u.name !== "string" && u.name !== "unsafe.Pointer";
+    case "pointer":
+    case "slice":
+    case "interface":
+      return false;
+    case "array":
+      return plainData(u.elem, depth + 1);
+    case "struct":
+      return (depth > 0 || u.fields.some((f) => f.name !== "_")) && u.fields.every((f) => plainData(f.type, depth + 1));
+    default:
+      return true;
+  }
 }
 
 function describe(t: GoType): string {

@@ -96,6 +96,10 @@ export class UseScanner {
     });
   }
 
+  isUnsafe(node: Node | undefined): boolean {
+    return this.pkg(node, UNSAFE);
+  }
+
   private pkg(node: Node | undefined, path: string): boolean {
     return node?.type === "identifier" && this.d.isPackage(node.text, path) && !this.d.fileScope.lookup(node.text);
   }
@@ -206,7 +210,10 @@ export class UseScanner {
       if (!positions) return;
       target = this.mapOf(operand, scope, 0);
     }
-    if (!target) return;
+    if (!target) {
+      this.unnamedMap(operand, method, args, positions, scope);
+      return;
+    }
     const ref: GoMapRef = { name: target.name, loc: this.d.loc(call), via: `${method} on ${target.via}` };
     const pick = (idx: number[]): Spanned<GoType> | undefined => {
       for (const i of idx) {
@@ -218,7 +225,30 @@ export class UseScanner {
     };
     ref.keyType = pick(positions.keys);
     ref.valueType = pick(positions.values);
+    if ([...positions.keys, ...positions.values].some((i) => args[i] && isUnsafePointer(args[i]!, this))) ref.encoding = "native";
     this.maps.push(ref);
+  }
+
+  /**
+   * A map whose name the file does not show (a `*ebpf.Map` parameter): its
+   * keys and values still cross the kernel boundary, as cilium/ebpf
+   * marshals them, so they are decodes of no known map.
+   */
+  private unnamedMap(operand: Node, method: string, args: Node[], positions: MethodArgs, scope: Scope): void {
+    const owner = this.d.exprType(operand, scope);
+    const made = this.follow(operand, scope);
+    const fn = made?.type === "call_expression" ? unparen(field(made, "function") ?? made) : undefined;
+    const fromGetMap = fn?.type === "selector_expression" && field(fn, "field")?.text === "GetMap";
+    if (!fromGetMap && (!owner || typeName(owner) !== "ebpf.Map")) return;
+    for (const i of [...positions.keys, ...positions.values]) {
+      const a = args[i];
+      const t = a && this.argType(a, scope, positions.batch ?? false);
+      const kind = t && underlying(t).kind;
+      if (!a || !t || (kind !== "struct" && kind !== "unknown")) continue;
+      // unsafe.Pointer hands the kernel the value's memory; cilium/ebpf marshals a typed value packed.
+      const mode = isUnsafePointer(a, this) ? "native" : "packed";
+      this.decodes.push({ type: t, loc: this.d.loc(a), method: `Map.${method}`, mode, byteOrder: "native" });
+    }
   }
 
   /**
@@ -237,6 +267,8 @@ export class UseScanner {
     let t: GoType | undefined;
     if (a.type === "unary_expression" && field(a, "operator")?.text === "&") {
       const operand = field(a, "operand");
+      // `&buf[0]` is the start of a buffer whose length the element does not tell.
+      if (operand && unparen(operand).type === "index_expression") return undefined;
       t = operand && this.d.exprType(operand, scope);
     } else {
       t = this.d.exprType(a, scope);
@@ -293,6 +325,11 @@ export class UseScanner {
         if (fn.type === "selector_expression" && this.pkg(field(fn, "operand"), EBPF) && arg && (name === "NewMap" || name === "NewMapWithOptions")) {
           return this.mapOf(arg, scope, depth + 1);
         }
+        // libbpfgo: `module.GetMap("proc_info_map")`.
+        if (name === "GetMap" && arg) {
+          const mapName = this.stringOf(arg);
+          return mapName === undefined ? undefined : { name: mapName, via: `GetMap(${JSON.stringify(mapName)})` };
+        }
         return undefined;
       }
       case "composite_literal": {
@@ -340,6 +377,7 @@ export class UseScanner {
       mode: "packed",
       byteOrder: this.byteOrder(order, scope),
       mapName: this.sampleMap(reader, scope),
+      ...(freshBuffer(reader) ? { single: true } : {}),
     });
   }
 
@@ -480,6 +518,20 @@ function collectLocals(fn: Node, scope: Scope): void {
       }
     }
   });
+}
+
+/** `bytes.NewReader(b)` or `bytes.NewBuffer(b)` written in the call: a reader no other read shares. */
+function freshBuffer(reader: Node): boolean {
+  const r = unparen(reader);
+  const fn = r.type === "call_expression" ? unparen(field(r, "function") ?? r) : undefined;
+  return fn !== undefined && /^bytes\.New(Reader|Buffer)$/.test(dotted(fn) ?? "");
+}
+
+/** `unsafe.Pointer(&v)`. */
+function isUnsafePointer(arg: Node, scanner: { isUnsafe(n: Node | undefined): boolean }): boolean {
+  const a = unparen(arg);
+  const fn = a.type === "call_expression" ? unparen(field(a, "function") ?? a) : undefined;
+  return fn?.type === "selector_expression" && field(fn, "field")?.text === "Pointer" && scanner.isUnsafe(field(fn, "operand"));
 }
 
 function isDecodable(t: GoType): boolean {

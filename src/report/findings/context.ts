@@ -7,6 +7,8 @@ export interface PairSummary {
   c: { name: string; loc?: SourceLoc };
   twin: { name: string; loc: SourceLoc };
   reason: string;
+  /** Shown by --explain but judged by no rule: a name alone, or a name several programs define. */
+  candidate?: boolean;
 }
 
 export interface ReportContext {

@@ -47,7 +47,7 @@ export function textReport(findings: readonly Finding[], ctx: ReportContext): st
   if (problems + counts.note > 0) lines.push("");
   const summary =
     problems === 0
-      ? `no problems (${count(ctx.files.bpf, "BPF input")}, ${count(ctx.files.user, "userspace file")}, ${count(ctx.pairs.length, "pair")}${notes})`
+      ? `no problems (${count(ctx.files.bpf, "BPF input")}, ${count(ctx.files.user, "userspace file")}, ${count(ctx.pairs.filter((p) => !p.candidate).length, "pair")}${notes})`
       : `${count(problems, "problem")} (${count(counts.error, "error")}, ${count(counts.warning, "warning")}${notes})`;
   lines.push(problems === 0 ? summary : paint(counts.error ? "red" : "yellow", summary));
   return `${lines.join("\n")}\n`;

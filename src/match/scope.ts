@@ -1,0 +1,62 @@
+import { basename, dirname, join } from "node:path";
+import type { BpfModule, ProgramRef, UserspaceModule } from "../ir/bindings.js";
+
+// Every BPF program (object or source) is its own namespace: six probes may
+// each define `struct event` and a map `events`. A userspace file's names
+// resolve among the programs it loads, as its own files and those of its
+// package (a Go directory) say; where they say nothing, the nearest program
+// in the tree, when only one is nearest.
+
+// bpf2go names its objects `<stem>_<arch>_bpfel.o` (the arch part only with
+// -target amd64 and friends); libbpf projects `<stem>.bpf.o`.
+const BUILD_SUFFIX = /(_(?:(?:x86|arm64|arm|loong|mips|mips64|ppc64le|powerpc|riscv|s390|s390x|sparc)_)?bpfe[lb])?(-e[lb])?(\.bpf)?\.(o|c|elf)$/;
+
+/** A program's file name without the suffixes that say which build of it a file is: `x.bpf.o`, `x_bpfel.o` and `x.c` are all `x`. */
+export function programStem(path: string): string {
+  return join(dirname(path), basename(path).replace(BUILD_SUFFIX, ""));
+}
+
+export interface Scope {
+  /** The BPF modules the file loads; empty when nothing it says names a program in the tree. */
+  modules: Set<BpfModule>;
+  /** What said so, for --explain. */
+  refs: ProgramRef[];
+}
+
+function refMatches(ref: ProgramRef, m: BpfModule): boolean {
+  if (ref.exact) return m.file === ref.path;
+  if (ref.anyDir) return basename(programStem(m.file)) === basename(programStem(ref.path));
+  return programStem(m.file) === programStem(ref.path);
+}
+
+/** The package a module belongs to: Go compiles a directory as one; other languages a file. */
+export function packageOf(u: UserspaceModule): string {
+  return u.language === "go" ? `go:${dirname(u.file)}` : `${u.language}:${u.file}`;
+}
+
+/**
+ * The scope of each userspace module: the C it carries, else what its own
+ * refs name, else what its package's refs name. A generated file's own
+ * object (`exact`) scopes only that file's types.
+ */
+export function scopes(bpf: readonly BpfModule[], user: readonly UserspaceModule[]): Map<UserspaceModule, Scope> {
+  const byPackage = new Map<string, ProgramRef[]>();
+  for (const u of user) {
+    const list = byPackage.get(packageOf(u)) ?? [];
+    list.push(...(u.loads ?? []).filter((r) => !r.exact));
+    byPackage.set(packageOf(u), list);
+  }
+  const out = new Map<UserspaceModule, Scope>();
+  for (const u of user) {
+    if (u.embeddedBpf?.length) {
+      out.set(u, { modules: new Set(u.embeddedBpf), refs: [] });
+      continue;
+    }
+    const own = (u.loads ?? []).filter((r) => r.exact);
+    const pick = (refs: ProgramRef[]): Scope => ({ modules: new Set(bpf.filter((m) => refs.some((r) => refMatches(r, m)))), refs });
+    let s = pick(own);
+    if (s.modules.size === 0) s = pick(byPackage.get(packageOf(u)) ?? []);
+    out.set(u, s);
+  }
+  return out;
+}
