@@ -1,0 +1,35 @@
+import type { SourceProblem } from "../readers/c/preprocess.js";
+
+// A header no include path reaches is one note for the whole check, naming
+// the header and where it was first included: a repository's fifty programs
+// that all include vmlinux.h do not make fifty notes, and the parse errors
+// that follow from the missing types ("missing ;") are not notes of their own.
+
+const NOT_FOUND = /^#include ([<"])(.+)[>"]: not found$/;
+
+export class MissingHeaders {
+  private readonly missing = new Map<string, { file: string; line: number; files: Set<string> }>();
+
+  /** Records a C file's missing headers; returns its other problems worth a note, none when a header was missing. */
+  take(file: string, problems: readonly SourceProblem[]): SourceProblem[] {
+    let lacks = false;
+    for (const p of problems) {
+      const m = NOT_FOUND.exec(p.message);
+      if (!m) continue;
+      lacks = true;
+      const name = `${m[1]}${m[2]}${m[1] === "<" ? ">" : '"'}`;
+      const seen = this.missing.get(name);
+      if (seen) seen.files.add(file);
+      else this.missing.set(name, { file: p.file, line: p.line, files: new Set([file]) });
+    }
+    return lacks ? [] : problems.filter((p) => p.syntax && p.file === file);
+  }
+
+  notes(): string[] {
+    return [...this.missing].map(([name, at]) => {
+      const others = at.files.size - 1;
+      const by = others > 0 ? ` and by ${others} other file${others === 1 ? "" : "s"}` : "";
+      return `${at.file}:${at.line}: header ${name} not found (included here${by}); what needs it is not read: name its directory in "includeDirs" of abidrift.config.json`;
+    });
+  }
+}

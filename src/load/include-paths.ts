@@ -1,0 +1,223 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { bpf2goLines, type Bpf2goLine } from "./bpf2go-lines.js";
+import { parseMakefile, type Makefile } from "./makefile.js";
+import { compilerFlags, shellWords } from "./shell-words.js";
+
+// Where a BPF C file's headers are, found the way its build finds them: the
+// compile_commands.json entry for the file, the bpf2go line that names it
+// (`-- -I../headers`, `-cflags`, BPF2GO_CFLAGS), the -I flags of the
+// Makefiles above it, then the folders projects conventionally keep headers
+// in, searched upward to the repository's root, and last the tree's own copy
+// of a header nothing else finds (`vmlinux.h` in a folder no flag names).
+
+export interface BuildFlags {
+  /** In search order, absolute. */
+  includeDirs: string[];
+  defines: Record<string, string>;
+}
+
+/** A file of the tree with its bytes; only C headers' and Go files' texts are read. */
+export interface TreeFile {
+  path: string;
+  kind: string;
+  bytes: Uint8Array;
+}
+
+export interface TreeBuild {
+  flagsFor(cFile: string, text: string): BuildFlags;
+  bpf2go: Bpf2goLine[];
+  /** The Makefile nearest above a file, within the root. */
+  makefileFor(file: string): Makefile | undefined;
+}
+
+const MAKEFILES = ["GNUmakefile", "makefile", "Makefile"];
+const COMPILE_DBS = ["compile_commands.json", "build/compile_commands.json"];
+// Relative to each directory from the C file up to the root; vmlinux/<arch> for the x86 build first, as bpf2go's -target amd64.
+const CONVENTIONAL = ["headers", "include", "bpf/include", "bpf/headers", "libbpf/src", "libbpf/include/uapi", "vmlinux/x86", "vmlinux/x86_64", "vmlinux/amd64", "vmlinux/arm64", "vmlinux/aarch64"];
+const SYSTEM_DIRS = ["/usr/local/include", "/usr/include"];
+// Headers followed from one C file when looking for the tree's copies.
+const MAX_HEADERS = 400;
+
+const INCLUDE = /^[ \t]*#[ \t]*include[ \t]*([<"])([^>"\n]+)[>"]/gm;
+
+/** Reads the tree's build files once; `flagsFor` then answers per C file. */
+export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBuild {
+  const absRoot = resolve(root);
+  const decoder = new TextDecoder();
+  const isDir = cached((p: string) => {
+    try {
+      return statSync(p).isDirectory();
+    } catch {
+      return false;
+    }
+  });
+  const exists = cached((p: string) => existsSync(p));
+  const makefileIn = cached((dir: string): Makefile | undefined => {
+    for (const name of MAKEFILES) {
+      const file = join(dir, name);
+      try {
+        return parseMakefile(file, readFileSync(file, "utf8"));
+      } catch {
+        // Not there, or not readable: the next name.
+      }
+    }
+    return undefined;
+  });
+  /** The directories from `file`'s up to the root, nearest first. */
+  const upward = (file: string): string[] => {
+    const out: string[] = [];
+    let dir = dirname(resolve(file));
+    for (;;) {
+      out.push(dir);
+      if (dir === absRoot || !isWithin(dir, absRoot)) break;
+      const parent = dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+    return out;
+  };
+  const makefilesAbove = (file: string): Makefile[] => upward(file).flatMap((d) => makefileIn(d) ?? []);
+
+  const lines: Bpf2goLine[] = [];
+  for (const f of files) {
+    if (f.kind !== "go") continue;
+    const text = decoder.decode(f.bytes);
+    const makefiles = text.includes("bpf2go") ? makefilesAbove(f.path) : [];
+    const vars = (name: string): string | undefined => {
+      for (const m of makefiles) {
+        const v = m.variable(name);
+        if (v !== undefined) return v;
+      }
+      return undefined;
+    };
+    lines.push(...bpf2goLines(resolve(f.path), text, vars));
+  }
+
+  const compileDb = new Map<string, BuildFlags>();
+  for (const name of COMPILE_DBS) readCompileDb(join(absRoot, name), compileDb);
+
+  // The tree's headers by the name they are included as: `/x/headers/bpf/bpf_helpers.h` answers `bpf/bpf_helpers.h`.
+  const headers = files.filter((f) => f.kind === "c" && f.path.endsWith(".h")).map((f) => resolve(f.path));
+  const headerText = new Map(files.filter((f) => f.kind === "c" && f.path.endsWith(".h")).map((f) => [resolve(f.path), f]));
+
+  function flagsFor(cFile: string, text: string): BuildFlags {
+    const abs = resolve(cFile);
+    const dirs: string[] = [];
+    const defines: Record<string, string> = {};
+    const take = (f: BuildFlags): void => {
+      dirs.push(...f.includeDirs);
+      for (const [k, v] of Object.entries(f.defines)) if (!(k in defines)) defines[k] = v;
+    };
+    const db = compileDb.get(abs);
+    if (db) take(db);
+    const own = lines.filter((l) => l.source === abs);
+    for (const l of own.length ? own : lines.filter((l) => dirname(l.source) === dirname(abs))) take(l);
+    for (const m of makefilesAbove(abs)) {
+      const flags = compilerFlags(m.compilerWords);
+      take({ includeDirs: flags.includes.filter((d) => !d.includes("$")).map((d) => resolve(m.dir, d)), defines: Object.fromEntries(Object.entries(flags.defines).filter(([k, v]) => !k.includes("$") && !v.includes("$"))) });
+    }
+    for (const d of upward(abs)) for (const c of CONVENTIONAL) dirs.push(join(d, c));
+    const found = unique(dirs.filter(isDir));
+    found.push(...treeCopies(abs, text, found));
+    return { includeDirs: found, defines };
+  }
+
+  /**
+   * Directories that hold the tree's copy of a header the file (or a header
+   * it reaches) includes and no directory so far gives: the copy nearest the
+   * file, so a program's own `vmlinux.h` wins over another's.
+   */
+  function treeCopies(file: string, text: string, dirs: string[]): string[] {
+    const added: string[] = [];
+    const seen = new Set<string>();
+    const queue: { from: string; text: string }[] = [{ from: file, text }];
+    while (queue.length && seen.size < MAX_HEADERS) {
+      const { from, text: t } = queue.shift()!;
+      for (const m of t.matchAll(INCLUDE)) {
+        const name = m[2]!.trim();
+        const search = [...(m[1] === '"' ? [dirname(from)] : []), ...dirs, ...added, ...SYSTEM_DIRS];
+        let at = search.map((d) => join(d, name)).find(exists);
+        if (!at) {
+          const copy = nearest(headers.filter((h) => h.endsWith(`${sep}${name}`)), file);
+          if (!copy) continue;
+          added.push(copy.slice(0, copy.length - name.length - 1));
+          at = copy;
+        }
+        if (seen.has(at)) continue;
+        seen.add(at);
+        const f = headerText.get(at);
+        if (f) queue.push({ from: at, text: decoder.decode(f.bytes) });
+      }
+    }
+    return added;
+  }
+
+  return {
+    flagsFor,
+    bpf2go: lines,
+    makefileFor: (file) => makefilesAbove(file)[0],
+  };
+}
+
+/** The repository a checked directory is in: the nearest directory above it with `.git`, else with `go.mod`, else the directory itself. */
+export function treeRootOf(dir: string): string {
+  const start = resolve(dir);
+  const above = (marker: string): string | undefined => {
+    for (let d = start; ; d = dirname(d)) {
+      if (existsSync(join(d, marker))) return d;
+      if (dirname(d) === d) return undefined;
+    }
+  };
+  return above(".git") ?? above("go.mod") ?? start;
+}
+
+function readCompileDb(file: string, out: Map<string, BuildFlags>): void {
+  let entries: unknown;
+  try {
+    entries = JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    // Absent or not JSON: a build database is optional evidence.
+    return;
+  }
+  if (!Array.isArray(entries)) return;
+  for (const e of entries as { directory?: unknown; file?: unknown; arguments?: unknown; command?: unknown }[]) {
+    if (typeof e?.directory !== "string" || typeof e.file !== "string") continue;
+    const words = Array.isArray(e.arguments) ? e.arguments.filter((a): a is string => typeof a === "string") : typeof e.command === "string" ? shellWords(e.command) : [];
+    const flags = compilerFlags(words);
+    const file = resolve(e.directory, e.file);
+    if (!out.has(file)) out.set(file, { includeDirs: flags.includes.map((d) => resolve(e.directory as string, d)), defines: flags.defines });
+  }
+}
+
+/** The path sharing the longest directory prefix with `file`. */
+function nearest(paths: readonly string[], file: string): string | undefined {
+  let best: string | undefined;
+  let bestLen = -1;
+  for (const p of paths) {
+    const r = relative(dirname(file), p).split(sep).filter((s) => s === "..").length;
+    const len = -r;
+    if (len > bestLen || (len === bestLen && best !== undefined && p < best)) {
+      best = p;
+      bestLen = len;
+    }
+  }
+  return best;
+}
+
+function isWithin(dir: string, root: string): boolean {
+  const r = relative(root, dir);
+  return r === "" || (!r.startsWith("..") && !r.startsWith(sep));
+}
+
+function unique(list: readonly string[]): string[] {
+  return [...new Set(list)];
+}
+
+function cached<T>(f: (key: string) => T): (key: string) => T {
+  const memo = new Map<string, T>();
+  return (key) => {
+    if (!memo.has(key)) memo.set(key, f(key));
+    return memo.get(key)!;
+  };
+}
