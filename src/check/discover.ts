@@ -25,22 +25,28 @@ const SKIP_DIRS = new Set(["node_modules", "vendor", ".git", "dist", "__pycache_
 const MAX_FILES = 200_000;
 
 export function kindOf(path: string): InputKind | undefined {
-  if (path.endsWith(".o")) return "object";
+  // cilium/ebpf's test objects are `x-el.elf` and `x-eb.elf`.
+  if (path.endsWith(".o") || path.endsWith(".elf")) return "object";
   if (path.endsWith(".c") || path.endsWith(".h")) return "c";
   if (path.endsWith(".go")) return "go";
   if (path.endsWith(".py")) return "python";
   // Declaration files hold types, never the decoders a twin is read from.
   if (/\.[mc]?ts$/.test(path) && !/\.d\.[mc]?ts$/.test(path)) return "typescript";
-  // BCC tools are Python programs with no extension (/usr/sbin/execsnoop-bpfcc).
-  if (!basename(path).includes(".") && isPythonScript(path)) return "python";
+  // BCC tools are Python programs with no extension (/usr/sbin/execsnoop-bpfcc);
+  // executables are ELF, and a libbpf skeleton's carries its BPF objects.
+  if (!basename(path).includes(".")) {
+    const kind = sniffed(path);
+    if (kind === "python") return "python";
+    if (kind === "elf") return "object";
+  }
   return undefined;
 }
 
-function isPythonScript(path: string): boolean {
+function sniffed(path: string): ReturnType<typeof sniff> {
   try {
-    return sniff(path, readHead(path)) === "python";
+    return sniff(path, readHead(path));
   } catch {
-    return false;
+    return undefined;
   }
 }
 
