@@ -185,8 +185,10 @@ function readCompileDb(file: string, out: Map<string, BuildFlags>): void {
     if (typeof e?.directory !== "string" || typeof e.file !== "string") continue;
     const words = Array.isArray(e.arguments) ? e.arguments.filter((a): a is string => typeof a === "string") : typeof e.command === "string" ? shellWords(e.command) : [];
     const flags = compilerFlags(words);
-    const file = resolve(e.directory, e.file);
-    if (!out.has(file)) out.set(file, { includeDirs: flags.includes.map((d) => resolve(e.directory as string, d)), defines: flags.defines });
+    // The entry's directory is absolute as build tools write it; a relative one is read from the database's folder.
+    const dir = resolve(dirname(file), e.directory);
+    const source = resolve(dir, e.file);
+    if (!out.has(source)) out.set(source, { includeDirs: flags.includes.map((d) => resolve(dir, d)), defines: flags.defines });
   }
 }
 
