@@ -6,7 +6,7 @@ import { TARGETS } from "../../ir/targets.js";
 import { VOID } from "../../ir/types.js";
 import { parseBtf } from "../btf/index.js";
 import { EM_BPF, findEmbeddedObjects, isBpfElf, readElf, type ElfFile } from "../elf/index.js";
-import { btfMaps, globalMaps, legacyMaps } from "./maps.js";
+import { btfMaps, globalMaps, legacyMaps, structOpsMaps } from "./maps.js";
 
 export { internalMapName } from "./maps.js";
 
@@ -51,7 +51,7 @@ function readBpfObject(elf: ElfFile, name: string): BpfModule {
     file: elf.file,
     offset: elf.baseOffset || undefined,
     graph,
-    maps: [...btfMaps(graph), ...legacyMaps(elf, graph), ...globalMaps(graph, elf, name)],
+    maps: [...btfMaps(graph), ...structOpsMaps(graph), ...legacyMaps(elf, graph), ...globalMaps(graph, elf, name)],
     origin: "btf",
   };
 }
