@@ -7,10 +7,12 @@ import type { Finding, FindingLocation } from "../rules/finding.js";
 // its member, the map), which is where the reader of a report wants to look.
 
 // bpf2go names its objects `<stem>_<arch>_bpfel.o` (the arch part only with
-// -target amd64 and friends); libbpf projects `<stem>.bpf.o`.
-const BUILD_SUFFIX = /(_(?:(?:x86|arm64|arm|loong|mips|powerpc|riscv|s390|sparc)_)?bpfe[lb])?(\.bpf)?\.(o|c)$/;
+// -target amd64 and friends; before cilium/ebpf 0.13 `<stem>_bpfel_<arch>.o`);
+// libbpf projects `<stem>.bpf.o`; cilium/ebpf's tests `<stem>-el.elf`.
+const ARCH = "(?:x86|arm64|arm|loong|mips|powerpc|riscv|s390|sparc)";
+const BUILD_SUFFIX = new RegExp(`(?:(_(?:${ARCH}_)?bpfe[lb](?:_${ARCH})?)?(\\.bpf)?\\.(o|c)|-e[lb]\\.elf)$`);
 
-/** A program's file name without the suffixes that say which build of it a file is: `x.bpf.o`, `x_bpfel.o` and `x.c` are all `x`. */
+/** A program's file name without the suffixes that say which build of it a file is: `x.bpf.o`, `x_bpfel.o`, `x-el.elf` and `x.c` are all `x`. */
 export function programStem(path: string): string {
   return join(dirname(path), basename(path).replace(BUILD_SUFFIX, ""));
 }
