@@ -97,11 +97,18 @@ async function gitFiles(dir: string): Promise<string[] | undefined> {
       .filter((f) => f && !f.split("/").some((seg) => SKIP_DIRS.has(seg)))
       .map((f) => join(dir, f));
     // A deleted file is still in the index until the next commit.
-    const present = await Promise.all(files.map((f) => stat(f).then((s) => s.isFile(), () => false)));
+    const present = await Promise.all(files.map(isFile));
     return files.filter((_, i) => present[i]);
   } catch {
     return undefined;
   }
+}
+
+function isFile(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 async function walk(root: string): Promise<string[]> {
@@ -112,7 +119,8 @@ async function walk(root: string): Promise<string[]> {
     for (const e of await readdir(dir, { withFileTypes: true })) {
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name)) stack.push(join(dir, e.name));
-      } else if (e.isFile()) {
+      } else if (e.isFile() || (e.isSymbolicLink() && (await isFile(join(dir, e.name))))) {
+        // A link to a file counts (libbpf-tools' x86/vmlinux.h → vmlinux_614.h); links to folders are not followed.
         out.push(join(dir, e.name));
         if (out.length > MAX_FILES) throw new InputError(root, `more than ${MAX_FILES} files under this directory; narrow it with "include" in abidrift.config.json`);
       }

@@ -5,7 +5,7 @@ import type { SourceProblem } from "../readers/c/preprocess.js";
 // that all include vmlinux.h do not make fifty notes, and the parse errors
 // that follow from the missing types ("missing ;") are not notes of their own.
 
-const NOT_FOUND = /^#include ([<"])(.+)[>"]: not found$/;
+const NOT_FOUND = /^#include [<"](.+)[>"]: not found$/;
 
 export class MissingHeaders {
   private readonly missing = new Map<string, { file: string; line: number; files: Set<string> }>();
@@ -17,7 +17,8 @@ export class MissingHeaders {
       const m = NOT_FOUND.exec(p.message);
       if (!m) continue;
       lacks = true;
-      const name = `${m[1]}${m[2]}${m[1] === "<" ? ">" : '"'}`;
+      // `<vmlinux.h>` and `"vmlinux.h"` are one header missing.
+      const name = m[1]!;
       const seen = this.missing.get(name);
       if (seen) seen.files.add(file);
       else this.missing.set(name, { file: p.file, line: p.line, files: new Set([file]) });

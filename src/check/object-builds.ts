@@ -1,6 +1,7 @@
 import { basename, dirname, relative, resolve as resolvePath } from "node:path";
 import type { BpfModule } from "../ir/bindings.js";
 import { InputError } from "../ir/errors.js";
+import { TARGETS } from "../ir/targets.js";
 import type { Bpf2goLine } from "../load/bpf2go-lines.js";
 import type { BuildFlags, TreeBuild } from "../load/include-paths.js";
 import { sourceModule } from "../readers/c/module.js";
@@ -27,20 +28,19 @@ export async function objectBuilds(
     const line = bpf2goLineOf(object.file, build.bpf2go);
     const src = line ? sources.find((s) => resolvePath(s.file) === line.source) : sourceFor(sources, object.file);
     if (!src || src.file.endsWith(".h")) continue;
-    const target = object.graph.target;
-    const key = `${src.file}\0${target.name}`;
-    if (!reads.has(key)) reads.set(key, await readSource(src, target, flagsOf(src.file, src.text)));
-    const read = reads.get(key);
+    // Read once, little-endian: byte order moves no member, and layouts are what is compared.
+    if (!reads.has(src.file)) reads.set(src.file, await readSource(src, flagsOf(src.file, src.text)));
+    const read = reads.get(src.file);
     if (!read) continue;
     out.push({ object, source: read.module, unresolved: read.unresolved, rebuild: rebuildOf(object.file, src.file, line, build) });
   }
   return out;
 }
 
-async function readSource(src: { file: string; text: string }, target: BpfModule["graph"]["target"], flags: BuildFlags): Promise<{ module: BpfModule; unresolved: string[] } | undefined> {
+async function readSource(src: { file: string; text: string }, flags: BuildFlags): Promise<{ module: BpfModule; unresolved: string[] } | undefined> {
   try {
     const readC = await reader("c");
-    const r = await readC(src.file, { target, includeDirs: [dirname(src.file), ...flags.includeDirs], defines: flags.defines, files: { [src.file]: src.text } });
+    const r = await readC(src.file, { target: TARGETS.bpfel, includeDirs: [dirname(src.file), ...flags.includeDirs], defines: flags.defines, files: { [src.file]: src.text } });
     // A source that lacks a header is not the program that was built: nothing to compare.
     if (r.problems.some((p) => / not found$/.test(p.message))) return undefined;
     return { module: sourceModule(r), unresolved: r.unresolved.map((u) => u.name) };
@@ -62,13 +62,20 @@ export function bpf2goLineOf(object: string, lines: readonly Bpf2goLine[]): Bpf2
   return lines.find((l) => l.dir === dirname(abs) && new RegExp(`^${escape(l.ident.toLowerCase())}_(?:\\w+_)?bpfe[lb](?:_\\w+)?\\.o$`).test(name));
 }
 
+/** `go generate` for the package of a bpf2go line, run from the working directory, and where the line is. */
+export function goGenerate(line: Bpf2goLine): { command: string; loc: { file: string; line: number } } {
+  const pkg = relative(process.cwd(), line.dir) || ".";
+  return {
+    command: `go generate ${pkg === "." || pkg.startsWith("..") || pkg.startsWith("/") ? pkg : `./${pkg}`}`,
+    loc: { file: relative(process.cwd(), line.file) || line.file, line: line.line },
+  };
+}
+
 function rebuildOf(object: string, source: string, line: Bpf2goLine | undefined, build: TreeBuild): Rebuild {
   if (line) {
-    const pkg = relative(process.cwd(), line.dir) || ".";
     return {
-      command: `go generate ${pkg === "." || pkg.startsWith("..") || pkg.startsWith("/") ? pkg : `./${pkg}`}`,
+      ...goGenerate(line),
       description: `it runs the bpf2go line that writes ${basename(object)} and its Go bindings; those generated files are not edited by hand`,
-      loc: { file: relative(process.cwd(), line.file) || line.file, line: line.line },
     };
   }
   const make = build.makefileFor(object);

@@ -30,6 +30,7 @@ import { FILES_IN_FLIGHT, mapBounded } from "../load/bounded.js";
 import { readTreeBuild, treeRootOf, type BuildFlags, type TreeBuild } from "../load/include-paths.js";
 import { MissingHeaders } from "./header-notes.js";
 import { bpf2goSources, objectBuilds } from "./object-builds.js";
+import { regenerateFixes } from "./generated-fixes.js";
 import { holdsBpfObjects } from "../readers/object/index.js";
 
 // A check: read every input, pair userspace with the BPF side, run the rules,
@@ -205,7 +206,7 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
       if (!BPF_MARKERS.test(text)) return;
       cSources.push({ file: f.path, text });
       clockKeys.push(...(await findClockKeys(f.path, text)));
-      if (f.path.endsWith(".h") || built.has(programStem(f.path)) || builtByBpf2go.has(resolve(f.path))) return;
+      if (f.path.endsWith(".h") || built.has(programStem(f.path)) || builtByBpf2go.has(resolve(f.path)) || tree.includedElsewhere(f.path)) return;
       const readC = await reader("c");
       const flags = flagsOf(f.path, text);
       const r = await readC(f.path, { target: TARGETS.bpfel, includeDirs: [dirname(f.path), ...flags.includeDirs], defines: flags.defines, files: { [f.path]: text }, partial: true });
@@ -274,7 +275,8 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
       findings.push(setting ? { ...f, severity: setting } : f);
     }
   }
-  const result: CheckResult = { findings, pairing, pairs: summarize(pairing), files: { bpf: bpf.length, user: user.length }, notes, bpf, user, targets: { base: baseTarget, narrow: narrowTargets } };
+  const texts = new Map(files.filter((f) => f.kind === "go").map((f) => [f.path, decoder.decode(f.bytes)]));
+  const result: CheckResult = { findings: regenerateFixes(findings, texts, tree.bpf2go), pairing, pairs: summarize(pairing), files: { bpf: bpf.length, user: user.length }, notes, bpf, user, targets: { base: baseTarget, narrow: narrowTargets } };
   return lock ? { ...result, lock } : result;
 }
 

@@ -26,6 +26,8 @@ export interface TreeFile {
 
 export interface TreeBuild {
   flagsFor(cFile: string, text: string): BuildFlags;
+  /** Whether another C file of the tree `#include`s this `.c`: then it is part of that program, not one of its own. */
+  includedElsewhere(cFile: string): boolean;
   bpf2go: Bpf2goLine[];
   /** The Makefile nearest above a file, within the root. */
   makefileFor(file: string): Makefile | undefined;
@@ -35,6 +37,9 @@ const MAKEFILES = ["GNUmakefile", "makefile", "Makefile"];
 const COMPILE_DBS = ["compile_commands.json", "build/compile_commands.json"];
 // Relative to each directory from the C file up to the root; vmlinux/<arch> for the x86 build first, as bpf2go's -target amd64.
 const CONVENTIONAL = ["headers", "include", "bpf/include", "bpf/headers", "libbpf/src", "libbpf/include/uapi", "vmlinux/x86", "vmlinux/x86_64", "vmlinux/amd64", "vmlinux/arm64", "vmlinux/aarch64"];
+const X86 = ["x86", "x86_64", "amd64"];
+// What `$(ARCH)` in a Makefile's -I flag may stand for, x86 first; the first that exists is taken.
+const ARCHES = [...X86, "arm64", "aarch64"];
 const SYSTEM_DIRS = ["/usr/local/include", "/usr/include"];
 // Headers followed from one C file when looking for the tree's copies.
 const MAX_HEADERS = 400;
@@ -101,8 +106,15 @@ export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBui
   const headers = files.filter((f) => f.kind === "c" && f.path.endsWith(".h")).map((f) => resolve(f.path));
   const headerText = new Map(files.filter((f) => f.kind === "c" && f.path.endsWith(".h")).map((f) => [resolve(f.path), f]));
 
+  const answered = new Map<string, BuildFlags>();
   function flagsFor(cFile: string, text: string): BuildFlags {
     const abs = resolve(cFile);
+    let flags = answered.get(abs);
+    if (!flags) answered.set(abs, (flags = find(abs, text)));
+    return flags;
+  }
+
+  function find(abs: string, text: string): BuildFlags {
     const dirs: string[] = [];
     const defines: Record<string, string> = {};
     const take = (f: BuildFlags): void => {
@@ -115,12 +127,31 @@ export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBui
     for (const l of own.length ? own : lines.filter((l) => dirname(l.source) === dirname(abs))) take(l);
     for (const m of makefilesAbove(abs)) {
       const flags = compilerFlags(m.compilerWords);
-      take({ includeDirs: flags.includes.filter((d) => !d.includes("$")).map((d) => resolve(m.dir, d)), defines: Object.fromEntries(Object.entries(flags.defines).filter(([k, v]) => !k.includes("$") && !v.includes("$"))) });
+      take({ includeDirs: flags.includes.flatMap((d) => withArch(d, m.dir)).map((d) => resolve(m.dir, d)), defines: Object.fromEntries(Object.entries(flags.defines).flatMap(([k, v]) => (withArchName(k) === undefined || withArchName(v) === undefined ? [] : [[withArchName(k)!, withArchName(v)!]]))) });
     }
     for (const d of upward(abs)) for (const c of CONVENTIONAL) dirs.push(join(d, c));
     const found = unique(dirs.filter(isDir));
     found.push(...treeCopies(abs, text, found));
     return { includeDirs: found, defines };
+  }
+
+  /** `-D__TARGET_ARCH_$(ARCH)`: the arch for x86, as check lays userspace out; undefined while other variables remain. */
+  function withArchName(word: string): string | undefined {
+    const ref = /\$(?:\(([^()]*)\)|\{([^{}]*)\})/g;
+    if ([...word.matchAll(ref)].some((m) => !/ARCH/i.test((m[1] ?? m[2])!))) return undefined;
+    return word.replace(ref, X86[0]!);
+  }
+
+  /** A -I flag as it is, or with `$(ARCH)` (`$(SRCARCH)`, `${TARGET_ARCH}`) as the first arch whose folder exists; none while other variables remain. */
+  function withArch(flag: string, base: string): string[] {
+    if (!flag.includes("$")) return [flag];
+    const ref = /\$(?:\(([^()]*)\)|\{([^{}]*)\})/g;
+    if ([...flag.matchAll(ref)].some((m) => !/ARCH/i.test((m[1] ?? m[2])!))) return [];
+    for (const arch of ARCHES) {
+      const dir = flag.replace(ref, arch);
+      if (isDir(resolve(base, dir))) return [dir];
+    }
+    return [];
   }
 
   /**
@@ -153,8 +184,18 @@ export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBui
     return added;
   }
 
+  // `.c` files other C files include, as `#include "l7/l7.c"` from the including file's folder.
+  const includedC = new Set<string>();
+  for (const f of files) {
+    if (f.kind !== "c") continue;
+    const text = decoder.decode(f.bytes);
+    if (!text.includes('.c"')) continue;
+    for (const m of text.matchAll(INCLUDE)) if (m[1] === '"' && m[2]!.endsWith(".c")) includedC.add(resolve(dirname(f.path), m[2]!.trim()));
+  }
+
   return {
     flagsFor,
+    includedElsewhere: (cFile) => includedC.has(resolve(cFile)),
     bpf2go: lines,
     makefileFor: (file) => makefilesAbove(file)[0],
   };
@@ -192,19 +233,23 @@ function readCompileDb(file: string, out: Map<string, BuildFlags>): void {
   }
 }
 
-/** The path sharing the longest directory prefix with `file`. */
+/** The path fewest folders up from `file`'s; among equals the x86 one (`vmlinux/x86/`), then the first by name. */
 function nearest(paths: readonly string[], file: string): string | undefined {
   let best: string | undefined;
-  let bestLen = -1;
+  let bestUp = Infinity;
   for (const p of paths) {
-    const r = relative(dirname(file), p).split(sep).filter((s) => s === "..").length;
-    const len = -r;
-    if (len > bestLen || (len === bestLen && best !== undefined && p < best)) {
+    const up = relative(dirname(file), p).split(sep).filter((s) => s === "..").length;
+    if (up < bestUp || (up === bestUp && best !== undefined && (hostArch(p) < hostArch(best) || (hostArch(p) === hostArch(best) && p < best)))) {
       best = p;
-      bestLen = len;
+      bestUp = up;
     }
   }
   return best;
+}
+
+/** 0 for a path in an x86 folder, the machine check lays userspace out for first. */
+function hostArch(path: string): number {
+  return path.split(sep).some((seg) => X86.includes(seg)) ? 0 : 1;
 }
 
 function isWithin(dir: string, root: string): boolean {

@@ -3,7 +3,7 @@ import { shellWords } from "./shell-words.js";
 
 // Enough of a Makefile to know how it compiles BPF C: its variables (with
 // `$(NAME)` references expanded where they name other variables of the same
-// file), the compiler words of its CFLAGS-like variables and clang recipes,
+// file, and `$(dir ...)`, `$(abspath ...)`), the compiler words of its CFLAGS-like variables and clang recipes,
 // and which targets build objects. Functions other than the path ones and
 // `$(shell ...)` are not run: a word that still holds a `$` is dropped.
 
@@ -53,10 +53,12 @@ export function parseMakefile(file: string, text: string): Makefile {
       : s.replace(/\$(?:\(([^()$]*)\)|\{([^{}$]*)\})/g, (all, a: string | undefined, b: string | undefined) => {
           const ref = (a ?? b)!.trim();
           if (ref === "CURDIR") return dir;
-          const fn = /^(abspath|realpath|strip)\s+(.*)$/.exec(ref);
+          const fn = /^(abspath|realpath|strip|dir)\s+(.*)$/.exec(ref);
+          if (fn?.[1] === "dir") return expand(fn[2]!, depth + 1).replace(/[^/]*$/, "") || "./";
           if (fn) return expand(fn[2]!, depth + 1);
           const v = raw.get(ref);
-          return v === undefined ? all : expand(v, depth + 1);
+          // What a shell command prints is not known here: `$(ARCH)` stays a name the caller may know.
+          return v === undefined || v.includes("$(shell") ? all : expand(v, depth + 1);
         });
   // References nested in functions expand from the inside out.
   const full = (s: string): string => {

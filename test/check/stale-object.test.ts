@@ -82,4 +82,22 @@ describe.skipIf(bpf2go.missing !== "" || !HAVE_CLI || !HAVE_BPFTOOL)(`stale-obje
       writeFileSync(c, before);
     }
   }, 120_000);
+
+  it("fixes a hand edit of the generated Go with go generate, never with another edit", () => {
+    const gen = join(dir, "ringbuf/bpf_bpfel.go");
+    const before = readFileSync(gen, "utf8");
+    const edited = before.replace(/^(\tPid\s+)uint32$/m, "$1uint16");
+    expect(edited).not.toBe(before);
+    writeFileSync(gen, edited);
+    try {
+      const r = check(dir);
+      expect(r.status).toBe(1);
+      const mismatch = r.findings.filter((f) => f.locations.some((l) => l.file === "ringbuf/bpf_bpfel.go"));
+      expect(mismatch.length).toBeGreaterThan(0);
+      const main = readFileSync(join(dir, "ringbuf/main.go"), "utf8");
+      for (const f of mismatch) expect(f.fix).toMatchObject({ text: "go generate ./ringbuf", location: { file: "ringbuf/main.go", line: lineOf(main, "//go:generate") } });
+    } finally {
+      writeFileSync(gen, before);
+    }
+  }, 120_000);
 });
