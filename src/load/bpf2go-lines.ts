@@ -31,14 +31,15 @@ const VALUED = new Set(["cc", "cflags", "target", "type", "go-package", "output-
  * still names an unknown variable is dropped, as an empty variable would be.
  */
 export function bpf2goLines(file: string, text: string, vars: (name: string) => string | undefined = () => undefined): Bpf2goLine[] {
-  if (!text.includes("bpf2go")) return [];
+  if (!/bpf2go/i.test(text)) return [];
   const out: Bpf2goLine[] = [];
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const m = /^\/\/go:generate\s+(.*)$/.exec(lines[i]!.trimEnd());
-    if (!m || !m[1]!.includes("bpf2go")) continue;
+    if (!m || !/bpf2go/i.test(m[1]!)) continue;
     const words = shellWords(m[1]!);
-    const at = words.findIndex((w) => /(^|\/)bpf2go(@\S*)?$/.test(w));
+    // `bpf2go`, `go run github.com/cilium/ebpf/cmd/bpf2go@v0.16`, or a variable the Makefile sets (`$BPF2GO`).
+    const at = words.findIndex((w) => /(^|\/)bpf2go(@\S*)?$/.test(w) || /^\$\{?BPF2GO\}?$/.test(w));
     if (at < 0) continue;
     const expand = (w: string): string[] => {
       let unknown = false;

@@ -88,7 +88,7 @@ export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBui
   for (const f of files) {
     if (f.kind !== "go") continue;
     const text = decoder.decode(f.bytes);
-    const makefiles = text.includes("bpf2go") ? makefilesAbove(f.path) : [];
+    const makefiles = /bpf2go/i.test(text) ? makefilesAbove(f.path) : [];
     const vars = (name: string): string | undefined => {
       for (const m of makefiles) {
         const v = m.variable(name);
@@ -124,7 +124,9 @@ export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBui
     const db = compileDb.get(abs);
     if (db) take(db);
     const own = lines.filter((l) => l.source === abs);
-    for (const l of own.length ? own : lines.filter((l) => dirname(l.source) === dirname(abs))) take(l);
+    // Several lines may build one source (a debug variant with more -D): every -I counts, the plainest line's -D.
+    const builds = (own.length ? own : lines.filter((l) => dirname(l.source) === dirname(abs))).sort((a, b) => Object.keys(a.defines).length - Object.keys(b.defines).length);
+    builds.forEach((l, i) => take(i === 0 ? l : { includeDirs: l.includeDirs, defines: {} }));
     for (const m of makefilesAbove(abs)) {
       const flags = compilerFlags(m.compilerWords);
       take({ includeDirs: flags.includes.flatMap((d) => withArch(d, m.dir)).map((d) => resolve(m.dir, d)), defines: Object.fromEntries(Object.entries(flags.defines).flatMap(([k, v]) => (withArchName(k) === undefined || withArchName(v) === undefined ? [] : [[withArchName(k)!, withArchName(v)!]]))) });
