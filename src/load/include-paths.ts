@@ -103,8 +103,8 @@ export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBui
   for (const name of COMPILE_DBS) readCompileDb(join(absRoot, name), compileDb);
 
   // The tree's headers by the name they are included as: `/x/headers/bpf/bpf_helpers.h` answers `bpf/bpf_helpers.h`.
-  const headers = files.filter((f) => f.kind === "c" && f.path.endsWith(".h")).map((f) => resolve(f.path));
   const headerText = new Map(files.filter((f) => f.kind === "c" && f.path.endsWith(".h")).map((f) => [resolve(f.path), f]));
+  const headers = [...headerText.keys()];
 
   const answered = new Map<string, BuildFlags>();
   function flagsFor(cFile: string, text: string): BuildFlags {
@@ -129,7 +129,13 @@ export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBui
     builds.forEach((l, i) => take(i === 0 ? l : { includeDirs: l.includeDirs, defines: {} }));
     for (const m of makefilesAbove(abs)) {
       const flags = compilerFlags(m.compilerWords);
-      take({ includeDirs: flags.includes.flatMap((d) => withArch(d, m.dir)).map((d) => resolve(m.dir, d)), defines: Object.fromEntries(Object.entries(flags.defines).flatMap(([k, v]) => (withArchName(k) === undefined || withArchName(v) === undefined ? [] : [[withArchName(k)!, withArchName(v)!]]))) });
+      const named: Record<string, string> = {};
+      for (const [k, v] of Object.entries(flags.defines)) {
+        const name = withArchName(k);
+        const value = withArchName(v);
+        if (name !== undefined && value !== undefined) named[name] = value;
+      }
+      take({ includeDirs: flags.includes.flatMap((d) => withArch(d, m.dir)).map((d) => resolve(m.dir, d)), defines: named });
     }
     for (const d of upward(abs)) for (const c of CONVENTIONAL) dirs.push(join(d, c));
     const found = unique(dirs.filter(isDir));
