@@ -203,7 +203,7 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
     const text = decoder.decode(f.bytes);
     if (f.kind === "c") {
       silenced.set(f.path, scanSuppressions(text));
-      if (!BPF_MARKERS.test(text)) return;
+      if (!BPF_MARKERS.test(text) && !tree.builtByBpf2go(f.path)) return;
       cSources.push({ file: f.path, text });
       clockKeys.push(...(await findClockKeys(f.path, text)));
       if (f.path.endsWith(".h") || built.has(programStem(f.path)) || builtByBpf2go.has(resolve(f.path)) || tree.includedElsewhere(f.path)) return;

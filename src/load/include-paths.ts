@@ -26,6 +26,8 @@ export interface TreeFile {
 
 export interface TreeBuild {
   flagsFor(cFile: string, text: string): BuildFlags;
+  /** Whether a bpf2go line compiles this file: a BPF program, even when all its code is in the `.c` files it includes. */
+  builtByBpf2go(cFile: string): boolean;
   /** Whether another C file of the tree `#include`s this `.c`: then it is part of that program, not one of its own. */
   includedElsewhere(cFile: string): boolean;
   bpf2go: Bpf2goLine[];
@@ -204,6 +206,7 @@ export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBui
   return {
     flagsFor,
     includedElsewhere: (cFile) => includedC.has(resolve(cFile)),
+    builtByBpf2go: (cFile) => lines.some((l) => l.source === resolve(cFile)),
     bpf2go: lines,
     makefileFor: (file) => makefilesAbove(file)[0],
   };

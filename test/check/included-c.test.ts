@@ -27,4 +27,20 @@ describe.skipIf(!HAVE_CLANG)("a .c included by another (needs clang-16)", () => 
     expect(r.bpf.map((m) => m.file)).toEqual([join(FIXTURE, "main.bpf.c")]);
     expect(r.bpf[0]!.maps.map((m) => m.name)).toEqual(["starts"]);
   });
+
+  it("takes a .c that only includes others as the program when a bpf2go line compiles it", async () => {
+    const dir = "fixtures/check/included-c-only";
+    const out = mkdtempSync(join(tmpdir(), "abidrift-included-only-"));
+    try {
+      const r = spawnSync(CLANG, ["-target", "bpfel", "-O2", "-c", join(dir, "tracer.c"), "-o", join(out, "x.o"), "-I/usr/include/x86_64-linux-gnu"], { encoding: "utf8" });
+      expect(r.status).toBe(0);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+    const r = await check({ paths: [dir], lock: false });
+    expect(r.notes).toEqual([]);
+    expect(r.bpf.map((m) => m.file)).toEqual([join(dir, "tracer.c")]);
+    expect(r.findings.filter((f) => f.code === "unknown-map")).toEqual([]);
+    expect(r.pairing.maps.map((m) => m.map.name)).toEqual(["offsets"]);
+  });
 });
