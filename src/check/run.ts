@@ -6,7 +6,6 @@ import { LOCK_FILE, lockDir, parseLock, type Lock } from "../drift/lock.js";
 import { snapshot, type Snapshot } from "../drift/snapshot.js";
 import { BPF_MARKERS, readTree } from "../drift/tree.js";
 import { keepUnbuiltGlobals, keptNote } from "../drift/unbuilt.js";
-import { isBpfElf } from "../readers/elf/index.js";
 import { InputError } from "../ir/errors.js";
 import type { TypeGraph } from "../ir/graph.js";
 import { TARGETS, type Target } from "../ir/targets.js";
@@ -178,7 +177,7 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
   const missingHeaders = new MissingHeaders();
 
   const cSources: { file: string; text: string }[] = [];
-  const objects = files.filter((f) => f.kind === "object" && (isBpfElf(f.bytes) || holdsBpfObjects(f.bytes, f.path)));
+  const objects = files.filter((f) => f.kind === "object" && holdsBpfObjects(f.bytes, f.path));
   // The BPF modules read from each object and source, so the lock's reading
   // of the tree below reads none of them again.
   const readFrom = new Map<string, BpfModule[]>();
