@@ -25,22 +25,28 @@ const SKIP_DIRS = new Set(["node_modules", "vendor", ".git", "dist", "__pycache_
 const MAX_FILES = 200_000;
 
 export function kindOf(path: string): InputKind | undefined {
-  if (path.endsWith(".o")) return "object";
+  // cilium/ebpf's test objects are `x-el.elf` and `x-eb.elf`.
+  if (path.endsWith(".o") || path.endsWith(".elf")) return "object";
   if (path.endsWith(".c") || path.endsWith(".h")) return "c";
   if (path.endsWith(".go")) return "go";
   if (path.endsWith(".py")) return "python";
   // Declaration files hold types, never the decoders a twin is read from.
   if (/\.[mc]?ts$/.test(path) && !/\.d\.[mc]?ts$/.test(path)) return "typescript";
-  // BCC tools are Python programs with no extension (/usr/sbin/execsnoop-bpfcc).
-  if (!basename(path).includes(".") && isPythonScript(path)) return "python";
+  // BCC tools are Python programs with no extension (/usr/sbin/execsnoop-bpfcc);
+  // executables are ELF, and a libbpf skeleton's carries its BPF objects.
+  if (!basename(path).includes(".")) {
+    const kind = sniffed(path);
+    if (kind === "python") return "python";
+    if (kind === "elf") return "object";
+  }
   return undefined;
 }
 
-function isPythonScript(path: string): boolean {
+function sniffed(path: string): ReturnType<typeof sniff> {
   try {
-    return sniff(path, readHead(path)) === "python";
+    return sniff(path, readHead(path));
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -91,11 +97,18 @@ async function gitFiles(dir: string): Promise<string[] | undefined> {
       .filter((f) => f && !f.split("/").some((seg) => SKIP_DIRS.has(seg)))
       .map((f) => join(dir, f));
     // A deleted file is still in the index until the next commit.
-    const present = await Promise.all(files.map((f) => stat(f).then((s) => s.isFile(), () => false)));
+    const present = await Promise.all(files.map(isFile));
     return files.filter((_, i) => present[i]);
   } catch {
     return undefined;
   }
+}
+
+function isFile(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 async function walk(root: string): Promise<string[]> {
@@ -106,7 +119,8 @@ async function walk(root: string): Promise<string[]> {
     for (const e of await readdir(dir, { withFileTypes: true })) {
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name)) stack.push(join(dir, e.name));
-      } else if (e.isFile()) {
+      } else if (e.isFile() || (e.isSymbolicLink() && (await isFile(join(dir, e.name))))) {
+        // A link to a file counts (libbpf-tools' x86/vmlinux.h → vmlinux_614.h); links to folders are not followed.
         out.push(join(dir, e.name));
         if (out.length > MAX_FILES) throw new InputError(root, `more than ${MAX_FILES} files under this directory; narrow it with "include" in abidrift.config.json`);
       }

@@ -6,7 +6,6 @@ import { LOCK_FILE, lockDir, parseLock, type Lock } from "../drift/lock.js";
 import { snapshot, type Snapshot } from "../drift/snapshot.js";
 import { BPF_MARKERS, readTree } from "../drift/tree.js";
 import { keepUnbuiltGlobals, keptNote } from "../drift/unbuilt.js";
-import { isBpfElf } from "../readers/elf/index.js";
 import { InputError } from "../ir/errors.js";
 import type { TypeGraph } from "../ir/graph.js";
 import type { SourceLoc } from "../ir/types.js";
@@ -28,6 +27,11 @@ import { sourceModule } from "../readers/c/module.js";
 import { findRecordEmits } from "../readers/c/records.js";
 import { splitCName } from "../match/names.js";
 import { FILES_IN_FLIGHT, mapBounded } from "../load/bounded.js";
+import { readTreeBuild, treeRootOf, type BuildFlags, type TreeBuild } from "../load/include-paths.js";
+import { MissingHeaders } from "./header-notes.js";
+import { bpf2goSources, objectBuilds } from "./object-builds.js";
+import { regenerateFixes } from "./generated-fixes.js";
+import { holdsBpfObjects } from "../readers/object/index.js";
 
 // A check: read every input, pair userspace with the BPF side, run the rules,
 // then apply the config's severities and the suppression comments. Nothing
@@ -91,7 +95,8 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
   const found = await discover(paths, { include: config.include, exclude: config.exclude, base });
   const files = await mapBounded(found, FILES_IN_FLIGHT, async (f) => ({ ...f, bytes: await readFile(f.path) }));
   const lock = await readLockOption(opts, config.file ? dirname(config.file) : root);
-  return checkFiles(files, { ...config, includeDirs: config.includeDirs.map((d) => resolve(base, d)) }, opts.onProgress, lock);
+  const build = readTreeBuild(files, treeRootOf(root));
+  return checkFiles(files, { ...config, includeDirs: config.includeDirs.map((d) => resolve(base, d)) }, opts.onProgress, lock, build);
 }
 
 async function readLockOption(opts: CheckOptions, dir: string): Promise<LockInput | undefined> {
@@ -120,7 +125,7 @@ async function readLockOption(opts: CheckOptions, dir: string): Promise<LockInpu
 async function readRecords(
   bpf: readonly BpfModule[],
   cSources: readonly { file: string; text: string }[],
-  includeDirs: readonly string[],
+  flagsOf: (file: string, text: string) => BuildFlags,
   readFrom: Map<string, BpfModule[]>,
   notes: string[],
 ): Promise<void> {
@@ -139,7 +144,8 @@ async function readRecords(
     if (!sourceReads.has(key)) {
       try {
         const readC = await reader("c");
-        const read = sourceModule(await readC(src.file, { target, includeDirs: [dirname(src.file), ...includeDirs], files: { [src.file]: src.text } }));
+        const flags = flagsOf(src.file, src.text);
+        const read = sourceModule(await readC(src.file, { target, includeDirs: [dirname(src.file), ...flags.includeDirs], defines: flags.defines, files: { [src.file]: src.text } }));
         sourceReads.set(key, read);
         if (target.name === TARGETS.bpfel.name && !readFrom.has(src.file)) readFrom.set(src.file, [read]);
       } catch (e) {
@@ -159,18 +165,22 @@ function missingConfig(path: string): never {
 }
 
 /** Checks files already in memory. */
-export async function checkFiles(files: readonly InputFile[], config: Config = DEFAULT_CONFIG, onProgress?: OnProgress, lockInput?: LockInput): Promise<CheckResult> {
+export async function checkFiles(files: readonly InputFile[], config: Config = DEFAULT_CONFIG, onProgress?: OnProgress, lockInput?: LockInput, build?: TreeBuild): Promise<CheckResult> {
   const notes: string[] = [];
   const silenced = new Map<string, Silenced>();
   const bpf: BpfModule[] = [];
   const user: UserspaceModule[] = [];
   const clockKeys: ClockKeyWrite[] = [];
   const decoder = new TextDecoder();
+  // The config's include directories stand instead of the ones the build names.
+  const tree = build ?? readTreeBuild(files, ".");
+  const flagsOf = (file: string, text: string): BuildFlags => (config.includeDirs.length ? { includeDirs: config.includeDirs, defines: {} } : tree.flagsFor(file, text));
+  const missingHeaders = new MissingHeaders();
 
   const cSources: { file: string; text: string }[] = [];
   // BCC tools carry their C in strings: its declarations count like a C file's.
   const carriedC = new Map<string, string>();
-  const objects = files.filter((f) => f.kind === "object" && isBpfElf(f.bytes));
+  const objects = files.filter((f) => f.kind === "object" && holdsBpfObjects(f.bytes, f.path));
   // The BPF modules read from each object and source, so the lock's reading
   // of the tree below reads none of them again.
   const readFrom = new Map<string, BpfModule[]>();
@@ -183,6 +193,7 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
     progress(f.path);
   }
   const built = new Set(objects.map((f) => programStem(f.path)));
+  const builtByBpf2go = bpf2goSources(objects.map((f) => f.path), tree.bpf2go);
 
   for (const f of files) {
     if (objects.includes(f)) continue;
@@ -201,14 +212,15 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
     const text = decoder.decode(f.bytes);
     if (f.kind === "c") {
       silenced.set(f.path, scanSuppressions(text));
-      if (!BPF_MARKERS.test(text)) return;
+      if (!BPF_MARKERS.test(text) && !tree.builtByBpf2go(f.path)) return;
       cSources.push({ file: f.path, text });
       clockKeys.push(...(await findClockKeys(f.path, text)));
-      if (f.path.endsWith(".h") || built.has(programStem(f.path))) return;
+      if (f.path.endsWith(".h") || built.has(programStem(f.path)) || builtByBpf2go.has(resolve(f.path)) || tree.includedElsewhere(f.path)) return;
       const readC = await reader("c");
-      const r = await readC(f.path, { target: TARGETS.bpfel, includeDirs: [dirname(f.path), ...config.includeDirs], files: { [f.path]: text } });
+      const flags = flagsOf(f.path, text);
+      const r = await readC(f.path, { target: TARGETS.bpfel, includeDirs: [dirname(f.path), ...flags.includeDirs], defines: flags.defines, files: { [f.path]: text }, partial: true });
       const m = sourceModule(r);
-      for (const p of r.problems) if (p.syntax && p.file === f.path) notes.push(`${p.file}:${p.line}: ${p.message}`);
+      for (const p of missingHeaders.take(f.path, r.problems)) notes.push(`${p.file}:${p.line}: ${p.message}`);
       readFrom.set(f.path, [m]);
       bpf.push(m);
       return;
@@ -223,7 +235,9 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
     for (const p of m.problems) notes.push(`${p.loc.file}:${p.loc.line ?? 0}: ${p.message}`);
   }
 
-  await readRecords(bpf, cSources, config.includeDirs, readFrom, notes);
+  await readRecords(bpf, cSources, flagsOf, readFrom, notes);
+  notes.push(...missingHeaders.notes());
+  const builds = await objectBuilds(bpf, cSources, tree, flagsOf);
 
   const pairing = pair(bpf, user, config.pairs);
   // A map the preprocessor left out of this build (`#ifdef METRICS`) is still declared in the tree.
@@ -237,6 +251,7 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
     baseTarget,
     narrowTargets,
     clockKeys,
+    builds,
     layout(u: UserspaceModule, target: Target, mode: LayoutMode): TypeGraph {
       let byKey = layouts.get(u);
       if (!byKey) layouts.set(u, (byKey = new Map()));
@@ -272,7 +287,8 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
       findings.push(setting ? { ...f, severity: setting } : f);
     }
   }
-  const result: CheckResult = { findings, pairing, pairs: summarize(pairing, cSources), files: { bpf: bpf.length, user: user.length }, notes, bpf, user, targets: { base: baseTarget, narrow: narrowTargets } };
+  const texts = new Map(files.filter((f) => f.kind === "go").map((f) => [f.path, decoder.decode(f.bytes)]));
+  const result: CheckResult = { findings: regenerateFixes(findings, texts, tree.bpf2go), pairing, pairs: summarize(pairing, cSources), files: { bpf: bpf.length, user: user.length }, notes, bpf, user, targets: { base: baseTarget, narrow: narrowTargets } };
   return lock ? { ...result, lock } : result;
 }
 

@@ -32,3 +32,29 @@ export interface MapDef {
   origin: MapOrigin;
   loc?: SourceLoc;
 }
+
+const BPF_MAP_TYPE_STRUCT_OPS = 26;
+/** BPF_F_LINK: the map is registered and unregistered through a bpf_link. */
+const BPF_F_LINK = 1 << 13;
+
+/**
+ * A map of libbpf's struct_ops sections, as libbpf makes one of each
+ * variable there (a sched_ext scheduler, a TCP congestion control): key 4
+ * bytes, the variable's struct as the value, one entry, and BPF_F_LINK in
+ * `.struct_ops.link`. Undefined for any other section.
+ */
+export function structOpsMap(section: string | undefined, name: string, valueType: TypeId, valueSize: number, origin: MapOrigin, loc: SourceLoc | undefined): MapDef | undefined {
+  if (section !== ".struct_ops" && section !== ".struct_ops.link") return undefined;
+  return {
+    name,
+    type: "struct_ops",
+    typeId: BPF_MAP_TYPE_STRUCT_OPS,
+    keySize: 4,
+    valueSize,
+    maxEntries: 1,
+    flags: section === ".struct_ops.link" ? BPF_F_LINK : 0,
+    valueType,
+    origin,
+    ...(loc ? { loc } : {}),
+  };
+}

@@ -19,6 +19,24 @@ export interface ClockKeyWrite {
   use: SourceLoc;
 }
 
+/** The command that builds an object again, and where the build says so. */
+export interface Rebuild {
+  command: string;
+  /** Why this command: `it runs the bpf2go line that builds x_bpfel.o and its Go bindings`. */
+  description: string;
+  /** The `//go:generate` line, the Makefile. */
+  loc?: SourceLoc;
+}
+
+/** A BPF object and the C source in the tree it was built from, read as its build reads it. */
+export interface ObjectBuild {
+  object: BpfModule;
+  source: BpfModule;
+  /** Types the source names but does not define: their layouts are the reader's guess. */
+  unresolved: readonly string[];
+  rebuild: Rebuild;
+}
+
 export interface RuleContext {
   bpf: readonly BpfModule[];
   user: readonly UserspaceModule[];
@@ -30,6 +48,8 @@ export interface RuleContext {
   /** A userspace module's types laid out for a machine (cached by the caller). */
   layout(user: UserspaceModule, target: Target, mode: LayoutMode): TypeGraph;
   clockKeys: readonly ClockKeyWrite[];
+  /** Objects whose sources are in the check too, for stale-object. */
+  builds?: readonly ObjectBuild[];
 }
 
 export interface Rule {

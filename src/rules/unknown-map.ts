@@ -8,7 +8,7 @@ export const unknownMap: Rule = {
   description: "Userspace names a map that no BPF program in the repository defines.",
   severity: "warning",
   docs:
-    "A loader that looks a map up by a name the BPF object does not have fails at load time at best. Usually it is a typo or a map renamed on one side only. A map userspace creates itself from an `ebpf.MapSpec` literal is defined there, and a map declared in the tree's C under a preprocessor condition (`#ifdef METRICS`) exists in some builds: neither is unknown. The rule runs only when the check found at least one BPF program, and suggests the nearest name there is.",
+    "A loader that looks a map up by a name the BPF object does not have fails at load time at best, and reads nothing at worst. Usually it is a typo or a map renamed on one side only. A map userspace defines itself, with an `ebpf.MapSpec` literal of that name (what `ebpf.NewMap` creates), is its own definition and not unknown; struct_ops maps (`SEC(\".struct_ops\")`, `SEC(\".struct_ops.link\")`) count as libbpf makes them; and a map declared in the tree's C under a preprocessor condition (`#ifdef METRICS`) exists in some builds. The rule runs only when the check found at least one BPF program, and suggests the nearest name there is.",
   messages: {
     unknown: "no BPF program defines a map named {{map}}",
     suggest: "no BPF program defines a map named {{map}}; did you mean {{suggestion}}?",
@@ -16,8 +16,11 @@ export const unknownMap: Rule = {
   check(ctx) {
     if (ctx.bpf.length === 0) return [];
     const names = [...new Set(ctx.bpf.flatMap((b) => b.maps.map((m) => m.name)))];
+    // A MapSpec userspace writes is a definition: ebpf.NewMap makes the map from it.
+    const ownMaps = new Set(ctx.user.flatMap((u) => u.maps.filter((r) => r.via === "ebpf.MapSpec literal").map((r) => r.name)));
     const out: Finding[] = [];
     for (const { ref } of ctx.pairing.unknownMaps) {
+      if (ownMaps.has(ref.name)) continue;
       let suggestion: string | undefined;
       let best = Math.max(2, Math.floor(ref.name.length / 3)) + 1;
       for (const n of names) {

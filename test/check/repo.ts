@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 
 // Fixture repositories for check tests: a temporary copy of fixtures/check
 // with every BPF C file compiled by clang beside its source, as a bpf2go or
@@ -23,13 +23,25 @@ export function compileBpf(src: string, out: string): void {
   execFileSync(CLANG, ["-target", "bpfel", "-g", "-O2", "-c", src, "-o", out, `-I/usr/include/${MULTIARCH}`], { stdio: "pipe" });
 }
 
-/** A copy of fixtures/check with objects built; returns its root. */
+/**
+ * A copy of fixtures/check with objects built; returns its root. A fixture's
+ * `x.bpf.was.c` is the source `x.bpf.o` was built from before `x.bpf.c`
+ * changed: it is compiled in its place and then removed, as a stale build
+ * leaves a tree.
+ */
 export function fixtureRepo(): string {
   const root = mkdtempSync(join(tmpdir(), "abidrift-check-"));
   cpSync("fixtures/check", root, { recursive: true });
   for (const dir of readdirSync(root)) {
-    for (const f of readdirSync(join(root, dir))) {
-      if (f.endsWith(".bpf.c")) compileBpf(join(root, dir, f), join(root, dir, f.replace(/\.c$/, ".o")));
+    if (!statSync(join(root, dir)).isDirectory()) continue;
+    const files = readdirSync(join(root, dir));
+    for (const f of files) {
+      const was = join(root, dir, f.replace(/\.c$/, ".was.c"));
+      if (f.endsWith(".bpf.c") && !f.endsWith(".was.c") && !files.includes(basename(was))) compileBpf(join(root, dir, f), join(root, dir, f.replace(/\.c$/, ".o")));
+      if (f.endsWith(".bpf.was.c")) {
+        compileBpf(join(root, dir, f), join(root, dir, f.replace(/\.was\.c$/, ".o")));
+        rmSync(join(root, dir, f));
+      }
     }
   }
   return root;

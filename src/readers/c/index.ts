@@ -25,6 +25,8 @@ export interface CSourceOptions {
   btf?: TypeGraph;
   /** Sources by path, read before the disk: tests, and C carried inside other files. */
   files?: Record<string, string>;
+  /** Give what was read even when it is nothing: a check of a tree meets header-only files. */
+  partial?: boolean;
 }
 
 export interface CSourceResult {
@@ -72,7 +74,7 @@ export async function readCSource(path: string, opts: CSourceOptions): Promise<C
   const graph = r.builder.build(opts.target, path);
   const problems = [...pre.problems, ...r.problems];
   const maps = readMaps(graph, r, pre.bcc, problems);
-  if (graph.count <= 1 && maps.length === 0 && problems.length > 0) {
+  if (!opts.partial && graph.count <= 1 && maps.length === 0 && problems.length > 0) {
     const first = problems[0]!;
     throw new InputError(first.file, `nothing usable: ${first.message}`, { line: first.line });
   }

@@ -1,14 +1,15 @@
 import { resolve as resolveId, sizeOf, type TypeGraph } from "../../ir/graph.js";
 import { mapTypeName, mapTypeValue } from "../../ir/map-types.js";
-import type { MapDef } from "../../ir/maps.js";
+import { structOpsMap, type MapDef } from "../../ir/maps.js";
 import type { Member, TypeId } from "../../ir/types.js";
 import { bccMapType, type BccUse } from "./bcc.js";
 import type { GlobalVar, Resolved } from "./resolve.js";
 import type { SourceProblem } from "./preprocess.js";
 
-// Map declarations read from source, in the three ways programs write them:
+// Map declarations read from source, in the ways programs write them:
 // libbpf's `SEC(".maps")` structs of `__uint`/`__type`/`__array`/`__ulong`
-// members (read from the types, as libbpf reads BTF), legacy
+// members (read from the types, as libbpf reads BTF), struct_ops
+// variables (`SEC(".struct_ops.link")`), legacy
 // `struct bpf_map_def SEC("maps")` initializers, and BCC's macros.
 
 export function readMaps(graph: TypeGraph, r: Resolved, bcc: BccUse[], problems: SourceProblem[]): MapDef[] {
@@ -19,6 +20,9 @@ export function readMaps(graph: TypeGraph, r: Resolved, bcc: BccUse[], problems:
       if (def) maps.push({ ...def, loc: v.loc });
     } else if (v.section === "maps" || v.section?.startsWith("maps/")) {
       const def = legacy(r, v, problems);
+      if (def) maps.push(def);
+    } else {
+      const def = structOpsMap(v.section, v.name, v.type, sizeOf(graph, v.type), "source", v.loc);
       if (def) maps.push(def);
     }
   }

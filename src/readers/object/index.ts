@@ -5,8 +5,8 @@ import { ListGraph } from "../../ir/graph.js";
 import { TARGETS } from "../../ir/targets.js";
 import { VOID } from "../../ir/types.js";
 import { parseBtf } from "../btf/index.js";
-import { EM_BPF, findEmbeddedObjects, readElf, type ElfFile } from "../elf/index.js";
-import { btfMaps, globalMaps, legacyMaps } from "./maps.js";
+import { EM_BPF, findEmbeddedObjects, isBpfElf, readElf, type ElfFile } from "../elf/index.js";
+import { btfMaps, globalMaps, legacyMaps, structOpsMaps } from "./maps.js";
 
 export { internalMapName } from "./maps.js";
 
@@ -25,6 +25,17 @@ export function readBpfObjects(bytes: Uint8Array, file: string): BpfModule[] {
   return embedded.map((o) => readBpfObject(o, `${basename(file)}_bpf`));
 }
 
+/** Whether `bytes` is a BPF object or a binary that embeds some; a file that is no ELF at all holds none. */
+export function holdsBpfObjects(bytes: Uint8Array, file: string): boolean {
+  if (isBpfElf(bytes)) return true;
+  try {
+    return findEmbeddedObjects(readElf(bytes, file)).length > 0;
+  } catch (e) {
+    if (e instanceof InputError) return false;
+    throw e;
+  }
+}
+
 /** libbpf's object name: the file name up to its first dot. */
 function objectName(file: string): string {
   return basename(file).split(".")[0] ?? "";
@@ -40,7 +51,7 @@ function readBpfObject(elf: ElfFile, name: string): BpfModule {
     file: elf.file,
     offset: elf.baseOffset || undefined,
     graph,
-    maps: [...btfMaps(graph), ...legacyMaps(elf, graph), ...globalMaps(graph, elf, name)],
+    maps: [...btfMaps(graph), ...structOpsMaps(graph), ...legacyMaps(elf, graph), ...globalMaps(graph, elf, name)],
     origin: "btf",
   };
 }

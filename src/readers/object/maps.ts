@@ -1,7 +1,7 @@
 import { InputError } from "../../ir/errors.js";
 import { resolve, sizeOf, type TypeGraph } from "../../ir/graph.js";
 import { isMapOfMaps, mapTypeName } from "../../ir/map-types.js";
-import type { MapDef } from "../../ir/maps.js";
+import { structOpsMap, type MapDef } from "../../ir/maps.js";
 import { locOf, type Member, type SourceLoc, type TypeId } from "../../ir/types.js";
 import { SHF_EXECINSTR, SHT_NOBITS, SHT_PROGBITS, type ElfFile } from "../elf/index.js";
 import { alignOf } from "../../ir/layout/aggregate.js";
@@ -31,6 +31,22 @@ export function btfMaps(graph: TypeGraph): MapDef[] {
       } catch (e) {
         throw e instanceof InputError ? e.within(`map ${variable.name}`) : e;
       }
+    }
+  }
+  return maps;
+}
+
+/** The maps libbpf makes of the variables of `.struct_ops` and `.struct_ops.link`. */
+export function structOpsMaps(graph: TypeGraph): MapDef[] {
+  const maps: MapDef[] = [];
+  for (let id = 1; id < graph.count; id++) {
+    const sec = graph.type(id);
+    if (sec.kind !== "datasec") continue;
+    for (const v of sec.vars) {
+      const variable = graph.type(v.type);
+      if (variable.kind !== "var") continue;
+      const map = structOpsMap(sec.name, variable.name, variable.type, sizeOf(graph, variable.type), "btf", variable.loc);
+      if (map) maps.push(map);
     }
   }
   return maps;

@@ -1,0 +1,106 @@
+import { basename, dirname, relative, resolve as resolvePath } from "node:path";
+import type { BpfModule } from "../ir/bindings.js";
+import { InputError } from "../ir/errors.js";
+import { TARGETS } from "../ir/targets.js";
+import type { Bpf2goLine } from "../load/bpf2go-lines.js";
+import type { BuildFlags, TreeBuild } from "../load/include-paths.js";
+import { sourceModule } from "../readers/c/module.js";
+import type { ObjectBuild, Rebuild } from "../rules/rule.js";
+import { sourceFor } from "./c-locate.js";
+import { reader } from "./readers.js";
+
+// Which C source in the tree each object was built from, read as its build
+// reads it, and the command that builds the object again: what stale-object
+// compares and what it tells the user to run.
+
+export async function objectBuilds(
+  objects: readonly BpfModule[],
+  sources: readonly { file: string; text: string }[],
+  build: TreeBuild,
+  flagsOf: (file: string, text: string) => BuildFlags,
+): Promise<ObjectBuild[]> {
+  const reads = new Map<string, { module: BpfModule; unresolved: string[] } | undefined>();
+  const out: ObjectBuild[] = [];
+  // Little-endian first: a finding names the object most readers load.
+  const ordered = [...objects].sort((a, b) => Number(a.graph.target.name !== "bpfel") - Number(b.graph.target.name !== "bpfel"));
+  for (const object of ordered) {
+    if (object.origin !== "btf" || object.offset !== undefined) continue;
+    const line = bpf2goLineOf(object.file, build.bpf2go);
+    const src = line ? sources.find((s) => resolvePath(s.file) === line.source) : sourceFor(sources, object.file);
+    if (!src || src.file.endsWith(".h")) continue;
+    // Read once, little-endian: byte order moves no member, and layouts are what is compared.
+    if (!reads.has(src.file)) reads.set(src.file, await readSource(src, flagsOf(src.file, src.text)));
+    const read = reads.get(src.file);
+    if (!read) continue;
+    out.push({ object, source: read.module, unresolved: read.unresolved, rebuild: rebuildOf(object.file, src.file, line, build) });
+  }
+  return out;
+}
+
+async function readSource(src: { file: string; text: string }, flags: BuildFlags): Promise<{ module: BpfModule; unresolved: string[] } | undefined> {
+  try {
+    const readC = await reader("c");
+    const r = await readC(src.file, { target: TARGETS.bpfel, includeDirs: [dirname(src.file), ...flags.includeDirs], defines: flags.defines, files: { [src.file]: src.text } });
+    // A source that lacks a header is not the program that was built: nothing to compare.
+    if (r.problems.some((p) => / not found$/.test(p.message))) return undefined;
+    return { module: sourceModule(r), unresolved: r.unresolved.map((u) => u.name) };
+  } catch (e) {
+    if (e instanceof InputError) return undefined;
+    throw e;
+  }
+}
+
+/** The C sources (absolute) that bpf2go lines built the given objects from. */
+export function bpf2goSources(objects: readonly string[], lines: readonly Bpf2goLine[]): Set<string> {
+  return new Set(objects.flatMap((o) => bpf2goLineOf(o, lines)?.source ?? []));
+}
+
+/** The bpf2go line whose output `object` is: `<ident>_bpfel.o`, `<ident>_x86_bpfel.o` or `<ident>_bpfel_x86.o` in the line's directory. */
+export function bpf2goLineOf(object: string, lines: readonly Bpf2goLine[]): Bpf2goLine | undefined {
+  const abs = resolvePath(object);
+  const name = basename(abs);
+  return lines.find((l) => l.dir === dirname(abs) && new RegExp(`^${escape(l.ident.toLowerCase())}_(?:\\w+_)?bpfe[lb](?:_\\w+)?\\.o$`).test(name));
+}
+
+/** `go generate` for the package of a bpf2go line, run from the working directory, and where the line is. */
+export function goGenerate(line: Bpf2goLine): { command: string; loc: { file: string; line: number } } {
+  const pkg = relative(process.cwd(), line.dir) || ".";
+  return {
+    command: `go generate ${pkg === "." || pkg.startsWith("..") || pkg.startsWith("/") ? pkg : `./${pkg}`}`,
+    loc: { file: relative(process.cwd(), line.file) || line.file, line: line.line },
+  };
+}
+
+function rebuildOf(object: string, source: string, line: Bpf2goLine | undefined, build: TreeBuild): Rebuild {
+  if (line) {
+    return {
+      ...goGenerate(line),
+      description: `it runs the bpf2go line that writes ${basename(object)} and its Go bindings; those generated files are not edited by hand`,
+    };
+  }
+  const make = build.makefileFor(object);
+  if (make) {
+    const dir = relative(process.cwd(), make.dir) || ".";
+    const target = make.objectTargets.find((t) => basename(t) === basename(object) || patternMatches(basename(t), basename(object)));
+    const named = target && !target.includes("%") ? ` ${relative(make.dir, resolvePath(make.dir, target)) || target}` : ` ${relative(make.dir, resolvePath(object))}`;
+    return {
+      command: `make -C ${dir}${named}`,
+      description: `the Makefile builds ${basename(object)}`,
+      loc: { file: relative(process.cwd(), make.file) || make.file },
+    };
+  }
+  return {
+    command: `clang -target bpf -g -O2 -c ${source} -o ${object}`,
+    description: `no build file in the tree names ${basename(object)}; this is the usual clang command`,
+  };
+}
+
+function patternMatches(pattern: string, name: string): boolean {
+  if (!pattern.includes("%")) return false;
+  const [before, after] = pattern.split("%", 2) as [string, string];
+  return name.startsWith(before) && name.endsWith(after) && name.length >= before.length + after.length;
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

@@ -1,0 +1,94 @@
+import { dirname, resolve } from "node:path";
+import { compilerFlags, shellWords } from "./shell-words.js";
+
+// What a `//go:generate ... bpf2go ...` line says about the program it
+// builds: the C source, the identifier its Go output is named after, the
+// targets, and the compiler flags (`-cflags` and everything after `--`).
+// `go generate` runs the line in the Go file's directory, so paths are
+// resolved from there.
+
+export interface Bpf2goLine {
+  /** The Go file that carries the line, and the line. */
+  file: string;
+  line: number;
+  /** The directory the line runs in. */
+  dir: string;
+  ident: string;
+  /** The C source, resolved from `dir`. */
+  source: string;
+  targets: string[];
+  types: string[];
+  includeDirs: string[];
+  defines: Record<string, string>;
+}
+
+// bpf2go's flags that take a value, so the value is not taken for the identifier.
+const VALUED = new Set(["cc", "cflags", "target", "type", "go-package", "output-dir", "output-stem", "output-suffix", "tags", "strip", "makebase"]);
+
+/**
+ * Every bpf2go line of a Go file. `vars` expands `$NAME` and `${NAME}` (the
+ * Makefile that runs `go generate` usually sets BPF_CFLAGS); a word that
+ * still names an unknown variable is dropped, as an empty variable would be.
+ */
+export function bpf2goLines(file: string, text: string, vars: (name: string) => string | undefined = () => undefined): Bpf2goLine[] {
+  if (!/bpf2go/i.test(text)) return [];
+  const out: Bpf2goLine[] = [];
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^\/\/go:generate\s+(.*)$/.exec(lines[i]!.trimEnd());
+    if (!m || !/bpf2go/i.test(m[1]!)) continue;
+    const words = shellWords(m[1]!);
+    // `bpf2go`, `go run github.com/cilium/ebpf/cmd/bpf2go@v0.16`, or a variable the Makefile sets (`$BPF2GO`).
+    const at = words.findIndex((w) => /(^|\/)bpf2go(@\S*)?$/.test(w) || /^\$\{?BPF2GO\}?$/.test(w));
+    if (at < 0) continue;
+    const expand = (w: string): string[] => {
+      let unknown = false;
+      const s = w.replace(/\$(?:\{(\w+)\}|(\w+))/g, (_, a: string | undefined, b: string | undefined) => {
+        const v = vars((a ?? b)!);
+        if (v === undefined) unknown = true;
+        return v ?? "";
+      });
+      if (unknown && s.trim() === "") return [];
+      return s === w ? [w] : shellWords(s);
+    };
+    const positional: string[] = [];
+    const cflags: string[] = [];
+    const targets: string[] = [];
+    const types: string[] = [];
+    const rest = words.slice(at + 1);
+    let k = 0;
+    for (; k < rest.length && rest[k] !== "--"; k++) {
+      const w = rest[k]!;
+      const flag = /^--?([\w-]+)(?:=(.*))?$/.exec(w);
+      if (!flag) {
+        positional.push(...expand(w));
+        continue;
+      }
+      const name = flag[1]!;
+      if (!VALUED.has(name)) continue;
+      const value = flag[2] ?? rest[++k] ?? "";
+      const values = expand(value);
+      if (name === "cflags") cflags.push(...values.flatMap((v) => shellWords(v)));
+      else if (name === "target") targets.push(...values.flatMap((v) => v.split(",")));
+      else if (name === "type") types.push(...values);
+    }
+    // bpf2go's -cflags defaults to $BPF2GO_CFLAGS.
+    if (!rest.some((w) => /^--?cflags\b/.test(w))) cflags.push(...shellWords(vars("BPF2GO_CFLAGS") ?? ""));
+    for (const w of rest.slice(k + 1)) cflags.push(...expand(w));
+    if (positional.length < 2) continue;
+    const dir = dirname(file);
+    const flags = compilerFlags(cflags);
+    out.push({
+      file,
+      line: i + 1,
+      dir,
+      ident: positional[0]!,
+      source: resolve(dir, positional[1]!),
+      targets: targets.length ? targets : ["bpfel", "bpfeb"],
+      types,
+      includeDirs: flags.includes.map((d) => resolve(dir, d)),
+      defines: flags.defines,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,281 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { bpf2goLines, type Bpf2goLine } from "./bpf2go-lines.js";
+import { parseMakefile, type Makefile } from "./makefile.js";
+import { compilerFlags, shellWords } from "./shell-words.js";
+
+// Where a BPF C file's headers are, found the way its build finds them: the
+// compile_commands.json entry for the file, the bpf2go line that names it
+// (`-- -I../headers`, `-cflags`, BPF2GO_CFLAGS), the -I flags of the
+// Makefiles above it, then the folders projects conventionally keep headers
+// in, searched upward to the repository's root, and last the tree's own copy
+// of a header nothing else finds (`vmlinux.h` in a folder no flag names).
+
+export interface BuildFlags {
+  /** In search order, absolute. */
+  includeDirs: string[];
+  defines: Record<string, string>;
+}
+
+/** A file of the tree with its bytes; only C headers' and Go files' texts are read. */
+export interface TreeFile {
+  path: string;
+  kind: string;
+  bytes: Uint8Array;
+}
+
+export interface TreeBuild {
+  flagsFor(cFile: string, text: string): BuildFlags;
+  /** Whether a bpf2go line compiles this file: a BPF program, even when all its code is in the `.c` files it includes. */
+  builtByBpf2go(cFile: string): boolean;
+  /** Whether another C file of the tree `#include`s this `.c`: then it is part of that program, not one of its own. */
+  includedElsewhere(cFile: string): boolean;
+  bpf2go: Bpf2goLine[];
+  /** The Makefile nearest above a file, within the root. */
+  makefileFor(file: string): Makefile | undefined;
+}
+
+const MAKEFILES = ["GNUmakefile", "makefile", "Makefile"];
+const COMPILE_DBS = ["compile_commands.json", "build/compile_commands.json"];
+// Relative to each directory from the C file up to the root; vmlinux/<arch> for the x86 build first, as bpf2go's -target amd64.
+const CONVENTIONAL = ["headers", "include", "bpf/include", "bpf/headers", "libbpf/src", "libbpf/include/uapi", "vmlinux/x86", "vmlinux/x86_64", "vmlinux/amd64", "vmlinux/arm64", "vmlinux/aarch64"];
+const X86 = ["x86", "x86_64", "amd64"];
+// What `$(ARCH)` in a Makefile's -I flag may stand for, x86 first; the first that exists is taken.
+const ARCHES = [...X86, "arm64", "aarch64"];
+const SYSTEM_DIRS = ["/usr/local/include", "/usr/include"];
+// Headers followed from one C file when looking for the tree's copies.
+const MAX_HEADERS = 400;
+
+const INCLUDE = /^[ \t]*#[ \t]*include[ \t]*([<"])([^>"\n]+)[>"]/gm;
+
+/** Reads the tree's build files once; `flagsFor` then answers per C file. */
+export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBuild {
+  const absRoot = resolve(root);
+  const decoder = new TextDecoder();
+  const isDir = cached((p: string) => {
+    try {
+      return statSync(p).isDirectory();
+    } catch {
+      return false;
+    }
+  });
+  const exists = cached((p: string) => existsSync(p));
+  const makefileIn = cached((dir: string): Makefile | undefined => {
+    for (const name of MAKEFILES) {
+      const file = join(dir, name);
+      try {
+        return parseMakefile(file, readFileSync(file, "utf8"));
+      } catch {
+        // Not there, or not readable: the next name.
+      }
+    }
+    return undefined;
+  });
+  /** The directories from `file`'s up to the root, nearest first. */
+  const upward = (file: string): string[] => {
+    const out: string[] = [];
+    let dir = dirname(resolve(file));
+    for (;;) {
+      out.push(dir);
+      if (dir === absRoot || !isWithin(dir, absRoot)) break;
+      const parent = dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+    return out;
+  };
+  const makefilesAbove = (file: string): Makefile[] => upward(file).flatMap((d) => makefileIn(d) ?? []);
+
+  const lines: Bpf2goLine[] = [];
+  for (const f of files) {
+    if (f.kind !== "go") continue;
+    const text = decoder.decode(f.bytes);
+    const makefiles = /bpf2go/i.test(text) ? makefilesAbove(f.path) : [];
+    const vars = (name: string): string | undefined => {
+      for (const m of makefiles) {
+        const v = m.variable(name);
+        if (v !== undefined) return v;
+      }
+      return undefined;
+    };
+    lines.push(...bpf2goLines(resolve(f.path), text, vars));
+  }
+
+  const compileDb = new Map<string, BuildFlags>();
+  for (const name of COMPILE_DBS) readCompileDb(join(absRoot, name), compileDb);
+
+  // The tree's headers by the name they are included as: `/x/headers/bpf/bpf_helpers.h` answers `bpf/bpf_helpers.h`.
+  const headerText = new Map(files.filter((f) => f.kind === "c" && f.path.endsWith(".h")).map((f) => [resolve(f.path), f]));
+  const headers = [...headerText.keys()];
+
+  const answered = new Map<string, BuildFlags>();
+  function flagsFor(cFile: string, text: string): BuildFlags {
+    const abs = resolve(cFile);
+    let flags = answered.get(abs);
+    if (!flags) answered.set(abs, (flags = find(abs, text)));
+    return flags;
+  }
+
+  function find(abs: string, text: string): BuildFlags {
+    const dirs: string[] = [];
+    const defines: Record<string, string> = {};
+    const take = (f: BuildFlags): void => {
+      dirs.push(...f.includeDirs);
+      for (const [k, v] of Object.entries(f.defines)) if (!(k in defines)) defines[k] = v;
+    };
+    const db = compileDb.get(abs);
+    if (db) take(db);
+    const own = lines.filter((l) => l.source === abs);
+    // Several lines may build one source (a debug variant with more -D): every -I counts, the plainest line's -D.
+    const builds = (own.length ? own : lines.filter((l) => dirname(l.source) === dirname(abs))).sort((a, b) => Object.keys(a.defines).length - Object.keys(b.defines).length);
+    builds.forEach((l, i) => take(i === 0 ? l : { includeDirs: l.includeDirs, defines: {} }));
+    for (const m of makefilesAbove(abs)) {
+      const flags = compilerFlags(m.compilerWords);
+      const named: Record<string, string> = {};
+      for (const [k, v] of Object.entries(flags.defines)) {
+        const name = withArchName(k);
+        const value = withArchName(v);
+        if (name !== undefined && value !== undefined) named[name] = value;
+      }
+      take({ includeDirs: flags.includes.flatMap((d) => withArch(d, m.dir)).map((d) => resolve(m.dir, d)), defines: named });
+    }
+    for (const d of upward(abs)) for (const c of CONVENTIONAL) dirs.push(join(d, c));
+    const found = unique(dirs.filter(isDir));
+    found.push(...treeCopies(abs, text, found));
+    return { includeDirs: found, defines };
+  }
+
+  /** `-D__TARGET_ARCH_$(ARCH)`: the arch for x86, as check lays userspace out; undefined while other variables remain. */
+  function withArchName(word: string): string | undefined {
+    const ref = /\$(?:\(([^()]*)\)|\{([^{}]*)\})/g;
+    if ([...word.matchAll(ref)].some((m) => !/ARCH/i.test((m[1] ?? m[2])!))) return undefined;
+    return word.replace(ref, X86[0]!);
+  }
+
+  /** A -I flag as it is, or with `$(ARCH)` (`$(SRCARCH)`, `${TARGET_ARCH}`) as the first arch whose folder exists; none while other variables remain. */
+  function withArch(flag: string, base: string): string[] {
+    if (!flag.includes("$")) return [flag];
+    const ref = /\$(?:\(([^()]*)\)|\{([^{}]*)\})/g;
+    if ([...flag.matchAll(ref)].some((m) => !/ARCH/i.test((m[1] ?? m[2])!))) return [];
+    for (const arch of ARCHES) {
+      const dir = flag.replace(ref, arch);
+      if (isDir(resolve(base, dir))) return [dir];
+    }
+    return [];
+  }
+
+  /**
+   * Directories that hold the tree's copy of a header the file (or a header
+   * it reaches) includes and no directory so far gives: the copy nearest the
+   * file, so a program's own `vmlinux.h` wins over another's.
+   */
+  function treeCopies(file: string, text: string, dirs: string[]): string[] {
+    const added: string[] = [];
+    const seen = new Set<string>();
+    const queue: { from: string; text: string }[] = [{ from: file, text }];
+    while (queue.length && seen.size < MAX_HEADERS) {
+      const { from, text: t } = queue.shift()!;
+      for (const m of t.matchAll(INCLUDE)) {
+        const name = m[2]!.trim();
+        const search = [...(m[1] === '"' ? [dirname(from)] : []), ...dirs, ...added, ...SYSTEM_DIRS];
+        let at = search.map((d) => join(d, name)).find(exists);
+        if (!at) {
+          const copy = nearest(headers.filter((h) => h.endsWith(`${sep}${name}`)), file);
+          if (!copy) continue;
+          added.push(copy.slice(0, copy.length - name.length - 1));
+          at = copy;
+        }
+        if (seen.has(at)) continue;
+        seen.add(at);
+        const f = headerText.get(at);
+        if (f) queue.push({ from: at, text: decoder.decode(f.bytes) });
+      }
+    }
+    return added;
+  }
+
+  // `.c` files other C files include, as `#include "l7/l7.c"` from the including file's folder.
+  const includedC = new Set<string>();
+  for (const f of files) {
+    if (f.kind !== "c") continue;
+    const text = decoder.decode(f.bytes);
+    if (!text.includes('.c"')) continue;
+    for (const m of text.matchAll(INCLUDE)) if (m[1] === '"' && m[2]!.endsWith(".c")) includedC.add(resolve(dirname(f.path), m[2]!.trim()));
+  }
+
+  return {
+    flagsFor,
+    includedElsewhere: (cFile) => includedC.has(resolve(cFile)),
+    builtByBpf2go: (cFile) => lines.some((l) => l.source === resolve(cFile)),
+    bpf2go: lines,
+    makefileFor: (file) => makefilesAbove(file)[0],
+  };
+}
+
+/** The repository a checked directory is in: the nearest directory above it with `.git`, else with `go.mod`, else the directory itself. */
+export function treeRootOf(dir: string): string {
+  const start = resolve(dir);
+  const above = (marker: string): string | undefined => {
+    for (let d = start; ; d = dirname(d)) {
+      if (existsSync(join(d, marker))) return d;
+      if (dirname(d) === d) return undefined;
+    }
+  };
+  return above(".git") ?? above("go.mod") ?? start;
+}
+
+function readCompileDb(file: string, out: Map<string, BuildFlags>): void {
+  let entries: unknown;
+  try {
+    entries = JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    // Absent or not JSON: a build database is optional evidence.
+    return;
+  }
+  if (!Array.isArray(entries)) return;
+  for (const e of entries as { directory?: unknown; file?: unknown; arguments?: unknown; command?: unknown }[]) {
+    if (typeof e?.directory !== "string" || typeof e.file !== "string") continue;
+    const words = Array.isArray(e.arguments) ? e.arguments.filter((a): a is string => typeof a === "string") : typeof e.command === "string" ? shellWords(e.command) : [];
+    const flags = compilerFlags(words);
+    // The entry's directory is absolute as build tools write it; a relative one is read from the database's folder.
+    const dir = resolve(dirname(file), e.directory);
+    const source = resolve(dir, e.file);
+    if (!out.has(source)) out.set(source, { includeDirs: flags.includes.map((d) => resolve(dir, d)), defines: flags.defines });
+  }
+}
+
+/** The path fewest folders up from `file`'s; among equals the x86 one (`vmlinux/x86/`), then the first by name. */
+function nearest(paths: readonly string[], file: string): string | undefined {
+  let best: string | undefined;
+  let bestUp = Infinity;
+  for (const p of paths) {
+    const up = relative(dirname(file), p).split(sep).filter((s) => s === "..").length;
+    if (up < bestUp || (up === bestUp && best !== undefined && (hostArch(p) < hostArch(best) || (hostArch(p) === hostArch(best) && p < best)))) {
+      best = p;
+      bestUp = up;
+    }
+  }
+  return best;
+}
+
+/** 0 for a path in an x86 folder, the machine check lays userspace out for first. */
+function hostArch(path: string): number {
+  return path.split(sep).some((seg) => X86.includes(seg)) ? 0 : 1;
+}
+
+function isWithin(dir: string, root: string): boolean {
+  const r = relative(root, dir);
+  return r === "" || (!r.startsWith("..") && !r.startsWith(sep));
+}
+
+function unique(list: readonly string[]): string[] {
+  return [...new Set(list)];
+}
+
+function cached<T>(f: (key: string) => T): (key: string) => T {
+  const memo = new Map<string, T>();
+  return (key) => {
+    if (!memo.has(key)) memo.set(key, f(key));
+    return memo.get(key)!;
+  };
+}
