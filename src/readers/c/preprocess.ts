@@ -305,7 +305,7 @@ class Preprocessor {
         line += "\n" + lines[++i]!;
         joined++;
       }
-      const expanded = hoistDeclaratorAttributes(this.nameUnnamedBitfields(this.expandLine(line, path, no)), this.depth);
+      const expanded = hoistDeclaratorAttributes(this.expandLine(line, path, no), this.depth);
       this.depth = braceDepth(expanded, expanded.length, this.depth);
       this.emit(joined ? expanded.replace(/\n/g, " ") : expanded, fi, no);
       this.emitBlank(fi, no + 1, extra + joined);
@@ -313,22 +313,8 @@ class Preprocessor {
     if (conds.length) this.problem(path, lines.length, "#if without #endif");
   }
 
-  private unnamed = 0;
   /** Brace depth of the output so far: where declarations are at file scope. */
   private depth = 0;
-
-  /**
-   * `long: 64;` has no declarator, and the C grammar recovers from that by
-   * inventing one at the cost of an error recovery per line; vmlinux.h has
-   * thousands. Named (`long __abidrift_unnamed_7: 64;`) they parse cleanly.
-   */
-  private nameUnnamedBitfields(line: string): string {
-    if (!line.includes(":")) return line;
-    return line.replace(UNNAMED, (all, lead: string, ws: string, type: string, ws2: string, ws3: string, width: string) => {
-      if (STATEMENT_WORDS.test(type) || /\b(?:return|goto|break|continue)\b/.test(width)) return all;
-      return `${lead}${ws}${type} ${UNNAMED_BITFIELD}${this.unnamed++}${ws2}:${ws3}${width};`;
-    });
-  }
 
   private emitBlank(fi: number, from: number, count: number): void {
     for (let k = 0; k < count; k++) this.emit("", fi, from + k);
@@ -694,12 +680,6 @@ function braceDepth(line: string, end: number, depth: number): number {
   return depth;
 }
 
-/** The prefix of the names given to unnamed bitfields; the resolver reads them as unnamed. */
-export const UNNAMED_BITFIELD = "__abidrift_unnamed_";
-
-const UNNAMED =
-  /(^|[;{])(\s*)((?:(?:unsigned|signed|const|volatile)\s+)*(?:long\s+long(?:\s+int)?|long(?:\s+int)?|short(?:\s+int)?|[A-Za-z_]\w*))(\s*):(\s*)([^;:?={}]+);/g;
-const STATEMENT_WORDS = /^(?:case|default|return|goto|break|continue|else|do)$/;
 
 function trimWs(toks: Tok[]): Tok[] {
   let a = 0;

@@ -7,7 +7,7 @@ import type { EnumValue, Member, SourceLoc, Type, TypeId } from "../../ir/types.
 import { binaryInt, cint, parseCharLiteral, parseIntLiteral, unaryInt, type CInt } from "./arith.js";
 import { BCC_MARK } from "./bcc.js";
 import { builtinTypedef } from "./builtin-types.js";
-import { UNNAMED_BITFIELD, type Preprocessed, type SourceProblem } from "./preprocess.js";
+import type { Preprocessed, SourceProblem } from "./preprocess.js";
 import type { Attr, Declarator, Derived, Expr, Item, Pos, Spec, TypeName } from "./syntax.js";
 
 // Gives declarations their meaning in source order, as a C compiler does:
@@ -431,7 +431,7 @@ class Resolver {
         const flexible = d?.derived.length ? d.derived[d.derived.length - 1]!.k === "array" && !(d.derived[d.derived.length - 1] as { len?: Expr }).len : false;
         const shapeId = flexible ? (this.b.types[type] as { elem: TypeId }).elem : type;
         const shape = this.shapeOf(shapeId, 0);
-        const name = d?.name.startsWith(UNNAMED_BITFIELD) ? "" : (d?.name ?? "");
+        const name = d?.name ?? "";
         if (!shape) {
           missing ??= this.unresolvedIds.get(shapeId) ?? `member ${name || "(anonymous)"} has incomplete type ${this.incompleteName(shapeId)}`;
           continue;

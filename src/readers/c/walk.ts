@@ -188,6 +188,9 @@ class Walker {
     do {
       const type = c.nodeTypeId;
       if (this.recovered && c.nodeIsMissing) {
+        // `long: 64;`: the grammar wants a name before every bitfield and
+        // makes one up; an unnamed bitfield is C, read from its clause.
+        if (type === this.T.field_identifier) continue;
         this.items.push({ k: "error", text: `missing ${this.g.types[type] ?? "token"}`, at: c.startIndex });
         continue;
       }
