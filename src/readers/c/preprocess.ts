@@ -305,7 +305,7 @@ class Preprocessor {
         line += "\n" + lines[++i]!;
         joined++;
       }
-      const expanded = hoistDeclaratorAttributes(this.expandLine(line, path, no), this.depth);
+      const expanded = hoistDeclaratorAttributes(complexTypes(this.expandLine(line, path, no)), this.depth);
       this.depth = braceDepth(expanded, expanded.length, this.depth);
       this.emit(joined ? expanded.replace(/\n/g, " ") : expanded, fi, no);
       this.emitBlank(fi, no + 1, extra + joined);
@@ -759,4 +759,19 @@ class IfParser {
     }
     return undefined;
   }
+}
+
+/** The prefix of the one-word names `float _Complex` and its kin are read as; the resolver lays them out. */
+export const COMPLEX_MARK = "__abidrift_complex_";
+
+const COMPLEX = /\b(?:(?:_Complex|__complex__)\s+(long\s+double|double|float)|(long\s+double|double|float)\s+(?:_Complex|__complex__)|_Complex|__complex__)\b/g;
+
+/**
+ * `double _Complex` and `_Complex double`: the C grammar has no complex
+ * types, and reads `float _Complex x` as a declarator named `_Complex`. One
+ * word in their place parses as a type name.
+ */
+function complexTypes(line: string): string {
+  if (!line.includes("omplex")) return line;
+  return line.replace(COMPLEX, (_all, a?: string, b?: string) => `${COMPLEX_MARK}${(a ?? b ?? "double").replace(/\s+/, "_")}`);
 }

@@ -68,6 +68,7 @@ const NAMES = [
   "false",
   "comment",
   "type_qualifier",
+  "alignas_qualifier",
   "storage_class_specifier",
   "attribute_declaration",
   "ms_declspec_modifier",
@@ -181,7 +182,7 @@ class Walker {
   }
 
   /** Calls `f` with each child's type id; `f` may move into the child but must come back. */
-  private children(f: (type: number, index: number) => void): void {
+  private children(f: (type: number, index: number) => void, quiet = false): void {
     const c = this.c;
     if (!c.gotoFirstChild()) return;
     let i = 0;
@@ -190,7 +191,7 @@ class Walker {
       if (this.recovered && c.nodeIsMissing) {
         // `long: 64;`: the grammar wants a name before every bitfield and
         // makes one up; an unnamed bitfield is C, read from its clause.
-        if (type === this.T.field_identifier) continue;
+        if (quiet || type === this.T.field_identifier) continue;
         this.items.push({ k: "error", text: `missing ${this.g.types[type] ?? "token"}`, at: c.startIndex });
         continue;
       }
@@ -239,9 +240,26 @@ class Walker {
       if (spec === undefined && this.specTypes.has(t)) spec = this.spec(t);
       else if (this.declaratorTypes.has(t)) declarators.push(this.declarator(t));
       else if (t === T.attribute_specifier) attrs.push(...this.attributes());
+      else if (t === T.type_qualifier) this.qualifier(attrs);
       else onOther?.(t, declarators);
     });
     return { spec: spec ?? { k: "none" }, attrs, declarators };
+  }
+
+  /** `_Atomic` and `_Alignas(...)` change a layout; const, volatile and restrict do not. */
+  private qualifier(attrs: Attr[]): void {
+    const T = this.T;
+    if (this.word(this.c.startIndex) === "_Atomic") {
+      attrs.push({ name: "_Atomic", args: [] });
+      return;
+    }
+    this.children((t) => {
+      if (t !== T.alignas_qualifier) return;
+      this.children((at) => {
+        if (!this.isNamed(at) || at === T.comment) return;
+        attrs.push({ name: "aligned", args: [at === T.type_descriptor ? { k: "alignof", type: this.typeName(at) } : this.expr(at)] });
+      });
+    });
   }
 
   private declaration(typedef: boolean): Item {
@@ -268,11 +286,12 @@ class Walker {
       let name = "";
       let tn: TypeName | undefined;
       const at = this.c.startIndex;
+      // `_Atomic(T)` reads as the qualifier `_Atomic` and a macro call to `(T)` missing its name.
       this.children((t) => {
         if (t === T.identifier) name = this.text();
         else if (t === T.type_descriptor) tn = this.typeName(t);
-      });
-      if (tn && /^_*typeof_*$/.test(name)) return { k: "typeof", type: tn };
+      }, true);
+      if (tn && (name === "" || /^_*typeof_*$/.test(name))) return { k: "typeof", type: tn };
       return { k: "name", name, pos: { at } };
     }
     return { k: "none" };
@@ -330,9 +349,16 @@ class Walker {
     let name = "";
     let values: Enumerator[] | undefined;
     const attrs: Attr[] = [];
+    // The fixed type of `enum e : unsigned char` lies between the name and
+    // the list; the grammar reads only its last word, so it is read from the text.
+    let typeFrom = at + 4;
+    let typeTo = -1;
     this.children((t) => {
-      if (t === T.type_identifier) name = this.text();
-      else if (t === T.enumerator_list) {
+      if (t === T.type_identifier && name === "") {
+        name = this.text();
+        typeFrom = this.c.endIndex;
+      } else if (t === T.enumerator_list) {
+        typeTo = this.c.startIndex;
         const vs: Enumerator[] = [];
         values = vs;
         this.children((et) => {
@@ -348,6 +374,11 @@ class Walker {
     });
     const spec: Spec = { k: "enum", name, attrs, at };
     if (values) spec.values = values;
+    const fixed = /^\s*:\s*([A-Za-z_][\w\s]*?)\s*$/.exec(this.src.slice(typeFrom, typeTo < 0 ? this.c.endIndex : typeTo));
+    if (fixed) {
+      const words = fixed[1]!.split(/\s+/);
+      spec.underlying = words.every((w) => PRIMITIVES.has(w)) ? { k: "prim", words } : words.length === 1 ? { k: "name", name: words[0]!, pos: { at: typeFrom } } : { k: "none" };
+    }
     return spec;
   }
 
