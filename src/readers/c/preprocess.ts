@@ -305,7 +305,7 @@ class Preprocessor {
         line += "\n" + lines[++i]!;
         joined++;
       }
-      const expanded = hoistDeclaratorAttributes(complexTypes(this.expandLine(line, path, no)), this.depth);
+      const expanded = hoistDeclaratorAttributes(enumBitfields(complexTypes(this.expandLine(line, path, no))), this.depth);
       this.depth = braceDepth(expanded, expanded.length, this.depth);
       this.emit(joined ? expanded.replace(/\n/g, " ") : expanded, fi, no);
       this.emitBlank(fi, no + 1, extra + joined);
@@ -774,4 +774,17 @@ const COMPLEX = /\b(?:(?:_Complex|__complex__)\s+(long\s+double|double|float)|(l
 function complexTypes(line: string): string {
   if (!line.includes("omplex")) return line;
   return line.replace(COMPLEX, (_all, a?: string, b?: string) => `${COMPLEX_MARK}${(a ?? b ?? "double").replace(/\s+/, "_")}`);
+}
+
+/** `enum e : 3`, where a number (or a parenthesis) follows the colon: a bitfield, not a fixed type. */
+const ENUM_BITFIELD = /\benum\s+([A-Za-z_]\w*)\s*:(?=\s*[0-9(])/g;
+
+/**
+ * An unnamed bitfield of enum type, `enum e : 3;`, which the C grammar reads
+ * as an enum with a fixed type and swallows the next member as that type.
+ * Said as `__typeof__(enum e) : 3` it parses as the bitfield it is.
+ */
+function enumBitfields(line: string): string {
+  if (!line.includes("enum")) return line;
+  return line.replace(ENUM_BITFIELD, "__typeof__(enum $1) :");
 }

@@ -599,13 +599,15 @@ class Resolver {
    */
   private atomic(t: TypeId): TypeId {
     const s = this.shapeOf(t, 0);
-    if (!s || s.size === 0 || s.size > this.target.atomicPromote) return t;
+    if (!s || s.size > this.target.atomicPromote) return t;
     let size = 1;
     while (size < s.size) size *= 2;
-    if (size === s.size && s.align === size) return t;
+    // An empty record still takes a byte: an atomic operation needs storage.
+    const align = s.size === 0 ? s.align : size;
+    if (size === s.size && s.align === align) return t;
     const inner = this.b.types[t]!;
     const name = "name" in inner && inner.name ? (inner.kind === "struct" || inner.kind === "union" || inner.kind === "enum" ? `${inner.kind} ${inner.name}` : inner.name) : inner.kind;
-    return this.add({ kind: "typedef", name: `_Atomic(${name})`, target: t }, { size, align: size });
+    return this.add({ kind: "typedef", name: `_Atomic(${name})`, target: t }, { size, align });
   }
 
   /**

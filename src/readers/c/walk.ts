@@ -236,14 +236,47 @@ class Walker {
     let spec: Spec | undefined;
     const attrs: Attr[] = [];
     const declarators: Declarator[] = [];
+    const outer = this.stray;
+    this.stray = undefined;
     this.children((t) => {
       if (spec === undefined && this.specTypes.has(t)) spec = this.spec(t);
       else if (this.declaratorTypes.has(t)) declarators.push(this.declarator(t));
-      else if (t === T.attribute_specifier) attrs.push(...this.attributes());
+      // After a declarator an attribute is that declarator's (`int a, b __attribute__((aligned(8)))` aligns b).
+      else if (t === T.attribute_specifier) (declarators[declarators.length - 1]?.attrs ?? attrs).push(...this.attributes());
       else if (t === T.type_qualifier) this.qualifier(attrs);
+      else if (t === ERROR) this.attributesIn(declarators[declarators.length - 1]?.attrs ?? attrs);
       else onOther?.(t, declarators);
     });
+    // `long f2 __attribute__((x));` parses as the type `long f2` with no declarator.
+    const stray = this.stray as { name: string; at: number } | undefined;
+    this.stray = outer;
+    if (stray) {
+      const first = declarators[0];
+      if (!first) declarators.push({ name: stray.name, derived: [], attrs: [], at: stray.at });
+      else if (first.name === "" && first.bits !== undefined && first.derived.length === 0) {
+        first.name = stray.name;
+        first.at = stray.at;
+      }
+    }
     return { spec: spec ?? { k: "none" }, attrs, declarators };
+  }
+
+  /** A name the grammar took for part of a `long`/`unsigned` type: it can only be a declarator's. */
+  private stray: { name: string; at: number } | undefined;
+
+  /**
+   * An ERROR inside a declaration: a second `__attribute__` after a
+   * member's name is one the grammar has no place for; it is read. Anything
+   * else is said to be unreadable.
+   */
+  private attributesIn(attrs: Attr[]): void {
+    const T = this.T;
+    let other = false;
+    this.children((t) => {
+      if (t === T.attribute_specifier) attrs.push(...this.attributes());
+      else if (t !== T.comment && this.g.types[t] !== ";") other = true;
+    });
+    if (other) this.error();
   }
 
   /** `_Atomic` and `_Alignas(...)` change a layout; const, volatile and restrict do not. */
@@ -277,7 +310,11 @@ class Walker {
     }
     if (type === T.sized_type_specifier) {
       const words: string[] = [];
-      this.children((t) => words.push(this.isNamed(t) ? this.word(this.c.startIndex) : (this.g.types[t] ?? "")));
+      this.children((t) => {
+        const word = this.isNamed(t) ? this.word(this.c.startIndex) : (this.g.types[t] ?? "");
+        if (t === T.type_identifier && !PRIMITIVES.has(word)) this.stray = { name: word, at: this.c.startIndex };
+        else words.push(word);
+      });
       return { k: "prim", words };
     }
     if (type === T.struct_specifier || type === T.union_specifier) return this.record(type === T.struct_specifier ? "struct" : "union");
@@ -371,6 +408,7 @@ class Walker {
           vs.push(e);
         });
       } else if (t === T.attribute_specifier) attrs.push(...this.attributes());
+      // The words of `: unsigned int` before the last are an ERROR; they are read from the text below.
     });
     const spec: Spec = { k: "enum", name, attrs, at };
     if (values) spec.values = values;
