@@ -14,6 +14,8 @@ export interface LayoutSource {
   offset?: number;
   /** encoding/binary sizes, for Go types. */
   packedSizes?: ReadonlyMap<TypeId, number>;
+  /** Types the source declares but that could not be laid out, and why: `--type` of one is an error that says so. */
+  unlaid?: { name: string; why: string }[];
 }
 
 export interface LoadOptions {
@@ -89,7 +91,10 @@ export async function loadLayoutSources(path: string, opts: LoadOptions): Promis
     }
     case "c": {
       const source = await readC(path, opts, target ?? TARGETS.bpfel);
-      return [{ graph: source.graph, ids: namedAggregates(source.graph) }];
+      const unlaid = new Map<string, string>();
+      for (const u of source.unresolved) if (u.name !== "" && !unlaid.has(u.name)) unlaid.set(u.name, u.why);
+      warn(source.unresolved.filter((u) => unlaid.get(u.name) === u.why && u.name.includes(" ")).map((u) => ({ ...u.loc, file: u.loc.file ?? path, message: `${u.name} not laid out: ${u.why}` })));
+      return [{ graph: source.graph, ids: namedAggregates(source.graph), unlaid: [...unlaid].map(([name, why]) => ({ name, why })) }];
     }
     case "go": {
       const { layoutGoFile } = await import("../readers/go/index.js");
@@ -102,6 +107,7 @@ export async function loadLayoutSources(path: string, opts: LoadOptions): Promis
     case "python": {
       const { layoutPythonFile } = await import("../readers/python/index.js");
       const layout = await layoutPythonFile(path, readFileSync(path, "utf8"), target ?? hostTarget() ?? TARGETS.x86_64);
+      warn(layout.problems.map((p) => ({ ...p.loc, file: p.loc.file ?? path, message: p.message })));
       return [{ graph: layout.graph, ids: layout.types.map((t) => t.typeId) }];
     }
     default:
