@@ -10,6 +10,7 @@ import { isBpfElf } from "../readers/elf/index.js";
 import { InputError } from "../ir/errors.js";
 import type { TypeGraph } from "../ir/graph.js";
 import { TARGETS, type Target } from "../ir/targets.js";
+import { readInputFile } from "../load/input-file.js";
 import { fsProblem } from "../load/layout-sources.js";
 import { readBpfObjects } from "../readers/object/index.js";
 import { describeReason, pair, type Pairing } from "../match/pair.js";
@@ -88,9 +89,12 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
   const config = (await loadConfig(configPath)) ?? (opts.config ? missingConfig(opts.config) : DEFAULT_CONFIG);
   const base = config.file ? dirname(resolve(config.file)) : resolve(root);
   const found = await discover(paths, { include: config.include, exclude: config.exclude, base });
-  const files = await mapBounded(found, FILES_IN_FLIGHT, async (f) => ({ ...f, bytes: await readFile(f.path) }));
+  const files = await mapBounded(found, FILES_IN_FLIGHT, async (f) => ({ ...f, bytes: await readInputFile(f.path) }));
   const lock = await readLockOption(opts, config.file ? dirname(config.file) : root);
-  return checkFiles(files, { ...config, includeDirs: config.includeDirs.map((d) => resolve(base, d)) }, opts.onProgress, lock);
+  const result = await checkFiles(files, { ...config, includeDirs: config.includeDirs.map((d) => resolve(base, d)) }, opts.onProgress, lock);
+  // A CI gate pointed at the wrong path must fail, not pass having compared nothing.
+  if (result.files.bpf === 0 && !lock?.lock) throw new InputError(paths.join(", "), "no BPF input found: no BPF object, BPF C source or BCC program here");
+  return result;
 }
 
 async function readLockOption(opts: CheckOptions, dir: string): Promise<LockInput | undefined> {

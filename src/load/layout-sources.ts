@@ -3,7 +3,10 @@ import { InputError } from "../ir/errors.js";
 import type { TypeGraph } from "../ir/graph.js";
 import { TARGETS, parseTarget, type Target } from "../ir/targets.js";
 import type { TypeId } from "../ir/types.js";
+import { checkInputPath, fsProblem } from "./input-file.js";
 import { sniff, type InputKind } from "./sniff.js";
+
+export { fsProblem } from "./input-file.js";
 
 /** The aggregates of one input to lay out, in the graph they live in. */
 export interface LayoutSource {
@@ -27,6 +30,7 @@ export interface LoadOptions {
 }
 
 export function readHead(path: string): Uint8Array {
+  checkInputPath(path);
   let fd: number | undefined;
   try {
     fd = openSync(path, "r");
@@ -37,22 +41,6 @@ export function readHead(path: string): Uint8Array {
     throw new InputError(path, fsProblem(e));
   } finally {
     if (fd !== undefined) closeSync(fd);
-  }
-}
-
-/** What the file system said, in words: `no such file`, `is a directory`. */
-export function fsProblem(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  switch (code) {
-    case "ENOENT":
-      return "no such file";
-    case "EISDIR":
-      return "is a directory, not a file";
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    default:
-      return e instanceof Error ? e.message : String(e);
   }
 }
 
