@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, isAbsolute, join, normalize, resolve as resolvePath } from "node:path";
+import { basename, dirname, isAbsolute, join, normalize, resolve as resolvePath } from "node:path";
 import type { Target } from "../../ir/targets.js";
 import { BINARY_PRECEDENCE, binaryInt, cint, parseCharLiteral, parseIntLiteral, unaryInt, type CInt } from "./arith.js";
 import { BCC_MACROS, BCC_STACKTRACE, bccReplacement, type BccUse } from "./bcc.js";
@@ -134,6 +134,8 @@ interface Cond {
 
 // Includes nested deeper than this are a cycle without guards.
 const MAX_INCLUDE_DEPTH = 200;
+/** `#ifndef X` then `#define X` before anything else but comments: an include guard. */
+const INCLUDE_GUARD = /^(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)*#\s*ifndef\s+(\w+)\s*\n\s*#\s*define\s+\1\b/;
 // A macro call may span this many lines before we call it unterminated.
 const MAX_CALL_LINES = 500;
 // Expansion steps on one line beyond this mean runaway recursion.
@@ -182,6 +184,7 @@ class Preprocessor {
   run(path: string): Preprocessed {
     const text = this.read(path);
     if (text === undefined) throw new Error(`cannot read ${path}`);
+    this.open.push(path);
     this.file(path, text, 0);
     return { text: hoistRecordAttributes(this.out.join("\n")), lineFile: this.lineFile, lineNo: this.lineNo, fileNames: this.fileNames, problems: this.problems, bcc: this.bcc };
   }
@@ -385,6 +388,17 @@ class Preprocessor {
       return;
     }
     if (this.once.has(found)) return;
+    if (this.open.includes(found)) {
+      // A file including itself again: an include guard makes that nothing;
+      // without one a compiler recurses until it gives up. Either way it is read once.
+      const text = this.read(found);
+      const guard = text === undefined ? undefined : INCLUDE_GUARD.exec(text)?.[1];
+      if (guard === undefined || !this.macros.has(guard)) {
+        const chain = [...this.open.slice(this.open.indexOf(found)), found].map((f) => basename(f)).join(" -> ");
+        this.problem(from, line, `#include ${m[0]}: include cycle ${chain}; read once`);
+      }
+      return;
+    }
     if (depth >= MAX_INCLUDE_DEPTH) {
       this.problem(from, line, `#include ${m[0]}: includes nested deeper than ${MAX_INCLUDE_DEPTH}`);
       return;
@@ -394,8 +408,16 @@ class Preprocessor {
       this.problem(from, line, `#include ${m[0]}: cannot read ${found}`);
       return;
     }
-    this.file(found, text, depth + 1);
+    this.open.push(found);
+    try {
+      this.file(found, text, depth + 1);
+    } finally {
+      this.open.pop();
+    }
   }
+
+  /** The files being read, outermost first: an include of one of them is a cycle. */
+  private readonly open: string[] = [];
 
   private findInclude(name: string, from: string, quoted: boolean): string | undefined {
     if (isAbsolute(name)) return this.exists(name) ? name : undefined;
