@@ -24,7 +24,7 @@ import { CONFIG_FILE, DEFAULT_CONFIG, loadConfig, type Config } from "./config.j
 import { discover, type Discovered } from "./discover.js";
 import { reader } from "./readers.js";
 import { isSilenced, scanSuppressions, type Silenced } from "./suppress.js";
-import { sourceModule } from "../readers/c/module.js";
+import { sourceModule, unlaidRecords } from "../readers/c/module.js";
 import { findRecordEmits } from "../readers/c/records.js";
 import { splitCName } from "../match/names.js";
 import { FILES_IN_FLIGHT, mapBounded } from "../load/bounded.js";
@@ -203,6 +203,7 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
       const r = await readC(f.path, { target: TARGETS.bpfel, includeDirs: [dirname(f.path), ...config.includeDirs], files: { [f.path]: text } });
       const m = sourceModule(r);
       for (const p of r.problems) if (p.syntax && p.file === f.path) notes.push(`${p.file}:${p.line}: ${p.message}`);
+      for (const u of unlaidRecords(r)) notes.push(`${f.path}:${u.line}: ${u.name} not laid out, so not compared: ${u.why}`);
       readFrom.set(f.path, [m]);
       bpf.push(m);
       return;

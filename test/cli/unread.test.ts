@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { HAVE_CLI, runCli } from "./run.js";
 
 // What a reader could not read is said, never dropped: `layout` prints a
-// warning line for each problem and each type it could not lay out, and a
-// `--type` naming one of those is exit 2 with the reason.
+// warning line for each problem and each type it could not lay out, a
+// `--type` naming one of those is exit 2 with the reason, and `check` notes
+// each struct it could not lay out, once.
 
 const DIR = "fixtures/unread";
 
@@ -39,4 +40,11 @@ describe.skipIf(!HAVE_CLI)("layout says what it could not read (skipped until `n
     expect(r.stderr).toMatch(/go_syntax_error\.go:\d+: syntax error/);
   });
 
+
+  it("check names, once, each struct of the program it could not lay out, with why", () => {
+    const r = runCli(["check", `${DIR}/check-missing-header`]);
+    expect(r.status).toBe(0);
+    const notes = r.stderr.split("\n").filter((l) => l.includes("not laid out"));
+    expect(notes).toEqual([expect.stringMatching(/event\.bpf\.c:6: struct event not laid out, so not compared: missing_t is not declared/)]);
+  });
 });
