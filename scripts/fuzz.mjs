@@ -6,7 +6,7 @@
 // in a result or an InputError (the CLI's one line, exit 2): anything else
 // is a crash, printed with the seed and case that give its bytes back.
 //
-//   npm run fuzz -- --count 10000 [--seed N] [--only c,go,python,ts,lock,config]
+//   npm run fuzz -- --count 10000 [--seed N] [--only c,go,python,ts,lock,config] [--progress]
 //
 // Prints per reader: mutants run, results, input errors, crashes, the
 // slowest mutant and the largest resident memory seen.
@@ -94,7 +94,7 @@ async function readers() {
   };
 }
 
-export async function fuzz({ count, seed, only }) {
+export async function fuzz({ count, seed, only, progress = false }) {
   const { InputError } = await dist("ir/errors.js");
   const run = await readers();
   const dir = mkdtempSync(join(tmpdir(), "abidrift-fuzz-"));
@@ -122,6 +122,7 @@ export async function fuzz({ count, seed, only }) {
         stats.run++;
         stats.slowestMs = Math.max(stats.slowestMs, performance.now() - started);
         if (i % 50 === 0) stats.maxRssMiB = Math.max(stats.maxRssMiB, process.memoryUsage().rss / 2 ** 20);
+        if (progress && (i + 1) % 500 === 0) console.log(`${kind}: ${i + 1} of ${count}, ${stats.crashes.length} crashes`);
       }
       report.push(stats);
     }
@@ -140,7 +141,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const count = Number(arg("count", "200"));
   const seed = Number(arg("seed", String(Date.now() % 2 ** 31))) >>> 0;
   const only = arg("only", Object.keys(CORPUS).join(",")).split(",");
-  const report = await fuzz({ count, seed, only });
+  const report = await fuzz({ count, seed, only, progress: process.argv.includes("--progress") });
   let crashes = 0;
   for (const s of report) {
     crashes += s.crashes.length;
