@@ -10,6 +10,7 @@ import { InputError } from "../ir/errors.js";
 import type { TypeGraph } from "../ir/graph.js";
 import type { SourceLoc } from "../ir/types.js";
 import { TARGETS, type Target } from "../ir/targets.js";
+import { readInputFile } from "../load/input-file.js";
 import { fsProblem } from "../load/layout-sources.js";
 import { readBpfObjects } from "../readers/object/index.js";
 import { describeReason, pair, type Pairing } from "../match/pair.js";
@@ -23,7 +24,7 @@ import { CONFIG_FILE, DEFAULT_CONFIG, loadConfig, type Config } from "./config.j
 import { discover, type Discovered } from "./discover.js";
 import { reader } from "./readers.js";
 import { isSilenced, scanSuppressions, type Silenced } from "./suppress.js";
-import { sourceModule } from "../readers/c/module.js";
+import { sourceModule, unlaidRecords } from "../readers/c/module.js";
 import { findRecordEmits } from "../readers/c/records.js";
 import { splitCName } from "../match/names.js";
 import { FILES_IN_FLIGHT, mapBounded } from "../load/bounded.js";
@@ -93,10 +94,13 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
   const config = (await loadConfig(configPath)) ?? (opts.config ? missingConfig(opts.config) : DEFAULT_CONFIG);
   const base = config.file ? dirname(resolve(config.file)) : resolve(root);
   const found = await discover(paths, { include: config.include, exclude: config.exclude, base });
-  const files = await mapBounded(found, FILES_IN_FLIGHT, async (f) => ({ ...f, bytes: await readFile(f.path) }));
+  const files = await mapBounded(found, FILES_IN_FLIGHT, async (f) => ({ ...f, bytes: await readInputFile(f.path) }));
   const lock = await readLockOption(opts, config.file ? dirname(config.file) : root);
   const build = readTreeBuild(files, treeRootOf(root));
-  return checkFiles(files, { ...config, includeDirs: config.includeDirs.map((d) => resolve(base, d)) }, opts.onProgress, lock, build);
+  const result = await checkFiles(files, { ...config, includeDirs: config.includeDirs.map((d) => resolve(base, d)) }, opts.onProgress, lock, build);
+  // A CI gate pointed at the wrong path must fail, not pass having compared nothing.
+  if (result.files.bpf === 0 && !lock?.lock) throw new InputError(paths.join(", "), "no BPF input found: no BPF object, BPF C source or BCC program here");
+  return result;
 }
 
 async function readLockOption(opts: CheckOptions, dir: string): Promise<LockInput | undefined> {
@@ -221,6 +225,7 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
       const r = await readC(f.path, { target: TARGETS.bpfel, includeDirs: [dirname(f.path), ...flags.includeDirs], defines: flags.defines, files: { [f.path]: text }, partial: true });
       const m = sourceModule(r);
       for (const p of missingHeaders.take(f.path, r.problems)) notes.push(`${p.file}:${p.line}: ${p.message}`);
+      for (const u of unlaidRecords(r)) notes.push(`${f.path}:${u.line}: ${u.name} not laid out, so not compared: ${u.why}`);
       readFrom.set(f.path, [m]);
       bpf.push(m);
       return;

@@ -8,6 +8,8 @@ export async function runLayout(file: string, opts: LayoutOptions): Promise<void
     for (const name of opts.type) {
       const wanted = bareName(name);
       if (!selected.some(({ source, ids }) => ids.some((id) => nameOf(source, id) === wanted))) {
+        const unlaid = sources.flatMap((s) => s.unlaid ?? []).find((u) => bareName(u.name) === wanted);
+        if (unlaid) throw new InputError(file, `${unlaid.name} cannot be laid out: ${unlaid.why}`);
         throw new InputError(file, `no struct or union named "${wanted}"`);
       }
     }

@@ -19,7 +19,11 @@ export type ScalarKind =
   | "float"
   | "double"
   | "longdouble"
-  | "pointer";
+  | "pointer"
+  /** `__fp16`, storage-only half precision, on every target. */
+  | "half"
+  /** `_Float16`, which clang offers only where the target has arithmetic for it. */
+  | "float16";
 
 export interface ScalarInfo {
   size: number;
@@ -36,8 +40,16 @@ export interface Target {
   byteOrder: "little" | "big";
   /** Whether plain `char` is signed. */
   charSigned: boolean;
-  /** Scalars the target lacks (`__int128` on 32-bit machines) are absent. */
-  scalars: Partial<Record<ScalarKind, ScalarInfo>> & Record<Exclude<ScalarKind, "int128">, ScalarInfo>;
+  /** Scalars the target lacks (`__int128` on 32-bit machines, `_Float16` on BPF and i386) are absent. */
+  scalars: Partial<Record<ScalarKind, ScalarInfo>> & Record<Exclude<ScalarKind, "int128" | "float16">, ScalarInfo>;
+  /**
+   * The widest `_Atomic` type, in bytes, whose size rounds up to a power of
+   * two and whose alignment becomes that size (clang's max atomic promote
+   * width): i386 aligns `_Atomic long long` to 8 where plain `long long` is 4.
+   */
+  atomicPromote: number;
+  /** The most a `vector_size` vector is aligned to (its size up to this); 0 for no cap. */
+  maxVectorAlign: number;
   /**
    * Whether an unnamed bitfield (`int : 3`, `long : 0`) raises the record's
    * alignment to its declared type's, as on ARM and AArch64 (clang's
@@ -63,6 +75,7 @@ const lp64 = {
   float: s(4),
   double: s(8),
   pointer: s(8),
+  half: s(2),
 };
 
 export const TARGETS: Readonly<Record<TargetName, Target>> = {
@@ -73,6 +86,8 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     charSigned: true,
     scalars: { ...lp64, longdouble: s(8) },
     unnamedBitfieldsAlign: false,
+    atomicPromote: 8,
+    maxVectorAlign: 0,
     maxAlign: 16,
     vaList: s(8),
   },
@@ -83,6 +98,8 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     charSigned: true,
     scalars: { ...lp64, longdouble: s(8) },
     unnamedBitfieldsAlign: false,
+    atomicPromote: 8,
+    maxVectorAlign: 0,
     maxAlign: 16,
     vaList: s(8),
   },
@@ -92,8 +109,10 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     goArch: "amd64",
     byteOrder: "little",
     charSigned: true,
-    scalars: { ...lp64, longdouble: s(16) },
+    scalars: { ...lp64, longdouble: s(16), float16: s(2) },
     unnamedBitfieldsAlign: false,
+    atomicPromote: 16,
+    maxVectorAlign: 0,
     maxAlign: 16,
     vaList: s(24, 8),
   },
@@ -103,8 +122,10 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     goArch: "arm64",
     byteOrder: "little",
     charSigned: false,
-    scalars: { ...lp64, longdouble: s(16) },
+    scalars: { ...lp64, longdouble: s(16), float16: s(2) },
     unnamedBitfieldsAlign: true,
+    atomicPromote: 16,
+    maxVectorAlign: 16,
     maxAlign: 16,
     vaList: s(32, 8),
   },
@@ -125,8 +146,11 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
       double: s(8, 4),
       longdouble: s(12, 4),
       pointer: s(4),
+      half: s(2),
     },
     unnamedBitfieldsAlign: false,
+    atomicPromote: 8,
+    maxVectorAlign: 0,
     maxAlign: 16,
     vaList: s(4),
   },
@@ -147,8 +171,12 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
       double: s(8),
       longdouble: s(8),
       pointer: s(4),
+      half: s(2),
+      float16: s(2),
     },
     unnamedBitfieldsAlign: true,
+    atomicPromote: 8,
+    maxVectorAlign: 8,
     maxAlign: 8,
     vaList: s(4),
   },

@@ -3,7 +3,10 @@ import { InputError } from "../ir/errors.js";
 import type { TypeGraph } from "../ir/graph.js";
 import { TARGETS, parseTarget, type Target } from "../ir/targets.js";
 import type { TypeId } from "../ir/types.js";
+import { checkInputPath, fsProblem } from "./input-file.js";
 import { sniff, type InputKind } from "./sniff.js";
+
+export { fsProblem } from "./input-file.js";
 
 /** The aggregates of one input to lay out, in the graph they live in. */
 export interface LayoutSource {
@@ -14,6 +17,8 @@ export interface LayoutSource {
   offset?: number;
   /** encoding/binary sizes, for Go types. */
   packedSizes?: ReadonlyMap<TypeId, number>;
+  /** Types the source declares but that could not be laid out, and why: `--type` of one is an error that says so. */
+  unlaid?: { name: string; why: string }[];
 }
 
 export interface LoadOptions {
@@ -25,6 +30,7 @@ export interface LoadOptions {
 }
 
 export function readHead(path: string): Uint8Array {
+  checkInputPath(path);
   let fd: number | undefined;
   try {
     fd = openSync(path, "r");
@@ -35,22 +41,6 @@ export function readHead(path: string): Uint8Array {
     throw new InputError(path, fsProblem(e));
   } finally {
     if (fd !== undefined) closeSync(fd);
-  }
-}
-
-/** What the file system said, in words: `no such file`, `is a directory`. */
-export function fsProblem(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  switch (code) {
-    case "ENOENT":
-      return "no such file";
-    case "EISDIR":
-      return "is a directory, not a file";
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    default:
-      return e instanceof Error ? e.message : String(e);
   }
 }
 
@@ -89,7 +79,10 @@ export async function loadLayoutSources(path: string, opts: LoadOptions): Promis
     }
     case "c": {
       const source = await readC(path, opts, target ?? TARGETS.bpfel);
-      return [{ graph: source.graph, ids: namedAggregates(source.graph) }];
+      const unlaid = new Map<string, string>();
+      for (const u of source.unresolved) if (u.name !== "" && !unlaid.has(u.name)) unlaid.set(u.name, u.why);
+      warn(source.unresolved.filter((u) => unlaid.get(u.name) === u.why && u.name.includes(" ")).map((u) => ({ ...u.loc, file: u.loc.file ?? path, message: `${u.name} not laid out: ${u.why}` })));
+      return [{ graph: source.graph, ids: namedAggregates(source.graph), unlaid: [...unlaid].map(([name, why]) => ({ name, why })) }];
     }
     case "go": {
       const { layoutGoFile } = await import("../readers/go/index.js");
@@ -102,6 +95,7 @@ export async function loadLayoutSources(path: string, opts: LoadOptions): Promis
     case "python": {
       const { layoutPythonFile } = await import("../readers/python/index.js");
       const layout = await layoutPythonFile(path, readFileSync(path, "utf8"), target ?? hostTarget() ?? TARGETS.x86_64);
+      warn(layout.problems.map((p) => ({ ...p.loc, file: p.loc.file ?? path, message: p.message })));
       return [{ graph: layout.graph, ids: layout.types.map((t) => t.typeId) }];
     }
     default:

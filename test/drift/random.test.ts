@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { classify } from "../../src/drift/classify.js";
 import { snapshot } from "../../src/drift/snapshot.js";
+import { freshSeed, rng } from "../oracles/random.js";
 import { buildObjects, clangAvailable, modulesOf, program } from "./build.js";
 
 const KEY = "struct key { __u32 a; };";
@@ -20,16 +21,6 @@ interface Field {
   type: string;
   name: string;
   count: number;
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
 }
 
 function declare(fields: Field[]): string {
@@ -65,7 +56,7 @@ function randomCase(next: () => number): { kind: EditKind; before: string; after
   return { kind, before: program(`${declare(fields)}\n${KEY}`), after: program(`${declare(edited)}\n${KEY}`) };
 }
 
-const FRESH = Date.now() % 1_000_000;
+const FRESH = freshSeed();
 
 describe.skipIf(!clangAvailable)("drift classes of random edits, built by clang (clang-16 missing: skipped)", () => {
   for (const seed of [1, 20261123, FRESH]) {

@@ -19,6 +19,8 @@ const C_TYPES: Record<ScalarKind, string> = {
   double: "double",
   longdouble: "long double",
   pointer: "void *",
+  half: "__fp16",
+  float16: "_Float16",
 };
 
 /** Asks clang for each named figure as the length of a char array, read back from the AST dump. */
@@ -38,19 +40,27 @@ describe.skipIf(!clangAvailable)("target table agrees with clang", () => {
       const t = TARGETS[name];
       const macros = runClang(["-target", t.triple, "-dM", "-E", "-x", "c", "/dev/null"]);
       const has128 = macros.includes("__SIZEOF_INT128__");
+      const hasFloat16 = macros.includes("__FLT16_MAX__");
       const exprs: Record<string, string> = {
         char_signed: "(char)-1 < 0 ? 1 : 2",
         max_align: "_Alignof(struct { char c __attribute__((aligned)); })",
         va_size: "sizeof(__builtin_va_list)",
         va_align: "_Alignof(__builtin_va_list)",
+        // The widest promoted _Atomic: a 16-byte struct is promoted where the width allows, else left at 4.
+        atomic16_align: "_Alignof(_Atomic struct { int a[4]; })",
+        atomic8_align: "_Alignof(_Atomic struct { int a[2]; })",
+        vector_align: "_Alignof(char __attribute__((vector_size(64))))",
       };
       for (const [kind, c] of Object.entries(C_TYPES)) {
-        if (kind === "int128" && !has128) continue;
+        if ((kind === "int128" && !has128) || (kind === "float16" && !hasFloat16)) continue;
         exprs[`${kind}_size`] = `sizeof(${c})`;
         exprs[`${kind}_align`] = `__builtin_offsetof(struct { char c; ${c} x; }, x)`;
       }
       const got = clangFigures(t.triple, exprs);
       expect(t.scalars.int128 !== undefined, "__int128").toBe(has128);
+      expect(t.scalars.float16 !== undefined, "_Float16").toBe(hasFloat16);
+      expect(t.atomicPromote).toBe(got.atomic16_align === 16 ? 16 : got.atomic8_align === 8 ? 8 : 0);
+      expect(t.maxVectorAlign).toBe(got.vector_align === 64 ? 0 : got.vector_align);
       for (const kind of Object.keys(C_TYPES) as ScalarKind[]) {
         const info = t.scalars[kind];
         if (!info) continue;

@@ -62,3 +62,31 @@ export function clangRecordLayouts(source: string, triple: string, names: readon
   }
   return records;
 }
+
+/**
+ * The fields of every complete named record of `source` as clang declares
+ * them, in order: the name, "" for an unnamed bitfield, "(anon)" for an
+ * anonymous struct or union member. Read from `-ast-dump`, where a field's
+ * owner is the record one level of the tree above it.
+ */
+export function clangFieldNames(source: string, triple: string): Map<string, string[]> {
+  const out = runClang(["-target", triple, "-fsyntax-only", "-w", "-Xclang", "-ast-dump", "-fno-color-diagnostics", tempSource(source)]);
+  const owners = new Map<number, string[] | null>();
+  const records = new Map<string, string[]>();
+  for (const line of out.split("\n")) {
+    const rec = /^([|` ]*)[|`]-RecordDecl .* (struct|union) (?:(\w+) )?definition$/.exec(line);
+    if (rec) {
+      const fields: string[] = [];
+      owners.set(rec[1]!.length, rec[3] ? fields : null);
+      if (rec[3]) records.set(`${rec[2]} ${rec[3]}`, fields);
+      continue;
+    }
+    const field = /^([|` ]*)[|`]-FieldDecl 0x\w+ <[^>]*> (?:line:\d+:\d+|col:\d+)((?: [\w]+)*) '/.exec(line);
+    if (!field) continue;
+    const owner = owners.get(field[1]!.length - 2);
+    if (!owner) continue;
+    const words = field[2]!.trim().split(" ").filter((w) => w !== "" && w !== "referenced");
+    owner.push(words.includes("implicit") ? "(anon)" : (words[words.length - 1] ?? ""));
+  }
+  return records;
+}

@@ -60,8 +60,14 @@ export function readMaps(graph: TypeGraph, r: Resolved, bcc: BccUse[], problems:
   return maps;
 }
 
-function btfStyle(graph: TypeGraph, name: string, typeId: TypeId, problems: SourceProblem[], at: GlobalVar): Omit<MapDef, "loc"> | undefined {
-  const t = graph.type(resolveId(graph, typeId));
+function btfStyle(graph: TypeGraph, name: string, typeId: TypeId, problems: SourceProblem[], at: GlobalVar, outer: readonly TypeId[] = []): Omit<MapDef, "loc"> | undefined {
+  const id = resolveId(graph, typeId);
+  // `__array(values, struct m)` naming the map's own definition: libbpf nests one level, never a cycle.
+  if (outer.includes(id)) {
+    problems.push({ file: at.loc.file, line: at.loc.line ?? 0, message: `map ${at.name}: its inner map's definition is the map itself` });
+    return undefined;
+  }
+  const t = graph.type(id);
   if (t.kind !== "struct") {
     problems.push({ file: at.loc.file, line: at.loc.line ?? 0, message: `map ${name} in SEC(".maps") is not a struct` });
     return undefined;
@@ -119,7 +125,7 @@ function btfStyle(graph: TypeGraph, name: string, typeId: TypeId, problems: Sour
         if (a.kind !== "array") break;
         const p = graph.type(resolveId(graph, a.elem));
         if (p.kind !== "ptr") break;
-        const inner = btfStyle(graph, "", p.target, problems, at);
+        const inner = btfStyle(graph, "", p.target, problems, at, [...outer, id]);
         if (inner) def.inner = inner;
         if (!def.valueSize) def.valueSize = 4;
         break;

@@ -52,6 +52,7 @@ export function predefinedMacros(target: Target): Record<string, string> {
     __SIZEOF_FLOAT__: String(s.float.size),
     __SIZEOF_DOUBLE__: String(s.double.size),
     __SIZEOF_LONG_DOUBLE__: String(s.longdouble.size),
+    ...(s.float16 ? { __FLT16_MAX__: "6.5504e+4F16" } : {}),
     ...(s.int128 ? { __SIZEOF_INT128__: String(s.int128.size) } : {}),
     ...ARCH[target.name],
   };

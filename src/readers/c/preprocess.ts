@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, isAbsolute, join, normalize, resolve as resolvePath } from "node:path";
+import { basename, dirname, isAbsolute, join, normalize, resolve as resolvePath } from "node:path";
 import type { Target } from "../../ir/targets.js";
 import { BINARY_PRECEDENCE, binaryInt, cint, parseCharLiteral, parseIntLiteral, unaryInt, type CInt } from "./arith.js";
 import { BCC_MACROS, BCC_STACKTRACE, bccReplacement, type BccUse } from "./bcc.js";
@@ -134,6 +134,8 @@ interface Cond {
 
 // Includes nested deeper than this are a cycle without guards.
 const MAX_INCLUDE_DEPTH = 200;
+/** `#ifndef X` then `#define X` before anything else but comments: an include guard. */
+const INCLUDE_GUARD = /^(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)*#\s*ifndef\s+(\w+)\s*\n\s*#\s*define\s+\1\b/;
 // A macro call may span this many lines before we call it unterminated.
 const MAX_CALL_LINES = 500;
 // Expansion steps on one line beyond this mean runaway recursion.
@@ -182,6 +184,7 @@ class Preprocessor {
   run(path: string): Preprocessed {
     const text = this.read(path);
     if (text === undefined) throw new Error(`cannot read ${path}`);
+    this.open.push(path);
     this.file(path, text, 0);
     return { text: hoistRecordAttributes(this.out.join("\n")), lineFile: this.lineFile, lineNo: this.lineNo, fileNames: this.fileNames, problems: this.problems, bcc: this.bcc };
   }
@@ -305,7 +308,7 @@ class Preprocessor {
         line += "\n" + lines[++i]!;
         joined++;
       }
-      const expanded = hoistDeclaratorAttributes(this.nameUnnamedBitfields(this.expandLine(line, path, no)), this.depth);
+      const expanded = hoistDeclaratorAttributes(enumBitfields(complexTypes(this.expandLine(line, path, no))), this.depth);
       this.depth = braceDepth(expanded, expanded.length, this.depth);
       this.emit(joined ? expanded.replace(/\n/g, " ") : expanded, fi, no);
       this.emitBlank(fi, no + 1, extra + joined);
@@ -313,22 +316,8 @@ class Preprocessor {
     if (conds.length) this.problem(path, lines.length, "#if without #endif");
   }
 
-  private unnamed = 0;
   /** Brace depth of the output so far: where declarations are at file scope. */
   private depth = 0;
-
-  /**
-   * `long: 64;` has no declarator, and the C grammar recovers from that by
-   * inventing one at the cost of an error recovery per line; vmlinux.h has
-   * thousands. Named (`long __abidrift_unnamed_7: 64;`) they parse cleanly.
-   */
-  private nameUnnamedBitfields(line: string): string {
-    if (!line.includes(":")) return line;
-    return line.replace(UNNAMED, (all, lead: string, ws: string, type: string, ws2: string, ws3: string, width: string) => {
-      if (STATEMENT_WORDS.test(type) || /\b(?:return|goto|break|continue)\b/.test(width)) return all;
-      return `${lead}${ws}${type} ${UNNAMED_BITFIELD}${this.unnamed++}${ws2}:${ws3}${width};`;
-    });
-  }
 
   private emitBlank(fi: number, from: number, count: number): void {
     for (let k = 0; k < count; k++) this.emit("", fi, from + k);
@@ -399,6 +388,17 @@ class Preprocessor {
       return;
     }
     if (this.once.has(found)) return;
+    if (this.open.includes(found)) {
+      // A file including itself again: an include guard makes that nothing;
+      // without one a compiler recurses until it gives up. Either way it is read once.
+      const text = this.read(found);
+      const guard = text === undefined ? undefined : INCLUDE_GUARD.exec(text)?.[1];
+      if (guard === undefined || !this.macros.has(guard)) {
+        const chain = [...this.open.slice(this.open.indexOf(found)), found].map((f) => basename(f)).join(" -> ");
+        this.problem(from, line, `#include ${m[0]}: include cycle ${chain}; read once`);
+      }
+      return;
+    }
     if (depth >= MAX_INCLUDE_DEPTH) {
       this.problem(from, line, `#include ${m[0]}: includes nested deeper than ${MAX_INCLUDE_DEPTH}`);
       return;
@@ -408,8 +408,16 @@ class Preprocessor {
       this.problem(from, line, `#include ${m[0]}: cannot read ${found}`);
       return;
     }
-    this.file(found, text, depth + 1);
+    this.open.push(found);
+    try {
+      this.file(found, text, depth + 1);
+    } finally {
+      this.open.pop();
+    }
   }
+
+  /** The files being read, outermost first: an include of one of them is a cycle. */
+  private readonly open: string[] = [];
 
   private findInclude(name: string, from: string, quoted: boolean): string | undefined {
     if (isAbsolute(name)) return this.exists(name) ? name : undefined;
@@ -694,12 +702,6 @@ function braceDepth(line: string, end: number, depth: number): number {
   return depth;
 }
 
-/** The prefix of the names given to unnamed bitfields; the resolver reads them as unnamed. */
-export const UNNAMED_BITFIELD = "__abidrift_unnamed_";
-
-const UNNAMED =
-  /(^|[;{])(\s*)((?:(?:unsigned|signed|const|volatile)\s+)*(?:long\s+long(?:\s+int)?|long(?:\s+int)?|short(?:\s+int)?|[A-Za-z_]\w*))(\s*):(\s*)([^;:?={}]+);/g;
-const STATEMENT_WORDS = /^(?:case|default|return|goto|break|continue|else|do)$/;
 
 function trimWs(toks: Tok[]): Tok[] {
   let a = 0;
@@ -779,4 +781,32 @@ class IfParser {
     }
     return undefined;
   }
+}
+
+/** The prefix of the one-word names `float _Complex` and its kin are read as; the resolver lays them out. */
+export const COMPLEX_MARK = "__abidrift_complex_";
+
+const COMPLEX = /\b(?:(?:_Complex|__complex__)\s+(long\s+double|double|float)|(long\s+double|double|float)\s+(?:_Complex|__complex__)|_Complex|__complex__)\b/g;
+
+/**
+ * `double _Complex` and `_Complex double`: the C grammar has no complex
+ * types, and reads `float _Complex x` as a declarator named `_Complex`. One
+ * word in their place parses as a type name.
+ */
+function complexTypes(line: string): string {
+  if (!line.includes("omplex")) return line;
+  return line.replace(COMPLEX, (_all, a?: string, b?: string) => `${COMPLEX_MARK}${(a ?? b ?? "double").replace(/\s+/, "_")}`);
+}
+
+/** `enum e : 3`, where a number (or a parenthesis) follows the colon: a bitfield, not a fixed type. */
+const ENUM_BITFIELD = /\benum\s+([A-Za-z_]\w*)\s*:(?=\s*[0-9(])/g;
+
+/**
+ * An unnamed bitfield of enum type, `enum e : 3;`, which the C grammar reads
+ * as an enum with a fixed type and swallows the next member as that type.
+ * Said as `__typeof__(enum e) : 3` it parses as the bitfield it is.
+ */
+function enumBitfields(line: string): string {
+  if (!line.includes("enum")) return line;
+  return line.replace(ENUM_BITFIELD, "__typeof__(enum $1) :");
 }

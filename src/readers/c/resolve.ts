@@ -7,7 +7,7 @@ import type { EnumValue, Member, SourceLoc, Type, TypeId } from "../../ir/types.
 import { binaryInt, cint, parseCharLiteral, parseIntLiteral, unaryInt, type CInt } from "./arith.js";
 import { BCC_MARK } from "./bcc.js";
 import { builtinTypedef } from "./builtin-types.js";
-import { UNNAMED_BITFIELD, type Preprocessed, type SourceProblem } from "./preprocess.js";
+import { COMPLEX_MARK, type Preprocessed, type SourceProblem } from "./preprocess.js";
 import type { Attr, Declarator, Derived, Expr, Item, Pos, Spec, TypeName } from "./syntax.js";
 
 // Gives declarations their meaning in source order, as a C compiler does:
@@ -192,7 +192,7 @@ class Resolver {
       }
       return;
     }
-    const target = this.derive(base, d.derived);
+    const target = this.derive(this.retype(base, attrs), d.derived);
     const shape = this.shapes[target];
     const align = this.alignAttr(attrs);
     const id = this.add({ kind: "typedef", name: d.name, target, loc: this.loc(pos) }, shape && { size: shape.size, align: align || shape.align });
@@ -324,9 +324,12 @@ class Resolver {
         if (signed) return int("signed char", s.char, true, "char");
         return int("char", s.char, this.target.charSigned, "char");
       case "float":
-      case "_Float16":
-      case "__fp16":
         return this.add({ kind: "float", name: "float", size: s.float.size }, s.float);
+      case "_Float16":
+        if (!s.float16) throw new Incomplete(`_Float16 does not exist on ${this.target.name}`);
+        return this.add({ kind: "float", name: "_Float16", size: s.float16.size }, s.float16);
+      case "__fp16":
+        return this.add({ kind: "float", name: "__fp16", size: s.half.size }, s.half);
       case "double":
         if (longs) return this.add({ kind: "float", name: "long double", size: s.longdouble.size }, s.longdouble);
         return this.add({ kind: "float", name: "double", size: s.double.size }, s.double);
@@ -349,6 +352,15 @@ class Resolver {
     if (fromBtf !== undefined) {
       this.typedefs.set(name, fromBtf);
       return fromBtf;
+    }
+    if (name.startsWith(COMPLEX_MARK)) {
+      const words = name.slice(COMPLEX_MARK.length).split("_");
+      const elem = this.prim(words);
+      const e = this.shapes[elem]!;
+      const pair = this.add({ kind: "array", elem, count: 2 }, { size: e.size * 2, align: e.align });
+      const cid = this.add({ kind: "typedef", name: `${words.join(" ")} _Complex`, target: pair }, { size: e.size * 2, align: e.align });
+      this.typedefs.set(name, cid);
+      return cid;
     }
     if (name === "__builtin_va_list") {
       // Opaque here: only its size and alignment matter to a record holding one.
@@ -420,9 +432,11 @@ class Resolver {
       // `struct tag { ... };` inside a struct only declares the tag; an untagged one is an anonymous member.
       if (!f.declarators.length && !(f.spec.k === "record" && !f.spec.name)) return;
       for (const d of declarators) {
+        // An anonymous member's attributes went to its record type above.
+        const attrs = d ? joinAttrs(f.attrs, d.attrs) : NO_ATTRS;
         let type: TypeId;
         try {
-          type = d ? this.derive(base, d.derived) : base;
+          type = d ? this.derive(this.retype(base, attrs), d.derived) : base;
         } catch (e) {
           if (!(e instanceof Incomplete)) throw e;
           missing ??= `member ${d?.name ?? ""}: ${e.message}`;
@@ -431,14 +445,12 @@ class Resolver {
         const flexible = d?.derived.length ? d.derived[d.derived.length - 1]!.k === "array" && !(d.derived[d.derived.length - 1] as { len?: Expr }).len : false;
         const shapeId = flexible ? (this.b.types[type] as { elem: TypeId }).elem : type;
         const shape = this.shapeOf(shapeId, 0);
-        const name = d?.name.startsWith(UNNAMED_BITFIELD) ? "" : (d?.name ?? "");
+        const name = d?.name ?? "";
         if (!shape) {
           missing ??= this.unresolvedIds.get(shapeId) ?? `member ${name || "(anonymous)"} has incomplete type ${this.incompleteName(shapeId)}`;
           continue;
         }
         if (flexible && fi !== n - 1 && spec.tag === "struct") missing ??= `flexible array member ${name} is not last`;
-        // An anonymous member's attributes went to its record type above.
-        const attrs = d ? joinAttrs(f.attrs, d.attrs) : NO_ATTRS;
         let bitWidth: number | undefined;
         if (d?.bits) {
           const w = this.eval(d.bits)?.v;
@@ -511,12 +523,15 @@ class Resolver {
       next = binaryInt("+", asInt.bits > 32 ? v : asInt, ONE) ?? cint(0n);
     }
     if (marker) return 0;
-    const { size, signed } = layoutEnum(
-      values.map((v) => v.value),
-      spec.attrs.some((a) => a.name === "packed"),
-      this.target,
-    );
-    const align = [this.target.scalars.char, this.target.scalars.short, this.target.scalars.int, this.target.scalars.long, this.target.scalars.longlong].find((s) => s.size === size)!.align;
+    const fixed = spec.underlying && this.fixedType(spec.underlying);
+    const { size, signed } =
+      fixed ??
+      layoutEnum(
+        values.map((v) => v.value),
+        spec.attrs.some((a) => a.name === "packed"),
+        this.target,
+      );
+    const align = fixed?.align ?? [this.target.scalars.char, this.target.scalars.short, this.target.scalars.int, this.target.scalars.long, this.target.scalars.longlong].find((s) => s.size === size)!.align;
     const t: Type = { kind: "enum", name: spec.name, size, signed, values, loc: this.loc(spec) };
     const key = `enum ${spec.name}`;
     const prior = spec.name ? this.tags.get(key) : undefined;
@@ -528,6 +543,71 @@ class Resolver {
     const id = this.add(t, { size, align });
     if (spec.name) this.tags.set(key, id);
     return id;
+  }
+
+  /** `enum e : T`: the enum is T's size, alignment and signedness. */
+  private fixedType(underlying: Spec): { size: number; align: number; signed: boolean } {
+    const id = this.specType(underlying);
+    const shape = this.shapeOf(id, 0);
+    const int = this.intOf(id);
+    if (!shape || !int) throw new Incomplete(`the fixed type of an enum is not an integer type`);
+    return { size: shape.size, align: shape.align, signed: int.signed };
+  }
+
+  /** The integer (or enum) a type is, through typedefs and qualifiers. */
+  private intOf(id: TypeId): { signed: boolean } | undefined {
+    let t = this.b.types[id]!;
+    for (let depth = 0; depth < 64 && (t.kind === "typedef" || t.kind === "const" || t.kind === "volatile"); depth++) t = this.b.types[t.target]!;
+    return t.kind === "int" || t.kind === "enum" ? { signed: t.signed } : undefined;
+  }
+
+  /** `mode(QI)`, `vector_size(N)` and `_Atomic` make a declaration's base type another. */
+  private retype(base: TypeId, attrs: readonly Attr[]): TypeId {
+    if (!attrs.length) return base;
+    let t = base;
+    for (const a of attrs) if (a.name === "mode") t = this.mode(t, a);
+    for (const a of attrs) if (a.name === "vector_size") t = this.vector(t, a);
+    if (attrs.some((a) => a.name === "_Atomic")) t = this.atomic(t);
+    return t;
+  }
+
+  /** `__attribute__((mode(QI)))`: an integer of the mode's width, signed as the type it replaces. */
+  private mode(base: TypeId, a: Attr): TypeId {
+    const arg = a.args[0];
+    const mode = arg?.k === "id" ? arg.name.replace(/^__(.*)__$/, "$1") : "";
+    const s = this.target.scalars;
+    const size = ({ QI: 1, HI: 2, SI: 4, DI: 8, TI: 16, byte: 1, word: s.long.size, pointer: s.pointer.size } as Record<string, number>)[mode];
+    const int = this.intOf(base);
+    if (size === undefined || !int) throw new Incomplete(`mode(${arg ? exprText(arg) : ""}) on a type this reader does not widen`);
+    const words = { 1: ["char"], 2: ["short"], 4: ["int"], 8: ["long", "long"], 16: ["__int128"] }[size as 1 | 2 | 4 | 8 | 16];
+    return this.prim([int.signed ? "signed" : "unsigned", ...words]);
+  }
+
+  /** `__attribute__((vector_size(N)))`: N bytes of the type, aligned to N up to the target's cap. */
+  private vector(elem: TypeId, a: Attr): TypeId {
+    const n = a.args[0] && this.eval(a.args[0])?.v;
+    const e = this.shapeOf(elem, 0);
+    if (n === undefined || !e || n <= 0n || Number(n) % e.size !== 0) throw new Incomplete(`vector_size(${a.args[0] ? exprText(a.args[0]) : ""}) is not a multiple of its element's size`);
+    const size = Number(n);
+    const cap = this.target.maxVectorAlign;
+    return this.add({ kind: "array", elem, count: size / e.size }, { size, align: cap ? Math.min(size, cap) : size });
+  }
+
+  /**
+   * `_Atomic T`: as clang lays it out, a T no wider than the target's atomic
+   * promotion width grows to a power of two and is aligned to that size.
+   */
+  private atomic(t: TypeId): TypeId {
+    const s = this.shapeOf(t, 0);
+    if (!s || s.size > this.target.atomicPromote) return t;
+    let size = 1;
+    while (size < s.size) size *= 2;
+    // An empty record still takes a byte: an atomic operation needs storage.
+    const align = s.size === 0 ? s.align : size;
+    if (size === s.size && s.align === align) return t;
+    const inner = this.b.types[t]!;
+    const name = "name" in inner && inner.name ? (inner.kind === "struct" || inner.kind === "union" || inner.kind === "enum" ? `${inner.kind} ${inner.name}` : inner.name) : inner.kind;
+    return this.add({ kind: "typedef", name: `_Atomic(${name})`, target: t }, { size, align });
   }
 
   /**
@@ -568,7 +648,8 @@ class Resolver {
     for (const attr of attrs) {
       if (attr.name !== "aligned") continue;
       const arg = attr.args[0];
-      const v = arg ? this.eval(arg)?.v : BigInt(this.target.maxAlign);
+      // `_Alignas(__u64)`: the parser cannot tell a typedef name from a constant's.
+      const v = arg ? (this.eval(arg)?.v ?? (arg.k === "id" ? this.eval({ k: "alignof", type: { spec: { k: "name", name: arg.name, pos: { at: 0 } }, derived: [] } })?.v : undefined)) : BigInt(this.target.maxAlign);
       if (v !== undefined && v > 0n) a = Math.max(a, Number(v));
     }
     return a;

@@ -20,7 +20,11 @@ export type Expr =
   | { k: "other"; text: string };
 
 export interface Attr {
-  /** Without surrounding underscores: `packed`, `aligned`, `section`, `mode`. */
+  /**
+   * Without surrounding underscores: `packed`, `aligned`, `section`, `mode`,
+   * `vector_size`. `_Alignas(N)` is read as `aligned(N)` and `_Alignas(T)` as
+   * `aligned(_Alignof(T))`; the qualifier `_Atomic` is an attribute `_Atomic`.
+   */
   name: string;
   args: Expr[];
 }
@@ -34,7 +38,8 @@ export type Spec =
   | { k: "prim"; words: string[] }
   | { k: "name"; name: string; pos: Pos }
   | ({ k: "record"; tag: "struct" | "union"; name: string; fields?: FieldDecl[]; attrs: Attr[] } & Pos)
-  | ({ k: "enum"; name: string; values?: Enumerator[]; attrs: Attr[] } & Pos)
+  /** `underlying` is the type after `enum e :` (C23, and clang's extension before it). */
+  | ({ k: "enum"; name: string; values?: Enumerator[]; attrs: Attr[]; underlying?: Spec } & Pos)
   | { k: "typeof"; type: TypeName }
   | { k: "none" };
 

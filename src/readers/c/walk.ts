@@ -68,6 +68,7 @@ const NAMES = [
   "false",
   "comment",
   "type_qualifier",
+  "alignas_qualifier",
   "storage_class_specifier",
   "attribute_declaration",
   "ms_declspec_modifier",
@@ -181,13 +182,16 @@ class Walker {
   }
 
   /** Calls `f` with each child's type id; `f` may move into the child but must come back. */
-  private children(f: (type: number, index: number) => void): void {
+  private children(f: (type: number, index: number) => void, quiet = false): void {
     const c = this.c;
     if (!c.gotoFirstChild()) return;
     let i = 0;
     do {
       const type = c.nodeTypeId;
       if (this.recovered && c.nodeIsMissing) {
+        // `long: 64;`: the grammar wants a name before every bitfield and
+        // makes one up; an unnamed bitfield is C, read from its clause.
+        if (quiet || type === this.T.field_identifier) continue;
         this.items.push({ k: "error", text: `missing ${this.g.types[type] ?? "token"}`, at: c.startIndex });
         continue;
       }
@@ -232,13 +236,63 @@ class Walker {
     let spec: Spec | undefined;
     const attrs: Attr[] = [];
     const declarators: Declarator[] = [];
+    const outer = this.stray;
+    this.stray = undefined;
     this.children((t) => {
       if (spec === undefined && this.specTypes.has(t)) spec = this.spec(t);
       else if (this.declaratorTypes.has(t)) declarators.push(this.declarator(t));
-      else if (t === T.attribute_specifier) attrs.push(...this.attributes());
+      // After a declarator an attribute is that declarator's (`int a, b __attribute__((aligned(8)))` aligns b).
+      else if (t === T.attribute_specifier) (declarators[declarators.length - 1]?.attrs ?? attrs).push(...this.attributes());
+      else if (t === T.type_qualifier) this.qualifier(attrs);
+      else if (t === ERROR) this.attributesIn(declarators[declarators.length - 1]?.attrs ?? attrs);
       else onOther?.(t, declarators);
     });
+    // `long f2 __attribute__((x));` parses as the type `long f2` with no declarator.
+    const stray = this.stray as { name: string; at: number } | undefined;
+    this.stray = outer;
+    if (stray) {
+      const first = declarators[0];
+      if (!first) declarators.push({ name: stray.name, derived: [], attrs: [], at: stray.at });
+      else if (first.name === "" && first.bits !== undefined && first.derived.length === 0) {
+        first.name = stray.name;
+        first.at = stray.at;
+      }
+    }
     return { spec: spec ?? { k: "none" }, attrs, declarators };
+  }
+
+  /** A name the grammar took for part of a `long`/`unsigned` type: it can only be a declarator's. */
+  private stray: { name: string; at: number } | undefined;
+
+  /**
+   * An ERROR inside a declaration: a second `__attribute__` after a
+   * member's name is one the grammar has no place for; it is read. Anything
+   * else is said to be unreadable.
+   */
+  private attributesIn(attrs: Attr[]): void {
+    const T = this.T;
+    let other = false;
+    this.children((t) => {
+      if (t === T.attribute_specifier) attrs.push(...this.attributes());
+      else if (t !== T.comment && this.g.types[t] !== ";") other = true;
+    });
+    if (other) this.error();
+  }
+
+  /** `_Atomic` and `_Alignas(...)` change a layout; const, volatile and restrict do not. */
+  private qualifier(attrs: Attr[]): void {
+    const T = this.T;
+    if (this.word(this.c.startIndex) === "_Atomic") {
+      attrs.push({ name: "_Atomic", args: [] });
+      return;
+    }
+    this.children((t) => {
+      if (t !== T.alignas_qualifier) return;
+      this.children((at) => {
+        if (!this.isNamed(at) || at === T.comment) return;
+        attrs.push({ name: "aligned", args: [at === T.type_descriptor ? { k: "alignof", type: this.typeName(at) } : this.expr(at)] });
+      });
+    });
   }
 
   private declaration(typedef: boolean): Item {
@@ -256,7 +310,11 @@ class Walker {
     }
     if (type === T.sized_type_specifier) {
       const words: string[] = [];
-      this.children((t) => words.push(this.isNamed(t) ? this.word(this.c.startIndex) : (this.g.types[t] ?? "")));
+      this.children((t) => {
+        const word = this.isNamed(t) ? this.word(this.c.startIndex) : (this.g.types[t] ?? "");
+        if (t === T.type_identifier && !PRIMITIVES.has(word)) this.stray = { name: word, at: this.c.startIndex };
+        else words.push(word);
+      });
       return { k: "prim", words };
     }
     if (type === T.struct_specifier || type === T.union_specifier) return this.record(type === T.struct_specifier ? "struct" : "union");
@@ -265,11 +323,12 @@ class Walker {
       let name = "";
       let tn: TypeName | undefined;
       const at = this.c.startIndex;
+      // `_Atomic(T)` reads as the qualifier `_Atomic` and a macro call to `(T)` missing its name.
       this.children((t) => {
         if (t === T.identifier) name = this.text();
         else if (t === T.type_descriptor) tn = this.typeName(t);
-      });
-      if (tn && /^_*typeof_*$/.test(name)) return { k: "typeof", type: tn };
+      }, true);
+      if (tn && (name === "" || /^_*typeof_*$/.test(name))) return { k: "typeof", type: tn };
       return { k: "name", name, pos: { at } };
     }
     return { k: "none" };
@@ -327,9 +386,16 @@ class Walker {
     let name = "";
     let values: Enumerator[] | undefined;
     const attrs: Attr[] = [];
+    // The fixed type of `enum e : unsigned char` lies between the name and
+    // the list; the grammar reads only its last word, so it is read from the text.
+    let typeFrom = at + 4;
+    let typeTo = -1;
     this.children((t) => {
-      if (t === T.type_identifier) name = this.text();
-      else if (t === T.enumerator_list) {
+      if (t === T.type_identifier && name === "") {
+        name = this.text();
+        typeFrom = this.c.endIndex;
+      } else if (t === T.enumerator_list) {
+        typeTo = this.c.startIndex;
         const vs: Enumerator[] = [];
         values = vs;
         this.children((et) => {
@@ -342,9 +408,15 @@ class Walker {
           vs.push(e);
         });
       } else if (t === T.attribute_specifier) attrs.push(...this.attributes());
+      // The words of `: unsigned int` before the last are an ERROR; they are read from the text below.
     });
     const spec: Spec = { k: "enum", name, attrs, at };
     if (values) spec.values = values;
+    const fixed = /^\s*:\s*([A-Za-z_][\w\s]*?)\s*$/.exec(this.src.slice(typeFrom, typeTo < 0 ? this.c.endIndex : typeTo));
+    if (fixed) {
+      const words = fixed[1]!.split(/\s+/);
+      spec.underlying = words.every((w) => PRIMITIVES.has(w)) ? { k: "prim", words } : words.length === 1 ? { k: "name", name: words[0]!, pos: { at: typeFrom } } : { k: "none" };
+    }
     return spec;
   }
 

@@ -117,9 +117,9 @@ export const readPython: UserspaceReader = async (file, text, opts) => {
 };
 
 /** `abidrift layout FILE.py`: every Structure and Union of the file, laid out for `target`. */
-export async function layoutPythonFile(path: string, text: string, target: Target): Promise<{ graph: TypeGraph; types: { name: string; typeId: TypeId }[] }> {
+export async function layoutPythonFile(path: string, text: string, target: Target): Promise<{ graph: TypeGraph; types: { name: string; typeId: TypeId }[]; problems: Problem[] }> {
   const m = await readPython(path, text, {});
-  return { graph: m.layout(target, "native"), types: m.twins.map((t) => ({ name: t.name, typeId: t.typeId })) };
+  return { graph: m.layout(target, "native"), types: m.twins.map((t) => ({ name: t.name, typeId: t.typeId })), problems: m.problems };
 }
 
 function twin(r: CtypesRecord, typeId: TypeId, lines: string[], file: string): TwinType {

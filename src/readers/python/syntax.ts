@@ -1,4 +1,4 @@
-import type { Node } from "web-tree-sitter";
+import type { Node, TreeCursor } from "web-tree-sitter";
 import { field, unparen } from "../syntax.js";
 
 // Small helpers over tree-sitter-python nodes.
@@ -77,21 +77,37 @@ export function intLiteral(node: Node): number | undefined {
 
 /** Visits every node below `root` (depth first, in source order) without recursion. */
 export function walk(root: Node, visit: (n: Node) => boolean | void): void {
+  withCursor(root, (cursor) => {
+    let descend = true;
+    for (;;) {
+      if (descend) {
+        const n = cursor.currentNode;
+        descend = visit(n) !== false;
+        if (descend && cursor.gotoFirstChild()) continue;
+      }
+      if (cursor.gotoNextSibling()) {
+        descend = true;
+        continue;
+      }
+      if (!cursor.gotoParent()) break;
+      descend = false;
+      if (cursor.currentNode.id === root.id) break;
+    }
+  });
+}
+
+/**
+ * Runs `f` with a cursor on `root` and deletes the cursor after, exactly once.
+ * web-tree-sitter's finalizer for a cursor left to the garbage collector frees
+ * memory by the tree's address, not the cursor's: a freed tree or a corrupted
+ * heap follows, seen as a crash in a later Tree.delete.
+ */
+function withCursor<T>(root: Node, f: (cursor: TreeCursor) => T): T {
   const cursor = root.walk();
-  let descend = true;
-  for (;;) {
-    if (descend) {
-      const n = cursor.currentNode;
-      descend = visit(n) !== false;
-      if (descend && cursor.gotoFirstChild()) continue;
-    }
-    if (cursor.gotoNextSibling()) {
-      descend = true;
-      continue;
-    }
-    if (!cursor.gotoParent()) break;
-    descend = false;
-    if (cursor.currentNode.id === root.id) break;
+  try {
+    return f(cursor);
+  } finally {
+    cursor.delete();
   }
 }
 
@@ -103,18 +119,16 @@ export function walk(root: Node, visit: (n: Node) => boolean | void): void {
 export function indexNodes(root: Node, types: readonly string[]): Map<string, Node[]> {
   const wanted = new Set(types);
   const out = new Map<string, Node[]>(types.map((t) => [t, []]));
-  const cursor = root.walk();
-  for (;;) {
-    const t = cursor.nodeType;
-    if (wanted.has(t)) out.get(t)!.push(cursor.currentNode);
-    if (cursor.gotoFirstChild()) continue;
-    while (!cursor.gotoNextSibling()) {
-      if (!cursor.gotoParent()) {
-
-        return out;
+  return withCursor(root, (cursor) => {
+    for (;;) {
+      const t = cursor.nodeType;
+      if (wanted.has(t)) out.get(t)!.push(cursor.currentNode);
+      if (cursor.gotoFirstChild()) continue;
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return out;
       }
     }
-  }
+  });
 }
 
 /** Whether `inner` lies within `outer`'s bytes. */

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HAVE_BPFTOOL, bpftoolDump } from "../../oracles/bpftool.js";
 import { CLANG, clangAvailable, clangRecordLayouts } from "../../oracles/clang.js";
+import { freshSeed } from "../../oracles/random.js";
 import { randomUnit } from "./random-c.js";
 
 // Random records laid out from source must agree with clang's own layout on
@@ -15,7 +16,7 @@ import { randomUnit } from "./random-c.js";
 // call per target and seed covers a few hundred records.
 
 const FIXED_SEEDS = [1, 2, 3, 0xc0ffee];
-const FRESH = Math.floor(Math.random() * 2 ** 31);
+const FRESH = freshSeed();
 const PER_UNIT = 250;
 
 describe.skipIf(!clangAvailable)("C records from source agree with clang -fdump-record-layouts", () => {

@@ -6,8 +6,11 @@ export { rng };
 // (lengths from macros, arithmetic and sizeof), nested and anonymous records,
 // bitfields of every base type and width including `: 0` and unnamed ones,
 // `packed` and `aligned(N)` on members and records, `#pragma pack`,
-// flexible array members and enums sized by their values. The same seed
-// always gives the same source.
+// flexible array members and enums sized by their values. Beyond those:
+// bitfields typed by bare `unsigned`/`signed`, typedefs and enums, one
+// bitfield declaration split over lines, enums with a fixed type, `_Alignas`,
+// `vector_size` vectors, `_Complex` in either order, `__fp16`/`_Float16`,
+// `mode(QI|HI|SI|DI)` and `_Atomic`. The same seed always gives the same source.
 
 
 export interface GenRecord {
@@ -38,14 +41,41 @@ const WIDTH: Record<string, "char" | "short" | "int" | "long" | "longlong" | "bo
   _Bool: "bool",
 };
 
+/** Typedefs the units declare, with the storage bits a bitfield of each may use. */
+const INT_TYPEDEFS: Record<string, number> = { u8_t: 8, s16_t: 16, u32_t: 32, u64_t: 64 };
+const TYPEDEF_LINES = ["typedef unsigned char u8_t;", "typedef short s16_t;", "typedef unsigned int u32_t;", "typedef unsigned long long u64_t;"];
+const VECTORS = ["typedef int v4si __attribute__((vector_size(16)));", "typedef char v8qi __attribute__((vector_size(8)));", "typedef short v16hi __attribute__((vector_size(32)));", "typedef float v2sf __attribute__((vector_size(8)));", "typedef long long v2di __attribute__((vector_size(16)));"];
+/** Fixed enum types and their bits. */
+const FIXED: [string, number][] = [["unsigned char", 8], ["short", 16], ["unsigned int", 32], ["long long", 64], ["u8_t", 8]];
+
 export function randomUnit(seed: number, target: Target, count: number): GenUnit {
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const chance = (p: number): boolean => r() < p;
-  const lines: string[] = ["#define LEN_A 3", "#define LEN_B (LEN_A * 2 - 1)"];
+  const lines: string[] = ["#define LEN_A 3", "#define LEN_B (LEN_A * 2 - 1)", ...TYPEDEF_LINES, ...VECTORS];
   const records: GenRecord[] = [];
-  const scalars = ["float", "double", "long double", "void *", "char *", ...INTS, ...(target.scalars.int128 ? ["__int128", "unsigned __int128"] : [])];
+  const scalars = [
+    "float",
+    "double",
+    "long double",
+    "void *",
+    "char *",
+    ...INTS,
+    ...(target.scalars.int128 ? ["__int128", "unsigned __int128"] : []),
+    "float _Complex",
+    "_Complex double",
+    "long double _Complex",
+    "__fp16",
+    ...(target.scalars.float16 ? ["_Float16"] : []),
+    "v4si",
+    "v8qi",
+    "v16hi",
+    "v2sf",
+    "v2di",
+  ];
   const enums: string[] = [];
+  /** Types a bitfield may have, with the most bits it may take. */
+  const bitTypes: [string, number][] = [...INTS.map((t): [string, number] => [t, t === "_Bool" ? 1 : target.scalars[WIDTH[t]!]!.size * 8]), ["unsigned", 32], ["signed", 32], ...Object.entries(INT_TYPEDEFS)];
   for (let e = 0; e < 4; e++) {
     const values = Array.from({ length: 1 + Math.floor(r() * 3) }, (_, i) => {
       const v = pick(["0", "1", "-1", "255", "256", "65535", "-129", "0x7fffffff", "0xffffffff", "0x100000000", "-0x80000000", `${Math.floor(r() * 1000)}`]);
@@ -53,6 +83,14 @@ export function randomUnit(seed: number, target: Target, count: number): GenUnit
     });
     lines.push(`enum ${chance(0.3) ? "__attribute__((packed)) " : ""}E${e} { ${values.join(", ")} };`);
     enums.push(`enum E${e}`);
+    // Any enum here holds a byte; a bitfield of it takes up to 8 bits.
+    bitTypes.push([`enum E${e}`, 8]);
+  }
+  for (let e = 0; e < 3; e++) {
+    const [type, bits] = pick(FIXED);
+    lines.push(`enum F${e} : ${type} { F${e}_0, F${e}_1 = ${Math.floor(r() * 100)} };`);
+    enums.push(`enum F${e}`);
+    bitTypes.push([`enum F${e}`, bits]);
   }
   const alignN = (): number => pick([1, 2, 4, 8, 16]);
   const arrayLen = (): string => pick(["2", "LEN_A", "LEN_B", "1 + 2", "sizeof(int)", "(4 << 1) / 2", "3"]);
@@ -76,12 +114,32 @@ export function randomUnit(seed: number, target: Target, count: number): GenUnit
       if (chance(0.1)) attrs.push(`aligned(${alignN()})`);
       const attr = attrs.length ? ` __attribute__((${attrs.join(", ")}))` : "";
       if (roll < 0.3) {
-        const base = pick(INTS);
-        const max = base === "_Bool" ? 1 : WIDTH[base] === "bool" ? 1 : target.scalars[WIDTH[base]!]!.size * 8;
+        const [base, max] = pick(bitTypes);
         const width = Math.floor(r() * (max + 1));
         if (width === 0 || chance(0.15)) {
           member(`${base} : ${width}${attr}`, "");
+        } else if (chance(0.2)) {
+          // One declaration of several bitfields, over several lines.
+          const more = Array.from({ length: 1 + Math.floor(r() * 3) }, () => {
+            const w = 1 + Math.floor(r() * max);
+            if (chance(0.2)) return { decl: `: ${w}`, name: "" };
+            const n = `f${m++}`;
+            return { decl: `${n} : ${w}`, name: n };
+          });
+          body.push(`  ${base} ${fname} : ${width},\n${more.map((d) => `      ${d.decl}`).join(",\n")}${attr};`);
+          fields.push(fname, ...more.map((d) => d.name));
         } else member(`${base} ${fname} : ${width}${attr}`, fname);
+      } else if (roll < 0.36) {
+        // _Alignas never lowers an alignment: only on types aligned to 4 or less.
+        const t = pick(["char", "short", "int", "unsigned char", "float", "u8_t"]);
+        member(`_Alignas(${pick(["4", "8", "16", "long long", "double", "u64_t", "int"])}) ${t} ${fname}${attr}`, fname);
+      } else if (roll < 0.4) {
+        member(`${pick(["int", "unsigned int", "long", "short"])} ${fname} __attribute__((${pick(["mode(QI)", "mode(HI)", "mode(SI)", "mode(DI)", "__mode__(__DI__)"])}))${attr}`, fname);
+      } else if (roll < 0.45) {
+        const atomic = pick([...INTS.filter((t) => t !== "_Bool"), "double", "long double", "int *", "float", ...records.filter((o) => !o.fields.includes("flex")).map((o) => o.name)]);
+        member(chance(0.5) ? `_Atomic ${atomic} ${fname}${attr}` : `_Atomic(${atomic}) ${fname}${attr}`, fname);
+      } else if (roll < 0.48) {
+        member(`${pick(["int", "char", "float", "short"])} ${fname} __attribute__((vector_size(${pick([4, 8, 16, 32])})))${attr}`, fname);
       } else if (roll < 0.55) {
         member(`${pick(scalars)} ${fname}${attr}`, fname);
       } else if (roll < 0.65) {
