@@ -107,7 +107,7 @@ export function pair(bpf: readonly BpfModule[], user: readonly UserspaceModule[]
       // A ref on a program computed at run time names no map we can see.
       if (ref.programs?.length === 0) continue;
       const all = inPrograms(index.mapsNamed(ref.name), ref.programs, (m) => m.bpf);
-      const found = choose(all, u, scope, (m) => m.bpf);
+      const found = choose(all, u, scope, (m) => m.bpf, ref.programs);
       if (found.pick) maps.push({ bpf: found.pick.bpf, map: found.pick.map, user: u, ref });
       else if (found.programs.length) unresolved.push({ user: u, name: `map ${ref.name}`, loc: ref.loc, kind: "map", programs: found.programs });
       else if (all.length === 0 && !definedIn.has(`${packageOf(u)}\0${ref.name}`)) unknownMaps.push({ user: u, ref });
@@ -284,7 +284,7 @@ export function programOf(m: BpfModule): string {
  * several programs (`programs` then names them). Builds of one program (per
  * target and byte order) are one program; the nearest build wins.
  */
-function choose<T>(candidates: readonly T[], u: UserspaceModule, scope: Scope, bpfOf: (c: T) => BpfModule): { pick?: T; programs: string[] } {
+function choose<T>(candidates: readonly T[], u: UserspaceModule, scope: Scope, bpfOf: (c: T) => BpfModule, named?: readonly string[]): { pick?: T; programs: string[] } {
   if (candidates.length === 0) return { programs: [] };
   // A file that says what it loads resolves names there only: another program's type of the same name is not its.
   const pool = scope.modules.size ? candidates.filter((c) => scope.modules.has(bpfOf(c))) : candidates;
@@ -300,7 +300,9 @@ function choose<T>(candidates: readonly T[], u: UserspaceModule, scope: Scope, b
   }
   // Several programs of one file (BCC's BPF(text=...) each) are told apart by their `program`.
   const programs = new Set(top.map((c) => bpfOf(c).program ?? programStem(bpfOf(c).file)));
-  if (programs.size > 1) return { programs: [...programs].sort() };
+  // Programs the code itself names are alternatives of one tool (`b = BPF(text=a)` or
+  // `BPF(text=b)` by kernel version): either may run, so the nearest answers for both.
+  if (programs.size > 1 && !named?.length) return { programs: [...programs].sort() };
   return { pick: top[0], programs: [] };
 }
 
@@ -356,7 +358,7 @@ class CIndex {
       const c = this.typeIn(module, type) ?? (module.source && this.typeIn(module.source, type));
       if (c) candidates.push({ c, emit: emits[0]!.loc, bpf: module });
     }
-    return choose(candidates, u, scope, (x) => x.bpf).pick;
+    return choose(candidates, u, scope, (x) => x.bpf, programs).pick;
   }
 
   private typeIn(module: BpfModule, cName: string): CTypeRef | undefined {
@@ -392,7 +394,7 @@ class CIndex {
         if (refs.length > before) break;
       }
     }
-    const r = choose(refs, u, scope, (x) => x.bpf);
+    const r = choose(refs, u, scope, (x) => x.bpf, programs);
     return { programs: r.programs, ...(r.pick ? { pick: r.pick.ref } : {}) };
   }
 

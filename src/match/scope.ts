@@ -11,7 +11,7 @@ import type { BpfModule, ProgramRef, UserspaceModule } from "../ir/bindings.js";
 // -target amd64 and friends; before cilium/ebpf 0.13 `<stem>_bpfel_<arch>.o`);
 // libbpf projects `<stem>.bpf.o`; cilium/ebpf's tests `<stem>-el.elf`.
 const ARCH = "(?:x86|arm64|arm|loong|mips|mips64|ppc64le|powerpc|riscv|s390|s390x|sparc)";
-const BUILD_SUFFIX = new RegExp(`(?:(_(?:${ARCH}_)?bpfe[lb](?:_${ARCH})?)?(\\.bpf)?\\.(o|c|elf)|-e[lb]\\.elf)$`);
+const BUILD_SUFFIX = new RegExp(`(?:(_(?:${ARCH}_)?bpfe[lb](?:_${ARCH})?)?(\\.bpf)?\\.(o|c)|-e[lb]\\.elf)$`);
 
 /** A program's file name without the suffixes that say which build of it a file is: `x.bpf.o`, `x_bpfel.o`, `x-el.elf` and `x.c` are all `x`. */
 export function programStem(path: string): string {

@@ -167,11 +167,18 @@ function collect(graph: TypeGraph, id: TypeId, prefix: string, base: number, out
   const t = graph.type(resolve(graph, id));
   if (t.kind !== "struct" && t.kind !== "union") return;
   if (t.kind === "union") {
-    const first = t.members[0];
-    if (!first) return;
+    // A union stands for its first member that holds a value: one of only
+    // unnamed bitfields (`struct { unsigned : 3; }`) is padding nobody reads.
     const from = out.length;
-    collectMembers(graph, [first], prefix, base, out, depth, reads, pads);
-    if (reads) unionTail(graph, t.members, base + first.bitOffset / 8 + sizeOf(graph, first.type), prefix, base, out, from, depth);
+    const i = t.members.findIndex((m) => {
+      collectMembers(graph, [m], prefix, base, out, depth, reads, pads);
+      return out.length > from;
+    });
+    if (i < 0) return;
+    const first = t.members[i]!;
+    // A bitfield holds only its bits: the bytes of its type past them are another member's to read.
+    const firstEnd = first.bitSize > 0 ? Math.ceil((first.bitOffset + first.bitSize) / 8) : first.bitOffset / 8 + sizeOf(graph, first.type);
+    if (reads) unionTail(graph, t.members.slice(i), base + firstEnd, prefix, base, out, from, depth);
     return;
   }
   collectMembers(graph, t.members, prefix, base, out, depth, reads, pads);

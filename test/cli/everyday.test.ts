@@ -81,6 +81,8 @@ describe.skipIf(!HAVE_CLI)("the CLI, every day (skipped until `npm run build`)",
   it("check --verbose shows every note a normal run counts", () => {
     const dir = mkdtempSync(join(tmpdir(), "abidrift-notes-"));
     mkdirSync(join(dir, "loader"));
+    // A BPF program to check against, so the run is no empty check (exit 2).
+    writeFileSync(join(dir, "prog.bpf.c"), `#define SEC(n) __attribute__((section(n), used))\nstruct event { unsigned int pid; };\nstruct { int (*type)[1]; } events SEC(".maps");\n`);
     // Half-written Go files: each is read in part, with a note.
     for (let i = 0; i < NOTES_SHOWN + 2; i++) writeFileSync(join(dir, "loader", `half${i}.go`), `package main\n\ntype Event${i} struct {\n\tPid uint32\n`);
     const normal = runCli(["check", dir]);
