@@ -231,6 +231,16 @@ export class Btf implements TypeGraph {
     return this.view.getUint32(this.recordOffset(id) + COMMON_LEN + 4 * k, this.le);
   }
 
+  /**
+   * Where the entries after a record's common part start (members, values,
+   * parameters), in the view of the blob that holds it, for a loop that
+   * reads them in place.
+   */
+  entries(id: TypeId): { view: DataView; at: number; le: boolean } {
+    if (id < this.firstId) return this.base!.entries(id);
+    return { view: this.view, at: this.recordOffset(id) + COMMON_LEN, le: this.le };
+  }
+
   /** Whether a struct or union's member offsets carry bitfield sizes (kind_flag). */
   kindFlag(id: TypeId): boolean {
     if (id < this.firstId) return this.base!.kindFlag(id);

@@ -75,9 +75,18 @@ export class ByteOut {
     this.spaces(width - digits);
     const buf = this.buf;
     const end = this.len + digits;
-    for (let i = end - 1; i >= this.len; i--) {
-      buf[i] = 0x30 + (n % 10);
-      n = Math.floor(n / 10);
+    // Small numbers in integer arithmetic, which unoptimized code does without allocating.
+    if (n <= 0x7fffffff) {
+      for (let i = end - 1; i >= this.len; i--) {
+        const q = (n / 10) | 0;
+        buf[i] = 0x30 + n - q * 10;
+        n = q;
+      }
+    } else {
+      for (let i = end - 1; i >= this.len; i--) {
+        buf[i] = 0x30 + (n % 10);
+        n = Math.floor(n / 10);
+      }
     }
     this.len = end;
   }

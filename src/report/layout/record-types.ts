@@ -27,6 +27,8 @@ export interface AggregateRecords {
   /** Word `k` after the record's common part. */
   word(id: TypeId, k: number): number;
   kindFlag(id: TypeId): boolean;
+  /** Where the entries after a record's common part start, in the view of its blob. */
+  entries(id: TypeId): { view: DataView; at: number; le: boolean };
   /** The string at a name offset, `where` being the record for a message. */
   str(off: number, where: number): string;
   /** Copies the name at string offset `off` into `dst` from `at`: where it ends, or -1 for no room. */
@@ -38,18 +40,6 @@ export interface AggregateRecords {
 /** The records hold something the graph path would reject, or spell differently: use the graph. */
 export class Unfit extends Error {}
 
-/**
- * A member type's part of a member line, encoded once per type: the type
- * column padded as text.ts pads it, with what goes before the member's
- * name (`(*`), and what goes after it (`)(void *)`, `[16]`); `width` is
- * the declarator's length without the name.
- */
-export interface ColumnBytes {
-  head: Uint8Array;
-  after: Uint8Array;
-  width: number;
-}
-
 type Kind = Type["kind"];
 const KINDS: readonly Kind[] = ["void", "int", "ptr", "array", "struct", "union", "enum", "fwd", "typedef", "volatile", "const", "restrict", "func", "func_proto", "var", "datasec", "float", "decl_tag", "type_tag"];
 
@@ -60,12 +50,28 @@ export class RecordTypes {
   private readonly pointerAlign: number;
   /** By id: 1 + the index of its kind in KINDS once its record is known to decode, else 0. */
   private readonly kinds: Uint8Array;
-  private readonly sizes: Float64Array;
-  /** alignOf's answers by resolved id, 0 while unknown (alignments are at least 1). */
-  private readonly aligns: Float64Array;
-  /** By id, 1 + an index into colList or names; flat arrays, as a sparse one of 100,000 slots is slow. */
-  private readonly colIndex: Int32Array;
-  private readonly colList: ColumnBytes[] = [];
+  /**
+   * sizeOf's answers by id: -1 while unknown, -2 for sizes too large to
+   * keep here (only corrupt input has them). Integer arrays, because a
+   * double read from a Float64Array is a heap number until the code is
+   * optimized, and most of this runs before it is.
+   */
+  private readonly sizes: Int32Array;
+  /** alignOf's answers by resolved id, 0 while unknown (alignments are a few bytes, at least 1). */
+  private readonly aligns: Uint8Array;
+  /**
+   * A member type's part of a member line, encoded once per type into
+   * `arena`: the type column padded as text.ts pads it, with what goes
+   * before the member's name (`(*`); then what goes after it (`)(void *)`,
+   * `[16]`). By id: where that starts (+1, 0 while unknown), the two
+   * lengths, and the declarator's width without the name.
+   */
+  arena: Buffer;
+  private arenaLen = 0;
+  readonly colStart: Int32Array;
+  readonly colHead: Int32Array;
+  readonly colAfter: Int32Array;
+  readonly colWidth: Int32Array;
   private readonly nameIndex: Int32Array;
   private readonly names: string[] = [];
 
@@ -75,10 +81,16 @@ export class RecordTypes {
     this.pointerSize = r.target.scalars.pointer.size;
     this.pointerAlign = r.target.scalars.pointer.align;
     this.kinds = new Uint8Array(r.count);
-    this.sizes = new Float64Array(r.count).fill(-1);
-    this.aligns = new Float64Array(r.count);
-    this.colIndex = new Int32Array(r.count);
+    this.sizes = new Int32Array(r.count).fill(-1);
+    this.aligns = new Uint8Array(r.count);
+    this.colStart = new Int32Array(r.count);
+    this.colHead = new Int32Array(r.count);
+    this.colAfter = new Int32Array(r.count);
+    this.colWidth = new Int32Array(r.count);
     this.nameIndex = new Int32Array(r.count);
+    // Sized so that a kernel's member types fit without growing: replacing
+    // the buffer while the writer is being optimized throws that work away.
+    this.arena = Buffer.allocUnsafe(Math.max(1 << 12, r.count * 8));
   }
 
   /** The kind of `id`, once its record is known to decode. */
@@ -91,22 +103,9 @@ export class RecordTypes {
     return kind;
   }
 
-  /** Member `k` of aggregate `id`: its name, type and placement. */
-  memberName(id: TypeId, k: number): string {
-    return this.r.str(this.r.word(id, 3 * k), 0);
-  }
-  memberNameOff(id: TypeId, k: number): number {
-    return this.r.word(id, 3 * k);
-  }
-  memberType(id: TypeId, k: number): TypeId {
-    return this.r.word(id, 3 * k + 1);
-  }
-  memberBitOffset(id: TypeId, k: number, bitfields: boolean): number {
-    const w = this.r.word(id, 3 * k + 2);
-    return bitfields ? w & 0xffffff : w;
-  }
-  memberBitSize(id: TypeId, k: number, bitfields: boolean): number {
-    return bitfields ? this.r.word(id, 3 * k + 2) >>> 24 : 0;
+  /** The name at string offset `off`, for a message. */
+  name(off: number): string {
+    return this.r.str(off, 0);
   }
 
   /** As graph.ts's resolve: through typedefs and qualifiers. */
@@ -132,7 +131,7 @@ export class RecordTypes {
     const known = this.sizes[id]!;
     if (known >= 0) return known;
     const size = this.sizeOfChain(id);
-    this.sizes[id] = size;
+    this.sizes[id] = size <= 0x7fffffff ? size : -2;
     return size;
   }
 
@@ -203,19 +202,23 @@ export class RecordTypes {
     let packed = false;
     const bitfields = this.r.kindFlag(id);
     const n = this.r.vlen(id);
-    for (let k = 0; k < n; k++) {
-      const a = this.alignWithin(this.memberType(id, k), depth + 1);
-      if (this.memberBitSize(id, k, bitfields) === 0 && this.memberBitOffset(id, k, bitfields) % (a * 8) !== 0) packed = true;
+    const { view, at, le } = this.r.entries(id);
+    for (let k = 0, p = at; k < n; k++, p += 12) {
+      const a = this.alignWithin(view.getUint32(p + 4, le), depth + 1);
+      const word = view.getUint32(p + 8, le);
+      const bitSize = bitfields ? word >>> 24 : 0;
+      const bitOffset = bitfields ? word & 0xffffff : word;
+      if (bitSize === 0 && bitOffset % (a * 8) !== 0) packed = true;
       if (a > align) align = a;
     }
     if (packed || this.r.sizeOrType(id) % align !== 0) return 1;
     return align;
   }
 
-  /** As c-names.ts's cDeclarationColumns, encoded with text.ts's padding of the type column. */
-  columns(id: TypeId, typeCol: number): ColumnBytes {
-    const known = this.colIndex[id]!;
-    if (known) return this.colList[known - 1]!;
+  /** As c-names.ts's cDeclarationColumns, encoded into `arena` with text.ts's padding of the type column; returns colStart's entry. */
+  columns(id: TypeId, typeCol: number): number {
+    const known = this.colStart[id]!;
+    if (known) return known;
     const full = this.declare(id, MARK, 0);
     const at = full.indexOf(MARK);
     let type = full.slice(0, at).trimEnd();
@@ -228,10 +231,21 @@ export class RecordTypes {
     }
     const after = full.slice(at + 1);
     const head = `${type}${" ".repeat(Math.max(0, typeCol - type.length))} ${before}`;
-    const cols = { head: Buffer.from(head, "latin1"), after: Buffer.from(after, "latin1"), width: before.length + after.length };
-    this.colList.push(cols);
-    this.colIndex[id] = this.colList.length;
-    return cols;
+    // Names are ASCII (the constructor made sure), so these are too: a character is a byte.
+    const need = this.arenaLen + head.length + after.length;
+    if (need > this.arena.length) {
+      const next = Buffer.allocUnsafe(Math.max(need, this.arena.length * 2));
+      this.arena.copy(next, 0, 0, this.arenaLen);
+      this.arena = next;
+    }
+    const start = this.arenaLen;
+    this.arena.write(head, start, "latin1");
+    this.arena.write(after, start + head.length, "latin1");
+    this.arenaLen = need;
+    this.colHead[id] = head.length;
+    this.colAfter[id] = after.length;
+    this.colWidth[id] = before.length + after.length;
+    return (this.colStart[id] = start + 1);
   }
 
   /** As c-names.ts's cTypeName. */

@@ -43,11 +43,13 @@ export class RecordsJson {
     const holes: number[] = [];
     const problems: string[] = [];
     let end = 0;
-    for (let i = 0; i < n; i++) {
-      const name = types.memberName(id, i);
-      const type = types.memberType(id, i);
-      const bitOffset = types.memberBitOffset(id, i, bitfields);
-      const bitSize = types.memberBitSize(id, i, bitfields);
+    const { view, at, le } = r.entries(id);
+    for (let i = 0, p = at; i < n; i++, p += 12) {
+      const name = types.name(view.getUint32(p, le));
+      const type = view.getUint32(p + 4, le);
+      const word = view.getUint32(p + 8, le);
+      const bitOffset = bitfields ? word & 0xffffff : word;
+      const bitSize = bitfields ? word >>> 24 : 0;
       const typeSize = types.sizeOf(type);
       const width = bitSize || typeSize * 8;
       if (bitOffset + width > totalBits) problems.push(`member ${name || "(anonymous)"} ends at bit ${bitOffset + width}, past the ${kind}'s ${size} bytes`);

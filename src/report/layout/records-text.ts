@@ -80,19 +80,24 @@ class RecordWriter {
     const s = this.style;
     const out = this.out;
     const types = this.types;
-    const n = this.r.vlen(id);
-    const size = this.r.sizeOrType(id);
+    const r = this.r;
+    const n = r.vlen(id);
+    const size = r.sizeOrType(id);
     const totalBits = size * 8;
-    const bitfields = this.r.kindFlag(id);
+    const bitfields = r.kindFlag(id);
+    const { view, at, le } = r.entries(id);
+    const [open, close] = this.member;
     let end = 0;
-    for (let i = 0; i < n; i++) {
-      const type = types.memberType(id, i);
-      const bitOffset = types.memberBitOffset(id, i, bitfields);
-      const bitSize = types.memberBitSize(id, i, bitfields);
+    for (let i = 0, p = at; i < n; i++, p += 12) {
+      const nameOff = view.getUint32(p, le);
+      const type = view.getUint32(p + 4, le);
+      const word = view.getUint32(p + 8, le);
+      const bitOffset = bitfields ? word & 0xffffff : word;
+      const bitSize = bitfields ? word >>> 24 : 0;
       const typeSize = types.sizeOf(type);
       const width = bitSize || typeSize * 8;
       if (bitOffset + width > totalBits) {
-        tally.problems.push(`member ${types.memberName(id, i) || "(anonymous)"} ends at bit ${bitOffset + width}, past the ${kind}'s ${size} bytes`);
+        tally.problems.push(`member ${types.name(nameOff) || "(anonymous)"} ends at bit ${bitOffset + width}, past the ${kind}'s ${size} bytes`);
       }
       if (kind === "struct") {
         if (bitOffset > end) {
@@ -100,7 +105,7 @@ class RecordWriter {
           this.hole(hole, indent);
           this.count(hole, tally);
         } else if (bitOffset < end) {
-          tally.problems.push(`member ${types.memberName(id, i) || "(anonymous)"} at bit ${bitOffset} overlaps the member before it, which ends at bit ${end}`);
+          tally.problems.push(`member ${types.name(nameOff) || "(anonymous)"} at bit ${bitOffset} overlaps the member before it, which ends at bit ${end}`);
         }
       }
       end = Math.max(end, bitOffset + width);
@@ -118,35 +123,47 @@ class RecordWriter {
         out.ensure(TYPE_COL + NAME_COL + 64);
         out.spaces(TYPE_COL + NAME_COL + 1 - 2);
         out.text(" ");
-        this.position(abs, 0, this.r.sizeOrType(type));
+        this.position(abs, 0, r.sizeOrType(type));
         continue;
       }
       // The member line is the bulk of the output: its pieces are copied as
-      // bytes, the name straight from the string section.
-      const c = types.columns(type, TYPE_COL);
-      out.ensure(this.member[0].length + indent.length + c.head.length + c.after.length + this.member[1].length + NAME_COL + 96);
-      out.put(this.member[0]);
-      for (let k = 0; k < indent.length; k++) out.buf[out.len++] = TAB;
-      out.put(c.head);
-      let nameEnd = this.r.copyName(types.memberNameOff(id, i), out.buf, out.len);
+      // bytes, the type's from the arena, the name from the string section.
+      const col = types.columns(type, TYPE_COL) - 1;
+      const headEnd = col + types.colHead[type]!;
+      const afterEnd = headEnd + types.colAfter[type]!;
+      const arena = types.arena;
+      out.ensure(open.length + indent.length + (afterEnd - col) + close.length + NAME_COL + 96);
+      let buf = out.buf;
+      let len = out.len;
+      for (let k = 0; k < open.length; k++) buf[len++] = open[k]!;
+      for (let k = 0; k < indent.length; k++) buf[len++] = TAB;
+      for (let k = col; k < headEnd; k++) buf[len++] = arena[k]!;
+      let nameEnd = r.copyName(nameOff, buf, len);
       while (nameEnd < 0) {
-        out.ensure(out.buf.length);
-        nameEnd = this.r.copyName(types.memberNameOff(id, i), out.buf, out.len);
+        out.len = len;
+        out.ensure(buf.length);
+        buf = out.buf;
+        nameEnd = r.copyName(nameOff, buf, len);
       }
-      const nameLen = nameEnd - out.len;
+      const nameLen = nameEnd - len;
       out.len = nameEnd;
-      out.ensure(c.after.length + this.member[1].length + NAME_COL + 96);
-      out.put(c.after);
+      out.ensure((afterEnd - headEnd) + close.length + NAME_COL + 96);
+      buf = out.buf;
+      len = out.len;
+      for (let k = headEnd; k < afterEnd; k++) buf[len++] = arena[k]!;
       let bits = 0;
       if (bitSize) {
-        out.buf[out.len++] = COLON;
+        buf[len++] = COLON;
+        out.len = len;
         out.number(bitSize);
-        bits = 1 + digits(bitSize);
+        bits = out.len - len + 1;
+        len = out.len;
       }
-      out.buf[out.len++] = SEMICOLON;
-      out.spaces(NAME_COL - (c.width + nameLen + bits + 1));
-      out.put(this.member[1]);
-      out.buf[out.len++] = SPACE;
+      buf[len++] = SEMICOLON;
+      for (let k = NAME_COL - (types.colWidth[type]! + nameLen + bits + 1); k > 0; k--) buf[len++] = SPACE;
+      for (let k = 0; k < close.length; k++) buf[len++] = close[k]!;
+      buf[len++] = SPACE;
+      out.len = len;
       this.position(abs, bitSize, typeSize);
     }
     const tail = Math.max(0, totalBits - end);
@@ -179,7 +196,8 @@ class RecordWriter {
 
   private position(bitOffset: number, bitSize: number, size: number): void {
     const out = this.out;
-    const byte = Math.floor(bitOffset / 8);
+    // A shift where the offset allows: a division's double would be a heap number in unoptimized code.
+    const byte = bitOffset <= 0x7fffffff ? bitOffset >> 3 : Math.floor(bitOffset / 8);
     out.ensure(96);
     out.put(OPEN_COMMENT);
     if (bitSize) {
@@ -227,7 +245,10 @@ class RecordWriter {
     if (t.byteHoles) {
       let sumMembers = 0;
       const bitfields = this.r.kindFlag(id);
-      for (let i = 0; i < n; i++) if (!this.types.memberBitSize(id, i, bitfields)) sumMembers += this.types.sizeOf(this.types.memberType(id, i));
+      const { view, at, le } = this.r.entries(id);
+      for (let i = 0, p = at; i < n; i++, p += 12) {
+        if (!bitfields || view.getUint32(p + 8, le) >>> 24 === 0) sumMembers += this.types.sizeOf(view.getUint32(p + 4, le));
+      }
       this.note("sum members: ", sumMembers, ", holes: ", t.byteHoles, ", sum holes: ", t.sumHoles);
     }
     if (t.bitHoles) this.note("bit holes: ", t.bitHoles, ", sum bit holes: ", t.sumBitHoles, " bits");
@@ -262,9 +283,3 @@ const COLON = 0x3a;
 const SEMICOLON = 0x3b;
 const OPEN_COMMENT = Buffer.from("/* ");
 const CLOSE_COMMENT = Buffer.from(" */\n");
-
-function digits(n: number): number {
-  let d = 1;
-  for (let p = 10; p <= n; p *= 10) d++;
-  return d;
-}
