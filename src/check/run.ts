@@ -17,7 +17,7 @@ import type { PairSummary } from "../report/findings/context.js";
 import type { Finding } from "../rules/finding.js";
 import { RULES } from "../rules/index.js";
 import type { ClockKeyWrite, RuleContext } from "../rules/rule.js";
-import { locateInSource, programStem, sourceFor } from "./c-locate.js";
+import { locateInSource, programStem, SourceIndex } from "./c-locate.js";
 import { findClockKeys } from "./clock-keys.js";
 import { CONFIG_FILE, DEFAULT_CONFIG, loadConfig, type Config } from "./config.js";
 import { discover, type Discovered } from "./discover.js";
@@ -122,12 +122,13 @@ async function readRecords(
   includeDirs: readonly string[],
   readFrom: Map<string, BpfModule[]>,
   notes: string[],
+  sites: Map<string, RecordEmit[]>,
 ): Promise<void> {
-  const sites = new Map<string, RecordEmit[]>();
   const sourceReads = new Map<string, BpfModule | undefined>();
+  const index = new SourceIndex(cSources);
   for (const m of bpf) {
     if (m.origin !== "btf" || m.records) continue;
-    const src = sourceFor(cSources, m.file);
+    const src = index.sourceFor(m.file);
     if (!src) continue;
     let records = sites.get(src.file);
     if (!records) sites.set(src.file, (records = await findRecordEmits(src.file, src.text)));
@@ -164,6 +165,7 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
   const bpf: BpfModule[] = [];
   const user: UserspaceModule[] = [];
   const clockKeys: ClockKeyWrite[] = [];
+  const sites = new Map<string, RecordEmit[]>();
   const decoder = new TextDecoder();
 
   const cSources: { file: string; text: string }[] = [];
@@ -194,6 +196,8 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
       if (!BPF_MARKERS.test(text)) return;
       cSources.push({ file: f.path, text });
       clockKeys.push(...(await findClockKeys(f.path, text)));
+      // Found now, while the text's syntax tree is at hand.
+      sites.set(f.path, await findRecordEmits(f.path, text));
       if (f.path.endsWith(".h") || built.has(programStem(f.path))) return;
       const readC = await reader("c");
       const r = await readC(f.path, { target: TARGETS.bpfel, includeDirs: [dirname(f.path), ...config.includeDirs], files: { [f.path]: text } });
@@ -212,7 +216,7 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
     for (const p of m.problems) notes.push(`${p.loc.file}:${p.loc.line ?? 0}: ${p.message}`);
   }
 
-  await readRecords(bpf, cSources, config.includeDirs, readFrom, notes);
+  await readRecords(bpf, cSources, config.includeDirs, readFrom, notes, sites);
 
   const pairing = pair(bpf, user, config.pairs);
   const { baseTarget, narrowTargets } = targetsOf(config);
