@@ -210,8 +210,13 @@ class CIndex {
 
   typeByConvention(twinName: string, nearFile: string): CTypeRef | undefined {
     const keys = twinNameKeys(twinName);
+    // Only the modules that have one of the keys, in module order: walking
+    // every module per twin made a check of a thousand programs quadratic.
+    const holders = new Set<number>();
+    for (const key of keys) for (const i of this.holdersOf(key)) holders.add(i);
     const refs: CTypeRef[] = [];
-    for (const module of this.modules) {
+    for (const i of [...holders].sort((a, b) => a - b)) {
+      const module = this.modules[i]!;
       const byKey = this.keysOf(module);
       for (const key of keys) {
         for (const id of byKey.get(key) ?? []) {
@@ -221,6 +226,23 @@ class CIndex {
       }
     }
     return nearest(refs, nearFile, (r) => r.module.file);
+  }
+
+  private holders?: Map<string, number[]>;
+
+  /** Indexes (in `modules`) of the modules with a type of this name key. */
+  private holdersOf(key: string): readonly number[] {
+    if (!this.holders) {
+      this.holders = new Map();
+      this.modules.forEach((module, i) => {
+        for (const k of this.keysOf(module).keys()) {
+          const list = this.holders!.get(k);
+          if (list) list.push(i);
+          else this.holders!.set(k, [i]);
+        }
+      });
+    }
+    return this.holders.get(key) ?? [];
   }
 
   private keysOf(module: BpfModule): Map<string, TypeId[]> {
