@@ -333,6 +333,32 @@ export class Btf implements TypeGraph {
     }
   }
 
+  /**
+   * Ids of this blob's named structs and unions, in id order, read from the
+   * records' first two words in one loop: the names are looked at, not made
+   * into strings.
+   */
+  namedAggregates(): TypeId[] {
+    const ids: TypeId[] = [];
+    const v = this.view;
+    const le = this.le;
+    const offsets = this.offsets;
+    for (let i = 0; i < offsets.length; i++) {
+      const off = offsets[i]!;
+      const kind = infoKind(v.getUint32(off + 4, le));
+      if (kind !== Kind.STRUCT && kind !== Kind.UNION) continue;
+      const name = v.getUint32(off, le);
+      if (name !== 0 && !this.emptyName(name, off)) ids.push(this.firstId + i);
+    }
+    return ids;
+  }
+
+  /** Whether the string at `off` is "", failing as `str` does on an offset out of range. */
+  private emptyName(off: number, where: number): boolean {
+    if (off < this.strBase || !this.strOk(off)) return this.str(off, where) === "";
+    return this.bytes[this.header.strStart + off - this.strBase] === 0;
+  }
+
   /** Where a type's record is, in the file. */
   locOf(id: TypeId): SourceLoc {
     if (id < this.firstId && this.base) return this.base.locOf(id);
