@@ -86,7 +86,6 @@ class RecordWriter {
     const totalBits = size * 8;
     const bitfields = r.kindFlag(id);
     const { view, at, le } = r.entries(id);
-    const [open, close] = this.member;
     let end = 0;
     for (let i = 0, p = at; i < n; i++, p += 12) {
       const nameOff = view.getUint32(p, le);
@@ -126,45 +125,7 @@ class RecordWriter {
         this.position(abs, 0, r.sizeOrType(type));
         continue;
       }
-      // The member line is the bulk of the output: its pieces are copied as
-      // bytes, the type's from the arena, the name from the string section.
-      const col = types.columns(type, TYPE_COL) - 1;
-      const headEnd = col + types.colHead[type]!;
-      const afterEnd = headEnd + types.colAfter[type]!;
-      const arena = types.arena;
-      out.ensure(open.length + indent.length + (afterEnd - col) + close.length + NAME_COL + 96);
-      let buf = out.buf;
-      let len = out.len;
-      for (let k = 0; k < open.length; k++) buf[len++] = open[k]!;
-      for (let k = 0; k < indent.length; k++) buf[len++] = TAB;
-      for (let k = col; k < headEnd; k++) buf[len++] = arena[k]!;
-      let nameEnd = r.copyName(nameOff, buf, len);
-      while (nameEnd < 0) {
-        out.len = len;
-        out.ensure(buf.length);
-        buf = out.buf;
-        nameEnd = r.copyName(nameOff, buf, len);
-      }
-      const nameLen = nameEnd - len;
-      out.len = nameEnd;
-      out.ensure((afterEnd - headEnd) + close.length + NAME_COL + 96);
-      buf = out.buf;
-      len = out.len;
-      for (let k = headEnd; k < afterEnd; k++) buf[len++] = arena[k]!;
-      let bits = 0;
-      if (bitSize) {
-        buf[len++] = COLON;
-        out.len = len;
-        out.number(bitSize);
-        bits = out.len - len + 1;
-        len = out.len;
-      }
-      buf[len++] = SEMICOLON;
-      for (let k = NAME_COL - (types.colWidth[type]! + nameLen + bits + 1); k > 0; k--) buf[len++] = SPACE;
-      for (let k = 0; k < close.length; k++) buf[len++] = close[k]!;
-      buf[len++] = SPACE;
-      out.len = len;
-      this.position(abs, bitSize, typeSize);
+      this.memberLine(indent, type, nameOff, bitSize, abs, typeSize);
     }
     const tail = Math.max(0, totalBits - end);
     if (tail && kind === "struct" && n) {
@@ -172,6 +133,57 @@ class RecordWriter {
       if (base !== 0 || indent !== "\t") this.hole({ bitOffset: size * 8 - tail, bits: tail }, indent);
     }
     return tail;
+  }
+
+  /**
+   * One member's line, the bulk of the output, in a function of its own so
+   * that it is small and hot enough to be optimized early. Its pieces are
+   * copied as bytes: the type's from the arena, the name from the string
+   * section.
+   */
+  private memberLine(indent: string, type: TypeId, nameOff: number, bitSize: number, abs: number, typeSize: number): void {
+    const out = this.out;
+    const types = this.types;
+    const r = this.r;
+    const open = this.member[0];
+    const close = this.member[1];
+    const col = types.columns(type, TYPE_COL) - 1;
+    const headEnd = col + types.colHead[type]!;
+    const afterEnd = headEnd + types.colAfter[type]!;
+    const arena = types.arena;
+    out.ensure(open.length + indent.length + (afterEnd - col) + close.length + NAME_COL + 96);
+    let buf = out.buf;
+    let len = out.len;
+    for (let k = 0; k < open.length; k++) buf[len++] = open[k]!;
+    for (let k = 0; k < indent.length; k++) buf[len++] = TAB;
+    for (let k = col; k < headEnd; k++) buf[len++] = arena[k]!;
+    let nameEnd = r.copyName(nameOff, buf, len);
+    while (nameEnd < 0) {
+      out.len = len;
+      out.ensure(buf.length);
+      buf = out.buf;
+      nameEnd = r.copyName(nameOff, buf, len);
+    }
+    const nameLen = nameEnd - len;
+    out.len = nameEnd;
+    out.ensure((afterEnd - headEnd) + close.length + NAME_COL + 96);
+    buf = out.buf;
+    len = out.len;
+    for (let k = headEnd; k < afterEnd; k++) buf[len++] = arena[k]!;
+    let bits = 0;
+    if (bitSize) {
+      buf[len++] = COLON;
+      out.len = len;
+      out.number(bitSize);
+      bits = out.len - len + 1;
+      len = out.len;
+    }
+    buf[len++] = SEMICOLON;
+    for (let k = NAME_COL - (types.colWidth[type]! + nameLen + bits + 1); k > 0; k--) buf[len++] = SPACE;
+    for (let k = 0; k < close.length; k++) buf[len++] = close[k]!;
+    buf[len++] = SPACE;
+    out.len = len;
+    this.position(abs, bitSize, typeSize);
   }
 
   /** The kind of an anonymous struct or union member's type, if that is what it is. */
