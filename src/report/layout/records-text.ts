@@ -34,9 +34,10 @@ export function layoutRecordsText(types: RecordTypes, ids: readonly TypeId[], ou
 
 /** A guess at the bytes layoutRecordsText writes for `ids`: an output buffer of this size rarely grows. */
 export function textSizeHint(r: AggregateRecords, ids: readonly TypeId[]): number {
-  let lines = 0;
-  for (const id of ids) lines += r.vlen(id) + 8;
-  return lines * 72;
+  // A kernel's layout runs to some 70 bytes a member and 220 more an aggregate.
+  let members = 0;
+  for (const id of ids) members += r.vlen(id);
+  return members * 70 + ids.length * 220;
 }
 
 class RecordWriter {
