@@ -7,8 +7,6 @@ import { RecordTypes, Unfit, type AggregateRecords } from "./record-types.js";
 import { RecordsJson } from "./records-json.js";
 import { layoutRecordsText, textSizeHint } from "./records-text.js";
 
-export { Unfit, type AggregateRecords } from "./record-types.js";
-
 export interface RecordsSource {
   graph: object;
   ids: readonly TypeId[];
