@@ -10,12 +10,35 @@ import { programStem } from "../match/scope.js";
 
 export { programStem };
 
-/** The C source an object was built from: the one with its stem, else the only one beside it. */
-export function sourceFor<T extends { file: string }>(sources: readonly T[], object: string): T | undefined {
-  const same = sources.find((c) => programStem(c.file) === programStem(object));
-  if (same) return same;
-  const beside = sources.filter((c) => dirname(c.file) === dirname(object) && !c.file.endsWith(".h"));
-  return beside.length === 1 ? beside[0] : undefined;
+/**
+ * The C sources of a check by program stem and by directory, so that the
+ * source of each object and of each finding is a lookup: a scan of every
+ * source per lookup made a check of a thousand programs quadratic.
+ */
+export class SourceIndex<T extends { file: string }> {
+  private readonly byStem = new Map<string, T>();
+  private readonly byDir = new Map<string, T[]>();
+
+  constructor(sources: readonly T[]) {
+    for (const c of sources) {
+      const stem = programStem(c.file);
+      // The first source with a stem is the one an object pairs with.
+      if (!this.byStem.has(stem)) this.byStem.set(stem, c);
+      if (c.file.endsWith(".h")) continue;
+      const dir = dirname(c.file);
+      const beside = this.byDir.get(dir);
+      if (beside) beside.push(c);
+      else this.byDir.set(dir, [c]);
+    }
+  }
+
+  /** The C source an object was built from: the one with its stem, else the only one beside it. */
+  sourceFor(object: string): T | undefined {
+    const same = this.byStem.get(programStem(object));
+    if (same) return same;
+    const beside = this.byDir.get(dirname(object));
+    return beside?.length === 1 ? beside[0] : undefined;
+  }
 }
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -59,9 +82,11 @@ export function findDeclaration(text: string, symbol: string): { line: number; c
 
 /** Moves C spans that point into objects to the declarations in their sources. */
 export function locateInSource(findings: readonly Finding[], sources: readonly { file: string; text: string }[]): Finding[] {
+  if (!findings.length) return [];
+  const index = new SourceIndex(sources);
   const move = (l: FindingLocation): FindingLocation => {
     if (l.role !== "c" || l.line !== undefined || !l.symbol) return l;
-    const src = sourceFor(sources, l.file);
+    const src = index.sourceFor(l.file);
     const at = src && findDeclaration(src.text, l.symbol);
     return at && src ? { role: l.role, symbol: l.symbol, file: src.file, ...at } : l;
   };

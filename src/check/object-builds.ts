@@ -6,7 +6,7 @@ import type { Bpf2goLine } from "../load/bpf2go-lines.js";
 import type { BuildFlags, TreeBuild } from "../load/include-paths.js";
 import { sourceModule } from "../readers/c/module.js";
 import type { ObjectBuild, Rebuild } from "../rules/rule.js";
-import { sourceFor } from "./c-locate.js";
+import { SourceIndex } from "./c-locate.js";
 import { reader } from "./readers.js";
 
 // Which C source in the tree each object was built from, read as its build
@@ -21,12 +21,14 @@ export async function objectBuilds(
 ): Promise<ObjectBuild[]> {
   const reads = new Map<string, { module: BpfModule; unresolved: string[] } | undefined>();
   const out: ObjectBuild[] = [];
+  const index = new SourceIndex(sources);
+  const byPath = new Map(sources.map((s) => [resolvePath(s.file), s]));
   // Little-endian first: a finding names the object most readers load.
   const ordered = [...objects].sort((a, b) => Number(a.graph.target.name !== "bpfel") - Number(b.graph.target.name !== "bpfel"));
   for (const object of ordered) {
     if (object.origin !== "btf" || object.offset !== undefined) continue;
     const line = bpf2goLineOf(object.file, build.bpf2go);
-    const src = line ? sources.find((s) => resolvePath(s.file) === line.source) : sourceFor(sources, object.file);
+    const src = line ? byPath.get(line.source) : index.sourceFor(object.file);
     if (!src || src.file.endsWith(".h")) continue;
     // Read once, little-endian: byte order moves no member, and layouts are what is compared.
     if (!reads.has(src.file)) reads.set(src.file, await readSource(src, flagsOf(src.file, src.text)));

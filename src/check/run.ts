@@ -18,7 +18,7 @@ import type { PairSummary } from "../report/findings/context.js";
 import type { Finding } from "../rules/finding.js";
 import { RULES } from "../rules/index.js";
 import type { ClockKeyWrite, RuleContext } from "../rules/rule.js";
-import { findDeclaration, locateInSource, programStem, sourceFor } from "./c-locate.js";
+import { findDeclaration, locateInSource, programStem, SourceIndex } from "./c-locate.js";
 import { findClockKeys } from "./clock-keys.js";
 import { CONFIG_FILE, DEFAULT_CONFIG, loadConfig, type Config } from "./config.js";
 import { discover, type Discovered } from "./discover.js";
@@ -132,12 +132,13 @@ async function readRecords(
   flagsOf: (file: string, text: string) => BuildFlags,
   readFrom: Map<string, BpfModule[]>,
   notes: string[],
+  sites: Map<string, RecordEmit[]>,
 ): Promise<void> {
-  const sites = new Map<string, RecordEmit[]>();
   const sourceReads = new Map<string, BpfModule | undefined>();
+  const index = new SourceIndex(cSources);
   for (const m of bpf) {
     if (m.origin !== "btf" || m.records) continue;
-    const src = sourceFor(cSources, m.file);
+    const src = index.sourceFor(m.file);
     if (!src) continue;
     let records = sites.get(src.file);
     if (!records) sites.set(src.file, (records = await findRecordEmits(src.file, src.text)));
@@ -175,6 +176,7 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
   const bpf: BpfModule[] = [];
   const user: UserspaceModule[] = [];
   const clockKeys: ClockKeyWrite[] = [];
+  const sites = new Map<string, RecordEmit[]>();
   const decoder = new TextDecoder();
   // The config's include directories stand instead of the ones the build names.
   const tree = build ?? readTreeBuild(files, ".");
@@ -219,6 +221,8 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
       if (!BPF_MARKERS.test(text) && !tree.builtByBpf2go(f.path)) return;
       cSources.push({ file: f.path, text });
       clockKeys.push(...(await findClockKeys(f.path, text)));
+      // Found now, while the text's syntax tree is at hand.
+      sites.set(f.path, await findRecordEmits(f.path, text));
       if (f.path.endsWith(".h") || built.has(programStem(f.path)) || builtByBpf2go.has(resolve(f.path)) || tree.includedElsewhere(f.path)) return;
       const readC = await reader("c");
       const flags = flagsOf(f.path, text);
@@ -240,7 +244,7 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
     for (const p of m.problems) notes.push(`${p.loc.file}:${p.loc.line ?? 0}: ${p.message}`);
   }
 
-  await readRecords(bpf, cSources, flagsOf, readFrom, notes);
+  await readRecords(bpf, cSources, flagsOf, readFrom, notes, sites);
   notes.push(...missingHeaders.notes());
   const builds = await objectBuilds(bpf, cSources, tree, flagsOf);
 
@@ -327,9 +331,10 @@ export function targetsOf(config: Config): { baseTarget: Target; narrowTargets: 
 
 function summarize(p: Pairing, sources: readonly { file: string; text: string }[]): PairSummary[] {
   // The C side at its declaration in the source, where the object's source is in the tree.
+  const index = new SourceIndex(sources);
   const c = (name: string, loc: SourceLoc | undefined): { name: string; loc?: SourceLoc } => {
     if (!loc || loc.line !== undefined) return loc ? { name, loc } : { name };
-    const src = sourceFor(sources, loc.file);
+    const src = index.sourceFor(loc.file);
     const at = src && findDeclaration(src.text, name);
     return { name, loc: at && src ? { file: src.file, ...at } : loc };
   };

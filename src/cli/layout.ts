@@ -1,4 +1,4 @@
-import { InputError, layoutJsonTypes, layoutText, readLayouts, styleFor, TextBuffer, type LayoutSource, type TypeId } from "../index.js";
+import { InputError, layoutFromRecords, layoutJsonTypes, layoutText, readLayouts, styleFor, TextBuffer, type LayoutSource, type TypeId } from "../index.js";
 import type { LayoutOptions } from "./commands/layout.js";
 
 export async function runLayout(file: string, opts: LayoutOptions): Promise<void> {
@@ -14,16 +14,27 @@ export async function runLayout(file: string, opts: LayoutOptions): Promise<void
       }
     }
   }
+  const style = styleFor(process.stdout);
+  const heading = (s: LayoutSource) => (sources.length > 1 || s.offset ? style.comment(`/* ${file}: BPF object at offset 0x${(s.offset ?? 0).toString(16)} */`) : undefined);
+  // BTF is formatted from its records; the graph path below takes whatever they cannot say.
+  const fast = layoutFromRecords(
+    selected.map(({ source, ids }) => ({ graph: source.graph, ids, heading: heading(source) })),
+    { format: opts.format, cachelines: opts.cachelines, cachelineSize: opts.cachelineSize, style },
+  );
+  if (fast) {
+    process.stdout.write(fast);
+    return;
+  }
   if (opts.format === "json") {
     const types = selected.flatMap(({ source, ids }) => layoutJsonTypes(source.graph, ids, source.packedSizes));
     process.stdout.write(`${JSON.stringify({ types }, null, 2)}\n`);
     return;
   }
-  const style = styleFor(process.stdout);
   const out = new TextBuffer();
   for (const { source, ids } of selected) {
-    if (sources.length > 1 || source.offset) {
-      out.line(style.comment(`/* ${file}: BPF object at offset 0x${(source.offset ?? 0).toString(16)} */`));
+    const head = heading(source);
+    if (head !== undefined) {
+      out.line(head);
       out.line("");
     }
     layoutText(source.graph, ids, out, { cachelines: opts.cachelines, cachelineSize: opts.cachelineSize, style, packedSizes: source.packedSizes });

@@ -110,7 +110,18 @@ export async function readC(path: string, opts: LoadOptions, target: Target) {
   let btf: TypeGraph | undefined;
   if (btfPath) {
     const { readBtfFile } = await import("../readers/btf/index.js");
-    btf = readBtfFile(btfPath, { target });
+    // Read on the first name the source leaves unresolved: most C needs none of it.
+    let opened: TypeGraph | undefined;
+    const open = (): TypeGraph => (opened ??= readBtfFile(btfPath, { target }));
+    btf = {
+      target,
+      file: btfPath,
+      get count() {
+        return open().count;
+      },
+      type: (id) => open().type(id),
+      find: (name) => open().find(name),
+    };
   }
   const source = await readCSource(path, { target, includeDirs: opts.include, defines: parseDefines(opts.define ?? []), btf });
   warn(source.problems);

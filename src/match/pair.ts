@@ -379,8 +379,13 @@ class CIndex {
    */
   typeByConvention(twinName: string, u: UserspaceModule, scope: Scope, exact: boolean, programs?: readonly string[]): { pick?: CTypeRef; programs: string[] } {
     const keys = exact ? twinNameKeys(twinName).slice(0, 1) : twinNameKeys(twinName);
+    // Only the modules that have one of the keys, in module order: walking
+    // every module per twin made a check of a thousand programs quadratic.
+    const holders = new Set<number>();
+    for (const key of keys) for (const i of this.holdersOf(key)) holders.add(i);
+    const inReach = inPrograms([...holders].sort((a, b) => a - b).map((i) => this.modules[i]!), programs, (m) => m);
     const refs: { ref: CTypeRef; bpf: BpfModule }[] = [];
-    for (const bpf of inPrograms(this.modules, programs, (m) => m)) {
+    for (const bpf of inReach) {
       // An object's BTF lacks types only reached through pointers; its source, where read, has them.
       for (const module of bpf.source ? [bpf, bpf.source] : [bpf]) {
         const byKey = this.keysOf(module);
@@ -396,6 +401,25 @@ class CIndex {
     }
     const r = choose(refs, u, scope, (x) => x.bpf, programs);
     return { programs: r.programs, ...(r.pick ? { pick: r.pick.ref } : {}) };
+  }
+
+  private holders?: Map<string, number[]>;
+
+  /** Indexes (in `modules`) of the modules with a type of this name key. */
+  private holdersOf(key: string): readonly number[] {
+    if (!this.holders) {
+      this.holders = new Map();
+      this.modules.forEach((module, i) => {
+        const keys = new Set(this.keysOf(module).keys());
+        if (module.source) for (const k of this.keysOf(module.source).keys()) keys.add(k);
+        for (const k of keys) {
+          const list = this.holders!.get(k);
+          if (list) list.push(i);
+          else this.holders!.set(k, [i]);
+        }
+      });
+    }
+    return this.holders.get(key) ?? [];
   }
 
   private keysOf(module: BpfModule): Map<string, TypeId[]> {

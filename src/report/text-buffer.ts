@@ -9,8 +9,13 @@ const NEWLINE = 0x0a;
 const SHORT = 64;
 
 export class TextBuffer {
-  private buf = Buffer.allocUnsafe(1 << 16);
+  private buf: Buffer;
   private len = 0;
+
+  /** `size`: the bytes to start with, for a caller that can tell how much it will write. */
+  constructor(size = 1 << 16) {
+    this.buf = Buffer.allocUnsafe(Math.max(size, 64));
+  }
 
   /** Appends `line` and a newline. */
   line(line: string): void {

@@ -36,6 +36,12 @@ export interface ParseBtfOptions {
 
 const LINKAGE: readonly Linkage[] = ["static", "global", "extern"];
 
+/** The IR kind each BTF kind decodes to, by kind number (0 is void). */
+const IR_KIND: readonly Type["kind"][] = [
+  "void", "int", "ptr", "array", "struct", "union", "enum", "fwd", "typedef", "volatile",
+  "const", "restrict", "func", "func_proto", "var", "datasec", "float", "decl_tag", "type_tag", "enum",
+];
+
 /**
  * One BTF blob, raw or from an ELF section, possibly split on top of a base.
  * Parsing only indexes where each record starts; a type becomes an IR node
@@ -195,6 +201,162 @@ export class Btf implements TypeGraph {
     if (id < this.firstId) return this.base!.nameOf(id);
     const off = this.recordOffset(id);
     return this.str(this.view.getUint32(off, this.le), off);
+  }
+
+  // Records read in place, for formatters that walk every aggregate and
+  // would spend more on building IR nodes than on printing them. Each takes
+  // an id in range (recordOffset throws an InputError otherwise) and says
+  // nothing about whether the record decodes: `sound` does.
+
+  /** The IR kind of a type, straight from its record. */
+  irKind(id: TypeId): Type["kind"] {
+    return IR_KIND[this.kindOf(id)]!;
+  }
+
+  /** vlen: members, values or parameters. */
+  vlen(id: TypeId): number {
+    if (id < this.firstId) return this.base!.vlen(id);
+    return infoVlen(this.view.getUint32(this.recordOffset(id) + 4, this.le));
+  }
+
+  /** The record's third word: a size, or the id of the type it refers to. */
+  sizeOrType(id: TypeId): number {
+    if (id < this.firstId) return this.base!.sizeOrType(id);
+    return this.view.getUint32(this.recordOffset(id) + 8, this.le);
+  }
+
+  /** Word `k` of what follows the record's common part. */
+  word(id: TypeId, k: number): number {
+    if (id < this.firstId) return this.base!.word(id, k);
+    return this.view.getUint32(this.recordOffset(id) + COMMON_LEN + 4 * k, this.le);
+  }
+
+  /**
+   * Where the entries after a record's common part start (members, values,
+   * parameters), in the view of the blob that holds it, for a loop that
+   * reads them in place.
+   */
+  entries(id: TypeId): { view: DataView; at: number; le: boolean } {
+    if (id < this.firstId) return this.base!.entries(id);
+    return { view: this.view, at: this.recordOffset(id) + COMMON_LEN, le: this.le };
+  }
+
+  /** Whether a struct or union's member offsets carry bitfield sizes (kind_flag). */
+  kindFlag(id: TypeId): boolean {
+    if (id < this.firstId) return this.base!.kindFlag(id);
+    return infoKindFlag(this.view.getUint32(this.recordOffset(id) + 4, this.le));
+  }
+
+  /** Whether every name of this blob (and its base) is ASCII: then a name's length is its byte count. */
+  asciiNames(): boolean {
+    const strings = (this.strings ??= this.decodeStrings());
+    return strings.ascii && (this.base?.asciiNames() ?? true);
+  }
+
+  /**
+   * Copies the name at string offset `off` (checked by `sound`) into `dst`
+   * from `at`, without making a string of it; returns where it ends there,
+   * or -1 when `dst` has no room for it.
+   */
+  copyName(off: number, dst: Uint8Array, at: number): number {
+    if (off < this.strBase) return this.base!.copyName(off, dst, at);
+    const bytes = this.bytes;
+    // checkStrings made the section end with a NUL, so the copy stops inside it.
+    for (let p = this.header.strStart + off - this.strBase; ; p++) {
+      const c = bytes[p]!;
+      if (c === 0) return at;
+      if (at === dst.length) return -1;
+      dst[at++] = c;
+    }
+  }
+
+  /** Whether `off` is a string of this blob or its base. */
+  private strOk(off: number): boolean {
+    if (off < this.strBase) return this.base !== undefined && this.base.strOk(off);
+    return off - this.strBase < this.header.strLen;
+  }
+
+  /**
+   * Whether `type(id)` would decode without an error, found in place: the
+   * checks decode makes, without building the node.
+   */
+  sound(id: TypeId): boolean {
+    if (!Number.isInteger(id) || id < 0 || id >= this.count) return false;
+    if (id === 0) return true;
+    if (id < this.firstId) return this.base!.sound(id);
+    const i = id - this.firstId;
+    if (this.cache[i]) return true;
+    const v = this.view;
+    const le = this.le;
+    const off = this.offsets[i]!;
+    const info = v.getUint32(off + 4, le);
+    const vlen = infoVlen(info);
+    const third = v.getUint32(off + 8, le);
+    const body = off + COMMON_LEN;
+    if (!this.strOk(v.getUint32(off, le))) return false;
+    switch (infoKind(info)) {
+      case Kind.INT: {
+        const bits = intBits(v.getUint32(body, le));
+        return bits !== 0 && bits <= 128 && third !== 0 && third <= 16;
+      }
+      case Kind.FLOAT:
+        return [2, 4, 8, 12, 16].includes(third);
+      case Kind.ARRAY:
+        return v.getUint32(body, le) < this.count;
+      case Kind.STRUCT:
+      case Kind.UNION:
+        for (let k = 0, p = body; k < vlen; k++, p += 12) {
+          if (!this.strOk(v.getUint32(p, le)) || v.getUint32(p + 4, le) >= this.count) return false;
+        }
+        return true;
+      case Kind.ENUM:
+        for (let k = 0, p = body; k < vlen; k++, p += 8) if (!this.strOk(v.getUint32(p, le))) return false;
+        return true;
+      case Kind.ENUM64:
+        for (let k = 0, p = body; k < vlen; k++, p += 12) if (!this.strOk(v.getUint32(p, le))) return false;
+        return true;
+      case Kind.FWD:
+        return true;
+      case Kind.FUNC_PROTO:
+        for (let k = 0, p = body; k < vlen; k++, p += 8) {
+          const type = v.getUint32(p + 4, le);
+          if (type === 0 && k === vlen - 1) break;
+          if (!this.strOk(v.getUint32(p, le)) || type >= this.count) return false;
+        }
+        return third < this.count;
+      case Kind.DATASEC:
+        for (let k = 0, p = body; k < vlen; k++, p += 12) if (v.getUint32(p, le) >= this.count) return false;
+        return true;
+      default:
+        // The kinds whose third word is the type they refer to.
+        return third < this.count;
+    }
+  }
+
+  /**
+   * Ids of this blob's named structs and unions, in id order, read from the
+   * records' first two words in one loop: the names are looked at, not made
+   * into strings.
+   */
+  namedAggregates(): TypeId[] {
+    const ids: TypeId[] = [];
+    const v = this.view;
+    const le = this.le;
+    const offsets = this.offsets;
+    for (let i = 0; i < offsets.length; i++) {
+      const off = offsets[i]!;
+      const kind = infoKind(v.getUint32(off + 4, le));
+      if (kind !== Kind.STRUCT && kind !== Kind.UNION) continue;
+      const name = v.getUint32(off, le);
+      if (name !== 0 && !this.emptyName(name, off)) ids.push(this.firstId + i);
+    }
+    return ids;
+  }
+
+  /** Whether the string at `off` is "", failing as `str` does on an offset out of range. */
+  private emptyName(off: number, where: number): boolean {
+    if (off < this.strBase || !this.strOk(off)) return this.str(off, where) === "";
+    return this.bytes[this.header.strStart + off - this.strBase] === 0;
   }
 
   /** Where a type's record is, in the file. */

@@ -21,8 +21,8 @@ export interface LayoutTextOptions {
   packedSizes?: ReadonlyMap<TypeId, number>;
 }
 
-const TYPE_COL = 26;
-const NAME_COL = 21;
+export const TYPE_COL = 26;
+export const NAME_COL = 21;
 
 /** Writes the layout of each aggregate in `ids` to `out`. */
 export function layoutText(graph: TypeGraph, ids: readonly TypeId[], out: TextBuffer, opts: LayoutTextOptions = {}): void {
@@ -210,14 +210,14 @@ class Writer {
 }
 
 /** A hole as pahole counts it: the bits up to and after whole bytes, and the whole bytes. */
-function splitHole(h: { bitOffset: number; bits: number }): { bytes: number; bits: number } {
+export function splitHole(h: { bitOffset: number; bits: number }): { bytes: number; bits: number } {
   const lead = Math.min(h.bits, (8 - (h.bitOffset % 8)) % 8);
   const rest = h.bits - lead;
   return { bytes: Math.floor(rest / 8), bits: lead + (rest % 8) };
 }
 
 /** A style's wrapping of a text, split into what goes before and after it. */
-function brackets(wrap: (s: string) => string): [string, string] {
+export function brackets(wrap: (s: string) => string): [string, string] {
   const marked = wrap("\u0000");
   const at = marked.indexOf("\u0000");
   return [marked.slice(0, at), marked.slice(at + 1)];
