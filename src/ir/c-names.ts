@@ -44,10 +44,15 @@ export interface Columns {
 }
 
 const columnCache = new WeakMap<TypeGraph, (Columns | undefined)[]>();
-const MARK = "\u0000";
+/** Where the name goes in a declaration written for `splitDeclaration`. */
+export const MARK = "\u0000";
 
 function columns(graph: TypeGraph, id: TypeId): Columns {
-  const full = declare(graph, id, MARK, 0);
+  return splitDeclaration(declare(graph, id, MARK, 0));
+}
+
+/** A declaration written around `MARK` for the name, split into pahole's columns. */
+export function splitDeclaration(full: string): Columns {
   const at = full.indexOf(MARK);
   let type = full.slice(0, at).trimEnd();
   let before = "";

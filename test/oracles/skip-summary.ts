@@ -3,6 +3,7 @@
 // and the single command that installs them all.
 import type { Reporter, TestCase, TestModule, TestSuite } from "vitest/node";
 import { installCommand, installed, oraclePackages } from "./packages.js";
+import { count } from "../../src/words.js";
 
 /**
  * The skipped test's title, or that of the outermost skipped suite around it
@@ -31,8 +32,8 @@ export default class SkipSummary implements Reporter {
     out.push(
       "",
       missing.length > 0
-        ? `oracles: ${skipped} tests skipped; missing ${missing.map((p) => p.name).join(", ")}; install every oracle with: ${installCommand()}`
-        : `oracles: every oracle package is installed; ${skipped} tests skipped`,
+        ? `oracles: ${count(skipped, "test")} skipped; missing ${missing.map((p) => p.name).join(", ")}; install every oracle with: ${installCommand()}`
+        : `oracles: every oracle package is installed; ${count(skipped, "test")} skipped`,
       "",
     );
     process.stdout.write(out.join("\n"));

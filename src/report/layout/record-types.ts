@@ -1,3 +1,4 @@
+import { MARK, splitDeclaration } from "../../ir/c-names.js";
 import { MAX_CHAIN } from "../../ir/graph.js";
 import { floatAlign, intAlign } from "../../ir/layout/aggregate.js";
 import type { Target } from "../../ir/targets.js";
@@ -43,7 +44,6 @@ export class Unfit extends Error {}
 type Kind = Type["kind"];
 const KINDS: readonly Kind[] = ["void", "int", "ptr", "array", "struct", "union", "enum", "fwd", "typedef", "volatile", "const", "restrict", "func", "func_proto", "var", "datasec", "float", "decl_tag", "type_tag"];
 
-const MARK = "\u0000";
 
 export class RecordTypes {
   readonly pointerSize: number;
@@ -219,17 +219,7 @@ export class RecordTypes {
   columns(id: TypeId, typeCol: number): number {
     const known = this.colStart[id]!;
     if (known) return known;
-    const full = this.declare(id, MARK, 0);
-    const at = full.indexOf(MARK);
-    let type = full.slice(0, at).trimEnd();
-    let before = "";
-    // `(*fn)(...)` keeps its stars with the name; plain pointers stay left.
-    const paren = type.lastIndexOf("(");
-    if (paren >= 0 && type.indexOf(")", paren) < 0) {
-      before = type.slice(paren);
-      type = type.slice(0, paren).trimEnd();
-    }
-    const after = full.slice(at + 1);
+    const { type, before, after } = splitDeclaration(this.declare(id, MARK, 0));
     const head = `${type}${" ".repeat(Math.max(0, typeCol - type.length))} ${before}`;
     // Names are ASCII (the constructor made sure), so these are too: a character is a byte.
     const need = this.arenaLen + head.length + after.length;

@@ -1,9 +1,8 @@
 import type { TypeId } from "../../ir/types.js";
 import { plain, type Style } from "../style.js";
-import { count } from "../../words.js";
 import type { ByteOut } from "./byte-out.js";
 import { Unfit, type AggregateRecords, type RecordTypes } from "./record-types.js";
-import { brackets, NAME_COL, splitHole, TYPE_COL, type LayoutTextOptions } from "./text.js";
+import { boundaryLine, brackets, holeLines, NAME_COL, splitHole, TYPE_COL, type LayoutTextOptions } from "./text.js";
 
 // text.ts's picture of a struct, written from the BTF records in one pass
 // per aggregate: holes and problems are found as the members go by rather
@@ -231,22 +230,12 @@ class RecordWriter {
   }
 
   private hole(hole: { bitOffset: number; bits: number }, indent: string): void {
-    const { bytes, bits } = splitHole(hole);
-    const s = this.style;
-    this.out.line("");
-    if (bits) this.out.line(s.warning(`${indent}/* XXX ${count(bits, "bit")} hole, try to pack */`));
-    if (bytes) this.out.line(s.warning(`${indent}/* XXX ${count(bytes, "byte")} hole, try to pack */`));
-    this.out.line("");
+    for (const l of holeLines(hole, indent, this.style)) this.out.line(l);
   }
 
   private boundaries(bitOffset: number, indent: string, boundary: { value: number }): void {
-    const byte = Math.floor(bitOffset / 8);
-    if (byte < boundary.value) return;
-    const crossed = Math.floor(byte / this.line) * this.line;
-    const ago = byte - crossed;
-    const was = ago ? ` was ${ago} bytes ago` : "";
-    this.out.line(this.style.comment(`${indent}/* --- cacheline ${crossed / this.line} boundary (${crossed} bytes)${was} --- */`));
-    boundary.value = crossed + this.line;
+    const l = boundaryLine(bitOffset, indent, boundary, this.line, this.style);
+    if (l !== undefined) this.out.line(l);
   }
 
   private summary(id: TypeId, kind: "struct" | "union", align: number, tail: number, t: Tally): void {

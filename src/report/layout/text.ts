@@ -140,23 +140,12 @@ class Writer {
   }
 
   private hole(hole: { bitOffset: number; bits: number }, indent: string): void {
-    const { bytes, bits } = splitHole(hole);
-    const s = this.style;
-    this.out.line("");
-    if (bits) this.out.line(s.warning(`${indent}/* XXX ${count(bits, "bit")} hole, try to pack */`));
-    if (bytes) this.out.line(s.warning(`${indent}/* XXX ${count(bytes, "byte")} hole, try to pack */`));
-    this.out.line("");
+    for (const l of holeLines(hole, indent, this.style)) this.out.line(l);
   }
 
   private boundaries(bitOffset: number, indent: string, boundary: { value: number }): void {
-    const byte = Math.floor(bitOffset / 8);
-    if (byte < boundary.value) return;
-    // Only the last line crossed is marked, as pahole does.
-    const crossed = Math.floor(byte / this.line) * this.line;
-    const ago = byte - crossed;
-    const was = ago ? ` was ${ago} bytes ago` : "";
-    this.out.line(this.style.comment(`${indent}/* --- cacheline ${crossed / this.line} boundary (${crossed} bytes)${was} --- */`));
-    boundary.value = crossed + this.line;
+    const l = boundaryLine(bitOffset, indent, boundary, this.line, this.style);
+    if (l !== undefined) this.out.line(l);
   }
 
   private summary(l: AggregateShape, type: AggregateType): void {
@@ -221,4 +210,26 @@ export function brackets(wrap: (s: string) => string): [string, string] {
   const marked = wrap("\u0000");
   const at = marked.indexOf("\u0000");
   return [marked.slice(0, at), marked.slice(at + 1)];
+}
+
+/** pahole's lines around a hole, shared by the graph and the record formatters. */
+export function holeLines(hole: { bitOffset: number; bits: number }, indent: string, s: Style): string[] {
+  const { bytes, bits } = splitHole(hole);
+  const out = [""];
+  if (bits) out.push(s.warning(`${indent}/* XXX ${count(bits, "bit")} hole, try to pack */`));
+  if (bytes) out.push(s.warning(`${indent}/* XXX ${count(bytes, "byte")} hole, try to pack */`));
+  out.push("");
+  return out;
+}
+
+/** The cacheline a member at `bitOffset` crosses into, if any, moving `boundary` past it. */
+export function boundaryLine(bitOffset: number, indent: string, boundary: { value: number }, lineSize: number, s: Style): string | undefined {
+  const byte = Math.floor(bitOffset / 8);
+  if (byte < boundary.value) return undefined;
+  // Only the last line crossed is marked, as pahole does.
+  const crossed = Math.floor(byte / lineSize) * lineSize;
+  const ago = byte - crossed;
+  const was = ago ? ` was ${ago} bytes ago` : "";
+  boundary.value = crossed + lineSize;
+  return s.comment(`${indent}/* --- cacheline ${crossed / lineSize} boundary (${crossed} bytes)${was} --- */`);
 }
