@@ -146,6 +146,8 @@ export interface UserspaceModule {
   embeddedBpf?: BpfModule[];
   /** The BPF programs the file says it loads: the scope its names resolve in. */
   loads?: ProgramRef[];
+  /** How a Python file spells ctypes' members in a fix: `ct.`, `ctypes.`, or nothing after `from ctypes import *`. */
+  ctypesPrefix?: string;
 }
 
 /**

@@ -2,7 +2,7 @@ import { firstDifference, type Difference } from "./layout-diff.js";
 import { at, finding, memberSymbol, type Rule } from "./rule.js";
 import type { TypePair } from "../match/pair.js";
 import type { Finding } from "./finding.js";
-import { fixedInt, paddingField } from "./spelling.js";
+import { fieldLine, fixedInt, paddingField } from "./spelling.js";
 
 export const archDependentType: Rule = {
   id: "arch-dependent-type",
@@ -56,7 +56,7 @@ export const archDependentType: Rule = {
       };
       const locations = [...at("twin", d.twin.loc ?? p.twin.loc), ...at("c", d.c.loc ?? p.c.loc ?? { file: p.c.module.file }, memberSymbol(p.c.name, d.c.path))];
       if (d.what === "offset" && d.twin.offset < d.c.offset) {
-        const line = paddingField(p.user.language, "native", d.c.offset - d.twin.offset);
+        const line = paddingField(p.user, "native", d.c.offset - d.twin.offset);
         out.push(
           finding(this, "align", data, locations, {
             description: `insert \`${line}\` before ${p.twin.name}.${d.twin.path} so that every target places it at offset ${d.c.offset}`,
@@ -65,7 +65,7 @@ export const archDependentType: Rule = {
           }),
         );
       } else {
-        const line = `${d.twin.path.split(".").pop()} ${fixedInt(p.user.language, d.c.size, d.c.signed ?? false)}`;
+        const line = fieldLine(p.user.language, d.twin.path.split(".").pop()!, fixedInt(p.user, d.c.size, d.c.signed ?? false));
         out.push(finding(this, "word", data, locations, { description: `declare ${p.twin.name}.${d.twin.path} with a fixed width of ${d.c.size} bytes`, text: line, ...(d.twin.loc ? { loc: d.twin.loc } : {}) }));
       }
     }

@@ -35,7 +35,7 @@ export const binaryReadPadding: Rule = {
         const common = { method: site.method, twin: p.twin.name, cType: p.c.name, twinSize: d.twinSize, cSize: d.cSize };
         if (d.what === "offset" && d.twin.offset < d.c.offset) {
           const bytes = d.c.offset - d.twin.offset;
-          const line = paddingField(u.language, "packed", bytes);
+          const line = paddingField(u, "packed", bytes);
           out.push(
             finding(
               this,
@@ -47,7 +47,7 @@ export const binaryReadPadding: Rule = {
           );
         } else if (d.what === "width" && d.c.kind === "struct" && d.twin.kind === "struct" && d.twin.size < d.c.size) {
           const bytes = d.c.size - d.twin.size;
-          const line = paddingField(u.language, "packed", bytes);
+          const line = paddingField(u, "packed", bytes);
           const nested = packed.type(resolve(packed, d.twin.typeId));
           const nestedName = "name" in nested && nested.name ? nested.name : d.twin.typeName;
           const nestedLoc = locOf(nested);
@@ -71,7 +71,7 @@ export const binaryReadPadding: Rule = {
           );
         } else if (d.what === "size" && d.twinSize < d.cSize && !site.single) {
           const bytes = d.cSize - d.twinSize;
-          const line = paddingField(u.language, "packed", bytes);
+          const line = paddingField(u, "packed", bytes);
           out.push(
             finding(this, "tail", { ...common, bytes }, [...at("twin", site.loc), ...at("twin", p.twin.loc), ...at("c", p.c.loc ?? { file: p.c.module.file }, p.c.name)], {
               description: `add \`${line}\` as the last field of ${p.twin.name}`,

@@ -1,5 +1,7 @@
 import { cTypeName } from "../ir/c-names.js";
-import { sizeOf } from "../ir/graph.js";
+import { resolve, sizeOf, type TypeGraph } from "../ir/graph.js";
+import type { TypeId } from "../ir/types.js";
+import { fixedInt } from "./spelling.js";
 import { isEventStream } from "../ir/map-types.js";
 import type { Finding } from "./finding.js";
 import { at, finding, mapMode, type Rule, type RuleContext } from "./rule.js";
@@ -41,16 +43,29 @@ export function checkMapSide(rule: Rule, side: Side, ctx: RuleContext): Finding[
     if (twinSize === cSize) continue;
     const twin = laid.twin;
     const twinType = twin?.name ?? cTypeName(laid.graph, laid.typeId);
+    // A scalar for a scalar: the type to write instead, spelled as the file spells its types.
+    const scalar = !twin && cTypeId !== undefined ? intOf(p.bpf.graph, cTypeId) : undefined;
+    const text = scalar && cSize <= 8 && p.user.language !== "typescript" ? fixedInt(p.user, cSize, scalar.signed) : undefined;
     out.push(
       finding(
         rule,
         mode === "packed" ? "typedPacked" : "typed",
         { map: p.map.name, twinType, twinSize, cSize, cType },
         [...at("twin", used.loc), ...cLoc, ...(twin ? at("twin", twin.loc) : [])],
-        { description: `make ${twinType} mirror ${cType} (${cSize} bytes)`, loc: twin?.loc ?? used.loc },
+        text
+          ? { description: `write ${text} for ${twinType}: ${cType} is ${cSize} bytes`, text, loc: used.loc }
+          : { description: `make ${twinType} mirror ${cType} (${cSize} bytes)`, loc: twin?.loc ?? used.loc },
       ),
     );
   }
   return out;
 }
 
+
+/** The integer (or enum) a C type is, through typedefs and qualifiers. */
+function intOf(graph: TypeGraph, id: TypeId): { signed: boolean } | undefined {
+  const t = graph.type(resolve(graph, id));
+  if (t.kind === "int") return { signed: t.signed };
+  if (t.kind === "enum") return { signed: t.signed };
+  return undefined;
+}

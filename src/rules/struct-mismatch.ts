@@ -7,7 +7,7 @@ import type { SourceLoc } from "../ir/types.js";
 import { resolve } from "../ir/graph.js";
 import { byteOrderOf } from "../ir/byte-order.js";
 import { readCall, type ReadApi } from "../ir/ts-reads.js";
-import { fixedInt } from "./spelling.js";
+import { fieldLine, fixedInt } from "./spelling.js";
 import { staleHash } from "./stale-generated.js";
 import { count } from "../words.js";
 
@@ -120,7 +120,7 @@ function declareFix(p: TypePair, d: Difference): Fix {
       return { description: `make ${p.twin.name} ${d.cSize} bytes, the size of ${p.c.name}`, loc: p.twin.loc };
     default: {
       const scalar = (d.what === "width" || d.what === "signedness") && d.c.kind === "int" && !d.c.bitfields && d.c.size <= 8;
-      const text = scalar ? `${d.twin.path.split(".").pop()} ${fixedInt(p.user.language, d.c.size, d.c.signed ?? false)}` : undefined;
+      const text = scalar ? fieldLine(p.user.language, d.twin.path.split(".").pop()!, fixedInt(p.user, d.c.size, d.c.signed ?? false)) : undefined;
       return {
         description: `declare ${p.twin.name}.${d.twin.path} as ${p.c.name}'s ${d.c.path} (${d.c.typeName}: ${bytes(d.c.size)} at offset ${d.c.offset})`,
         ...(text ? { text } : {}),

@@ -103,6 +103,7 @@ export const readPython: UserspaceReader = async (file, text, opts) => {
     return {
       file,
       language: "python",
+      ctypesPrefix: scope.ctypesPrefix(),
       twins,
       maps,
       decodes,

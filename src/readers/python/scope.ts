@@ -104,6 +104,12 @@ export class ModuleScope {
     return undefined;
   }
 
+  /** How this file names ctypes' members: `ct.` after `import ctypes as ct`, nothing after `from ctypes import *`. */
+  ctypesPrefix(): string {
+    for (const [alias, m] of this.modules) if (m === "ctypes") return `${alias}.`;
+    return this.star.has("ctypes") ? "" : "ctypes.";
+  }
+
   usesCtypes(): boolean {
     return [...this.modules.values(), ...[...this.imported.values()].map((i) => i.module), ...this.star].includes("ctypes");
   }

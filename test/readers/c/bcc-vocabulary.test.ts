@@ -10,7 +10,7 @@ import { BCC_MACROS } from "../../../src/readers/c/bcc.js";
 // for default. Named flags are compared by clang against <linux/bpf.h>.
 
 const LIBBCC = ["/usr/lib/x86_64-linux-gnu/libbcc.so.0", "/usr/lib/aarch64-linux-gnu/libbcc.so.0"].find((p) => existsSync(p));
-const HAVE_TOOLS = spawnSync("cpp", ["--version"]).status === 0 && spawnSync("clang-16", ["--version"]).status === 0;
+const HAVE_TOOLS = ["cpp", "clang-16", "strings"].every((t) => spawnSync(t, ["--version"]).status === 0);
 
 /** Function-like `#define BPF_...` and `_BPF_...` of helpers.h, continuation lines joined. */
 function helperDefines(lib: string): string {
@@ -48,8 +48,8 @@ function sameConstant(expr: string, value: string): boolean {
   return spawnSync("clang-16", ["-fsyntax-only", "-x", "c", "-"], { input: src }).status === 0;
 }
 
-describe.skipIf(!LIBBCC || !HAVE_TOOLS)("BCC's whole map vocabulary, as cpp expands the installed helpers.h", () => {
-  const defines = LIBBCC ? helperDefines(LIBBCC) : "";
+describe.skipIf(!LIBBCC || !HAVE_TOOLS)("BCC's whole map vocabulary, as cpp expands the installed helpers.h (skipped without libbcc, cpp, clang-16 and strings)", () => {
+  const defines = LIBBCC && HAVE_TOOLS ? helperDefines(LIBBCC) : "";
   for (const [macro, info] of Object.entries(BCC_MACROS)) {
     for (const [count, shape] of Object.entries(info.variants)) {
       // A macro newer than the installed BCC is checked where that BCC is.
