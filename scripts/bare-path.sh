@@ -6,7 +6,7 @@ set -eu
 bare=$1
 mkdir -p "$bare"
 for tool in node npm npx git sh bash env cat ls mkdir rm cp mv ln chmod mktemp dirname basename uname id \
-	readlink head tail grep sed sort tr wc tar gzip true false; do
+	readlink head tail grep sed sort tr wc tar gzip true false mkfifo truncate; do
 	found=$(command -v "$tool" 2>/dev/null) && ln -sf "$found" "$bare/$tool"
 done
 for oracle in clang-16 clang llvm-objcopy-16 llvm-readelf-16 bpftool pahole gcc cc go python3 chromium strings; do
