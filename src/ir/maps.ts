@@ -29,6 +29,8 @@ export interface MapDef {
   mapExtra?: bigint;
   /** The template of the maps inside an array or hash of maps. */
   inner?: MapDef;
+  /** Sides whose size the source gives in terms it cannot evaluate (`sizeof(u32)` with u32's header absent): their 0 is no size. */
+  unsized?: readonly ("key" | "value")[];
   origin: MapOrigin;
   loc?: SourceLoc;
 }

@@ -14,7 +14,7 @@ type Side = "key" | "value";
 export function checkMapSide(rule: Rule, side: Side, ctx: RuleContext): Finding[] {
   const out: Finding[] = [];
   for (const p of ctx.pairing.maps) {
-    if (isEventStream(p.map.type)) continue;
+    if (isEventStream(p.map.type) || p.map.unsized?.includes(side)) continue;
     const cSize = side === "key" ? p.map.keySize : p.map.valueSize;
     const cTypeId = side === "key" ? p.map.keyType : p.map.valueType;
     const cType = cTypeId !== undefined ? cTypeName(p.bpf.graph, cTypeId) : `${cSize} bytes`;
@@ -36,7 +36,8 @@ export function checkMapSide(rule: Rule, side: Side, ctx: RuleContext): Finding[
     }
     const used = side === "key" ? p.ref.keyType : p.ref.valueType;
     if (!used) continue;
-    const mode = mapMode(p.user);
+    // cilium/ebpf encodes a typed value; `unsafe.Pointer(&v)` hands over its memory.
+    const mode = p.ref.encoding ?? mapMode(p.user);
     const laid = typeInPackage(ctx, p.user, ctx.layout(p.user, ctx.baseTarget, mode), used.value, p.bpf, mode);
     if (!laid) continue;
     const twinSize = sizeOf(laid.graph, laid.typeId);

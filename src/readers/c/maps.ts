@@ -110,6 +110,8 @@ function btfStyle(graph: TypeGraph, name: string, typeId: TypeId, problems: Sour
         const p = graph.type(resolveId(graph, m.type));
         if (p.kind !== "ptr") break;
         const size = sizeOf(graph, p.target);
+        // A type whose declaration was never read (its header is absent) has no size to compare.
+        if (graph.type(resolveId(graph, p.target)).kind === "fwd") def.unsized = [...(def.unsized ?? []), m.name];
         if (m.name === "key") {
           def.keyType = p.target;
           def.keySize = size;
@@ -169,6 +171,7 @@ function legacy(r: Resolved, v: GlobalVar, problems: SourceProblem[]): MapDef | 
     const value = r.eval(item.value);
     if (value === undefined) {
       problems.push({ file: v.loc.file, line: v.loc.line ?? 0, message: `map ${v.name}: .${item.field} is not a constant this reader can evaluate` });
+      if (field === "keySize" || field === "valueSize") def.unsized = [...(def.unsized ?? []), field === "keySize" ? "key" : "value"];
       continue;
     }
     (def as unknown as Record<string, number>)[field] = Number(value);
