@@ -62,8 +62,22 @@ function joinAttrs(outer: readonly Attr[], own: readonly Attr[]): readonly Attr[
   return [...outer, ...own];
 }
 
+/**
+ * Declarations whose positions count from `base` in the preprocessed text:
+ * a header parsed once for a run gives the same items to every program,
+ * wherever it sits in each.
+ */
+export interface ItemRun {
+  base: number;
+  items: Iterable<Item>;
+}
+
 export function resolveItems(items: Iterable<Item>, pre: Preprocessed, target: Target, btf: TypeGraph | undefined): Resolved {
-  return new Resolver(pre, target, btf).run(items);
+  return resolveRuns([{ base: 0, items }], pre, target, btf);
+}
+
+export function resolveRuns(runs: Iterable<ItemRun>, pre: Preprocessed, target: Target, btf: TypeGraph | undefined): Resolved {
+  return new Resolver(pre, target, btf).run(runs);
 }
 
 class Resolver {
@@ -90,15 +104,23 @@ class Resolver {
     private readonly btf: TypeGraph | undefined,
   ) {}
 
-  run(items: Iterable<Item>): Resolved {
-    for (const item of items) {
-      try {
-        this.item(item);
-      } catch (e) {
-        if (!(e instanceof Incomplete)) throw e;
-        this.problems.push({ ...this.where(item), message: e.message });
+  /** Added to every position of the items being read. */
+  private base = 0;
+
+  run(runs: Iterable<ItemRun>): Resolved {
+    for (const run of runs) {
+      this.base = run.base;
+      for (const item of run.items) {
+        try {
+          this.item(item);
+        } catch (e) {
+          if (!(e instanceof Incomplete)) throw e;
+          this.problems.push({ ...this.where(item), message: e.message });
+        }
       }
     }
+    // What is evaluated after the walk (map definitions) has true offsets.
+    this.base = 0;
     return {
       builder: this.b,
       unresolved: this.unresolved,
@@ -114,14 +136,15 @@ class Resolver {
   loc(p: Pos): SourceLoc {
     this.lineStarts ??= lineStarts(this.pre.text);
     const starts = this.lineStarts;
+    const at = p.at + this.base;
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= p.at) lo = mid;
+      if (starts[mid]! <= at) lo = mid;
       else hi = mid - 1;
     }
-    const column = p.at - starts[lo]! + 1;
+    const column = at - starts[lo]! + 1;
     const fi = this.pre.lineFile[lo];
     if (fi === undefined) return { file: this.pre.fileNames[0] ?? "", line: lo + 1, column };
     return { file: this.pre.fileNames[fi]!, line: this.pre.lineNo[lo]!, column };

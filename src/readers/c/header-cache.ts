@@ -1,0 +1,32 @@
+import type { HeaderRead } from "./preprocess.js";
+import type { Item } from "./syntax.js";
+
+// A tree of BPF programs nearly always includes one big vmlinux.h in each
+// of them. Its lines come out of the preprocessor the same for every
+// program that includes it under the same macros, and its declarations
+// parse the same: both are kept here and reused, so N programs cost one
+// header and N small parses. The caller makes one per run and hands it to
+// every read; nothing outlives the run.
+
+/** The declarations a header's text parsed into, positions counted from the header's first character. */
+export interface HeaderParse {
+  items: Item[];
+  /**
+   * The header declares variables with initializers, which a map reader
+   * evaluates after the walk: their positions must be true offsets in the
+   * program's text, so the items are copied shifted, not given a base.
+   */
+  shift: boolean;
+}
+
+export class HeaderCache {
+  /** Headers read under one macro state, by path, content, search dirs and that state. */
+  readonly reads = new Map<string, HeaderRead>();
+  readonly parses = new Map<HeaderRead, HeaderParse>();
+
+  /**
+   * @param minSize headers shorter than this are read in each program: a
+   * key costs more than reading them.
+   */
+  constructor(readonly minSize = 64 * 1024) {}
+}
