@@ -1,4 +1,7 @@
+import type { TypeGraph } from "../../ir/graph.js";
+import type { Target } from "../../ir/targets.js";
 import type { HeaderRead } from "./preprocess.js";
+import type { ResolverState } from "./resolve.js";
 import type { Item } from "./syntax.js";
 
 // A tree of BPF programs nearly always includes one big vmlinux.h in each
@@ -6,7 +9,9 @@ import type { Item } from "./syntax.js";
 // program that includes it under the same macros, and its declarations
 // parse the same: both are kept here and reused, so N programs cost one
 // header and N small parses. The caller makes one per run and hands it to
-// every read; nothing outlives the run.
+// every read; nothing outlives the run. Where the header is the first
+// thing a program declares, what resolving it left is kept too, per target
+// and BTF, and the next such program goes on from a copy of it.
 
 /** The declarations a header's text parsed into, positions counted from the header's first character. */
 export interface HeaderParse {
@@ -23,6 +28,7 @@ export class HeaderCache {
   /** Headers read under one macro state, by path, content, search dirs and that state. */
   readonly reads = new Map<string, HeaderRead>();
   readonly parses = new Map<HeaderRead, HeaderParse>();
+  readonly resolved = new Map<HeaderParse, { target: Target; btf: TypeGraph | undefined; state: ResolverState }[]>();
 
   /**
    * @param minSize headers shorter than this are read in each program: a

@@ -3,6 +3,8 @@ import { InputError } from "../../ir/errors.js";
 import type { HeaderCache, HeaderParse } from "./header-cache.js";
 import type { HeaderChunk, Preprocessed } from "./preprocess.js";
 import type { ItemRun, Resolved } from "./resolve.js";
+import type { TypeGraph } from "../../ir/graph.js";
+import type { Target } from "../../ir/targets.js";
 import { moveTrailingAttributes } from "./trailing-attrs.js";
 import { walkTree } from "./walk.js";
 
@@ -26,13 +28,28 @@ export function parseC(parser: Parser, text: string, path: string): { tree: Tree
 }
 
 /** Resolves a program whose text has cached headers in it, parsing each header once per cache. */
-export function readChunked(parser: Parser, pre: Preprocessed, cache: HeaderCache, resolve: (runs: Iterable<ItemRun>) => Resolved, path: string): Resolved {
+export function readChunked(
+  parser: Parser,
+  pre: Preprocessed,
+  cache: HeaderCache,
+  resolve: (runs: Iterable<ItemRun>) => Resolved,
+  path: string,
+  reading: { target: Target; btf: TypeGraph | undefined },
+): Resolved {
   const runs: ItemRun[] = [];
   let at = 0;
   for (const c of pre.chunks) {
     if (c.at > at) runs.push(own(parser, pre.text.slice(at, c.at), at, path));
     const p = headerParse(parser, c, cache, path);
-    runs.push(p.shift ? { base: 0, items: p.items.map((item) => shifted(item, c.at)) } : { base: c.at, items: p.items });
+    if (p.shift) runs.push({ base: 0, items: p.items.map((item) => shifted(item, c.at)) });
+    else {
+      // The resolver takes a kept state only where these are the first declarations it reads.
+      let kept = cache.resolved.get(p);
+      if (!kept) cache.resolved.set(p, (kept = []));
+      const known = kept.find((k) => k.target === reading.target && k.btf === reading.btf);
+      const list = kept;
+      runs.push({ base: c.at, items: p.items, ...(known ? { start: known.state } : { keep: (state) => list.push({ ...reading, state }) }) });
+    }
     at = c.end;
   }
   if (pre.text.length > at) runs.push(own(parser, pre.text.slice(at), at, path));

@@ -62,7 +62,7 @@ export async function readCSource(path: string, opts: CSourceOptions): Promise<C
   const pre = preprocess(path, { target: opts.target, includeDirs: opts.includeDirs ?? [], defines: opts.defines ?? {}, files, ...(headers ? { headers } : {}) });
   const parser = await cParser();
   let r: Resolved;
-  if (headers && pre.chunks.length) r = readChunked(parser, pre, headers, (runs) => resolveRuns(runs, pre, opts.target, opts.btf), path);
+  if (headers && pre.chunks.length) r = readChunked(parser, pre, headers, (runs) => resolveRuns(runs, pre, opts.target, opts.btf), path, { target: opts.target, btf: opts.btf });
   else r = readWhole(parser, pre, path, opts);
   const graph = r.builder.build(opts.target, path);
   const problems = [...pre.problems, ...r.problems];
