@@ -1,19 +1,19 @@
 import type { Parser, Tree } from "web-tree-sitter";
 import { InputError } from "../../ir/errors.js";
-import type { HeaderCache, HeaderParse } from "./header-cache.js";
-import type { HeaderChunk, Preprocessed } from "./preprocess.js";
-import type { ItemRun, Resolved } from "./resolve.js";
 import type { TypeGraph } from "../../ir/graph.js";
 import type { Target } from "../../ir/targets.js";
+import type { HeaderCache, HeaderParse } from "./header-cache.js";
+import type { HeaderChunk, Preprocessed } from "./preprocess.js";
+import { resolveRuns, type ItemRun, type Resolved } from "./resolve.js";
 import { moveTrailingAttributes } from "./trailing-attrs.js";
 import { walkTree } from "./walk.js";
 
 // A program whose text holds big headers from the run's cache is parsed in
 // pieces: each header once per run, alone, and the program's own text
-// between them, each piece by itself. The preprocessor only marks a header where it starts and ends
-// between top-level declarations, and the C grammar reads each top-level
-// declaration by itself, so the pieces give the declarations the whole
-// text would, in the same order.
+// between them, each piece by itself. The preprocessor only marks a header
+// where it starts and ends between top-level declarations, and the C
+// grammar reads each top-level declaration by itself, so the pieces give
+// the declarations the whole text would, in the same order.
 
 /** The tree of C `text`, with attributes after file-scope declarators moved where the grammar takes them. */
 export function parseC(parser: Parser, text: string, path: string): { tree: Tree; source: string } {
@@ -32,9 +32,9 @@ export function readChunked(
   parser: Parser,
   pre: Preprocessed,
   cache: HeaderCache,
-  resolve: (runs: Iterable<ItemRun>) => Resolved,
   path: string,
-  reading: { target: Target; btf: TypeGraph | undefined },
+  target: Target,
+  btf: TypeGraph | undefined,
 ): Resolved {
   const runs: ItemRun[] = [];
   let at = 0;
@@ -46,14 +46,14 @@ export function readChunked(
       // The resolver takes a kept state only where these are the first declarations it reads.
       let kept = cache.resolved.get(p);
       if (!kept) cache.resolved.set(p, (kept = []));
-      const known = kept.find((k) => k.target === reading.target && k.btf === reading.btf);
+      const known = kept.find((k) => k.target === target && k.btf === btf);
       const list = kept;
-      runs.push({ base: c.at, items: p.items, ...(known ? { start: known.state } : { keep: (state) => list.push({ ...reading, state }) }) });
+      runs.push({ base: c.at, items: p.items, ...(known ? { start: known.state } : { keep: (state) => list.push({ target, btf, state }) }) });
     }
     at = c.end;
   }
   if (pre.text.length > at) runs.push(own(parser, pre.text.slice(at), at, path));
-  return resolve(runs);
+  return resolveRuns(runs, pre, target, btf);
 }
 
 /**

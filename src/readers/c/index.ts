@@ -11,7 +11,7 @@ import type { HeaderCache } from "./header-cache.js";
 import { parseC, readChunked } from "./header-parse.js";
 import { preprocess, type Preprocessed, type SourceProblem } from "./preprocess.js";
 import { findRecordEmits } from "./records.js";
-import { resolveItems, resolveRuns, type Resolved, type Unresolved } from "./resolve.js";
+import { resolveItems, type Resolved, type Unresolved } from "./resolve.js";
 import { walkTree } from "./walk.js";
 
 export { HeaderCache } from "./header-cache.js";
@@ -62,7 +62,7 @@ export async function readCSource(path: string, opts: CSourceOptions): Promise<C
   const pre = preprocess(path, { target: opts.target, includeDirs: opts.includeDirs ?? [], defines: opts.defines ?? {}, files, ...(headers ? { headers } : {}) });
   const parser = await cParser();
   let r: Resolved;
-  if (headers && pre.chunks.length) r = readChunked(parser, pre, headers, (runs) => resolveRuns(runs, pre, opts.target, opts.btf), path, { target: opts.target, btf: opts.btf });
+  if (headers && pre.chunks.length) r = readChunked(parser, pre, headers, path, opts.target, opts.btf);
   else r = readWhole(parser, pre, path, opts);
   const graph = r.builder.build(opts.target, path);
   const problems = [...pre.problems, ...r.problems];
