@@ -4,6 +4,7 @@ import { InputError } from "../ir/errors.js";
 import { TARGETS } from "../ir/targets.js";
 import type { Bpf2goLine } from "../load/bpf2go-lines.js";
 import type { BuildFlags, TreeBuild } from "../load/include-paths.js";
+import type { HeaderCache } from "../readers/c/header-cache.js";
 import { sourceModule } from "../readers/c/module.js";
 import type { ObjectBuild, Rebuild } from "../rules/rule.js";
 import { SourceIndex } from "./c-locate.js";
@@ -18,6 +19,7 @@ export async function objectBuilds(
   sources: readonly { file: string; text: string }[],
   build: TreeBuild,
   flagsOf: (file: string, text: string) => BuildFlags,
+  headers: HeaderCache,
 ): Promise<ObjectBuild[]> {
   const reads = new Map<string, { module: BpfModule; unresolved: string[] } | undefined>();
   const out: ObjectBuild[] = [];
@@ -31,7 +33,7 @@ export async function objectBuilds(
     const src = line ? byPath.get(line.source) : index.sourceFor(object.file);
     if (!src || src.file.endsWith(".h")) continue;
     // Read once, little-endian: byte order moves no member, and layouts are what is compared.
-    if (!reads.has(src.file)) reads.set(src.file, await readSource(src, flagsOf(src.file, src.text)));
+    if (!reads.has(src.file)) reads.set(src.file, await readSource(src, flagsOf(src.file, src.text), headers));
     const read = reads.get(src.file);
     if (!read) continue;
     out.push({ object, source: read.module, unresolved: read.unresolved, rebuild: rebuildOf(object.file, src.file, line, build) });
@@ -39,10 +41,10 @@ export async function objectBuilds(
   return out;
 }
 
-async function readSource(src: { file: string; text: string }, flags: BuildFlags): Promise<{ module: BpfModule; unresolved: string[] } | undefined> {
+async function readSource(src: { file: string; text: string }, flags: BuildFlags, headers: HeaderCache): Promise<{ module: BpfModule; unresolved: string[] } | undefined> {
   try {
     const readC = await reader("c");
-    const r = await readC(src.file, { target: TARGETS.bpfel, includeDirs: [dirname(src.file), ...flags.includeDirs], defines: flags.defines, files: { [src.file]: src.text } });
+    const r = await readC(src.file, { target: TARGETS.bpfel, includeDirs: [dirname(src.file), ...flags.includeDirs], defines: flags.defines, files: { [src.file]: src.text }, headers });
     // A source that lacks a header is not the program that was built: nothing to compare.
     if (r.problems.some((p) => / not found$/.test(p.message))) return undefined;
     return { module: sourceModule(r), unresolved: r.unresolved.map((u) => u.name) };

@@ -24,6 +24,7 @@ import { CONFIG_FILE, DEFAULT_CONFIG, loadConfig, type Config } from "./config.j
 import { discover, type Discovered } from "./discover.js";
 import { reader } from "./readers.js";
 import { isSilenced, scanSuppressions, type Silenced } from "./suppress.js";
+import { HeaderCache } from "../readers/c/header-cache.js";
 import { sourceModule, unlaidRecords } from "../readers/c/module.js";
 import { findRecordEmits } from "../readers/c/records.js";
 import { splitCName } from "../match/names.js";
@@ -133,6 +134,7 @@ async function readRecords(
   readFrom: Map<string, BpfModule[]>,
   notes: string[],
   sites: Map<string, RecordEmit[]>,
+  headers: HeaderCache,
 ): Promise<void> {
   const sourceReads = new Map<string, BpfModule | undefined>();
   const index = new SourceIndex(cSources);
@@ -150,7 +152,7 @@ async function readRecords(
       try {
         const readC = await reader("c");
         const flags = flagsOf(src.file, src.text);
-        const read = sourceModule(await readC(src.file, { target, includeDirs: [dirname(src.file), ...flags.includeDirs], defines: flags.defines, files: { [src.file]: src.text } }));
+        const read = sourceModule(await readC(src.file, { target, includeDirs: [dirname(src.file), ...flags.includeDirs], defines: flags.defines, files: { [src.file]: src.text }, headers }));
         sourceReads.set(key, read);
         if (target.name === TARGETS.bpfel.name && !readFrom.has(src.file)) readFrom.set(src.file, [read]);
       } catch (e) {
@@ -182,6 +184,8 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
   const tree = build ?? readTreeBuild(files, ".");
   const flagsOf = (file: string, text: string): BuildFlags => (config.includeDirs.length ? { includeDirs: config.includeDirs, defines: {} } : tree.flagsFor(file, text));
   const missingHeaders = new MissingHeaders();
+  // Every program includes the same vmlinux.h: read and parsed once for this run.
+  const headers = new HeaderCache();
 
   const cSources: { file: string; text: string }[] = [];
   // BCC tools carry their C in strings: its declarations count like a C file's.
@@ -226,7 +230,7 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
       if (f.path.endsWith(".h") || built.has(programStem(f.path)) || builtByBpf2go.has(resolve(f.path)) || tree.includedElsewhere(f.path)) return;
       const readC = await reader("c");
       const flags = flagsOf(f.path, text);
-      const r = await readC(f.path, { target: TARGETS.bpfel, includeDirs: [dirname(f.path), ...flags.includeDirs], defines: flags.defines, files: { [f.path]: text }, partial: true });
+      const r = await readC(f.path, { target: TARGETS.bpfel, includeDirs: [dirname(f.path), ...flags.includeDirs], defines: flags.defines, files: { [f.path]: text }, partial: true, headers });
       const m = sourceModule(r);
       for (const p of missingHeaders.take(f.path, r.problems)) notes.push(`${p.file}:${p.line}: ${p.message}`);
       for (const u of unlaidRecords(r)) notes.push(`${f.path}:${u.line}: ${u.name} not laid out, so not compared: ${u.why}`);
@@ -244,9 +248,9 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
     for (const p of m.problems) notes.push(`${p.loc.file}:${p.loc.line ?? 0}: ${p.message}`);
   }
 
-  await readRecords(bpf, cSources, flagsOf, readFrom, notes, sites);
+  await readRecords(bpf, cSources, flagsOf, readFrom, notes, sites, headers);
   notes.push(...missingHeaders.notes());
-  const builds = await objectBuilds(bpf, cSources, tree, flagsOf);
+  const builds = await objectBuilds(bpf, cSources, tree, flagsOf, headers);
 
   const pairing = pair(bpf, user, config.pairs);
   // A map the preprocessor left out of this build (`#ifdef METRICS`) is still declared in the tree.
@@ -275,7 +279,7 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
   // modules the other rules see, so a fresh snapshot checks clean.
   let lock: CheckResult["lock"];
   if (lockInput?.lock || lockInput?.snapshot) {
-    const tree = await readTree(files.filter((f) => f.kind === "object" || f.kind === "c" || f.kind === "python"), dirname(lockInput.file), config.includeDirs, readFrom);
+    const tree = await readTree(files.filter((f) => f.kind === "object" || f.kind === "c" || f.kind === "python"), dirname(lockInput.file), config.includeDirs, readFrom, headers);
     let now = snapshot(tree.modules);
     if (lockInput.lock) {
       const k = keepUnbuiltGlobals(lockInput.lock, now, tree.modules);

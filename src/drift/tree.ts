@@ -7,6 +7,7 @@ import { InputError } from "../ir/errors.js";
 import { TARGETS } from "../ir/targets.js";
 import { isBpfElf } from "../readers/elf/index.js";
 import { readBpfObjects } from "../readers/object/index.js";
+import { HeaderCache } from "../readers/c/header-cache.js";
 import { sourceModule } from "../readers/c/module.js";
 
 // Which files of a tree are the BPF side, and the modules they give. One
@@ -35,13 +36,15 @@ const BCC_IMPORT = /^\s*(?:from\s+bcc\s+import|import\s+bcc)\b/m;
  * objects first); its source still gives the types the compiler dropped, an
  * event only ever reached through a pointer, say. `known` holds the modules
  * a caller has already read from some of these files, by path: `check` reads
- * each object and each source without one before it needs the lock.
+ * each object and each source without one before it needs the lock, and
+ * gives its `headers`, so that vmlinux.h is parsed once for both.
  */
 export async function readTree(
   files: readonly TreeFile[],
   what: string,
   includeDirs: readonly string[] = [],
   known: ReadonlyMap<string, readonly BpfModule[]> = new Map(),
+  headers: HeaderCache = new HeaderCache(),
 ): Promise<{ modules: BpfModule[]; sources: CText[] }> {
   const decoder = new TextDecoder();
   const modules: BpfModule[] = [];
@@ -61,7 +64,7 @@ export async function readTree(
     const readC = await reader("c");
     // A source the reader cannot follow takes nothing away from its object.
     try {
-      const r = await readC(c.file, { target: TARGETS.bpfel, includeDirs: [dirname(c.file), ...includeDirs.map((d) => resolve(d))], files: texts });
+      const r = await readC(c.file, { target: TARGETS.bpfel, includeDirs: [dirname(c.file), ...includeDirs.map((d) => resolve(d))], files: texts, headers });
       modules.push(sourceModule(r));
     } catch (e) {
       if (!(built.has(programStem(c.file)) && e instanceof InputError)) throw e;

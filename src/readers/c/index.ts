@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import type { Parser } from "web-tree-sitter";
 import { InputError } from "../../ir/errors.js";
 import { type ListGraph, type TypeGraph } from "../../ir/graph.js";
 import type { RecordEmit } from "../../ir/bindings.js";
@@ -6,12 +7,14 @@ import type { MapDef } from "../../ir/maps.js";
 import type { Target } from "../../ir/targets.js";
 import { readMaps } from "./maps.js";
 import { cParser } from "./parser.js";
-import { preprocess, type SourceProblem } from "./preprocess.js";
+import type { HeaderCache } from "./header-cache.js";
+import { parseC, readChunked } from "./header-parse.js";
+import { preprocess, type Preprocessed, type SourceProblem } from "./preprocess.js";
 import { findRecordEmits } from "./records.js";
 import { resolveItems, type Resolved, type Unresolved } from "./resolve.js";
-import { moveTrailingAttributes } from "./trailing-attrs.js";
 import { walkTree } from "./walk.js";
 
+export { HeaderCache } from "./header-cache.js";
 export type { SourceProblem } from "./preprocess.js";
 export type { Unresolved } from "./resolve.js";
 
@@ -27,6 +30,8 @@ export interface CSourceOptions {
   files?: Record<string, string>;
   /** Give what was read even when it is nothing: a check of a tree meets header-only files. */
   partial?: boolean;
+  /** Big headers (vmlinux.h) read and parsed once for all the programs of one run; the caller owns it. */
+  headers?: HeaderCache;
 }
 
 export interface CSourceResult {
@@ -53,24 +58,12 @@ export async function readCSource(path: string, opts: CSourceOptions): Promise<C
       throw new InputError(path, `cannot read: ${(e as Error).message}`);
     }
   }
-  const pre = preprocess(path, { target: opts.target, includeDirs: opts.includeDirs ?? [], defines: opts.defines ?? {}, files });
+  const headers = opts.headers;
+  const pre = preprocess(path, { target: opts.target, includeDirs: opts.includeDirs ?? [], defines: opts.defines ?? {}, files, ...(headers ? { headers } : {}) });
   const parser = await cParser();
-  let tree = parser.parse(pre.text);
-  if (!tree) throw new InputError(path, "the C parser gave no tree");
-  let source = pre.text;
-  const moved = moveTrailingAttributes(tree, source);
-  if (moved !== undefined) {
-    tree.delete();
-    tree = parser.parse(moved);
-    if (!tree) throw new InputError(path, "the C parser gave no tree");
-    source = moved;
-  }
   let r: Resolved;
-  try {
-    r = resolveItems(walkTree(tree, source), pre, opts.target, opts.btf);
-  } finally {
-    tree.delete();
-  }
+  if (headers && pre.chunks.length) r = readChunked(parser, pre, headers, path, opts.target, opts.btf);
+  else r = readWhole(parser, pre, path, opts);
   const graph = r.builder.build(opts.target, path);
   const problems = [...pre.problems, ...r.problems];
   const maps = readMaps(graph, r, pre.bcc, problems);
@@ -81,3 +74,11 @@ export async function readCSource(path: string, opts: CSourceOptions): Promise<C
   return { file: path, graph, maps, records: await findRecordEmits(path, text), unresolved: r.unresolved, problems };
 }
 
+function readWhole(parser: Parser, pre: Preprocessed, path: string, opts: CSourceOptions): Resolved {
+  const { tree, source } = parseC(parser, pre.text, path);
+  try {
+    return resolveItems(walkTree(tree, source), pre, opts.target, opts.btf);
+  } finally {
+    tree.delete();
+  }
+}

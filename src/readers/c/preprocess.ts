@@ -1,8 +1,10 @@
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, normalize, resolve as resolvePath } from "node:path";
 import type { Target } from "../../ir/targets.js";
 import { BINARY_PRECEDENCE, binaryInt, cint, parseCharLiteral, parseIntLiteral, unaryInt, type CInt } from "./arith.js";
 import { BCC_MACROS, BCC_STACKTRACE, bccReplacement, type BccUse } from "./bcc.js";
+import type { HeaderCache } from "./header-cache.js";
 import { KEYWORD_SPELLINGS, predefinedMacros } from "./predefined.js";
 
 // A C preprocessor good enough for BPF programs and their headers: includes,
@@ -27,6 +29,35 @@ export interface PreprocessOptions {
   defines: Record<string, string>;
   /** In-memory files by path, looked up before the disk. */
   files: Record<string, string>;
+  /** Big headers already read in this run, reused where the macros in force are the same. */
+  headers?: HeaderCache;
+}
+
+/**
+ * What one big header gave the preprocessor, to give again without reading
+ * it: its output lines, what it left defined, what it complained of.
+ */
+export interface HeaderRead {
+  lines: string[];
+  /** Per line, an index into `fileNames` (the header and what it includes). */
+  lineFile: number[];
+  lineNo: number[];
+  fileNames: string[];
+  problems: SourceProblem[];
+  macros: ReadonlyMap<string, Macro>;
+  once: string[];
+  expansions: number;
+  /** Paths it looked for: an in-memory file at one of them in another program reads differently. */
+  probes: string[];
+  /** Its lines joined, as the parser reads them; made on first use. */
+  text?: string;
+}
+
+/** Where a header read from the cache sits in the output: character offsets. */
+export interface HeaderChunk {
+  at: number;
+  end: number;
+  header: HeaderRead;
 }
 
 export interface Preprocessed {
@@ -37,6 +68,8 @@ export interface Preprocessed {
   fileNames: string[];
   problems: SourceProblem[];
   bcc: BccUse[];
+  /** Headers that stand alone in the text, each a run of whole top-level declarations; only with `headers`. */
+  chunks: HeaderChunk[];
 }
 
 const enum K {
@@ -47,14 +80,14 @@ const enum K {
   Punct,
 }
 
-interface Tok {
+export interface Tok {
   s: string;
   k: K;
   /** Macros this token came out of, which it may not expand again. */
   hide?: ReadonlySet<string>;
 }
 
-interface Macro {
+export interface Macro {
   params?: string[];
   variadic: boolean;
   body: Tok[];
@@ -172,6 +205,10 @@ class Preprocessor {
   private readonly systemDirs: string[];
   private stacktraceGiven = false;
   private expansions = 0;
+  /** Output lines that came from big headers, with what they were. */
+  private readonly lineChunks: { from: number; to: number; header: HeaderRead }[] = [];
+  /** While a big header is read for the cache: the paths it looked for, and whether one was in memory. */
+  private capture: { probes: Set<string>; inMemory: boolean } | undefined;
 
   constructor(private readonly opts: PreprocessOptions) {
     for (const name of [...Object.keys(BCC_MACROS), "_Pragma"]) this.initials[name.charCodeAt(0)] = 1;
@@ -186,7 +223,37 @@ class Preprocessor {
     if (text === undefined) throw new Error(`cannot read ${path}`);
     this.open.push(path);
     this.file(path, text, 0);
-    return { text: hoistRecordAttributes(this.out.join("\n")), lineFile: this.lineFile, lineNo: this.lineNo, fileNames: this.fileNames, problems: this.problems, bcc: this.bcc };
+    const { text: out, chunks } = this.joinOutput();
+    return { text: out, lineFile: this.lineFile, lineNo: this.lineNo, fileNames: this.fileNames, problems: this.problems, bcc: this.bcc, chunks };
+  }
+
+  /**
+   * The output text. A big header's lines are joined once per run; since
+   * they are whole top-level declarations, hoisting attributes in them apart
+   * from the rest gives the same text as hoisting in the whole.
+   */
+  private joinOutput(): { text: string; chunks: HeaderChunk[] } {
+    if (!this.lineChunks.length) return { text: hoistRecordAttributes(this.out.join("\n")), chunks: [] };
+    const pieces: string[] = [];
+    const chunks: HeaderChunk[] = [];
+    let at = 0;
+    let line = 0;
+    const add = (text: string): number => {
+      if (pieces.length) at++;
+      pieces.push(text);
+      const start = at;
+      at += text.length;
+      return start;
+    };
+    for (const c of this.lineChunks) {
+      if (c.from > line) add(hoistRecordAttributes(this.out.slice(line, c.from).join("\n")));
+      c.header.text ??= hoistRecordAttributes(c.header.lines.join("\n"));
+      const start = add(c.header.text);
+      chunks.push({ at: start, end: at, header: c.header });
+      line = c.to;
+    }
+    if (this.out.length > line) add(hoistRecordAttributes(this.out.slice(line).join("\n")));
+    return { text: pieces.join("\n"), chunks };
   }
 
   private define(name: string, value: string): void {
@@ -196,7 +263,7 @@ class Preprocessor {
   }
 
   private read(path: string): string | undefined {
-    const mem = this.opts.files[path] ?? this.opts.files[normalize(path)];
+    const mem = this.inMemory(path);
     if (mem !== undefined) return mem;
     try {
       return readFileSync(path, "latin1");
@@ -206,7 +273,16 @@ class Preprocessor {
   }
 
   private exists(path: string): boolean {
-    return this.opts.files[path] !== undefined || this.opts.files[normalize(path)] !== undefined || existsSync(path);
+    return this.inMemory(path) !== undefined || existsSync(path);
+  }
+
+  private inMemory(path: string): string | undefined {
+    const mem = this.opts.files[path] ?? this.opts.files[normalize(path)];
+    if (this.capture) {
+      this.capture.probes.add(path);
+      if (mem !== undefined) this.capture.inMemory = true;
+    }
+    return mem;
   }
 
   private emit(line: string, file: number, no: number): void {
@@ -408,12 +484,108 @@ class Preprocessor {
       this.problem(from, line, `#include ${m[0]}: cannot read ${found}`);
       return;
     }
+    if (this.fromCache(found, text, depth)) return;
     this.open.push(found);
     try {
       this.file(found, text, depth + 1);
     } finally {
       this.open.pop();
     }
+  }
+
+  /**
+   * Reads a big header through the run's cache: gives its lines again when
+   * it was read under the same state, else reads it and keeps what it gave.
+   * Only where it starts and ends between top-level declarations, so that
+   * its text parses alone as it would in place. False: read it as usual.
+   */
+  private fromCache(found: string, text: string, depth: number): boolean {
+    const cache = this.opts.headers;
+    if (!cache || this.capture || text.length < cache.minSize || this.depth !== 0 || !betweenDeclarations(this.out)) return false;
+    const key = [found, createHash("sha1").update(text).digest("hex"), ...this.opts.includeDirs, "", ...this.systemDirs, "", this.macroState()].join("\0");
+    const known = cache.reads.get(key);
+    if (known) {
+      if (known.probes.some((p) => this.opts.files[p] !== undefined || this.opts.files[normalize(p)] !== undefined || this.blocks(p))) return false;
+      if (this.expansions + known.expansions > MAX_EXPANSIONS) return false;
+      this.replay(known);
+      return true;
+    }
+    const start = this.out.length;
+    const problems = this.problems.length;
+    const expansions = this.expansions;
+    const bcc = this.bcc.length;
+    const once = new Set(this.once);
+    const open = [...this.open];
+    this.capture = { probes: new Set(), inMemory: false };
+    this.open.push(found);
+    let capture: { probes: Set<string>; inMemory: boolean };
+    try {
+      this.file(found, text, depth + 1);
+    } finally {
+      this.open.pop();
+      capture = this.capture;
+      this.capture = undefined;
+    }
+    // BCC map macros are numbered in the order of the whole file: such a header reads differently elsewhere.
+    if (capture.inMemory || this.bcc.length !== bcc || this.depth !== 0 || !betweenDeclarations(this.out)) return true;
+    if ([...capture.probes].some((p) => once.has(p) || open.includes(p))) return true;
+    const names: string[] = [];
+    const local = new Map<number, number>();
+    const lineFile = this.lineFile.slice(start).map((fi) => {
+      let l = local.get(fi);
+      if (l === undefined) {
+        local.set(fi, (l = names.length));
+        names.push(this.fileNames[fi]!);
+      }
+      return l;
+    });
+    const read: HeaderRead = {
+      lines: this.out.slice(start),
+      lineFile,
+      lineNo: this.lineNo.slice(start),
+      fileNames: names,
+      problems: this.problems.slice(problems),
+      macros: new Map(this.macros),
+      once: [...this.once].filter((f) => !once.has(f)),
+      expansions: this.expansions - expansions,
+      probes: [...capture.probes],
+    };
+    cache.reads.set(key, read);
+    this.lineChunks.push({ from: start, to: this.out.length, header: read });
+    return true;
+  }
+
+  /** Gives a header's output and its effects again, as reading it would. */
+  private replay(h: HeaderRead): void {
+    const start = this.out.length;
+    const index = h.fileNames.map((name) => {
+      let fi = this.fileIndex.get(name);
+      if (fi === undefined) {
+        fi = this.fileNames.length;
+        this.fileNames.push(name);
+        this.fileIndex.set(name, fi);
+      }
+      return fi;
+    });
+    for (let i = 0; i < h.lines.length; i++) this.emit(h.lines[i]!, index[h.lineFile[i]!]!, h.lineNo[i]!);
+    this.problems.push(...h.problems);
+    this.macros.clear();
+    for (const [name, m] of h.macros) this.setMacro(name, m);
+    for (const f of h.once) this.once.add(f);
+    this.expansions += h.expansions;
+    this.lineChunks.push({ from: start, to: this.out.length, header: h });
+  }
+
+  /** Whether an include of `path` now stops short of reading it: `#pragma once`, or a file being read. */
+  private blocks(path: string): boolean {
+    return this.once.has(path) || this.open.includes(path);
+  }
+
+  /** Every macro as defined now, in order of definition: equal states expand every text alike. */
+  private macroState(): string {
+    const out: string[] = [];
+    for (const [name, m] of this.macros) out.push(`${name}${m.params ? `(${m.params.join(",")}${m.variadic ? "..." : ""})` : ""} ${m.body.map((t) => `${t.k}${t.s}`).join("\u0001")}`);
+    return out.join("\n");
   }
 
   /** The files being read, outermost first: an include of one of them is a cycle. */
@@ -662,6 +834,20 @@ function hoistRecordAttributes(text: string): string {
   inserts.sort((a, b) => b.at - a.at);
   for (const ins of inserts) out = out.slice(0, ins.at) + ins.text + out.slice(ins.at);
   return out;
+}
+
+/**
+ * Whether the output so far ends between top-level declarations: nothing
+ * yet, or a last line ending in `;` or `}` or a directive passed on. Only
+ * called at brace depth 0.
+ */
+function betweenDeclarations(out: readonly string[]): boolean {
+  for (let i = out.length - 1; i >= 0; i--) {
+    const line = out[i]!.trim();
+    if (line === "") continue;
+    return line.startsWith("#") || line.endsWith(";") || line.endsWith("}");
+  }
+  return true;
 }
 
 function isIdentStart(c: number): boolean {

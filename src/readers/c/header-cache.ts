@@ -1,0 +1,38 @@
+import type { TypeGraph } from "../../ir/graph.js";
+import type { Target } from "../../ir/targets.js";
+import type { HeaderRead } from "./preprocess.js";
+import type { ResolverState } from "./resolve.js";
+import type { Item } from "./syntax.js";
+
+// A tree of BPF programs nearly always includes one big vmlinux.h in each
+// of them. Its lines come out of the preprocessor the same for every
+// program that includes it under the same macros, and its declarations
+// parse the same: both are kept here and reused, so N programs cost one
+// header and N small parses. The caller makes one per run and hands it to
+// every read; nothing outlives the run. Where the header is the first
+// thing a program declares, what resolving it left is kept too, per target
+// and BTF, and the next such program goes on from a copy of it.
+
+/** The declarations a header's text parsed into, positions counted from the header's first character. */
+export interface HeaderParse {
+  items: Item[];
+  /**
+   * The header declares variables with initializers, which a map reader
+   * evaluates after the walk: their positions must be true offsets in the
+   * program's text, so the items are copied shifted, not given a base.
+   */
+  shift: boolean;
+}
+
+export class HeaderCache {
+  /** Headers read under one macro state, by path, content, search dirs and that state. */
+  readonly reads = new Map<string, HeaderRead>();
+  readonly parses = new Map<HeaderRead, HeaderParse>();
+  readonly resolved = new Map<HeaderParse, { target: Target; btf: TypeGraph | undefined; state: ResolverState }[]>();
+
+  /**
+   * @param minSize headers shorter than this are read in each program: a
+   * key costs more than reading them.
+   */
+  constructor(readonly minSize = 64 * 1024) {}
+}

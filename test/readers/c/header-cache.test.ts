@@ -1,0 +1,91 @@
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Parser } from "web-tree-sitter";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { TARGETS } from "../../../src/ir/targets.js";
+import { HeaderCache, readCSource, type CSourceResult } from "../../../src/readers/c/index.js";
+import { HAVE_BPFTOOL, bpftoolDumpC } from "../../oracles/bpftool.js";
+
+// Programs that include the same big header read it once per run through a
+// HeaderCache, and must come out exactly as each read alone: every type
+// with its size, members, offsets and source location, every map, every
+// problem and unresolved name.
+
+const DIR = join(import.meta.dirname, "../../../fixtures/c/shared-header");
+const PROGRAMS = ["events.bpf.c", "stats.bpf.c", "extra.bpf.c", "wrapped.bpf.c", "events.bpf.c"].map((f) => join(DIR, f));
+
+/** Everything a read gives, as plain data. */
+function contents(r: CSourceResult): unknown {
+  const types = [];
+  for (let id = 0; id < r.graph.count; id++) types.push(r.graph.type(id));
+  return { types, maps: r.maps, records: r.records, unresolved: r.unresolved, problems: r.problems };
+}
+
+/** How many times the C parser was given a text holding `marker`. */
+function countParses(marker: string): { count: () => number } {
+  const parse = vi.spyOn(Parser.prototype, "parse");
+  return { count: () => parse.mock.calls.filter(([text]) => typeof text === "string" && text.includes(marker)).length };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("a header shared by the programs of a run", () => {
+  it("gives each program what reading it alone gives", async () => {
+    // Size 0: the small fixture header is cached as vmlinux.h would be.
+    const headers = new HeaderCache(0);
+    for (const path of PROGRAMS) {
+      const alone = await readCSource(path, { target: TARGETS.bpfel });
+      const shared = await readCSource(path, { target: TARGETS.bpfel, headers });
+      expect(contents(shared)).toEqual(contents(alone));
+    }
+    const events = await readCSource(PROGRAMS[0]!, { target: TARGETS.bpfel, headers });
+    // The map's type is an enumerator of the cached header.
+    expect(events.maps.map((m) => [m.name, m.type])).toEqual([["events", "hash"]]);
+    // The define before the header in extra.bpf.c is a state of its own: its struct is there, and only there.
+    const extra = await readCSource(PROGRAMS[2]!, { target: TARGETS.bpfel, headers });
+    expect(extra.graph.find("extra")).toHaveLength(1);
+    expect(events.graph.find("extra")).toHaveLength(0);
+  });
+
+  it("parses the header once for programs that include it under the same macros", async () => {
+    const marker = "struct rq {";
+    const alone = countParses(marker);
+    for (const path of PROGRAMS.slice(0, 2)) await readCSource(path, { target: TARGETS.bpfel });
+    expect(alone.count()).toBe(2);
+    vi.restoreAllMocks();
+
+    const shared = countParses(marker);
+    const headers = new HeaderCache(0);
+    for (const path of PROGRAMS.slice(0, 2)) await readCSource(path, { target: TARGETS.bpfel, headers });
+    expect(shared.count()).toBe(1);
+    // Another macro state is another read.
+    await readCSource(PROGRAMS[2]!, { target: TARGETS.bpfel, headers });
+    expect(shared.count()).toBe(2);
+  });
+});
+
+const VMLINUX = "/sys/kernel/btf/vmlinux";
+
+describe.skipIf(!HAVE_BPFTOOL || !existsSync(VMLINUX))("this kernel's vmlinux.h shared by two programs", () => {
+  it("is parsed once and changes nothing", { timeout: 300_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "abidrift-vmlinux-shared-"));
+    writeFileSync(join(dir, "vmlinux.h"), bpftoolDumpC(VMLINUX));
+    const programs = [
+      ["first.bpf.c", "#include \"vmlinux.h\"\nstruct event { struct task_struct *task; u32 pid; char comm[16]; };\nstruct { int (*type)[BPF_MAP_TYPE_HASH]; int (*max_entries)[16]; u32 *key; struct event *value; } first __attribute__((section(\".maps\")));\n"],
+      ["second.bpf.c", "// moved down a line\n#include \"vmlinux.h\"\nstruct sample { struct sock_common sk; u64 at; };\nstruct { int (*type)[BPF_MAP_TYPE_ARRAY]; int (*max_entries)[1]; u32 *key; struct sample *value; } second __attribute__((section(\".maps\")));\n"],
+    ].map(([name, text]) => {
+      writeFileSync(join(dir, name!), text!);
+      return join(dir, name!);
+    });
+    const marker = "struct task_struct {";
+    const headers = new HeaderCache();
+    const parses = countParses(marker);
+    const shared = [];
+    for (const p of programs) shared.push(contents(await readCSource(p, { target: TARGETS.bpfel, partial: true, headers })));
+    expect(parses.count()).toBe(1);
+    for (const [i, p] of programs.entries()) expect(shared[i]).toEqual(contents(await readCSource(p, { target: TARGETS.bpfel, partial: true })));
+  });
+});
