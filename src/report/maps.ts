@@ -19,6 +19,7 @@ export interface MapJson {
   pinning?: number;
   numaNode?: number;
   mapExtra?: string;
+  unsized?: ("key" | "value")[];
   inner?: MapJson;
   location?: SourceLoc;
 }
@@ -38,6 +39,7 @@ export function mapJson(graph: TypeGraph, m: MapDef): MapJson {
   if (m.pinning !== undefined) out.pinning = m.pinning;
   if (m.numaNode !== undefined) out.numaNode = m.numaNode;
   if (m.mapExtra !== undefined) out.mapExtra = m.mapExtra.toString();
+  if (m.unsized?.length) out.unsized = [...m.unsized];
   if (m.inner) out.inner = mapJson(graph, m.inner);
   if (m.loc) out.location = m.loc;
   return out;
@@ -55,8 +57,8 @@ function row(m: MapJson): string[] {
   return [
     m.name,
     m.type,
-    String(m.keySize),
-    String(m.valueSize),
+    m.unsized?.includes("key") ? "?" : String(m.keySize),
+    m.unsized?.includes("value") ? "?" : String(m.valueSize),
     String(m.maxEntries),
     m.flags ? `0x${m.flags.toString(16)}` : "0",
     m.keyType ?? "-",
