@@ -16,7 +16,7 @@ export function registerAudit(program: Command): void {
     .addOption(new Option("-f, --format <format>", "report format").choices(["html", "md", "json"]).default("html"))
     .option("-c, --config <file>", "config file (default: abidrift.config.json in the first path)")
     .option("-o, --output <file>", "where to write the report; - for stdout (default: abidrift-audit.html, .md or .json)")
-    .option("--verbose", "show every note (a normal run shows the first few and counts the rest)")
+    .option("--verbose", "list every note on inputs read in part, not only their count")
     .action(async (paths: string[], opts: AuditCliOptions) => {
       const { runAudit } = await import("../audit.js");
       await runAudit(paths, opts);
