@@ -25,7 +25,7 @@ export interface HeaderParse {
 }
 
 export class HeaderCache {
-  /** Headers read under one macro state, by path, content, search dirs and that state. */
+  /** Headers read under one macro state, by path, content, search dirs and that state; the least recently used first. */
   readonly reads = new Map<string, HeaderRead>();
   readonly parses = new Map<HeaderRead, HeaderParse>();
   readonly resolved = new Map<HeaderParse, { target: Target; btf: TypeGraph | undefined; state: ResolverState }[]>();
@@ -33,6 +33,34 @@ export class HeaderCache {
   /**
    * @param minSize headers shorter than this are read in each program: a
    * key costs more than reading them.
+   * @param capacity reads kept at once: a tree with a vmlinux.h per
+   * architecture, or many include orders, would otherwise hold every one of
+   * them, with its types, to the end of the run.
    */
-  constructor(readonly minSize = 64 * 1024) {}
+  constructor(
+    readonly minSize = 64 * 1024,
+    readonly capacity = 4,
+  ) {}
+
+  /** The read stored under `key`, now the most recently used. */
+  get(key: string): HeaderRead | undefined {
+    const read = this.reads.get(key);
+    if (read) {
+      this.reads.delete(key);
+      this.reads.set(key, read);
+    }
+    return read;
+  }
+
+  /** Stores a read, forgetting the least recently used past `capacity`, with its parse and resolver tables. */
+  put(key: string, read: HeaderRead): void {
+    this.reads.set(key, read);
+    for (const [k, old] of this.reads) {
+      if (this.reads.size <= this.capacity) break;
+      this.reads.delete(k);
+      const parse = this.parses.get(old);
+      if (parse) this.resolved.delete(parse);
+      this.parses.delete(old);
+    }
+  }
 }

@@ -503,7 +503,7 @@ class Preprocessor {
     const cache = this.opts.headers;
     if (!cache || this.capture || text.length < cache.minSize || this.depth !== 0 || !betweenDeclarations(this.out)) return false;
     const key = [found, createHash("sha1").update(text).digest("hex"), ...this.opts.includeDirs, "", ...this.systemDirs, "", this.macroState()].join("\0");
-    const known = cache.reads.get(key);
+    const known = cache.get(key);
     if (known) {
       if (known.probes.some((p) => this.opts.files[p] !== undefined || this.opts.files[normalize(p)] !== undefined || this.blocks(p))) return false;
       if (this.expansions + known.expansions > MAX_EXPANSIONS) return false;
@@ -550,7 +550,7 @@ class Preprocessor {
       expansions: this.expansions - expansions,
       probes: [...capture.probes],
     };
-    cache.reads.set(key, read);
+    cache.put(key, read);
     this.lineChunks.push({ from: start, to: this.out.length, header: read });
     return true;
   }
