@@ -55,12 +55,21 @@ export class HeaderCache {
   /** Stores a read, forgetting the least recently used past `capacity`, with its parse and resolver tables. */
   put(key: string, read: HeaderRead): void {
     this.reads.set(key, read);
+    this.held.add(read);
     for (const [k, old] of this.reads) {
       if (this.reads.size <= this.capacity) break;
       this.reads.delete(k);
+      this.held.delete(old);
       const parse = this.parses.get(old);
       if (parse) this.resolved.delete(parse);
       this.parses.delete(old);
     }
   }
+
+  /** Keeps a read's parse while the read is kept: a read forgotten before its program was parsed keeps none. */
+  putParse(read: HeaderRead, parse: HeaderParse): void {
+    if (this.held.has(read)) this.parses.set(read, parse);
+  }
+
+  private readonly held = new Set<HeaderRead>();
 }

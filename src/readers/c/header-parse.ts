@@ -45,7 +45,11 @@ export function readChunked(
     else {
       // The resolver takes a kept state only where these are the first declarations it reads.
       let kept = cache.resolved.get(p);
-      if (!kept) cache.resolved.set(p, (kept = []));
+      if (!kept) {
+        kept = [];
+        // Only a parse the cache still holds keeps resolver tables.
+        if (cache.parses.get(c.header) === p) cache.resolved.set(p, kept);
+      }
       const known = kept.find((k) => k.target === target && k.btf === btf);
       const list = kept;
       runs.push({ base: c.at, items: p.items, ...(known ? { start: known.state } : { keep: (state) => list.push({ target, btf, state }) }) });
@@ -81,7 +85,7 @@ function headerParse(parser: Parser, chunk: HeaderChunk, cache: HeaderCache, pat
   } finally {
     tree.delete();
   }
-  cache.parses.set(chunk.header, p);
+  cache.putParse(chunk.header, p);
   return p;
 }
 

@@ -65,6 +65,20 @@ describe("a header shared by the programs of a run", () => {
     await readCSource(PROGRAMS[2]!, { target: TARGETS.bpfel, headers });
     expect(shared.count()).toBe(2);
   });
+
+  it("keeps only the most recently used reads, and reads again what it forgot", async () => {
+    const marker = "struct rq {";
+    const parses = countParses(marker);
+    // One read at a time: the define of extra.bpf.c's state pushes out the plain state's read.
+    const headers = new HeaderCache(0, 1);
+    await readCSource(PROGRAMS[0]!, { target: TARGETS.bpfel, headers });
+    await readCSource(PROGRAMS[2]!, { target: TARGETS.bpfel, headers });
+    expect([headers.reads.size, headers.parses.size]).toEqual([1, 1]);
+    await readCSource(PROGRAMS[1]!, { target: TARGETS.bpfel, headers });
+    expect(parses.count()).toBe(3);
+    // What it reads again is what it read the first time.
+    expect(contents(await readCSource(PROGRAMS[0]!, { target: TARGETS.bpfel, headers }))).toEqual(contents(await readCSource(PROGRAMS[0]!, { target: TARGETS.bpfel })));
+  });
 });
 
 const VMLINUX = "/sys/kernel/btf/vmlinux";
