@@ -275,60 +275,6 @@ function diffWithin(
   reads: boolean,
 ): Difference | undefined {
   if (depth > MAX_CHAIN) return undefined;
-  const d = diffSlots(c, cId, tw, twId, prefix, base, cSize, twinSize, depth, reads);
-  return d ?? (reads ? undefined : unionMembers(c, cId, tw, twId, prefix, base, cSize, twinSize, depth));
-}
-
-/**
- * A union twin declared member for member (a ctypes `Union`) writes through
- * any of them, so each member past the one the slots compare is held to its
- * C namesake, or to its peer by position where the names differ.
- */
-function unionMembers(c: TypeGraph, cId: TypeId, tw: TypeGraph, twId: TypeId, prefix: string, base: number, cSize: number, twinSize: number, depth: number): Difference | undefined {
-  const ct = c.type(resolve(c, cId));
-  const tt = tw.type(resolve(tw, twId));
-  if (ct.kind !== "union" || tt.kind !== "union") return undefined;
-  for (let i = 0; i < tt.members.length; i++) {
-    const tm = tt.members[i]!;
-    const cm = ct.members.find((m) => m.name !== "" && m.name === tm.name) ?? ct.members[i];
-    if (!cm) continue;
-    const cs: Slot[] = [];
-    const ts: Slot[] = [];
-    collectMembers(c, [cm], prefix, base, cs, depth, false);
-    collectMembers(tw, [tm], prefix, base, ts, depth, false);
-    // Anonymous members open into several slots: their leaves are beyond a pairwise look.
-    if (cs.length !== 1 || ts.length !== 1) continue;
-    const a = cs[0]!;
-    const b = ts[0]!;
-    if (a.bitfields || b.bitfields) continue;
-    const pair = { c: a, twin: b, cSize, twinSize };
-    if (a.kind !== b.kind && !(a.kind === "union" && b.kind === "struct")) return { what: "kind", ...pair };
-    if (a.size !== b.size) {
-      const ac = arrayOf(c, a.typeId);
-      const bc = arrayOf(tw, b.typeId);
-      return { what: ac && bc && ac.count !== bc.count ? "count" : "width", ...pair };
-    }
-    if (a.kind === "int" && a.signed !== undefined && b.signed !== undefined && a.signed !== b.signed) return { what: "signedness", ...pair };
-    if (a.kind === "struct" || a.kind === "union") {
-      const d = diffWithin(c, a.typeId, tw, b.typeId, `${a.path}.`, a.offset, cSize, twinSize, depth + 1, false);
-      if (d) return d;
-    }
-  }
-  return undefined;
-}
-
-function diffSlots(
-  c: TypeGraph,
-  cId: TypeId,
-  tw: TypeGraph,
-  twId: TypeId,
-  prefix: string,
-  base: number,
-  cSize: number,
-  twinSize: number,
-  depth: number,
-  reads: boolean,
-): Difference | undefined {
   // Bytes one side calls padding are the other side's to name or not: neither reads them for the other.
   const cAll = slotsAndPads(c, cId, reads);
   const tAll = slotsAndPads(tw, twId, reads);
@@ -433,6 +379,44 @@ function diffSlots(
   }
   const extra = ts[j];
   if (extra) return { what: "extra", twin: extra, cSize, twinSize };
+  return reads ? undefined : unionMembers(c, cId, tw, twId, prefix, base, cSize, twinSize, depth);
+}
+
+/**
+ * A union twin declared member for member (a ctypes `Union`) writes through
+ * any of them, so each member past the one the slots compare is held to its
+ * C namesake, or to its peer by position where the names differ.
+ */
+function unionMembers(c: TypeGraph, cId: TypeId, tw: TypeGraph, twId: TypeId, prefix: string, base: number, cSize: number, twinSize: number, depth: number): Difference | undefined {
+  const ct = c.type(resolve(c, cId));
+  const tt = tw.type(resolve(tw, twId));
+  if (ct.kind !== "union" || tt.kind !== "union") return undefined;
+  for (let i = 0; i < tt.members.length; i++) {
+    const tm = tt.members[i]!;
+    const cm = ct.members.find((m) => m.name !== "" && m.name === tm.name) ?? ct.members[i];
+    if (!cm) continue;
+    const cs: Slot[] = [];
+    const ts: Slot[] = [];
+    collectMembers(c, [cm], prefix, base, cs, depth, false);
+    collectMembers(tw, [tm], prefix, base, ts, depth, false);
+    // Anonymous members open into several slots: their leaves are beyond a pairwise look.
+    if (cs.length !== 1 || ts.length !== 1) continue;
+    const a = cs[0]!;
+    const b = ts[0]!;
+    if (a.bitfields || b.bitfields) continue;
+    const pair = { c: a, twin: b, cSize, twinSize };
+    if (a.kind !== b.kind && !(a.kind === "union" && b.kind === "struct")) return { what: "kind", ...pair };
+    if (a.size !== b.size) {
+      const ac = arrayOf(c, a.typeId);
+      const bc = arrayOf(tw, b.typeId);
+      return { what: ac && bc && ac.count !== bc.count ? "count" : "width", ...pair };
+    }
+    if (a.kind === "int" && a.signed !== undefined && b.signed !== undefined && a.signed !== b.signed) return { what: "signedness", ...pair };
+    if (a.kind === "struct" || a.kind === "union") {
+      const d = diffWithin(c, a.typeId, tw, b.typeId, `${a.path}.`, a.offset, cSize, twinSize, depth + 1, false);
+      if (d) return d;
+    }
+  }
   return undefined;
 }
 
