@@ -1,4 +1,5 @@
 import { dirname, resolve } from "node:path";
+import { BPF2GO_VALUED, BPF2GO_WORD } from "../ir/command-line.js";
 import { compilerFlags, shellWords } from "./shell-words.js";
 
 // What a `//go:generate ... bpf2go ...` line says about the program it
@@ -22,8 +23,6 @@ export interface Bpf2goLine {
   defines: Record<string, string>;
 }
 
-// bpf2go's flags that take a value, so the value is not taken for the identifier.
-const VALUED = new Set(["cc", "cflags", "target", "type", "go-package", "output-dir", "output-stem", "output-suffix", "tags", "strip", "makebase"]);
 
 /**
  * Every bpf2go line of a Go file. `vars` expands `$NAME` and `${NAME}` (the
@@ -39,7 +38,7 @@ export function bpf2goLines(file: string, text: string, vars: (name: string) => 
     if (!m || !/bpf2go/i.test(m[1]!)) continue;
     const words = shellWords(m[1]!);
     // `bpf2go`, `go run github.com/cilium/ebpf/cmd/bpf2go@v0.16`, or a variable the Makefile sets (`$BPF2GO`).
-    const at = words.findIndex((w) => /(^|\/)bpf2go(@\S*)?$/.test(w) || /^\$\{?BPF2GO\}?$/.test(w));
+    const at = words.findIndex((w) => BPF2GO_WORD.test(w));
     if (at < 0) continue;
     const expand = (w: string): string[] => {
       let unknown = false;
@@ -65,7 +64,7 @@ export function bpf2goLines(file: string, text: string, vars: (name: string) => 
         continue;
       }
       const name = flag[1]!;
-      if (!VALUED.has(name)) continue;
+      if (!BPF2GO_VALUED.has(name)) continue;
       const value = flag[2] ?? rest[++k] ?? "";
       const values = expand(value);
       if (name === "cflags") cflags.push(...values.flatMap((v) => shellWords(v)));

@@ -27,6 +27,11 @@ describe("program scopes", () => {
     expect(programStem("pkg/tracer/probe_x86_bpfel.o")).toBe(programStem("pkg/tracer/probe_bpfel.o"));
   });
 
+  it("reads a bpf2go pinned to a version, as the include-path finder does", () => {
+    const refs = programRefs("pkg/dns/gen.go", "//go:generate go run github.com/cilium/ebpf/cmd/bpf2go@v0.16.0 -target amd64 dns dns.bpf.c -- -I../headers\n", false);
+    expect(refs.map((r) => r.path)).toEqual(["pkg/dns/dns_bpfel.o", "pkg/dns/dns.bpf.c"]);
+  });
+
   it("scopes a generated file to its own object, and the package to every build of its program", () => {
     const x86 = bpf("pkg/tracer/probe_x86_bpfel.o");
     const arm = bpf("pkg/tracer/probe_arm64_bpfel.o");

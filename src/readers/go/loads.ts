@@ -1,5 +1,6 @@
 import { dirname, join, normalize } from "node:path";
 import type { ProgramRef } from "../../ir/bindings.js";
+import { BPF2GO_VALUED, BPF2GO_WORD, shellWords } from "../../ir/command-line.js";
 
 // Which BPF programs a Go file loads, as its build and its code say:
 // bpf2go's `//go:generate` line (its ident names the objects it writes, its
@@ -7,8 +8,6 @@ import type { ProgramRef } from "../../ir/bindings.js";
 // output embeds the object of its target), and object paths given to
 // cilium/ebpf or libbpfgo at run time, which only name the file.
 
-/** bpf2go flags that take a value as the next argument. */
-const VALUED = new Set(["cc", "cflags", "target", "type", "output-dir", "output-stem", "go-package", "tags", "makebase", "strip", "output-suffix"]);
 const RUNTIME_LOAD = /\b(?:LoadCollectionSpec|LoadCollection|NewModuleFromFile|LoadModuleFromFile)\(\s*"([^"\n]+\.(?:o|elf))"/g;
 
 export function programRefs(file: string, text: string, generated: boolean): ProgramRef[] {
@@ -36,7 +35,8 @@ export function programRefs(file: string, text: string, generated: boolean): Pro
 /** `go run .../bpf2go -cc clang -target amd64 bpf dns.bpf.c -- -I../headers`: the objects and the source. */
 function bpf2goRefs(dir: string, command: string, loc: ProgramRef["loc"]): ProgramRef[] {
   const words = shellWords(command);
-  const start = words.findIndex((w) => /(^|\/)bpf2go$/.test(w) || /\$\{?BPF2GO\}?/.test(w));
+  const start = words.findIndex((w) => BPF2GO_WORD.test(w));
+  if (start < 0) return [];
   const positional: string[] = [];
   let outDir = dir;
   for (let i = start + 1; i < words.length; i++) {
@@ -44,7 +44,7 @@ function bpf2goRefs(dir: string, command: string, loc: ProgramRef["loc"]): Progr
     if (w === "--") break;
     if (w.startsWith("-")) {
       const [flag, inline] = w.replace(/^-+/, "").split("=", 2) as [string, string | undefined];
-      const value = inline ?? (VALUED.has(flag) ? words[++i] : undefined);
+      const value = inline ?? (BPF2GO_VALUED.has(flag) ? words[++i] : undefined);
       if (flag === "output-dir" && value) outDir = join(dir, value);
       continue;
     }
@@ -58,11 +58,4 @@ function bpf2goRefs(dir: string, command: string, loc: ProgramRef["loc"]): Progr
     { path: join(outDir, `${ident.toLowerCase()}_bpfel.o`), via, loc },
     { path: join(dir, source), via, loc },
   ];
-}
-
-/** Words of a command line, with quotes removed (no expansion). */
-function shellWords(s: string): string[] {
-  const out: string[] = [];
-  for (const m of s.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) out.push(m[1] ?? m[2] ?? m[3]!);
-  return out;
 }
