@@ -41,7 +41,8 @@ export class SourceIndex<T extends { file: string }> {
   }
 }
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** `s` matched literally inside a RegExp. */
+export const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 function position(text: string, index: number): { line: number; column: number } {
   let line = 1;

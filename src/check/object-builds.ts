@@ -7,7 +7,7 @@ import type { BuildFlags, TreeBuild } from "../load/include-paths.js";
 import type { HeaderCache } from "../readers/c/header-cache.js";
 import { sourceModule } from "../readers/c/module.js";
 import type { ObjectBuild, Rebuild } from "../rules/rule.js";
-import { SourceIndex } from "./c-locate.js";
+import { escape, SourceIndex } from "./c-locate.js";
 import { reader } from "./readers.js";
 
 // Which C source in the tree each object was built from, read as its build
@@ -105,6 +105,3 @@ function patternMatches(pattern: string, name: string): boolean {
   return name.startsWith(before) && name.endsWith(after) && name.length >= before.length + after.length;
 }
 
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}

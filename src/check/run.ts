@@ -18,7 +18,7 @@ import type { PairSummary } from "../report/findings/context.js";
 import type { Finding } from "../rules/finding.js";
 import { RULES } from "../rules/index.js";
 import type { ClockKeyWrite, RuleContext } from "../rules/rule.js";
-import { findDeclaration, locateInSource, programStem, SourceIndex } from "./c-locate.js";
+import { escape, findDeclaration, locateInSource, programStem, SourceIndex } from "./c-locate.js";
 import { findClockKeys } from "./clock-keys.js";
 import { CONFIG_FILE, DEFAULT_CONFIG, loadConfig, type Config } from "./config.js";
 import { discover, type Discovered } from "./discover.js";
@@ -308,7 +308,7 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
 /** `} name SEC(".maps")`, `BPF_HASH(name, ...)`, `bpf_map_def SEC("maps/name") name`: a map declaration in C text, whatever the preprocessor makes of it. */
 function declaresMap(text: string, name: string): boolean {
   if (!text.includes(name)) return false;
-  const n = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const n = escape(name);
   return new RegExp(`\\}\\s*${n}\\s+SEC\\(\\s*"\\.?maps|\\bBPF_[A-Z_]+\\(\\s*${n}\\b|SEC\\(\\s*"\\.?maps[^"]*"\\s*\\)\\s*${n}\\b`).test(text);
 }
 

@@ -9,7 +9,6 @@ import type { Snapshot } from "./snapshot.js";
 // the location the C declaration of what changed (the new side's, or the old
 // side's for what is gone).
 
-export { DRIFT_CODES };
 const SEVERITY = { breaking: "error", compatible: "note" } as const;
 
 export interface DriftSide {

@@ -1,7 +1,8 @@
 import type { Rule, RuleContext } from "../rules/rule.js";
 import type { Finding } from "../rules/finding.js";
 import { classOf, type DriftClass, type DriftKind } from "./classify.js";
-import { DRIFT_CODES, driftFindings } from "./findings.js";
+import { DRIFT_CODES } from "./codes.js";
+import { driftFindings } from "./findings.js";
 import type { Lock } from "./lock.js";
 import type { Snapshot } from "./snapshot.js";
 

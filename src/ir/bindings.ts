@@ -172,3 +172,12 @@ export interface ProgramRef {
  * text in, its claims out. Readers never run or import what they read.
  */
 export type UserspaceReader = (file: string, text: string, opts: { btf?: TypeGraph }) => Promise<UserspaceModule>;
+
+/**
+ * How a language puts keys and values on the wire when it talks to a map:
+ * cilium/ebpf marshals Go values through encoding/binary unless their memory
+ * already has no padding, so the packed size is what reaches the kernel.
+ */
+export function mapMode(user: UserspaceModule): LayoutMode {
+  return user.language === "go" ? "packed" : "native";
+}

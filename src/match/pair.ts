@@ -1,6 +1,6 @@
 import { cTagName } from "../ir/c-names.js";
 import { isAggregate, resolve, type TypeGraph } from "../ir/graph.js";
-import type { BpfModule, DecodeSite, LayoutMode, MapRef, Spanned, TwinType, UserspaceModule } from "../ir/bindings.js";
+import { mapMode, type BpfModule, type DecodeSite, type LayoutMode, type MapRef, type Spanned, type TwinType, type UserspaceModule } from "../ir/bindings.js";
 import type { MapDef } from "../ir/maps.js";
 import type { SourceLoc, TypeId } from "../ir/types.js";
 import { cNameKey, splitCName, twinNameKeys } from "./names.js";
@@ -114,11 +114,12 @@ export function pair(bpf: readonly BpfModule[], user: readonly UserspaceModule[]
     }
   }
   const uses = new PackageUses(user);
+  const mapOfRef = new Map(maps.map((m) => [m.ref, m]));
   const types: TypePair[] = [];
   const candidates: TypePair[] = [];
   for (const u of user) {
     const scope = scopeOf.get(u)!;
-    const ctx: TwinContext = { index, u, scope, explicit, maps, uses, unresolved };
+    const ctx: TwinContext = { index, u, scope, explicit, mapOfRef, uses, unresolved };
     for (const twin of u.twins) {
       const p = pairTwin(ctx, twin);
       if (!p) continue;
@@ -137,7 +138,8 @@ interface TwinContext {
   u: UserspaceModule;
   scope: Scope;
   explicit: readonly ExplicitPair[];
-  maps: readonly MapPair[];
+  /** The map pair of each userspace map reference (a ref belongs to one module). */
+  mapOfRef: ReadonlyMap<MapRef, MapPair>;
   uses: PackageUses;
   unresolved: Unresolved[];
 }
@@ -218,7 +220,7 @@ function pairTwin(ctx: TwinContext, twin: TwinType): TypePair | undefined {
   let crossing: { what: string; loc: SourceLoc; mode: LayoutMode } | undefined;
   for (const use of uses) {
     if (use.ref && use.role && use.used) {
-      const m = ctx.maps.find((x) => x.user === use.user && x.ref === use.ref);
+      const m = ctx.mapOfRef.get(use.ref);
       const cId = m && (use.role === "key" ? m.map.keyType : m.map.valueType);
       const mode = use.ref.encoding ?? mapMode(u);
       const p = m && cId !== undefined ? made(aggregateRef(m.bpf, cId), { by: "map", map: m.map.name, role: use.role, loc: use.used.loc }, mode) : undefined;
@@ -243,11 +245,6 @@ function pairTwin(ctx: TwinContext, twin: TwinType): TypePair | undefined {
   if (byName.programs.length && crossing) ctx.unresolved.push({ user: u, name: twin.name, loc: twin.loc, kind: "type", programs: byName.programs });
   if (crossing) return made(byName.pick, { by: "crossing", what: crossing.what, loc: crossing.loc }, crossing.mode);
   return made(byName.pick, { by: "name" });
-}
-
-/** How cilium/ebpf puts a Go value into a map; other languages pass memory. */
-function mapMode(u: UserspaceModule): LayoutMode {
-  return u.language === "go" ? "packed" : "native";
 }
 
 /** A twin of no bytes (a method receiver, `struct{}`) mirrors nothing. */

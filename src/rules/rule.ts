@@ -1,4 +1,4 @@
-import type { BpfModule, LayoutMode, UserspaceModule } from "../ir/bindings.js";
+import { mapMode, type BpfModule, type LayoutMode, type UserspaceModule } from "../ir/bindings.js";
 import type { TypeGraph } from "../ir/graph.js";
 import type { Target } from "../ir/targets.js";
 import type { SourceLoc } from "../ir/types.js";
@@ -80,11 +80,4 @@ export function memberSymbol(cType: string, path: string): string {
   return `${cType}.${path.split(/[.[]/)[0]}`;
 }
 
-/**
- * How a language puts keys and values on the wire when it talks to a map:
- * cilium/ebpf marshals Go values through encoding/binary unless their memory
- * already has no padding, so the packed size is what reaches the kernel.
- */
-export function mapMode(user: UserspaceModule): LayoutMode {
-  return user.language === "go" ? "packed" : "native";
-}
+export { mapMode };

@@ -505,7 +505,7 @@ class Preprocessor {
     const key = [found, createHash("sha1").update(text).digest("hex"), ...this.opts.includeDirs, "", ...this.systemDirs, "", this.macroState()].join("\0");
     const known = cache.get(key);
     if (known) {
-      if (known.probes.some((p) => this.opts.files[p] !== undefined || this.opts.files[normalize(p)] !== undefined || this.blocks(p))) return false;
+      if (known.probes.some((p) => this.inMemory(p) !== undefined || this.blocks(p))) return false;
       if (this.expansions + known.expansions > MAX_EXPANSIONS) return false;
       this.replay(known);
       return true;

@@ -22,7 +22,7 @@ export interface RecordsOptions {
 }
 
 /** Whether a graph also offers its BTF records to be read in place. */
-export function hasRecords(graph: object): graph is AggregateRecords {
+function hasRecords(graph: object): graph is AggregateRecords {
   return typeof (graph as Partial<AggregateRecords>).sound === "function" && typeof (graph as Partial<AggregateRecords>).word === "function";
 }
 
