@@ -7,6 +7,7 @@ import { InputError } from "../ir/errors.js";
 import { TARGETS } from "../ir/targets.js";
 import { isBpfElf } from "../readers/elf/index.js";
 import { readBpfObjects } from "../readers/object/index.js";
+import { BCC_MACROS } from "../readers/c/bcc.js";
 import { HeaderCache } from "../readers/c/header-cache.js";
 import { sourceModule } from "../readers/c/module.js";
 
@@ -24,8 +25,12 @@ export interface CText {
   text: string;
 }
 
-/** Text that only BPF C (libbpf or BCC) contains: userspace C is not the truth. */
-export const BPF_MARKERS = /\bSEC\s*\(|bpf_helpers\.h|\bBPF_MAP_TYPE_|\bBPF_(?:HASH|ARRAY|PERCPU_ARRAY|PERCPU_HASH|LRU_HASH|HISTOGRAM|PERF_OUTPUT|RINGBUF_OUTPUT|TABLE|STACK_TRACE)\s*\(/;
+/**
+ * Text that only BPF C (libbpf or BCC) contains: userspace C is not the truth.
+ * BCC's map macros are the C reader's own list of them, so a file using only
+ * `BPF_QUEUE` or `BPF_TASK_STORAGE` is BPF C as surely as one using `BPF_HASH`.
+ */
+export const BPF_MARKERS = new RegExp(String.raw`\bSEC\s*\(|bpf_helpers\.h|\bBPF_MAP_TYPE_|\b(?:${Object.keys(BCC_MACROS).join("|")})\s*\(`);
 
 /** Python that imports BCC, whose `BPF(text=...)` may hold a program. */
 const BCC_IMPORT = /^\s*(?:from\s+bcc\s+import|import\s+bcc)\b/m;
