@@ -95,6 +95,15 @@ describe("BCC's map macros beyond hash and array", () => {
   });
 });
 
+describe("a standalone BCC C file using only the newer map macros", () => {
+  it("is read as BPF C, with its tables", async () => {
+    const r = await run("bcc-newer-macros-only");
+    const file = join(FIXTURES, "bcc-newer-macros-only/storage.c");
+    const maps = r.bpf.filter((m) => m.file === file).flatMap((m) => m.maps.map((x) => x.name));
+    expect(maps.sort()).toEqual(["outer", "pending", "task_info_map"]);
+  });
+});
+
 describe("program text built at run time", () => {
   it("is read from setUp's attribute, literals appended to a file's text, both branches of a replacement, and a with block", async () => {
     const r = await run("bcc-runtime-text");
@@ -106,6 +115,28 @@ describe("program text built at run time", () => {
     expect(r.findings.map((f) => `${f.code} ${f.locations[0]?.file}:${f.locations[0]?.line}`)).toEqual([`map-value-size ${appended}:${line}`]);
     // What stayed unknown is said once, on the call.
     expect(r.notes.filter((n) => n.startsWith(`${appended}:`))).toHaveLength(1);
+  });
+});
+
+describe("program text read from a file with open().read()", () => {
+  it("is the file beside the script, replaced and appended to, its C placed at the file's lines", async () => {
+    const r = await run("bcc-text-from-file");
+    const dir = join(FIXTURES, "bcc-text-from-file");
+    const probe = readFileSync(join(dir, "probe.c"), "utf8");
+    const tool = readFileSync(join(dir, "tool.py"), "utf8");
+    const loader = readFileSync(join(dir, "loader.py"), "utf8");
+    const at = (f: (typeof r.findings)[number]) => `${f.code} ${f.locations.map((l) => `${l.role} ${l.file}:${l.line}`).join(" ")}`;
+    const found = r.findings.map(at);
+    // The key of the with block's text: its table is the file's, at the file's line.
+    expect(found).toContainEqual(expect.stringMatching(new RegExp(`^map-key-size twin ${join(dir, "tool.py")}:${lineOf(tool, "Key(1)")} c ${join(dir, "probe.c")}:${lineOf(probe, "BPF_HASH(counts")}`)));
+    // A path built from __file__ with +, and a literal appended: the appended table has the call's line.
+    expect(found).toContainEqual(expect.stringMatching(new RegExp(`^map-value-size twin ${join(dir, "loader.py")}:${lineOf(loader, 'b["stats"]')} c ${join(dir, "bpf/stats.c")}:2`)));
+    const extra = r.pairing.maps.filter((m) => m.ref.name === "extra");
+    expect(extra.map((m) => `${m.map.loc?.file}:${m.map.loc?.line}`)).toEqual([`${join(dir, "loader.py")}:${lineOf(loader, "b = BPF(text=text)")}`]);
+    expect(r.findings.filter((f) => f.code !== "struct-mismatch")).toHaveLength(2);
+    // The file only run time names: said once, and its table is no unknown map.
+    expect(r.notes.filter((n) => n.startsWith(`${join(dir, "loader.py")}:`))).toEqual([expect.stringContaining("file sys.argv[1]")]);
+    expect(r.pairing.unknownMaps).toEqual([]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { Node } from "web-tree-sitter";
 import type { CtypesTypeRef } from "../../ir/layout/ctypes.js";
 import type { SourceLoc } from "../../ir/types.js";
@@ -22,6 +23,8 @@ export interface BccText {
   loc: SourceLoc;
   /** For `src_file=`: the file, beside the Python file. */
   srcFile?: string;
+  /** For text that starts as a file's (`open(f).read()`, then replaced or appended to): that file, where its C lines are. */
+  textFile?: string;
   /**
    * What the program's tables are known by: the C file for `src_file=`,
    * else the Python file and the line of its `BPF(` call.
@@ -66,6 +69,22 @@ export interface BccUses {
 export function readBcc(file: string, scope: ModuleScope, recordIndex: (name: string) => number | undefined): BccUses {
   const out: BccUses = { programs: [], tables: [], casts: [], unpacks: [] };
   const evaluator = new Evaluator(scope, recordIndex);
+  const texts = new Map<string, Value>();
+  // `open(path).read()`: the file is found as `src_file=` is, and read once however many programs fold it.
+  const readText = (pathNode: Node): Value => {
+    const path = pathOf(pathNode, file, evaluator);
+    if (path === undefined) return { k: "unknown", why: `file ${short(pathNode.text)} is computed at run time` };
+    let v = texts.get(path);
+    if (!v) {
+      try {
+        v = { k: "str", v: readFileSync(path, "utf8"), unresolved: [], from: path };
+      } catch {
+        v = { k: "unknown", why: `file ${path} cannot be read` };
+      }
+      texts.set(path, v);
+    }
+    return v;
+  };
   const functions = new Map<string, Node>();
   // BPF objects by the programs they are (null: only run time knows), and names bound to their tables.
   const objects = new ScopedNames<string | null>((p) => p ?? "");
@@ -87,7 +106,7 @@ export function readBcc(file: string, scope: ModuleScope, recordIndex: (name: st
     // A program whose text is not known at all is as computed as a run-time file name.
     let program: string | null = null;
     if (textNode) {
-      const variants = foldVariants(textNode, call, scope, recordIndex, loc);
+      const variants = foldVariants(textNode, call, scope, recordIndex, loc, readText);
       if (variants.some((v) => v.text.trim() !== "")) program = `${file}:${loc.line}`;
       for (const v of variants) out.programs.push({ ...v, program: program ?? "" });
     } else if (srcNode) {
@@ -251,9 +270,16 @@ const MAX_VARIANTS = 6;
  * choice flipped, so a table under `#ifdef X` and one under `#ifndef X` are
  * both known. The first is the program reported on; the rest add tables.
  */
-function foldVariants(node: Node, call: Node, scope: ModuleScope, recordIndex: (name: string) => number | undefined, loc: SourceLoc): Omit<BccText, "program">[] {
+function foldVariants(
+  node: Node,
+  call: Node,
+  scope: ModuleScope,
+  recordIndex: (name: string) => number | undefined,
+  loc: SourceLoc,
+  readText: (path: Node) => Value,
+): Omit<BccText, "program">[] {
   const seen: number[] = [];
-  const first = foldText(node, call, scope, recordIndex, loc, (n) => {
+  const first = foldText(node, call, scope, recordIndex, loc, readText, (n) => {
     if (!seen.includes(n.id)) seen.push(n.id);
     return 0;
   });
@@ -262,7 +288,7 @@ function foldVariants(node: Node, call: Node, scope: ModuleScope, recordIndex: (
   const out = [first];
   for (const flip of picks) {
     if (out.length >= MAX_VARIANTS) break;
-    const v = foldText(node, call, scope, recordIndex, loc, (n) => (flip.has(n.id) ? 1 : 0));
+    const v = foldText(node, call, scope, recordIndex, loc, readText, (n) => (flip.has(n.id) ? 1 : 0));
     if (!out.some((o) => o.text === v.text)) out.push({ ...v, unresolved: [] });
   }
   return out;
@@ -281,6 +307,7 @@ function foldText(
   scope: ModuleScope,
   recordIndex: (name: string) => number | undefined,
   loc: SourceLoc,
+  readText: (path: Node) => Value,
   branch: (n: Node) => 0 | 1,
 ): Omit<BccText, "program"> {
   const x = unparen(node);
@@ -308,13 +335,13 @@ function foldText(
       const right = field(a, "right");
       if (!right) continue;
       const current = state;
-      const ev = new Evaluator(scope, recordIndex, (nm, at) => (nm === name ? current : lookup(nm, at, depth)), branch);
+      const ev = new Evaluator(scope, recordIndex, { lookup: (nm, at) => (nm === name ? current : lookup(nm, at, depth)), branch, readText });
       let v = ev.eval(right);
       if (a.type === "augmented_assignment") {
         if (a.child(1)?.type !== "+=") continue;
         // Appended to text only run time knows (`open(f).read()`): the literal parts still define tables.
-        const base = state?.k === "str" ? state : { k: "str" as const, v: "", unresolved: [] };
-        v = v.k === "str" ? { k: "str", v: base.v + v.v, unresolved: [...base.unresolved, ...v.unresolved] } : { ...base, unresolved: [...base.unresolved, `${short(right.text)} is appended at run time`] };
+        const base: Value & { k: "str" } = state?.k === "str" ? state : { k: "str", v: "", unresolved: [] };
+        v = v.k === "str" ? { ...base, v: base.v + v.v, unresolved: [...base.unresolved, ...v.unresolved] } : { ...base, unresolved: [...base.unresolved, `${short(right.text)} is appended at run time`] };
         if (!state || state.k !== "str") line = firstLiteralLine(right);
       }
       if (v.k === "str") {
@@ -326,19 +353,24 @@ function foldText(
         if (state?.k !== "str") state = v;
       }
     }
+    if (state?.k !== "str" && depth === 0) whyNot = unresolved;
     return state?.k === "str" ? { value: state, line, unresolved } : undefined;
   };
   if (x.type !== "identifier" && !(x.type === "attribute" && x.text.startsWith("self."))) {
-    const v = new Evaluator(scope, recordIndex, (nm, at) => lookup(nm, at, 0), branch).eval(x);
+    const v = new Evaluator(scope, recordIndex, { lookup: (nm, at) => lookup(nm, at, 0), branch, readText }).eval(x);
     return asText(v, v.k === "str" ? firstLiteralLine(x) : call.startPosition.row + 1, loc);
   }
+  // Why the name folded to no text (`text = open(sys.argv[1]).read()`), said instead of its absence.
+  let whyNot: string[] = [];
   const folded = fold(x.text, call, 0);
-  if (!folded) return { text: "", line: call.startPosition.row + 1, unresolved: [`${x.text}: no string value found before the call`], loc };
+  if (!folded) return { text: "", line: call.startPosition.row + 1, unresolved: whyNot.length ? whyNot : [`${x.text}: no string value found before the call`], loc };
   const text = asText(folded.value, folded.line, loc);
   return { ...text, unresolved: [...text.unresolved, ...folded.unresolved] };
 }
 
 function asText(v: Value, line: number, loc: SourceLoc): Omit<BccText, "program"> {
+  // Text read from a file is placed at that file's lines; replacements that add lines shift what follows them.
+  if (v.k === "str" && v.from) return { text: v.v, line: 1, unresolved: [...new Set(v.unresolved)], loc, textFile: v.from };
   if (v.k === "str") return { text: v.v, line, unresolved: [...new Set(v.unresolved)], loc };
   return { text: "", line, unresolved: [v.k === "unknown" ? v.why : "not a string"], loc };
 }

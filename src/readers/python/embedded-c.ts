@@ -65,7 +65,7 @@ export async function readEmbeddedC(file: string, programs: BccText[], btf: Type
       }
     }
     if (text.trim() === "") continue;
-    const path = p.srcFile ?? file;
+    const path = p.srcFile ?? p.textFile ?? file;
     // The include takes line 1; blank lines bring the C to its Python line.
     // C that starts on line 1 (a file of its own) is read one line down and its lines moved back.
     const padded = `#include "${PRELUDE_PATH}"\n${"\n".repeat(Math.max(0, line - 2))}${text}`;
@@ -73,7 +73,14 @@ export async function readEmbeddedC(file: string, programs: BccText[], btf: Type
     try {
       const r = await readCSource(path, { target: TARGETS.bpfel, ...(btf ? { btf } : {}), files: { [path]: padded, [PRELUDE_PATH]: PRELUDE } });
       const m = sourceModule(r);
-      if (shift) moveLinesBack(m, path);
+      if (shift) eachLoc(m, path, (loc) => (loc.line! -= 1));
+      // Text appended to a file's (`text += "..."`) has no line in the file: it is placed at the call.
+      if (p.textFile !== undefined) {
+        const lines = (await readFile(p.textFile, "utf8").catch(() => "")).split("\n").length;
+        eachLoc(m, path, (loc) => {
+          if (loc.line! > lines) Object.assign(loc, { file, line: p.loc.line, column: p.loc.column });
+        });
+      }
       out.push(p.program === path ? m : { ...m, program: p.program });
       // Headers BCC finds at run time are out of reach here and say nothing; C that does not parse does.
       for (const q of r.problems) if (q.syntax && q.file === path) problems.push({ message: `BPF program: ${q.message}`, loc: { file: path, line: q.line - shift } });
@@ -85,8 +92,8 @@ export async function readEmbeddedC(file: string, programs: BccText[], btf: Type
   return out;
 }
 
-/** Every location in `file` of the module one line up: each loc object once, wherever it is shared. */
-function moveLinesBack(m: BpfModule, file: string): void {
+/** Calls `fn` on every location in `file` of the module with a line: each loc object once, wherever it is shared. */
+function eachLoc(m: BpfModule, file: string, fn: (loc: SourceLoc) => void): void {
   const seen = new Set<SourceLoc>();
   const visit = (x: unknown, depth: number): void => {
     if (depth > 4 || typeof x !== "object" || x === null) return;
@@ -99,7 +106,7 @@ function moveLinesBack(m: BpfModule, file: string): void {
         const loc = v as SourceLoc;
         if (loc.file === file && loc.line !== undefined && !seen.has(loc)) {
           seen.add(loc);
-          loc.line -= 1;
+          fn(loc);
         }
       } else if (typeof v === "object") visit(v, depth + 1);
     }

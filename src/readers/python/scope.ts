@@ -38,7 +38,7 @@ export class ModuleScope {
   readonly nodes: Map<string, Node[]>;
 
   constructor(readonly root: Node) {
-    this.nodes = indexNodes(root, ["import_statement", "import_from_statement", "class_definition", "function_definition", "assignment", "augmented_assignment", "call", "subscript"]);
+    this.nodes = indexNodes(root, ["import_statement", "import_from_statement", "class_definition", "function_definition", "assignment", "augmented_assignment", "call", "subscript", "as_pattern"]);
     for (const n of this.of("import_statement")) this.addImport(n);
     for (const n of this.of("import_from_statement")) this.addFromImport(n);
     for (const n of this.of("class_definition")) {

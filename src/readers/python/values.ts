@@ -1,31 +1,48 @@
 import type { Node } from "web-tree-sitter";
 import { CTYPES_SCALARS, type CtypesTypeRef } from "../../ir/layout/ctypes.js";
 import type { ModuleScope } from "./scope.js";
-import { callArgs, field, intLiteral, stringLiteral, unparen } from "./syntax.js";
+import { callArgs, enclosingScope, field, intLiteral, stringLiteral, unparen } from "./syntax.js";
 
 // Constant folding over the little Python that declarations use: integers
 // and their arithmetic, strings with `+`, `%` and `.replace`, and ctypes
 // types (`c_char * LEN`, `POINTER(T)`, another class). What only run time
 // knows is `unknown`, with the reason; strings keep the parts that are known.
+// A string that starts as a file's text (`open(f).read()`) keeps the file's
+// name in `from`, so the C in it is placed at that file's lines.
 
 export type Value =
   | { k: "int"; v: number }
-  | { k: "str"; v: string; unresolved: string[] }
+  | { k: "str"; v: string; unresolved: string[]; from?: string }
   | { k: "type"; ref: CtypesTypeRef }
   | { k: "unknown"; why: string };
 
 const MAX_DEPTH = 48;
 
+/** What a caller folding program text knows beyond module constants. */
+export interface EvalHooks {
+  /** Values the caller knows for a name at a place (a string being folded), before module constants. */
+  lookup?: (name: string, at: Node) => Value | undefined;
+  /** Which branch of `a if c else b` to take: 0 for `a` (the default), 1 for `b`. */
+  branch?: (n: Node) => 0 | 1;
+  /** The text of the file a path expression names (`open(path).read()`). */
+  readText?: (path: Node) => Value;
+}
+
 export class Evaluator {
+  private readonly lookup?: (name: string, at: Node) => Value | undefined;
+  private readonly branch?: (n: Node) => 0 | 1;
+  private readonly readText?: (path: Node) => Value;
+
   constructor(
     private readonly scope: ModuleScope,
     /** The record index of a ctypes class, by its name. */
     private readonly recordIndex: (name: string) => number | undefined,
-    /** Values the caller knows for a name at a place (a string being folded), before module constants. */
-    private readonly lookup?: (name: string, at: Node) => Value | undefined,
-    /** Which branch of `a if c else b` to take: 0 for `a` (the default), 1 for `b`. */
-    private readonly branch?: (n: Node) => 0 | 1,
-  ) {}
+    hooks: EvalHooks = {},
+  ) {
+    this.lookup = hooks.lookup;
+    this.branch = hooks.branch;
+    this.readText = hooks.readText;
+  }
 
   eval(node: Node, depth = 0): Value {
     if (depth > MAX_DEPTH) return { k: "unknown", why: "expression nested too deep" };
@@ -133,7 +150,7 @@ export class Evaluator {
       const sa = a.k === "str" ? a : undefined;
       const sb = b.k === "str" ? b : undefined;
       const unresolved = [...(sa?.unresolved ?? [why(a, l)]), ...(sb?.unresolved ?? [why(b, r)])];
-      return { k: "str", v: (sa?.v ?? "") + (sb?.v ?? ""), unresolved };
+      return { k: "str", v: (sa?.v ?? "") + (sb?.v ?? ""), unresolved, ...(sa?.from ? { from: sa.from } : {}) };
     }
     if (op === "%" && a.k === "str") return this.format(a, r, depth);
     if (a.k === "unknown") return a;
@@ -141,15 +158,15 @@ export class Evaluator {
     return { k: "unknown", why: `${short(n.text)} is not constant` };
   }
 
-  private format(a: { v: string; unresolved: string[] }, argNode: Node, depth: number): Value {
+  private format(a: { v: string; unresolved: string[]; from?: string }, argNode: Node, depth: number): Value {
     const rn = unparen(argNode);
     const args = rn.type === "tuple" ? rn.namedChildren : [rn];
     const values = args.map((x) => this.eval(x, depth + 1));
     const missing = values.findIndex((v) => v.k !== "int" && v.k !== "str");
-    if (missing >= 0) return { k: "str", v: a.v, unresolved: [...a.unresolved, `'%' argument ${short(args[missing]!.text)} is computed at run time`] };
+    if (missing >= 0) return { ...a, k: "str", unresolved: [...a.unresolved, `'%' argument ${short(args[missing]!.text)} is computed at run time`] };
     const out = percentFormat(a.v, values as ({ k: "int"; v: number } | { k: "str"; v: string })[]);
-    if (out === undefined) return { k: "str", v: a.v, unresolved: [...a.unresolved, "'%' formatting with a mapping or a mismatched count"] };
-    return { k: "str", v: out, unresolved: a.unresolved };
+    if (out === undefined) return { ...a, k: "str", unresolved: [...a.unresolved, "'%' formatting with a mapping or a mismatched count"] };
+    return { ...a, k: "str", v: out };
   }
 
   private call(n: Node, depth: number): Value {
@@ -168,14 +185,49 @@ export class Evaluator {
       if (base.k !== "str") return base.k === "unknown" ? base : { k: "unknown", why: "replace on a non-string" };
       const from = this.eval(positional[0]!, depth + 1);
       const to = this.eval(positional[1]!, depth + 1);
-      if (from.k !== "str") return { k: "str", v: base.v, unresolved: [...base.unresolved, `replace of ${short(positional[0]!.text)}`] };
+      if (from.k !== "str") return { ...base, unresolved: [...base.unresolved, `replace of ${short(positional[0]!.text)}`] };
       if (to.k !== "str" || to.unresolved.length) {
-        return { k: "str", v: base.v, unresolved: [...base.unresolved, `${JSON.stringify(from.v)} is replaced by ${short(positional[1]!.text)}, computed at run time`] };
+        return { ...base, unresolved: [...base.unresolved, `${JSON.stringify(from.v)} is replaced by ${short(positional[1]!.text)}, computed at run time`] };
       }
-      return { k: "str", v: base.v.split(from.v).join(to.v), unresolved: base.unresolved };
+      return { ...base, v: base.v.split(from.v).join(to.v) };
+    }
+    if (this.readText && f.type === "attribute" && field(f, "attribute")?.text === "read" && positional.length === 0) {
+      const path = this.opened(field(f, "object")!, n);
+      if (path) return this.readText(path);
     }
     return { k: "unknown", why: `${short(f.text)}(...) is computed at run time` };
   }
+
+  /**
+   * The path argument of the `open(...)` a file object comes from: the call
+   * itself, or the name `with open(p) as f` or `f = open(p)` binds, in the
+   * same function (or the module) before `at`.
+   */
+  private opened(obj: Node, at: Node): Node | undefined {
+    const x = unparen(obj);
+    if (x.type === "call") return isOpen(x) ? callArgs(x).positional[0] : undefined;
+    if (x.type !== "identifier") return undefined;
+    const here = enclosingScope(at);
+    let found: Node | undefined;
+    const bindings: [Node, Node | undefined][] = [
+      ...this.scope.of("as_pattern").map((p): [Node, Node | undefined] => [p, field(p, "alias")]),
+      ...this.scope.of("assignment").map((a): [Node, Node | undefined] => [a, field(a, "left")]),
+    ];
+    for (const [b, name] of bindings) {
+      if (b.startIndex >= at.startIndex || name?.text !== x.text) continue;
+      const s = enclosingScope(b);
+      if (s.id !== here.id && s.type !== "module") continue;
+      const value = b.type === "as_pattern" ? b.namedChildren[0] : field(b, "right");
+      if (value && unparen(value).type === "call" && isOpen(unparen(value)) && (!found || b.startIndex > found.startIndex)) found = unparen(value);
+    }
+    return found ? callArgs(found).positional[0] : undefined;
+  }
+}
+
+/** `open(...)`, `io.open(...)`, `codecs.open(...)`. */
+function isOpen(call: Node): boolean {
+  const fn = field(call, "function");
+  return fn !== undefined && /^(?:(?:io|codecs)\.)?open$/.test(fn.text);
 }
 
 function why(v: Value, n: Node): string {
