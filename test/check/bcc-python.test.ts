@@ -159,9 +159,10 @@ describe("BPF(src_file=...)", () => {
 });
 
 describe("a ctypes record decoded from its own program's buffer", () => {
-  it("pairs with no struct of another tool that has a buffer of the same name", async () => {
+  it("pairs with the anonymous struct its program emits, not another tool's that goes to a buffer of the same name", async () => {
     const r = await run("bcc-record-scope");
-    expect(r.pairing.types.filter((t) => t.twin.name === "Data")).toEqual([]);
+    const data = r.pairing.types.filter((t) => t.twin.name === "Data");
+    expect(data.map((t) => `${t.c.name} ${t.c.loc?.file}`)).toEqual([expect.stringMatching(new RegExp(`^struct anon_data_at_line_\\d+ ${join(FIXTURES, "bcc-record-scope/emit_anonymous.py")}$`))]);
     expect(r.findings).toEqual([]);
   });
 });

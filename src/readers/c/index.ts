@@ -10,7 +10,7 @@ import { cParser } from "./parser.js";
 import type { HeaderCache } from "./header-cache.js";
 import { parseC, readChunked } from "./header-parse.js";
 import { preprocess, type Preprocessed, type SourceProblem } from "./preprocess.js";
-import { findRecordEmits } from "./records.js";
+import { findRecordEmits, liftLocalRecords } from "./records.js";
 import { resolveItems, type Resolved, type Unresolved } from "./resolve.js";
 import { walkTree } from "./walk.js";
 
@@ -59,7 +59,10 @@ export async function readCSource(path: string, opts: CSourceOptions): Promise<C
     }
   }
   const headers = opts.headers;
-  const pre = preprocess(path, { target: opts.target, includeDirs: opts.includeDirs ?? [], defines: opts.defines ?? {}, files, ...(headers ? { headers } : {}) });
+  // Structs a function defines for the records it emits are read like the file's own.
+  const lifted = await liftLocalRecords(text);
+  const read = lifted === text ? files : { ...files, [path]: lifted };
+  const pre = preprocess(path, { target: opts.target, includeDirs: opts.includeDirs ?? [], defines: opts.defines ?? {}, files: read, ...(headers ? { headers } : {}) });
   const parser = await cParser();
   let r: Resolved;
   if (headers && pre.chunks.length) r = readChunked(parser, pre, headers, path, opts.target, opts.btf);

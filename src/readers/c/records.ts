@@ -10,6 +10,13 @@ import { scanFunctions } from "./parser.js";
 // `rb.ringbuf_reserve(sizeof(struct event))`. Only the syntax tree of the
 // file as written is read: these calls sit in function bodies, which the
 // declaration reader skips.
+//
+// BCC programs often emit a record whose struct is defined in the function
+// itself (`struct { u32 pid; char comm[16]; } data = {};`), which the
+// declaration reader never sees. `liftLocalRecords` gives the text with each
+// such emitted struct moved to file scope at its own place (the function is
+// closed before it and resumed after), so it is laid out like any other and
+// its members keep their lines; an anonymous one is named after its variable.
 
 /** Which argument of each libbpf helper is the map and which the record (or its size, for reserve). */
 const HELPERS: Record<string, { map: number; record: number }> = {
@@ -23,16 +30,49 @@ const MENTIONS = /\b(?:bpf_ringbuf_reserve|bpf_ringbuf_output|bpf_perf_event_out
 
 export async function findRecordEmits(file: string, text: string): Promise<RecordEmit[]> {
   if (!MENTIONS.test(text)) return [];
-  return scanFunctions<RecordEmit>(text, (fn, out) => scanFunction(file, fn, out));
+  return (await scanFunctions<Found>(text, (fn, out) => scanFunction(file, fn, out))).map((f) => f.emit);
+}
+
+/** `text` with the structs defined in functions and emitted from there moved to file scope, in place. */
+export async function liftLocalRecords(text: string): Promise<string> {
+  if (!MENTIONS.test(text) || !/\}\s*\w+\s*[=;]/.test(text)) return text;
+  const lifts = new Map<number, LocalStruct>();
+  for (const f of await scanFunctions<Found>(text, (fn, out) => scanFunction("", fn, out))) if (f.local) lifts.set(f.local.start, f.local);
+  if (lifts.size === 0) return text;
+  let out = "";
+  let at = 0;
+  for (const l of [...lifts.values()].sort((a, b) => a.start - b.start)) {
+    if (l.start < at) continue;
+    // Close the blocks around the declaration, define the struct, resume with a function of the same depth whose first declaration is the variable's.
+    out += text.slice(at, l.start) + `${"}".repeat(l.depth)} struct ${l.tag} ${l.body}; void __abidrift_resume_${l.start}(void) ${"{".repeat(l.depth)} struct ${l.tag}`;
+    at = l.end;
+  }
+  return out + text.slice(at);
+}
+
+/** A struct defined in a function for the variable it emits, and where its specifier is. */
+interface LocalStruct {
+  tag: string;
+  body: string;
+  start: number;
+  end: number;
+  /** Blocks between the declaration and file scope, the function body included. */
+  depth: number;
+}
+
+interface Found {
+  emit: RecordEmit;
+  local?: LocalStruct;
 }
 
 /** A variable's declared type and how many pointers deep it is. */
 interface VarType {
   type: string;
   pointers: number;
+  local?: LocalStruct;
 }
 
-function scanFunction(file: string, fn: Node, out: RecordEmit[]): void {
+function scanFunction(file: string, fn: Node, out: Found[]): void {
   const vars = new Map<string, VarType>();
   const declare = (typeNode: Node | null, declarator: Node | null): void => {
     if (!typeNode || !declarator) return;
@@ -45,21 +85,23 @@ function scanFunction(file: string, fn: Node, out: RecordEmit[]): void {
         d = d.childForFieldName("declarator");
       } else break;
     }
-    if (d?.type === "identifier") vars.set(d.text, { type: typeText(typeNode), pointers });
+    if (d?.type !== "identifier") return;
+    const local = localStruct(typeNode, d.text);
+    vars.set(d.text, local ? { type: `struct ${local.tag}`, pointers, local } : { type: typeText(typeNode), pointers });
   };
-  const recordType = (arg: Node | undefined, isSize: boolean): string | undefined => {
+  const recordType = (arg: Node | undefined, isSize: boolean): VarType | undefined => {
     if (!arg) return undefined;
     arg = strip(arg);
     if (arg.type === "sizeof_expression") {
       const typeDesc = arg.childForFieldName("type");
-      if (typeDesc) return typeText(typeDesc.childForFieldName("type") ?? typeDesc);
+      if (typeDesc) return { type: typeText(typeDesc.childForFieldName("type") ?? typeDesc), pointers: 0 };
       const v = arg.childForFieldName("value");
       return v ? valueType(strip(v), 0) : undefined;
     }
     return isSize ? undefined : valueType(arg, 1);
   };
   // The type of the object an expression points at (`&ev`, `e`) or is (`*e`, `ev`).
-  const valueType = (n: Node, deref: number): string | undefined => {
+  const valueType = (n: Node, deref: number): VarType | undefined => {
     n = strip(n);
     if (n.type === "pointer_expression") {
       const op = n.child(0)?.type;
@@ -69,7 +111,7 @@ function scanFunction(file: string, fn: Node, out: RecordEmit[]): void {
     }
     if (n.type !== "identifier") return undefined;
     const v = vars.get(n.text);
-    return v && v.pointers === deref ? v.type : undefined;
+    return v && v.pointers === deref ? v : undefined;
   };
 
   const visit = (n: Node): void => {
@@ -81,8 +123,9 @@ function scanFunction(file: string, fn: Node, out: RecordEmit[]): void {
       const site = emitSite(n, recordType);
       if (site) {
         // `struct event *e = bpf_ringbuf_reserve(...)`: the declaration names the type best.
-        const declared = reservedInto(n, vars);
-        out.push({ ...site, type: declared ?? site.type, loc: { file, line: n.startPosition.row + 1, column: n.startPosition.column + 1 } });
+        const declared = reservedInto(n, vars) ?? site.type;
+        const emit = { ...site, type: declared?.type ?? "", loc: { file, line: n.startPosition.row + 1, column: n.startPosition.column + 1 } };
+        out.push(declared?.local ? { emit, local: declared.local } : { emit });
       }
     }
     for (const c of n.namedChildren) if (c) visit(c);
@@ -93,7 +136,7 @@ function scanFunction(file: string, fn: Node, out: RecordEmit[]): void {
   if (body) visit(body);
 }
 
-function emitSite(call: Node, recordType: (arg: Node | undefined, isSize: boolean) => string | undefined): Omit<RecordEmit, "loc"> | undefined {
+function emitSite(call: Node, recordType: (arg: Node | undefined, isSize: boolean) => VarType | undefined): (Omit<RecordEmit, "loc" | "type"> & { type?: VarType }) | undefined {
   const f = call.childForFieldName("function");
   const args = (call.childForFieldName("arguments")?.namedChildren ?? []).filter((a): a is Node => a !== null);
   let callee: { map: string | undefined; record: number; call: string };
@@ -112,11 +155,11 @@ function emitSite(call: Node, recordType: (arg: Node | undefined, isSize: boolea
   // A reserve call has only the size; the others take the record, then its size.
   const reserve = callee.call.endsWith("ringbuf_reserve");
   const type = recordType(args[callee.record], reserve) ?? (reserve ? undefined : recordType(args[callee.record + 1], true));
-  return { map: callee.map, type: type ?? "", call: callee.call };
+  return { map: callee.map, call: callee.call, ...(type ? { type } : {}) };
 }
 
 /** The pointee type of the variable a reserve call's result is stored in. */
-function reservedInto(call: Node, vars: Map<string, VarType>): string | undefined {
+function reservedInto(call: Node, vars: Map<string, VarType>): VarType | undefined {
   let p = call.parent;
   while (p && (p.type === "cast_expression" || p.type === "parenthesized_expression")) p = p.parent;
   if (!p) return undefined;
@@ -128,7 +171,24 @@ function reservedInto(call: Node, vars: Map<string, VarType>): string | undefine
     name = p.childForFieldName("left");
   }
   const v = name?.type === "identifier" ? vars.get(name.text) : undefined;
-  return v && v.pointers === 1 ? v.type : undefined;
+  return v && v.pointers === 1 ? v : undefined;
+}
+
+/**
+ * The struct a function-local declaration defines for variable `name`
+ * (`struct { ... } name`, `struct tag { ... } name`), when it can be moved
+ * out whole: the struct is the declaration's first word.
+ */
+function localStruct(typeNode: Node, name: string): LocalStruct | undefined {
+  if (typeNode.type !== "struct_specifier") return undefined;
+  const body = typeNode.childForFieldName("body");
+  const decl = typeNode.parent;
+  if (!body || decl?.type !== "declaration" || decl.startIndex !== typeNode.startIndex) return undefined;
+  let depth = 0;
+  for (let p: Node | null = decl.parent; p && p.type !== "function_definition"; p = p.parent) if (p.type === "compound_statement") depth++;
+  if (depth === 0) return undefined;
+  const tag = typeNode.childForFieldName("name")?.text ?? `anon_${name}_at_line_${typeNode.startPosition.row + 1}`;
+  return { tag, body: body.text, start: typeNode.startIndex, end: typeNode.endIndex, depth };
 }
 
 function strip(n: Node): Node {
