@@ -86,6 +86,19 @@ function isByteArray(graph: TypeGraph, s: Slot): boolean {
 }
 
 /**
+ * Two integer arrays of one size whose elements differ in width (`u32[4]`
+ * and `c_ushort * 8`): the same bytes, an opaque key's address spelt in
+ * other words, as an array of single bytes is.
+ */
+function otherElementWidth(c: TypeGraph, a: Slot, tw: TypeGraph, b: Slot): boolean {
+  const ae = a.kind === "array" ? arrayOf(c, a.typeId) : undefined;
+  const be = b.kind === "array" ? arrayOf(tw, b.typeId) : undefined;
+  if (!ae || !be) return false;
+  const isInt = (g: TypeGraph, id: TypeId): boolean => ["int", "enum"].includes(g.type(resolve(g, id)).kind);
+  return isInt(c, ae.elem) && isInt(tw, be.elem) && sizeOf(c, ae.elem) !== sizeOf(tw, be.elem);
+}
+
+/**
  * The slots an aggregate member stands for, when the other side spells its
  * bytes flat: a nested struct's members, an array's elements.
  */
@@ -286,7 +299,7 @@ function diffWithin(
     const b = ts[j];
     if (b && a.offset === b.offset && !a.bitfields) {
       // Raw bytes of the member's size (a union as `[16]byte`) carry it whole.
-      if (a.size === b.size && (isByteArray(c, a) || isByteArray(tw, b))) {
+      if (a.size === b.size && (isByteArray(c, a) || isByteArray(tw, b) || otherElementWidth(c, a, tw, b))) {
         j++;
         continue;
       }
