@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { findRecordEmits } from "../../../src/readers/c/records.js";
+import { spawnSync } from "node:child_process";
+import { sizeOf } from "../../../src/ir/graph.js";
+import { TARGETS } from "../../../src/ir/targets.js";
+import { readCSource } from "../../../src/readers/c/index.js";
+import { findRecordEmits, liftLocalRecords } from "../../../src/readers/c/records.js";
+import { CLANG, clangAvailable, tempSource } from "../../oracles/clang.js";
 
 // Each way BPF C hands a record to a ring or perf buffer, libbpf's helpers
 // and BCC's map methods, in one program: the site found, the map it goes
@@ -54,5 +59,49 @@ describe("emit sites", () => {
 
   it("finds nothing in C that only looks a map up", async () => {
     expect(await findRecordEmits("x.c", "int f(void) { return bpf_map_lookup_elem(0, 0) != 0; }")).toEqual([]);
+  });
+});
+
+// A struct defined in the function that emits it, inside a nested block,
+// with a file-scope struct after the function: both laid out as clang lays
+// out the same text, the local one named after its variable and line.
+const LOCAL = `typedef unsigned int u32; typedef unsigned long long u64;
+struct { int type; } events SEC(".maps");
+SEC("tp") int probe(void *ctx) {
+	if (ctx) {
+		struct {
+			u32 pid;
+			u64 ts;
+			char comm[16];
+		} data = {};
+		bpf_perf_event_output(ctx, &events, 0, &data, sizeof(data));
+	}
+	return 0;
+}
+struct after { char c; u64 v; };
+`;
+
+describe.skipIf(!clangAvailable)("a struct defined in the emitting function (clang-16 as the oracle)", () => {
+  it("is laid out in place, and what follows the function still is", async () => {
+    const lifted = await liftLocalRecords(LOCAL);
+    expect(lifted.split("\n").length).toBe(LOCAL.split("\n").length);
+    const r = await readCSource("/virtual/local.bpf.c", { target: TARGETS.bpfel, files: { "/virtual/local.bpf.c": LOCAL } });
+    const declLine = LOCAL.split("\n").findIndex((l) => l.includes("struct {") && !l.includes("type")) + 1;
+    const [site] = r.records;
+    expect(site?.type).toBe(`struct anon_data_at_line_${declLine}`);
+    const layout = (name: string): number[] => {
+      const id = r.graph.find(name).find((i) => r.graph.type(i).kind === "struct")!;
+      const t = r.graph.type(id);
+      return t.kind === "struct" ? [sizeOf(r.graph, id), ...t.members.map((m) => m.bitOffset / 8)] : [];
+    };
+    // clang's layouts of the same text, SEC() spelt as the attribute it stands for.
+    const path = tempSource(`#define SEC(s) __attribute__((section(s)))\nvoid bpf_perf_event_output(void *, void *, unsigned long long, void *, unsigned long long);\n${LOCAL}\nstruct after used_after;\n`);
+    const dump = spawnSync(CLANG, ["-target", "bpfel", "-S", "-emit-llvm", "-o", "/dev/null", "-w", "-Xclang", "-fdump-record-layouts-simple", path], { encoding: "utf8" }).stdout;
+    const clang = (type: string): number[] => {
+      const m = new RegExp(`Type: ${type.replace(/[()]/g, "\\$&")}\\n\\nLayout: <ASTRecordLayout\\n\\s+Size:(\\d+)\\n(?:\\s+\\w+:\\d+\\n)*?\\s+FieldOffsets: \\[([^\\]]*)\\]>`).exec(dump)!;
+      return [Number(m[1]) / 8, ...m[2]!.split(",").map((s) => Number(s.trim()) / 8)];
+    };
+    expect(layout(`anon_data_at_line_${declLine}`)).toEqual(clang(`struct (unnamed at ${path}:${declLine + 2}:3)`));
+    expect(layout("after")).toEqual(clang("struct after"));
   });
 });
