@@ -140,6 +140,17 @@ describe("program text read from a file with open().read()", () => {
   });
 });
 
+describe("program text in a class attribute", () => {
+  it("is what self.text reads in a test method, with a computed suffix said once per call", async () => {
+    const r = await run("bcc-class-attribute-text");
+    const file = join(FIXTURES, "bcc-class-attribute-text/test_counts.py");
+    const text = readFileSync(file, "utf8");
+    // The c_uint32 value written into the u64 hash value, not the right one beside it.
+    expect(r.findings.map((f) => `${f.code} ${f.locations[0]?.line}`)).toEqual([`map-value-size ${lineOf(text, "ct.c_uint32(1)")}`]);
+    expect(r.notes.filter((n) => n.startsWith(`${file}:`))).toEqual([expect.stringContaining("self.suffix(...)")]);
+  });
+});
+
 describe("BPF(src_file=...)", () => {
   it("is the file a path built from __file__ names, and a name from the command line is no file", async () => {
     const r = await run("bcc-src-file");

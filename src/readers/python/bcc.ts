@@ -319,8 +319,10 @@ function foldText(
     const fnScope = enclosingScope(before);
     // `self.text` set in setUp and used in a test method: any method of the class.
     const cls = name.startsWith("self.") ? classOf(before) : undefined;
+    // A class attribute (`text = """..."""` in the class body) is what `self.text` reads until a method sets it.
+    const classAttr = (n: Node): boolean => cls !== undefined && field(n, "left")?.text === name.slice(5) && classOf(n)?.id === cls.id && enclosingScope(n).type === "module";
     const steps = [...scope.of("assignment"), ...scope.of("augmented_assignment")]
-      .filter((n) => field(n, "left")?.text === name && (cls ? classOf(n)?.id === cls.id : n.startIndex < before.startIndex))
+      .filter((n) => classAttr(n) || (field(n, "left")?.text === name && (cls ? classOf(n)?.id === cls.id : n.startIndex < before.startIndex)))
       .filter((n) => {
         if (cls) return true;
         const s = enclosingScope(n);
