@@ -151,6 +151,14 @@ describe("program text in a class attribute", () => {
   });
 });
 
+describe("program text a function of the file returns", () => {
+  it("is folded in the function, its local apart from the caller's namesake", async () => {
+    const r = await run("bcc-function-text");
+    const text = readFileSync(join(FIXTURES, "bcc-function-text/tool.py"), "utf8");
+    expect(r.findings.map((f) => `${f.code} ${f.locations[0]?.line}`)).toEqual([`map-value-size ${lineOf(text, "ct.c_int(1)")}`]);
+  });
+});
+
 describe("BPF(src_file=...)", () => {
   it("is the file a path built from __file__ names, and a name from the command line is no file", async () => {
     const r = await run("bcc-src-file");

@@ -337,7 +337,9 @@ function foldText(
       const right = field(a, "right");
       if (!right) continue;
       const current = state;
-      const ev = new Evaluator(scope, recordIndex, { lookup: (nm, at) => (nm === name ? current : lookup(nm, at, depth)), branch, readText });
+      // The name being folded is its state so far, but not a namesake inside a function the step calls.
+      const here = enclosingScope(a).id;
+      const ev = new Evaluator(scope, recordIndex, { lookup: (nm, at) => (nm === name && enclosingScope(at).id === here ? current : lookup(nm, at, depth)), branch, readText });
       let v = ev.eval(right);
       if (a.type === "augmented_assignment") {
         if (a.child(1)?.type !== "+=") continue;

@@ -1,7 +1,7 @@
 import type { Node } from "web-tree-sitter";
 import { CTYPES_SCALARS, type CtypesTypeRef } from "../../ir/layout/ctypes.js";
 import type { ModuleScope } from "./scope.js";
-import { callArgs, enclosingScope, field, intLiteral, stringLiteral, unparen } from "./syntax.js";
+import { callArgs, enclosingScope, field, intLiteral, stringLiteral, unparen, walk } from "./syntax.js";
 
 // Constant folding over the little Python that declarations use: integers
 // and their arithmetic, strings with `+`, `%` and `.replace`, and ctypes
@@ -195,7 +195,39 @@ export class Evaluator {
       const path = this.opened(field(f, "object")!, n);
       if (path) return this.readText(path);
     }
+    // `c = _embedded_c(args)`: what the file's own function returns, when folding text.
+    const returned = this.lookup && f.type === "identifier" ? this.returnOf(f.text, depth) : undefined;
+    if (returned) return returned;
     return { k: "unknown", why: `${short(f.text)}(...) is computed at run time` };
+  }
+
+  private readonly calling = new Set<string>();
+
+  /**
+   * The string a module-level function of this file returns: its first
+   * `return` whose value folds to text, the names in it folded in the
+   * function as the caller folds its own. Parameters stay unknown, so the
+   * text keeps their placeholders.
+   */
+  private returnOf(name: string, depth: number): Value | undefined {
+    const fn = this.scope.of("function_definition").find((d) => field(d, "name")?.text === name && enclosingScope(d).type === "module" && d.parent?.parent?.type !== "class_definition");
+    const body = fn && field(fn, "body");
+    if (!body || this.calling.has(name)) return undefined;
+    this.calling.add(name);
+    try {
+      let found: Value | undefined;
+      walk(body, (x) => {
+        if (found || x.type === "function_definition" || x.type === "class_definition" || x.type === "lambda") return false;
+        if (x.type !== "return_statement") return true;
+        const value = x.namedChildren[0];
+        const v = value && this.eval(value, depth + 1);
+        if (v?.k === "str") found = v;
+        return false;
+      });
+      return found;
+    } finally {
+      this.calling.delete(name);
+    }
   }
 
   /**
