@@ -177,6 +177,17 @@ describe("BPF(src_file=...)", () => {
   });
 });
 
+describe("BPF(src_file=...) named from the directory above the script", () => {
+  it("is found there when nothing beside the script has that path", async () => {
+    const r = await run("bcc-src-file-above");
+    const dir = join(FIXTURES, "bcc-src-file-above/modules");
+    const tool = readFileSync(join(dir, "latency.py"), "utf8");
+    expect(r.findings.map((f) => `${f.code} ${f.locations.map((l) => `${l.file}:${l.line}`).join(" ")}`)).toEqual([
+      `map-value-size ${join(dir, "latency.py")}:${lineOf(tool, "ct.c_uint32(0)] =")} ${join(dir, "probe.bpf")}:2`,
+    ]);
+  });
+});
+
 describe("a ctypes record decoded from its own program's buffer", () => {
   it("pairs with the anonymous struct its program emits, not another tool's that goes to a buffer of the same name", async () => {
     const r = await run("bcc-record-scope");
