@@ -35,7 +35,7 @@ export async function findRecordEmits(file: string, text: string): Promise<Recor
 
 /** `text` with the structs defined in functions and emitted from there moved to file scope, in place. */
 export async function liftLocalRecords(text: string): Promise<string> {
-  if (!MENTIONS.test(text) || !/\}\s*\w+\s*[=;]/.test(text)) return text;
+  if (!MENTIONS.test(text) || !/\}\s*\**\s*\w+\s*[=;]/.test(text)) return text;
   const lifts = new Map<number, LocalStruct>();
   for (const f of await scanFunctions<Found>(text, (fn, out) => scanFunction("", fn, out))) if (f.local) lifts.set(f.local.start, f.local);
   if (lifts.size === 0) return text;
