@@ -77,6 +77,6 @@ describe.skipIf(!clangAvailable || pythonMissing !== "")(`records defined in the
     expect(found).toEqual(expected);
     // The C side is the member's own line in the Python file.
     const c = r.findings[0]!.locations.find((l) => l.role === "c")!;
-    expect(text.split("\n")[c.line - 1]).toContain("u64 ts;");
+    expect(text.split("\n")[c.line! - 1]).toContain("u64 ts;");
   });
 });
