@@ -239,6 +239,27 @@ function collectMembers(graph: TypeGraph, members: readonly Member[], prefix: st
   }
 }
 
+/**
+ * Where two sizes part: the bytes one side has past the other's end, and the
+ * members (in the larger side's spelling) that hold them.
+ */
+export interface SizeGap {
+  /** The side with the extra bytes. */
+  longer: "c" | "twin";
+  from: number;
+  bytes: number;
+  members: Slot[];
+}
+
+export function sizeGap(c: TypeGraph, cId: TypeId, tw: TypeGraph, twId: TypeId, reads = false): SizeGap | undefined {
+  const cSize = sizeOf(c, cId);
+  const twinSize = sizeOf(tw, twId);
+  if (cSize === twinSize) return undefined;
+  const [longer, graph, id, from, end] = cSize > twinSize ? (["c", c, cId, twinSize, cSize] as const) : (["twin", tw, twId, cSize, twinSize] as const);
+  const members = slotsOf(graph, id, reads).filter((s) => s.offset + s.size > from && s.offset < end);
+  return { longer, from, bytes: end - from, members };
+}
+
 /** Element type and count of an array, through typedefs. */
 function arrayOf(graph: TypeGraph, id: TypeId): { elem: TypeId; count: number } | undefined {
   const t = graph.type(resolve(graph, id));
