@@ -1,6 +1,7 @@
 import type { TypeGraph } from "./graph.js";
 import type { MapDef } from "./maps.js";
 import type { Target } from "./targets.js";
+import type { SourceTree } from "./source-tree.js";
 import type { SourceLoc, TypeId } from "./types.js";
 
 // What the two sides of the ABI say about each other, as plain data. A BPF
@@ -169,9 +170,10 @@ export interface ProgramRef {
 
 /**
  * What each language reader exports (`readGo`, `readPython`, ...): the file's
- * text in, its claims out. Readers never run or import what they read.
+ * text in, its claims out. Readers never run or import what they read; `tree`
+ * holds the other files they may consult (a Go file's package and module).
  */
-export type UserspaceReader = (file: string, text: string, opts: { btf?: TypeGraph }) => Promise<UserspaceModule>;
+export type UserspaceReader = (file: string, text: string, opts: { btf?: TypeGraph; tree?: SourceTree }) => Promise<UserspaceModule>;
 
 /**
  * How a language puts keys and values on the wire when it talks to a map:

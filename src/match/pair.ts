@@ -1,3 +1,4 @@
+import { dirname } from "node:path";
 import { cTagName } from "../ir/c-names.js";
 import { isAggregate, resolve, type TypeGraph } from "../ir/graph.js";
 import { mapMode, type BpfModule, type DecodeSite, type LayoutMode, type MapRef, type Spanned, type TwinType, type UserspaceModule } from "../ir/bindings.js";
@@ -165,7 +166,9 @@ class PackageUses {
       const fwd = (id: TypeId): string | undefined => {
         const g = u.layout(TARGETS.x86_64, "native");
         const t = g.type(id);
-        return t.kind === "fwd" ? t.name : undefined;
+        if (t.kind === "fwd") return t.name;
+        // Read by package, the Go reader lays out a sibling file's type in place: still that file's twin.
+        return isAggregate(t) && t.name && t.loc && t.loc.file !== u.file && dirname(t.loc.file) === dirname(u.file) ? t.name : undefined;
       };
       const add = (id: TypeId, use: TwinUse): void => {
         const name = fwd(id);
