@@ -10,8 +10,8 @@ import type { GoDecls } from "./decls.js";
 // module. While one file is read, the files of its package (and of the
 // module packages it imports) are parsed as their names are asked for, and
 // their declarations stand beside the file's own. Files are only parsed,
-// never built: build constraints are not evaluated, and where two files
-// declare a name (one per GOARCH), the first in path order answers.
+// never built: build constraints are not evaluated, so a name two files
+// declare (one per GOARCH) is left unresolved, as it was file by file.
 
 /** How a package's declarations are reached from one file's: the only view GoDecls has of the package. */
 export interface PackageView {
@@ -132,15 +132,19 @@ class Package implements OwnPackage {
   }
 
   /**
-   * The first file that declares `name`, its types resolved. Only files
+   * The one file that declares `name`, its types resolved. Only files
    * whose text mentions the name are parsed, and each once; a file is
    * resolved when one of its names is first asked for, so files that refer
-   * to each other meet names already declared.
+   * to each other meet names already declared. Where several files declare
+   * it (bpf2go writes one per byte order, each behind a build constraint),
+   * the build decides, which this reader does not: none answers, and the
+   * rules look for the file paired with the object.
    */
   private find<T>(name: string, pick: (d: GoDecls) => T | undefined): T | undefined {
     const own = this.own && pick(this.own);
     if (own !== undefined) return own;
     const word = new RegExp(`\\b${name}\\b`);
+    let found: { d: GoDecls; value: T } | undefined;
     for (const f of this.files) {
       let d = this.parsed.get(f);
       if (!this.parsed.has(f)) {
@@ -148,13 +152,12 @@ class Package implements OwnPackage {
         if (text === undefined || !word.test(text)) continue;
         this.parsed.set(f, (d = this.all.parse(f, text, this)));
       }
-      const found = d && pick(d);
-      if (found !== undefined) {
-        d!.resolve();
-        return found;
-      }
+      const value = d && pick(d);
+      if (value === undefined) continue;
+      if (found) return undefined;
+      found = { d: d!, value };
     }
-    return undefined;
+    found?.d.resolve();
+    return found?.value;
   }
-
 }
