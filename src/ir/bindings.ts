@@ -74,6 +74,22 @@ export interface TwinType {
   };
 }
 
+/**
+ * A userspace type a checker the project runs holds to a C struct by name:
+ * cilium's alignchecker, `CheckStructAlignments(obj, map[string][]reflect.Type{"c_name": {reflect.TypeOf(pkg.T{})}})`.
+ * The registration may sit in another file or package than the type.
+ */
+export interface Registration {
+  /** The C struct as the checker names it: `trace_notify`. */
+  cName: string;
+  /** The registered type where it is declared. */
+  twin: { name: string; loc: SourceLoc };
+  /** The registration's line. */
+  loc: SourceLoc;
+  /** `alignchecker`. */
+  via: string;
+}
+
 /** A value with the span of the code that gives it. */
 export interface Spanned<T> {
   value: T;
@@ -141,6 +157,8 @@ export interface UserspaceModule {
   suppressions: Suppression[];
   /** The module's types laid out for a machine; ids agree across calls. */
   layout(target: Target, mode: LayoutMode): TypeGraph;
+  /** Types the file registers with a layout checker as C structs' mirrors. */
+  registrations?: Registration[];
   /** Declarations that could not be read; the rest of the file still counts. */
   problems: { message: string; loc: SourceLoc }[];
   /** C that the file carries inside it (BCC's `BPF(text=...)`), read as the truth. */

@@ -13,6 +13,7 @@ import {
 import type { SourceTree } from "../../ir/source-tree.js";
 import { TARGETS, type Target } from "../../ir/targets.js";
 import type { TypeId } from "../../ir/types.js";
+import { alignRegistrations } from "./alignchecker.js";
 import { bpf2goStem, isBpf2goOutput } from "./bpf2go.js";
 import { mirrorFor, readComments } from "./comments.js";
 import { GoDecls, type Problem } from "./decls.js";
@@ -156,6 +157,8 @@ function readTree(file: string, text: string, root: Node, pkg?: OwnPackage): Rea
   };
   const loads = programRefs(file, text, generated);
   if (loads.length) module.loads = loads;
+  const registrations = alignRegistrations(decls, text);
+  if (registrations.length) module.registrations = registrations;
   return { module, decls, broken, idOf };
 }
 
