@@ -31,6 +31,9 @@ describe("alignchecker registrations", () => {
     ]);
     const single = await read(register(`map[string]reflect.Type{"note": reflect.TypeOf(monitor.Note{})}`));
     expect(single.registrations?.map((r) => r.twin.name)).toEqual(["Note"]);
+    // tetragon's copy of the checker takes values, not reflect.Types.
+    const values = await read(register(`map[string][]any{"note": {monitor.Note{}}, "trace": {&monitor.Trace{}}}`));
+    expect(values.registrations?.map((r) => `${r.cName} ${r.twin.name}`)).toEqual(["note Note", "trace Trace"]);
   });
 
   it("takes no map of reflect types for a registration where the file runs no checker", async () => {
