@@ -222,8 +222,12 @@ function pairTwin(ctx: TwinContext, twin: TwinType): TypePair | undefined {
   }
   const reg = ctx.registered.get(`${u.file}\0${twin.name}`);
   if (reg) {
+    // A registration names no program; programs that all define the struct
+    // from one declaration (a shared header) agree on it, and the first answers.
+    const all = index.typesNamed(reg.cName);
+    const one = all.length > 1 && all.every((c) => sameDecl(c.loc, all[0]!.loc)) ? all[0] : undefined;
     // alignchecker compares the Go type's memory with C's.
-    const p = made(named(reg.cName, reg.loc), { by: "registered", via: reg.via, loc: reg.loc });
+    const p = made(one ?? named(reg.cName, reg.loc), { by: "registered", via: reg.via, loc: reg.loc });
     if (p) return p;
   }
   if (twin.generated?.cName) {
@@ -259,6 +263,10 @@ function pairTwin(ctx: TwinContext, twin: TwinType): TypePair | undefined {
   if (byName.programs.length && crossing) ctx.unresolved.push({ user: u, name: twin.name, loc: twin.loc, kind: "type", programs: byName.programs });
   if (crossing) return made(byName.pick, { by: "crossing", what: crossing.what, loc: crossing.loc }, crossing.mode);
   return made(byName.pick, { by: "name" });
+}
+
+function sameDecl(a: SourceLoc | undefined, b: SourceLoc | undefined): boolean {
+  return a !== undefined && b !== undefined && a.line !== undefined && a.file === b.file && a.line === b.line;
 }
 
 /** A twin of no bytes (a method receiver, `struct{}`) mirrors nothing. */

@@ -67,7 +67,7 @@ export class GoDecls {
   private readonly basics = new Map<string, GoType>();
   private hostLayout?: GoNamed;
   private exprDepth = 0;
-  private resolved = false;
+  private readonly resolved = new Set<GoNamed>();
 
   /**
    * Declarations are read in two steps: names first, then what they denote,
@@ -94,20 +94,31 @@ export class GoDecls {
     this.collect();
   }
 
-  /** Resolves what each declared type denotes; call once, after the package has this file. */
+  /** Resolves what each declared type denotes, once the package has this file. */
   resolve(): this {
-    if (this.resolved) return this;
-    this.resolved = true;
-    for (const { named, spec } of this.types) {
-      const typeNode = field(spec, "type");
-      if (field(spec, "type_parameters")) {
-        named.target = { kind: "unknown", name: `${named.name}[...]`, loc: this.loc(spec) };
-        this.problems.push({ message: `generic type ${named.name} has no layout until instantiated`, loc: this.loc(spec) });
-      } else if (typeNode) {
-        named.target = this.resolveType(typeNode);
-      }
-    }
+    for (const t of this.types) this.resolveDecl(t);
     return this;
+  }
+
+  /**
+   * What one declared type denotes: another file of the package asks only
+   * for the types it uses, so a package is read as far as those reach.
+   */
+  resolveDeclared(name: string): void {
+    const t = this.types.find((x) => x.named.name === name);
+    if (t) this.resolveDecl(t);
+  }
+
+  private resolveDecl({ named, spec }: TypeDecl): void {
+    if (this.resolved.has(named)) return;
+    this.resolved.add(named);
+    const typeNode = field(spec, "type");
+    if (field(spec, "type_parameters")) {
+      named.target = { kind: "unknown", name: `${named.name}[...]`, loc: this.loc(spec) };
+      this.problems.push({ message: `generic type ${named.name} has no layout until instantiated`, loc: this.loc(spec) });
+    } else if (typeNode) {
+      named.target = this.resolveType(typeNode);
+    }
   }
 
   /** A type this file declares. */

@@ -132,10 +132,10 @@ class Package implements OwnPackage {
   }
 
   /**
-   * The one file that declares `name`, its types resolved. Only files
-   * whose text mentions the name are parsed, and each once; a file is
-   * resolved when one of its names is first asked for, so files that refer
-   * to each other meet names already declared. Where several files declare
+   * The one file that declares `name`, with that type resolved. Only
+   * files whose text mentions the name are parsed, and each once; a type is
+   * resolved when it is first asked for, so files that refer to each other
+   * meet names already declared. Where several files declare
    * it (bpf2go writes one per byte order, each behind a build constraint),
    * the build decides, which this reader does not: none answers, and the
    * rules look for the file paired with the object.
@@ -157,7 +157,7 @@ class Package implements OwnPackage {
       if (found) return undefined;
       found = { d: d!, value };
     }
-    found?.d.resolve();
+    found?.d.resolveDeclared(name);
     return found?.value;
   }
 }
