@@ -133,7 +133,7 @@ class Package implements OwnPackage {
 
   /**
    * The one file that declares `name`, with that type resolved. Only
-   * files whose text mentions the name are parsed, and each once; a type is
+   * files with a line that starts with the name are parsed, and each once; a type is
    * resolved when it is first asked for, so files that refer to each other
    * meet names already declared. Where several files declare
    * it (bpf2go writes one per byte order, each behind a build constraint),
@@ -143,7 +143,8 @@ class Package implements OwnPackage {
   private find<T>(name: string, pick: (d: GoDecls) => T | undefined): T | undefined {
     const own = this.own && pick(this.own);
     if (own !== undefined) return own;
-    const word = new RegExp(`\\b${name}\\b`);
+    // Declared names start a line (`type X`, `const X`, or in a group); a mere mention is not worth a parse.
+    const word = new RegExp(`^[ \\t]*(?:type[ \\t]+|const[ \\t]+)?${name}\\b`, "m");
     let found: { d: GoDecls; value: T } | undefined;
     for (const f of this.files) {
       let d = this.parsed.get(f);

@@ -8,9 +8,10 @@ import { TARGETS, type Target } from "../../../src/ir/targets.js";
 import { compileGo, goMissing, type GoArch } from "../../oracles/go.js";
 
 // Go is read by package, as the compiler reads it (issue 12): SyscallEvent's
-// array lengths are constants of consts.go (a shift, iota, unsafe.Sizeof),
-// one member's type is declared in meta.go, and its header is embedded from
-// pkg/common, found through go.mod's module line. The figures are the Go
+// array lengths are constants of consts.go (iota, unsafe.Sizeof) and a typed
+// constant of pkg/common (a shift), one member's type is declared in
+// meta.go, and its header is embedded from pkg/common, found through
+// go.mod's module line. The figures are the Go
 // compiler's, asserted as constants it must accept on each architecture.
 
 const DIR = "fixtures/check/go-package-types";
