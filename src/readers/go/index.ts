@@ -78,8 +78,9 @@ function readTree(file: string, text: string, root: Node, pkg?: OwnPackage): Rea
 
   const claims = readComments(file, text, root);
   const lines = claims.lines;
-  // A struct holding a type from another file cannot be laid out here. That
-  // is only worth a word where the file makes a claim about the struct.
+  // A struct holding a type from outside what was read (no package at hand,
+  // a package outside the tree) cannot be laid out here. That is only worth
+  // a word where the file makes a claim about the struct.
   const claimed = new Set<GoType>(roots.slice(decls.types.length));
   const mirrorOf = (spec: Node) => {
     const line = spec.startPosition.row + 1;
