@@ -1,6 +1,6 @@
 import { dirname } from "node:path";
 import { cTagName } from "../ir/c-names.js";
-import { isAggregate, resolve, type TypeGraph } from "../ir/graph.js";
+import { isAggregate, resolve, sizeOf, type TypeGraph } from "../ir/graph.js";
 import { mapMode, type BpfModule, type DecodeSite, type LayoutMode, type MapRef, type Registration, type Spanned, type TwinType, type UserspaceModule } from "../ir/bindings.js";
 import type { MapDef } from "../ir/maps.js";
 import type { SourceLoc, TypeId } from "../ir/types.js";
@@ -222,10 +222,10 @@ function pairTwin(ctx: TwinContext, twin: TwinType): TypePair | undefined {
   }
   const reg = ctx.registered.get(`${u.file}\0${twin.name}`);
   if (reg) {
-    // A registration names no program; programs that all define the struct
-    // from one declaration (a shared header) agree on it, and the first answers.
+    // A registration names no program; programs that all lay the struct out
+    // alike (one shared header) agree on it, and the first answers.
     const all = index.typesNamed(reg.cName);
-    const one = all.length > 1 && all.every((c) => sameDecl(c.loc, all[0]!.loc)) ? all[0] : undefined;
+    const one = all.length > 1 && all.every((c) => sameLayout(c, all[0]!)) ? all[0] : undefined;
     // alignchecker compares the Go type's memory with C's.
     const p = made(one ?? named(reg.cName, reg.loc), { by: "registered", via: reg.via, loc: reg.loc });
     if (p) return p;
@@ -265,8 +265,15 @@ function pairTwin(ctx: TwinContext, twin: TwinType): TypePair | undefined {
   return made(byName.pick, { by: "name" });
 }
 
-function sameDecl(a: SourceLoc | undefined, b: SourceLoc | undefined): boolean {
-  return a !== undefined && b !== undefined && a.line !== undefined && a.file === b.file && a.line === b.line;
+/** The same size, and members of the same names, offsets and sizes. */
+function sameLayout(a: CTypeRef, b: CTypeRef): boolean {
+  const ta = a.module.graph.type(a.typeId);
+  const tb = b.module.graph.type(b.typeId);
+  if (!isAggregate(ta) || !isAggregate(tb) || ta.kind !== tb.kind || ta.size !== tb.size || ta.members.length !== tb.members.length) return false;
+  return ta.members.every((m, i) => {
+    const n = tb.members[i]!;
+    return m.name === n.name && m.bitOffset === n.bitOffset && m.bitSize === n.bitSize && sizeOf(a.module.graph, m.type) === sizeOf(b.module.graph, n.type);
+  });
 }
 
 /** A twin of no bytes (a method receiver, `struct{}`) mirrors nothing. */
