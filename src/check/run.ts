@@ -34,6 +34,8 @@ import { MissingHeaders } from "./header-notes.js";
 import { bpf2goSources, objectBuilds } from "./object-builds.js";
 import { regenerateFixes } from "./generated-fixes.js";
 import { holdsBpfObjects } from "../readers/object/index.js";
+import type { SourceTree } from "../ir/source-tree.js";
+import { goTree } from "./go-tree.js";
 
 // A check: read every input, pair userspace with the BPF side, run the rules,
 // then apply the config's severities and the suppression comments. Nothing
@@ -204,6 +206,8 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
   }
   const built = new Set(objects.map((f) => programStem(f.path)));
   const builtByBpf2go = bpf2goSources(objects.map((f) => f.path), tree.bpf2go);
+  // Go is read by package: each Go file sees the others and its module's go.mod.
+  let goSources: SourceTree | undefined;
 
   for (const f of files) {
     if (objects.includes(f)) continue;
@@ -239,7 +243,7 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
       return;
     }
     const read = await reader(f.kind);
-    const m = await read(f.path, text, {});
+    const m = await read(f.path, text, f.kind === "go" ? { tree: (goSources ??= goTree(new Map(files.filter((g) => g.kind === "go").map((g) => [g.path, decoder.decode(g.bytes)])))) } : {});
     user.push(m);
     silenced.set(f.path, fromModule(m.suppressions));
     bpf.push(...(m.embeddedBpf ?? []));

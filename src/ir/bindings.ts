@@ -1,6 +1,7 @@
 import type { TypeGraph } from "./graph.js";
 import type { MapDef } from "./maps.js";
 import type { Target } from "./targets.js";
+import type { SourceTree } from "./source-tree.js";
 import type { SourceLoc, TypeId } from "./types.js";
 
 // What the two sides of the ABI say about each other, as plain data. A BPF
@@ -73,6 +74,22 @@ export interface TwinType {
   };
 }
 
+/**
+ * A userspace type a checker the project runs holds to a C struct by name:
+ * cilium's alignchecker, `CheckStructAlignments(obj, map[string][]reflect.Type{"c_name": {reflect.TypeOf(pkg.T{})}})`.
+ * The registration may sit in another file or package than the type.
+ */
+export interface Registration {
+  /** The C struct as the checker names it: `trace_notify`. */
+  cName: string;
+  /** The registered type where it is declared. */
+  twin: { name: string; loc: SourceLoc };
+  /** The registration's line. */
+  loc: SourceLoc;
+  /** `alignchecker`. */
+  via: string;
+}
+
 /** A value with the span of the code that gives it. */
 export interface Spanned<T> {
   value: T;
@@ -140,6 +157,8 @@ export interface UserspaceModule {
   suppressions: Suppression[];
   /** The module's types laid out for a machine; ids agree across calls. */
   layout(target: Target, mode: LayoutMode): TypeGraph;
+  /** Types the file registers with a layout checker as C structs' mirrors. */
+  registrations?: Registration[];
   /** Declarations that could not be read; the rest of the file still counts. */
   problems: { message: string; loc: SourceLoc }[];
   /** C that the file carries inside it (BCC's `BPF(text=...)`), read as the truth. */
@@ -169,9 +188,10 @@ export interface ProgramRef {
 
 /**
  * What each language reader exports (`readGo`, `readPython`, ...): the file's
- * text in, its claims out. Readers never run or import what they read.
+ * text in, its claims out. Readers never run or import what they read; `tree`
+ * holds the other files they may consult (a Go file's package and module).
  */
-export type UserspaceReader = (file: string, text: string, opts: { btf?: TypeGraph }) => Promise<UserspaceModule>;
+export type UserspaceReader = (file: string, text: string, opts: { btf?: TypeGraph; tree?: SourceTree }) => Promise<UserspaceModule>;
 
 /**
  * How a language puts keys and values on the wire when it talks to a map:

@@ -68,6 +68,8 @@ export interface Member {
   /** Width of a bitfield in bits; 0 for a plain member. */
   bitSize: number;
   loc?: SourceLoc;
+  /** The other side's member this one mirrors, where its declaration names it (Go's `align:"c_member"` tag). */
+  mirrors?: string;
 }
 
 export interface AggregateType {

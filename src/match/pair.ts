@@ -1,6 +1,7 @@
+import { dirname } from "node:path";
 import { cTagName } from "../ir/c-names.js";
-import { isAggregate, resolve, type TypeGraph } from "../ir/graph.js";
-import { mapMode, type BpfModule, type DecodeSite, type LayoutMode, type MapRef, type Spanned, type TwinType, type UserspaceModule } from "../ir/bindings.js";
+import { isAggregate, resolve, sizeOf, type TypeGraph } from "../ir/graph.js";
+import { mapMode, type BpfModule, type DecodeSite, type LayoutMode, type MapRef, type Registration, type Spanned, type TwinType, type UserspaceModule } from "../ir/bindings.js";
 import type { MapDef } from "../ir/maps.js";
 import type { SourceLoc, TypeId } from "../ir/types.js";
 import { cNameKey, splitCName, twinNameKeys } from "./names.js";
@@ -33,6 +34,8 @@ export interface ExplicitPair {
 export type PairReason =
   | { by: "config"; loc: SourceLoc }
   | { by: "annotation"; loc: SourceLoc }
+  /** Registered as the C struct's mirror with a checker the project runs (cilium's alignchecker), at `loc`. */
+  | { by: "registered"; via: string; loc: SourceLoc }
   | { by: "generated"; generator: string }
   | { by: "map"; map: string; role: "key" | "value"; loc: SourceLoc }
   /** Decoded from map `map` at `loc`, into which BPF emits the C type at `emit`. */
@@ -114,12 +117,13 @@ export function pair(bpf: readonly BpfModule[], user: readonly UserspaceModule[]
     }
   }
   const uses = new PackageUses(user);
+  const registered = new Map(user.flatMap((u) => u.registrations ?? []).map((r) => [`${r.twin.loc.file}\0${r.twin.name}`, r]));
   const mapOfRef = new Map(maps.map((m) => [m.ref, m]));
   const types: TypePair[] = [];
   const candidates: TypePair[] = [];
   for (const u of user) {
     const scope = scopeOf.get(u)!;
-    const ctx: TwinContext = { index, u, scope, explicit, mapOfRef, uses, unresolved };
+    const ctx: TwinContext = { index, u, scope, explicit, mapOfRef, uses, unresolved, registered };
     for (const twin of u.twins) {
       const p = pairTwin(ctx, twin);
       if (!p) continue;
@@ -142,6 +146,8 @@ interface TwinContext {
   mapOfRef: ReadonlyMap<MapRef, MapPair>;
   uses: PackageUses;
   unresolved: Unresolved[];
+  /** Registrations with a layout checker, by the registered type's file and name. */
+  registered: ReadonlyMap<string, Registration>;
 }
 
 /** The map uses and decodes of a twin, in its own file or, by name, in another file of its package. */
@@ -165,7 +171,9 @@ class PackageUses {
       const fwd = (id: TypeId): string | undefined => {
         const g = u.layout(TARGETS.x86_64, "native");
         const t = g.type(id);
-        return t.kind === "fwd" ? t.name : undefined;
+        if (t.kind === "fwd") return t.name;
+        // Read by package, the Go reader lays out a sibling file's type in place: still that file's twin.
+        return isAggregate(t) && t.name && t.loc && t.loc.file !== u.file && dirname(t.loc.file) === dirname(u.file) ? t.name : undefined;
       };
       const add = (id: TypeId, use: TwinUse): void => {
         const name = fwd(id);
@@ -212,6 +220,16 @@ function pairTwin(ctx: TwinContext, twin: TwinType): TypePair | undefined {
     const p = made(named(twin.mirrors.name, twin.mirrors.loc), { by: "annotation", loc: twin.mirrors.loc });
     if (p) return p;
   }
+  const reg = ctx.registered.get(`${u.file}\0${twin.name}`);
+  if (reg) {
+    // A registration names no program; programs that all lay the struct out
+    // alike (one shared header) agree on it, and the first answers.
+    const all = index.typesNamed(reg.cName);
+    const one = all.length > 1 && all.every((c) => sameLayout(c, all[0]!)) ? all[0] : undefined;
+    // alignchecker compares the Go type's memory with C's.
+    const p = made(one ?? named(reg.cName, reg.loc), { by: "registered", via: reg.via, loc: reg.loc });
+    if (p) return p;
+  }
   if (twin.generated?.cName) {
     const p = made(named(twin.generated.cName, twin.loc), { by: "generated", generator: twin.generated.by });
     if (p) return p;
@@ -245,6 +263,17 @@ function pairTwin(ctx: TwinContext, twin: TwinType): TypePair | undefined {
   if (byName.programs.length && crossing) ctx.unresolved.push({ user: u, name: twin.name, loc: twin.loc, kind: "type", programs: byName.programs });
   if (crossing) return made(byName.pick, { by: "crossing", what: crossing.what, loc: crossing.loc }, crossing.mode);
   return made(byName.pick, { by: "name" });
+}
+
+/** The same size, and members of the same names, offsets and sizes. */
+function sameLayout(a: CTypeRef, b: CTypeRef): boolean {
+  const ta = a.module.graph.type(a.typeId);
+  const tb = b.module.graph.type(b.typeId);
+  if (!isAggregate(ta) || !isAggregate(tb) || ta.kind !== tb.kind || ta.size !== tb.size || ta.members.length !== tb.members.length) return false;
+  return ta.members.every((m, i) => {
+    const n = tb.members[i]!;
+    return m.name === n.name && m.bitOffset === n.bitOffset && m.bitSize === n.bitSize && sizeOf(a.module.graph, m.type) === sizeOf(b.module.graph, n.type);
+  });
 }
 
 /** A twin of no bytes (a method receiver, `struct{}`) mirrors nothing. */
@@ -446,6 +475,8 @@ export function describeReason(r: PairReason): string {
       return `paired in ${where(r.loc)}`;
     case "annotation":
       return `abidrift:mirrors comment at ${where(r.loc)}`;
+    case "registered":
+      return `registered with ${r.via} at ${where(r.loc)}`;
     case "generated":
       return `generated by ${r.generator} from the C type`;
     case "map":

@@ -34,6 +34,8 @@ export interface Slot {
   bitfields?: boolean;
   loc?: SourceLoc;
   typeId: TypeId;
+  /** The C member the twin's declaration says this one mirrors (Go's `align:"c_member"` tag). */
+  mirrors?: string;
 }
 
 export type Difference =
@@ -248,8 +250,30 @@ function collectMembers(graph: TypeGraph, members: readonly Member[], prefix: st
       signed: mt.kind === "int" ? signedness(mt) : undefined,
       loc: m.loc,
       typeId: m.type,
+      ...(m.mirrors ? { mirrors: m.mirrors } : {}),
     });
   }
+}
+
+/**
+ * Where two sizes part: the bytes one side has past the other's end, and the
+ * members (in the larger side's spelling) that hold them.
+ */
+export interface SizeGap {
+  /** The side with the extra bytes. */
+  longer: "c" | "twin";
+  from: number;
+  bytes: number;
+  members: Slot[];
+}
+
+export function sizeGap(c: TypeGraph, cId: TypeId, tw: TypeGraph, twId: TypeId, reads = false): SizeGap | undefined {
+  const cSize = sizeOf(c, cId);
+  const twinSize = sizeOf(tw, twId);
+  if (cSize === twinSize) return undefined;
+  const [longer, graph, id, from, end] = cSize > twinSize ? (["c", c, cId, twinSize, cSize] as const) : (["twin", tw, twId, cSize, twinSize] as const);
+  const members = slotsOf(graph, id, reads).filter((s) => s.offset + s.size > from && s.offset < end);
+  return { longer, from, bytes: end - from, members };
 }
 
 /** Element type and count of an array, through typedefs. */
@@ -297,6 +321,12 @@ function diffWithin(
   for (let i = 0; i < cs.length; i++) {
     const a = cs[i]!;
     const b = ts[j];
+    // A member that names the C member it mirrors is held to that member's
+    // offset: the right bytes under another member's name are still the wrong member.
+    const tagged = b?.mirrors !== undefined ? cAll.slots.find((x) => x.path === b.mirrors) : undefined;
+    if (b && tagged && tagged.offset + base !== b.offset) {
+      return { what: "offset", c: { ...tagged, path: prefix + tagged.path, offset: tagged.offset + base }, twin: b, cSize, twinSize };
+    }
     if (b && a.offset === b.offset && !a.bitfields) {
       // Raw bytes of the member's size (a union as `[16]byte`) carry it whole.
       if (a.size === b.size && (isByteArray(c, a) || isByteArray(tw, b) || otherElementWidth(c, a, tw, b))) {
@@ -445,6 +475,9 @@ export function orderDifference(c: TypeGraph, a: Slot, tw: TypeGraph, b: Slot): 
 /** `ts_ns`, `TsNs` and `tsNs` are one name: how the languages spell a C member. */
 const spelled = (path: string): string => path.slice(path.lastIndexOf(".") + 1).replace(/_/g, "").toLowerCase();
 
+/** A slot's name for breaking ties: the C member it says it mirrors, else its own. */
+const nameOf = (s: Slot): string => spelled(s.mirrors ?? s.path);
+
 /**
  * Where slots a and b disagree, their names may say why: a
  * twin slot named like a later C member means C's member is missing from the
@@ -452,11 +485,11 @@ const spelled = (path: string): string => path.slice(path.lastIndexOf(".") + 1).
  * many. Comparing positions alone would call both a member of another kind.
  */
 function byName(a: Slot, b: Slot, cAll: readonly Slot[], tAll: readonly Slot[], base: number): "missing" | "extra" | undefined {
-  const an = spelled(a.path);
-  const bn = spelled(b.path);
+  const an = nameOf(a);
+  const bn = nameOf(b);
   if (an === bn) return undefined;
-  const laterC = cAll.some((x) => x.offset + base > a.offset && spelled(x.path) === bn);
-  const laterTwin = tAll.some((y) => y.offset + base > b.offset && spelled(y.path) === an);
+  const laterC = cAll.some((x) => x.offset + base > a.offset && nameOf(x) === bn);
+  const laterTwin = tAll.some((y) => y.offset + base > b.offset && nameOf(y) === an);
   if (laterC && !laterTwin) return "missing";
   if (laterTwin && !laterC) return "extra";
   return undefined;
@@ -464,9 +497,9 @@ function byName(a: Slot, b: Slot, cAll: readonly Slot[], tAll: readonly Slot[], 
 
 /** Whether either slot's name is that of a later member of the other side, padding or not. */
 function namedElsewhere(a: Slot, b: Slot, cAll: readonly Slot[], tAll: readonly Slot[], base: number): boolean {
-  const an = spelled(a.path);
-  const bn = spelled(b.path);
-  return an !== bn && (cAll.some((x) => x.offset + base > a.offset && spelled(x.path) === bn) || tAll.some((y) => y.offset + base > b.offset && spelled(y.path) === an));
+  const an = nameOf(a);
+  const bn = nameOf(b);
+  return an !== bn && (cAll.some((x) => x.offset + base > a.offset && nameOf(x) === bn) || tAll.some((y) => y.offset + base > b.offset && nameOf(y) === an));
 }
 
 function shift(slots: Slot[], prefix: string, base: number): Slot[] {

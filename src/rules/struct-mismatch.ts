@@ -1,5 +1,5 @@
-import type { Difference, Slot } from "./layout-diff.js";
-import { firstDifference } from "./layout-diff.js";
+import type { Difference, SizeGap, Slot } from "./layout-diff.js";
+import { firstDifference, sizeGap } from "./layout-diff.js";
 import { at, finding, memberSymbol, type Rule } from "./rule.js";
 import type { Finding, FindingData, Fix } from "./finding.js";
 import type { TypePair } from "../match/pair.js";
@@ -17,17 +17,17 @@ export const structMismatch: Rule = {
   description: "A userspace type differs from the C type it mirrors in size, members, offsets, widths, signedness, kinds or byte order.",
   severity: "error",
   docs:
-    "Userspace reads and writes the bytes of a shared struct with its own declaration. When a member sits at another offset, is wider or narrower, changes signedness or kind, is read in another byte order than C stores it in, or the struct's size differs, the program compiles and runs and reads the wrong bytes. The twin is laid out as its compiler does on the first configured userspace target (x86_64 unless the config says otherwise) and compared with the C layout member by member; padding fields (`_ [N]byte`, C's `pad`, `__reserved[4]`, cgo's `Pad_cgo_0`) and unnamed bitfields are not members, bytes one side leaves as padding are not the other's to match, a union or struct may be read as raw bytes of its size or as its flattened leaves, and the first difference in offset order is reported, since it usually explains the rest. A twin is compared in the encoding its bytes really cross in: memory for an unsafe cast, encoding/binary's packed stream for binary.Read and for cilium/ebpf's map calls. A difference in signedness alone moves no byte: it is a warning. A TypeScript decoder is its reads: each field sits where the code reads it, as wide and in the byte order it reads, and a nested struct may be read in place by its parent's decoder. Byte order is compared where the twin states one, as every multi-byte TypeScript read does; C stores a member in the object's order unless its type is `__be16`/`__be32`/`__be64` (or `__le*`), and a Go integer or ctypes field holds the bytes as they come, as bpf2go writes `uint32` for `__be32`. A module abidrift generated from an older layout is left to stale-generated.",
+    "Userspace reads and writes the bytes of a shared struct with its own declaration. When a member sits at another offset, is wider or narrower, changes signedness or kind, is read in another byte order than C stores it in, or the struct's size differs, the program compiles and runs and reads the wrong bytes. The twin is laid out as its compiler does on the first configured userspace target (x86_64 unless the config says otherwise) and compared with the C layout member by member; padding fields (`_ [N]byte`, C's `pad`, `__reserved[4]`, cgo's `Pad_cgo_0`) and unnamed bitfields are not members, bytes one side leaves as padding are not the other's to match, a union or struct may be read as raw bytes of its size or as its flattened leaves, and the first difference in offset order is reported, since it usually explains the rest. A twin is compared in the encoding its bytes really cross in: memory for an unsafe cast, encoding/binary's packed stream for binary.Read and for cilium/ebpf's map calls. Where the sizes differ the message says so first, with the bytes one side lacks and the members that hold them (`procInfo is 280 bytes, C proc_info_t is 368: 88 bytes missing from offset 280 (interpreter, file_info_t)`), then the first member that differs. A Go field tagged `align:\"c_member\"` (cilium's alignchecker) is held to the C member its tag names, and the tags break ties between names. A difference in signedness alone moves no byte: it is a warning. A TypeScript decoder is its reads: each field sits where the code reads it, as wide and in the byte order it reads, and a nested struct may be read in place by its parent's decoder. Byte order is compared where the twin states one, as every multi-byte TypeScript read does; C stores a member in the object's order unless its type is `__be16`/`__be32`/`__be64` (or `__le*`), and a Go integer or ctypes field holds the bytes as they come, as bpf2go writes `uint32` for `__be32`. A module abidrift generated from an older layout is left to stale-generated.",
   messages: {
-    size: "{{twin}} is {{twinSize}} bytes but {{cType}} is {{cSize}} bytes",
-    missing: "{{twin}} has no member for {{cMember}} ({{cMemberType}} at offset {{cOffset}}) of {{cType}}",
-    extra: "{{twin}}.{{twinMember}} at offset {{twinOffset}} has no counterpart in {{cType}}",
-    offset: "{{twin}}.{{twinMember}} is at offset {{twinOffset}}, but {{cType}}'s {{cMember}} is at offset {{cOffset}}",
-    width: "{{twin}}.{{twinMember}} ({{twinMemberType}}) is {{twinWidth}} bytes, but {{cType}}'s {{cMember}} ({{cMemberType}}) is {{cWidth}} bytes",
-    count: "{{twin}}.{{twinMember}} ({{twinMemberType}}) has another element count than {{cType}}'s {{cMember}} ({{cMemberType}})",
-    signedness: "{{twin}}.{{twinMember}} ({{twinMemberType}}) is {{twinSign}}, but {{cType}}'s {{cMember}} ({{cMemberType}}) is {{cSign}}",
-    kind: "{{twin}}.{{twinMember}} ({{twinMemberType}}) is {{twinKind}}, but {{cType}}'s {{cMember}} ({{cMemberType}}) is {{cKind}}",
-    order: "{{twin}}.{{twinMember}} is read {{twinOrder}}-endian, but {{cType}}'s {{cMember}} ({{cMemberType}}) is stored {{cOrder}}-endian",
+    size: "{{twin}} is {{twinSize}} bytes, C {{cType}} is {{cSize}}: {{gap}}",
+    missing: "{{sizes}}{{twin}} has no member for {{cMember}} ({{cMemberType}} at offset {{cOffset}}) of {{cType}}",
+    extra: "{{sizes}}{{twin}}.{{twinMember}} at offset {{twinOffset}} has no counterpart in {{cType}}",
+    offset: "{{sizes}}{{twin}}.{{twinMember}} is at offset {{twinOffset}}, but {{cType}}'s {{cMember}} is at offset {{cOffset}}",
+    width: "{{sizes}}{{twin}}.{{twinMember}} ({{twinMemberType}}) is {{twinWidth}} bytes, but {{cType}}'s {{cMember}} ({{cMemberType}}) is {{cWidth}} bytes",
+    count: "{{sizes}}{{twin}}.{{twinMember}} ({{twinMemberType}}) has another element count than {{cType}}'s {{cMember}} ({{cMemberType}})",
+    signedness: "{{sizes}}{{twin}}.{{twinMember}} ({{twinMemberType}}) is {{twinSign}}, but {{cType}}'s {{cMember}} ({{cMemberType}}) is {{cSign}}",
+    kind: "{{sizes}}{{twin}}.{{twinMember}} ({{twinMemberType}}) is {{twinKind}}, but {{cType}}'s {{cMember}} ({{cMemberType}}) is {{cKind}}",
+    order: "{{sizes}}{{twin}}.{{twinMember}} is read {{twinOrder}}-endian, but {{cType}}'s {{cMember}} ({{cMemberType}}) is stored {{cOrder}}-endian",
   },
   check(ctx) {
     const out: Finding[] = [];
@@ -55,7 +55,7 @@ export const structMismatch: Rule = {
       if (!d) continue;
       wrong.add(`${p.user.file}#${p.twin.typeId}`);
       if ("twin" in d && (d.twin.kind === "struct" || d.twin.kind === "union") && wrong.has(`${p.user.file}#${resolve(graph, d.twin.typeId)}`)) continue;
-      const f = describe(this, p, d);
+      const f = describe(this, p, d, sizeGap(p.c.module.graph, p.c.typeId, graph, p.twin.typeId, reads));
       const twin = "twin" in d ? d.twin.loc : undefined;
       const key = twin ? `${d.what}@${twin.file}:${twin.line}:${twin.column}` : undefined;
       if (key && told.has(key)) continue;
@@ -71,9 +71,26 @@ const sign = (s: boolean | undefined): string => (s ? "signed" : "unsigned");
 const KIND_WORDS: Record<Slot["kind"], string> = { int: "an integer", float: "a float", struct: "a struct", union: "a union", array: "an array", other: "another kind" };
 const bytes = (n: number): string => count(n, "byte");
 
+/**
+ * Where the sizes differ, the bytes one side lacks lead the message: a twin
+ * 88 bytes short is that, whatever member the walk meets first.
+ */
+function gapWords(gap: SizeGap): string {
+  const held = gap.members.length === 0 ? "padding" : gap.members.length === 1 ? `${gap.members[0]!.path}, ${gap.members[0]!.typeName}` : listed(gap.members.map((m) => m.path));
+  return `${bytes(gap.bytes)} ${gap.longer === "c" ? "missing" : "too many"} from offset ${gap.from} (${held})`;
+}
+
+function listed(names: readonly string[]): string {
+  return names.length <= 4 ? names.join(", ") : `${names.slice(0, 3).join(", ")} and ${names.length - 3} more`;
+}
+
 /** Named values of a difference, for the message templates. */
-function differenceData(p: TypePair, d: Difference): FindingData {
-  const data: FindingData = { twin: p.twin.name, cType: p.c.name, twinSize: d.twinSize, cSize: d.cSize };
+function differenceData(p: TypePair, d: Difference, gap: SizeGap | undefined): FindingData {
+  const data: FindingData = { twin: p.twin.name, cType: p.c.name, twinSize: d.twinSize, cSize: d.cSize, sizes: "" };
+  if (gap) {
+    data.gap = gapWords(gap);
+    data.sizes = `${p.twin.name} is ${bytes(d.twinSize)}, C ${p.c.name} is ${d.cSize}: ${data.gap}; `;
+  }
   if ("c" in d) {
     Object.assign(data, {
       cMember: d.c.path,
@@ -102,12 +119,12 @@ function loc(slot: Slot | undefined, fallback: SourceLoc | undefined): SourceLoc
   return slot?.loc ?? fallback;
 }
 
-function describe(rule: Rule, p: TypePair, d: Difference): Finding {
+function describe(rule: Rule, p: TypePair, d: Difference, gap: SizeGap | undefined): Finding {
   const twinSlot = "twin" in d ? d.twin : undefined;
   const cSlot = "c" in d ? d.c : undefined;
   const locations = [...at("twin", loc(twinSlot, p.twin.loc)), ...at("c", loc(cSlot, p.c.loc) ?? { file: p.c.module.file }, cSlot ? memberSymbol(p.c.name, cSlot.path) : p.c.name)];
   const fix = p.user.language === "typescript" ? readFix(p, d) : declareFix(p, d);
-  return finding(rule, d.what, differenceData(p, d), locations, fix);
+  return finding(rule, d.what, differenceData(p, d, gap), locations, fix);
 }
 
 function declareFix(p: TypePair, d: Difference): Fix {

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 // The Go toolchain as an oracle: unsafe.Sizeof/Alignof/Offsetof and
 // binary.Size answer for the compiler. One program per batch of cases.
@@ -62,11 +62,11 @@ export function runGo(
   try {
     const file = join(dir, "main.go");
     writeFileSync(file, source);
-    for (const [name, content] of Object.entries(siblings)) writeFileSync(join(dir, name), content);
+    writeSiblings(dir, siblings);
     // Go 1.19 has no package structs (Go 1.23): a GOPATH copy of its declaration stands in.
     mkdirSync(join(dir, "src", "structs"), { recursive: true });
     writeFileSync(join(dir, "src", "structs", "structs.go"), STRUCTS_SHIM);
-    const r = spawnSync(GO, ["run", file, ...Object.keys(siblings).filter((n) => n.endsWith(".go")).map((n) => join(dir, n))], { cwd: dir, env: env(arch, { GOPATH: `${dir}:${CILIUM_GOPATH}` }), encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+    const r = spawnSync(GO, ["run", file, ...packageFiles(dir, siblings)], { cwd: dir, env: env(arch, { GOPATH: `${dir}:${CILIUM_GOPATH}` }), encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
     if (r.status !== 0) {
       if (quiet) return undefined;
       throw new Error(`go run (GOARCH=${arch}) failed (${r.status}):\n${r.stderr.slice(0, 4000)}`);
@@ -77,13 +77,30 @@ export function runGo(
   }
 }
 
-/** Compiles a main package for `arch`; the compiler's errors, or "" when it builds. */
-export function compileGo(source: string, arch: GoArch): string {
+/**
+ * Siblings of main.go: files of its package by bare name, and other
+ * packages under `src/<import path>/` (the build runs in GOPATH mode, with
+ * the temporary directory first on GOPATH).
+ */
+function writeSiblings(dir: string, siblings: Record<string, string | Uint8Array>): void {
+  for (const [name, content] of Object.entries(siblings)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
+}
+
+function packageFiles(dir: string, siblings: Record<string, string | Uint8Array>): string[] {
+  return Object.keys(siblings).filter((n) => n.endsWith(".go") && !n.includes("/")).map((n) => join(dir, n));
+}
+
+/** Compiles a main package for `arch` (with siblings as runGo's); the compiler's errors, or "" when it builds. */
+export function compileGo(source: string, arch: GoArch, siblings: Record<string, string | Uint8Array> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), "abidrift-go-"));
   try {
     const file = join(dir, "main.go");
     writeFileSync(file, source);
-    const r = spawnSync(GO, ["build", "-gcflags=-e", "-o", join(dir, "out"), file], { cwd: dir, env: env(arch), encoding: "utf8" });
+    writeSiblings(dir, siblings);
+    const r = spawnSync(GO, ["build", "-gcflags=-e", "-o", join(dir, "out"), file, ...packageFiles(dir, siblings)], { cwd: dir, env: env(arch, { GOPATH: dir }), encoding: "utf8" });
     return r.status === 0 ? "" : r.stderr || `go build exited ${r.status}`;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -305,6 +305,16 @@ export function underlying(t: GoType): GoType {
  * graph built from the same roots. `broken` types (their layout failed on
  * some machine) become forward declarations: a name without a layout.
  */
+/**
+ * cilium's alignchecker names the C member a field mirrors in its tag,
+ * `align:"family"`; `$union0` stands for C's unnamed unions, which have no
+ * name to meet.
+ */
+function alignTag(f: GoField): { mirrors?: string } {
+  const m = f.tag === undefined ? null : /(?:^|\s)align:"([A-Za-z_]\w*)"/.exec(f.tag);
+  return m?.[1] ? { mirrors: m[1] } : {};
+}
+
 export function buildGoGraph(
   roots: readonly GoType[],
   broken: ReadonlySet<GoType>,
@@ -442,14 +452,14 @@ export function buildGoGraph(
     if (packed) {
       let o = 0;
       for (const f of t.fields) {
-        members.push({ name: f.name, type: emit(f.type, depth + 1), bitOffset: o * 8, bitSize: 0, loc: f.loc });
+        members.push({ name: f.name, type: emit(f.type, depth + 1), bitOffset: o * 8, bitSize: 0, loc: f.loc, ...alignTag(f) });
         o += layout.packedShape(f.type).size;
       }
       return { kind: "struct", name, size: o, members, align: 1, loc };
     }
     const offsets = layout.offsets(t);
     t.fields.forEach((f, i) => {
-      members.push({ name: f.name, type: emit(f.type, depth + 1), bitOffset: (offsets[i] ?? 0) * 8, bitSize: 0, loc: f.loc });
+      members.push({ name: f.name, type: emit(f.type, depth + 1), bitOffset: (offsets[i] ?? 0) * 8, bitSize: 0, loc: f.loc, ...alignTag(f) });
     });
     const shape = layout.shape(t);
     return { kind: "struct", name, size: shape.size, members, align: shape.align, loc };

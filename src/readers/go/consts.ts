@@ -18,7 +18,13 @@ export interface ConstSpec {
 
 export interface ConstContext {
   file: string;
+  /** The file's syntax tree, where a failure has no node of its own. */
+  root: Node;
   constSpec(name: string): ConstSpec | undefined;
+  /** A constant declared in another file of the package. */
+  outside?(name: string, arch: GoArch): bigint | undefined;
+  /** `pkg.Name`: a constant another package of the module exports. */
+  imported?(local: string, name: string, arch: GoArch): bigint | undefined;
   /** The local name of an imported package path, when imported. */
   isPackage(local: string, path: string): boolean;
   isTypeName(name: string): boolean;
@@ -48,17 +54,26 @@ export class ConstEvaluator {
     }
   }
 
+  /** The value of a constant this file declares, for the other files of its package. */
+  constant(name: string, arch: GoArch): bigint | undefined {
+    return this.ctx.constSpec(name) ? this.named(name, undefined, arch, 0, false) : undefined;
+  }
+
   private fail(message: string, node: Node): never {
     throw new GoLayoutError(message, this.ctx.loc(node));
   }
 
-  private named(name: string, node: Node, arch: GoArch, depth: number, runtime: boolean): bigint {
+  private named(name: string, node: Node | undefined, arch: GoArch, depth: number, runtime: boolean): bigint {
     const key = `${arch}:${name}`;
     const known = this.memo.get(key);
     if (known !== undefined) return known;
     const spec = this.ctx.constSpec(name);
-    if (!spec) this.fail(`${name} is not a constant declared in this file`, node);
-    if (this.busy.has(key)) this.fail(`constant ${name} refers to itself`, node);
+    if (!spec) {
+      const v = this.ctx.outside?.(name, arch);
+      if (v !== undefined) return v;
+      return this.fail(`${name} is not a constant declared in this package`, node ?? this.ctx.root);
+    }
+    if (this.busy.has(key)) this.fail(`constant ${name} refers to itself`, node ?? spec.expr);
     this.busy.add(key);
     try {
       const v = this.eval(spec.expr, arch, spec.iota, runtime, depth + 1);
@@ -135,6 +150,13 @@ export class ConstEvaluator {
       }
       case "call_expression":
         return this.call(node, arch, iota, runtime, depth);
+      case "selector_expression": {
+        const pkg = field(node, "operand");
+        const name = field(node, "field")?.text;
+        const v = pkg?.type === "identifier" && name ? this.ctx.imported?.(pkg.text, name, arch) : undefined;
+        if (v !== undefined) return v;
+        return this.fail(`cannot evaluate \`${clip(node.text)}\` as a constant: no package of this module in the tree declares it`, node);
+      }
       case "type_conversion_expression":
         return sub(field(node, "operand"));
       default:

@@ -12,6 +12,7 @@ import {
 } from "../../ir/layout/go.js";
 import type { SourceLoc } from "../../ir/types.js";
 import { ConstEvaluator, type ConstSpec } from "./consts.js";
+import type { PackageView } from "./package.js";
 import { dotted, field, listItems, locOf, stringValue, unparen } from "./syntax.js";
 
 // The declarations of one Go file, and the types of expressions in it. Types
@@ -66,21 +67,69 @@ export class GoDecls {
   private readonly basics = new Map<string, GoType>();
   private hostLayout?: GoNamed;
   private exprDepth = 0;
+  private readonly resolved = new Set<GoNamed>();
 
+  /**
+   * Declarations are read in two steps: names first, then what they denote,
+   * so that the other files of a package, read in between (`pkg.adopt`),
+   * find this file's names while its types are being resolved.
+   */
   constructor(
     readonly file: string,
     readonly root: Node,
+    private readonly pkg?: PackageView,
   ) {
     this.evaluator = new ConstEvaluator({
       file,
+      root,
       constSpec: (name) => this.consts.get(name),
+      outside: (name, arch) => this.pkg?.constant(name, arch),
+      imported: (local, name, arch) => this.importedPackage(local)?.constant(name, arch),
       isPackage: (local, path) => this.isPackage(local, path),
-      isTypeName: (name) => this.named.has(name),
+      isTypeName: (name) => this.named.has(name) || this.pkg?.type(name) !== undefined,
       exprType: (expr, scope) => this.exprType(expr, scope ?? this.fileScope),
       layout: (arch) => this.layout(arch),
       loc: (node) => this.loc(node),
     });
     this.collect();
+  }
+
+  /** Resolves what each declared type denotes, once the package has this file. */
+  resolve(): this {
+    for (const t of this.types) this.resolveDecl(t);
+    return this;
+  }
+
+  /**
+   * What one declared type denotes: another file of the package asks only
+   * for the types it uses, so a package is read as far as those reach.
+   */
+  resolveDeclared(name: string): void {
+    const t = this.types.find((x) => x.named.name === name);
+    if (t) this.resolveDecl(t);
+  }
+
+  private resolveDecl({ named, spec }: TypeDecl): void {
+    if (this.resolved.has(named)) return;
+    this.resolved.add(named);
+    const typeNode = field(spec, "type");
+    if (field(spec, "type_parameters")) {
+      named.target = { kind: "unknown", name: `${named.name}[...]`, loc: this.loc(spec) };
+      this.problems.push({ message: `generic type ${named.name} has no layout until instantiated`, loc: this.loc(spec) });
+    } else if (typeNode) {
+      named.target = this.resolveType(typeNode);
+    }
+  }
+
+  /** A type this file declares. */
+  declaredType(name: string): GoNamed | undefined {
+    return this.named.get(name);
+  }
+
+  /** The package an import of this file names, where it is of this module and in the tree. */
+  private importedPackage(local: string): PackageView | undefined {
+    const path = this.imports.get(local);
+    return path === undefined ? undefined : this.pkg?.imported(path);
   }
 
   loc(node: Node): SourceLoc {
@@ -129,15 +178,6 @@ export class GoDecls {
         case "var_declaration":
           addVars(decl, this.fileScope);
           break;
-      }
-    }
-    for (const { named, spec } of this.types) {
-      const typeNode = field(spec, "type");
-      if (field(spec, "type_parameters")) {
-        named.target = { kind: "unknown", name: `${named.name}[...]`, loc: this.loc(spec) };
-        this.problems.push({ message: `generic type ${named.name} has no layout until instantiated`, loc: this.loc(spec) });
-      } else if (typeNode) {
-        named.target = this.resolveType(typeNode);
       }
     }
   }
@@ -205,7 +245,7 @@ export class GoDecls {
     const named = this.named.get(name);
     if (named) return named;
     if (isGoBasicName(name) || name === "any" || name === "error") return this.basic(name);
-    return this.unknown(name, node);
+    return this.pkg?.type(name) ?? this.unknown(name, node);
   }
 
   private buildType(node: Node, depth: number): GoType {
@@ -225,7 +265,9 @@ export class GoDecls {
         const [pkg, member] = name.split(".");
         if (pkg && this.isPackage(pkg, "unsafe") && member === "Pointer") return this.basic("unsafe.Pointer");
         if (pkg && this.isPackage(pkg, "structs") && member === "HostLayout") return this.structsHostLayout();
-        return this.unknown(name, node);
+        // Only what a package exports is visible from another.
+        const exported = member && /^\p{Lu}/u.test(member) ? this.importedPackage(pkg ?? "")?.type(member) : undefined;
+        return exported ?? this.unknown(name, node);
       }
       case "parenthesized_type":
         return inner(node.firstNamedChild);

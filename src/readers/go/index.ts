@@ -10,12 +10,15 @@ import {
   underlying,
   type GoType,
 } from "../../ir/layout/go.js";
+import type { SourceTree } from "../../ir/source-tree.js";
 import { TARGETS, type Target } from "../../ir/targets.js";
 import type { TypeId } from "../../ir/types.js";
+import { alignRegistrations } from "./alignchecker.js";
 import { bpf2goStem, isBpf2goOutput } from "./bpf2go.js";
 import { mirrorFor, readComments } from "./comments.js";
 import { GoDecls, type Problem } from "./decls.js";
-import { parseGo } from "./parser.js";
+import { GoPackages, type OwnPackage } from "./package.js";
+import { goParser, parseGo } from "./parser.js";
 import { programRefs } from "./loads.js";
 import { snakeFromIdentifier, UseScanner } from "./uses.js";
 
@@ -33,20 +36,25 @@ interface ReadResult {
   idOf: (t: GoType) => TypeId;
 }
 
-async function read(file: string, text: string): Promise<ReadResult> {
+async function read(file: string, text: string, sources?: SourceTree): Promise<ReadResult> {
   if (text.includes("\0")) {
     throw new InputError(file, "not a Go source file: it contains NUL bytes", { offset: text.indexOf("\0") });
   }
   const tree = await parseGo(text);
+  // The rest of the package is parsed as its names are asked for, and freed with this file's tree.
+  const packages = sources ? new GoPackages(sources, await goParser(), (f, t, pkg) => new GoDecls(f, t.rootNode, pkg)) : undefined;
   try {
-    return readTree(file, text, tree.rootNode);
+    return readTree(file, text, tree.rootNode, packages?.forFile(file, text));
   } finally {
+    packages?.dispose();
     tree.delete();
   }
 }
 
-function readTree(file: string, text: string, root: Node): ReadResult {
-  const decls = new GoDecls(file, root);
+function readTree(file: string, text: string, root: Node, pkg?: OwnPackage): ReadResult {
+  const decls = new GoDecls(file, root, pkg);
+  pkg?.adopt(decls);
+  decls.resolve();
   const problems: Problem[] = [...syntaxProblems(root, decls), ...decls.problems];
   const generated = isBpf2goOutput(text);
   const uses = new UseScanner(decls, generated, problems);
@@ -70,8 +78,9 @@ function readTree(file: string, text: string, root: Node): ReadResult {
 
   const claims = readComments(file, text, root);
   const lines = claims.lines;
-  // A struct holding a type from another file cannot be laid out here. That
-  // is only worth a word where the file makes a claim about the struct.
+  // A struct holding a type from outside what was read (no package at hand,
+  // a package outside the tree) cannot be laid out here. That is only worth
+  // a word where the file makes a claim about the struct.
   const claimed = new Set<GoType>(roots.slice(decls.types.length));
   const mirrorOf = (spec: Node) => {
     const line = spec.startPosition.row + 1;
@@ -149,6 +158,8 @@ function readTree(file: string, text: string, root: Node): ReadResult {
   };
   const loads = programRefs(file, text, generated);
   if (loads.length) module.loads = loads;
+  const registrations = alignRegistrations(decls, text);
+  if (registrations.length) module.registrations = registrations;
   return { module, decls, broken, idOf };
 }
 
@@ -280,7 +291,7 @@ function dedupe(problems: Problem[]): Problem[] {
   });
 }
 
-export const readGo: UserspaceReader = async (file, text) => (await read(file, text)).module;
+export const readGo: UserspaceReader = async (file, text, opts) => (await read(file, text, opts.tree)).module;
 
 export interface GoFileLayout {
   graph: TypeGraph;
