@@ -76,12 +76,13 @@ export function relayout(graph: TypeGraph, id: TypeId, target: Target, members: 
 }
 
 function recordSpec(graph: TypeGraph, id: TypeId, t: AggregateType, members: readonly Member[], target: Target, depth: number): CRecordSpec {
+  const loose = packedMembers(graph, t);
   // Packed when the BPF side's alignment is below what its members ask for.
-  const natural = t.members.reduce((a, m) => Math.max(a, alignOf(graph, m.type)), 1);
-  const own = alignOf(graph, id);
+  const natural = t.members.reduce((a, m) => (loose.has(m) ? a : Math.max(a, alignOf(graph, m.type))), 1);
+  const own = loose.size ? natural : alignOf(graph, id);
   const packed = own < natural;
   const fields = members.map((m, i): CFieldSpec => {
-    const on = sizeAlignOn(graph, m.type, target, depth + 1);
+    const on = loose.has(m) ? { ...sizeAlignOn(graph, m.type, target, depth + 1), align: 1 } : sizeAlignOn(graph, m.type, target, depth + 1);
     const rt = graph.type(resolve(graph, m.type));
     const flexible = rt.kind === "array" && rt.count === 0 && i === members.length - 1 && m.bitSize === 0;
     const elem = flexible && rt.kind === "array" ? sizeAlignOn(graph, rt.elem, target, depth + 1) : on;
@@ -96,4 +97,27 @@ function recordSpec(graph: TypeGraph, id: TypeId, t: AggregateType, members: rea
     };
   });
   return { kind: t.kind, packed, alignAttr: !packed && own > natural ? own : 0, pack: 0, fields };
+}
+
+/**
+ * Members that are themselves packed structs or unions. BTF cannot tell a
+ * packed struct from one that holds a packed struct: both put an aggregate
+ * member off the boundary its own members ask for, and libbpf's inference
+ * calls the holder packed. Where only aggregate members sit off their
+ * boundaries and the size is a multiple of what the other members ask for,
+ * the holder is laid out with its natural alignment (what clang gave it) and
+ * those members are the packed ones; otherwise none is, and the holder's own
+ * inference stands.
+ */
+function packedMembers(graph: TypeGraph, t: AggregateType): Set<Member> {
+  const loose = new Set<Member>();
+  let rest = 1;
+  for (const m of t.members) {
+    const a = alignOf(graph, m.type);
+    if (m.bitSize === 0 && m.bitOffset % (a * 8) !== 0) {
+      if (!isAggregate(graph.type(resolve(graph, m.type)))) return new Set();
+      loose.add(m);
+    } else if (a > rest) rest = a;
+  }
+  return loose.size && t.size % rest === 0 ? loose : new Set();
 }

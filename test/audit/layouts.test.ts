@@ -76,7 +76,9 @@ describe.skipIf(!clangAvailable)("audit layouts against clang (needs clang-16)",
         expect(p.reorderedSize, `seed ${seed} ${g.name}`).toBeLessThanOrEqual(l.size);
         expect(p.saves).toBe(l.size - p.reorderedSize);
         // Without bitfields or packing, no order beats the members' sizes rounded to the alignment.
-        if (!g.attr && l.members.every((x) => x.bitSize === 0)) {
+        // A member that is itself a packed struct may leave BTF's alignment of its holder at 1: clang decides those below.
+        const natural = l.members.every((x) => x.bitSize === 0 && x.bitOffset % (8 * alignOf(m.graph, x.typeId)) === 0);
+        if (!g.attr && natural) {
           const sum = l.members.reduce((n, x) => n + x.size, 0);
           expect(p.reorderedSize, `seed ${seed} ${g.name}: not the smallest size`).toBe(Math.ceil(sum / l.align) * l.align);
         }
