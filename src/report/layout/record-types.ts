@@ -48,6 +48,8 @@ export class RecordTypes {
   readonly sizes: Int32Array;
   /** alignOf's answers by resolved id, 0 while unknown (alignments are a few bytes, at least 1). */
   private readonly aligns: Uint8Array;
+  /** resolve's answers by id, plus 1; 0 while unknown. */
+  private readonly resolved: Int32Array;
   /** anonymous's answers by id: 0 while unknown, 1 for none, else 1 + STRUCT or UNION. */
   readonly anon: Uint8Array;
   /**
@@ -77,6 +79,7 @@ export class RecordTypes {
     this.kinds = new Uint8Array(r.count);
     this.sizes = new Int32Array(r.count).fill(-1);
     this.aligns = new Uint8Array(r.count);
+    this.resolved = new Int32Array(r.count);
     this.anon = new Uint8Array(r.count);
     this.slots = new Int32Array(r.count);
   }
@@ -120,10 +123,16 @@ export class RecordTypes {
 
   /** As graph.ts's resolve: through typedefs and qualifiers. */
   resolve(id: TypeId): TypeId {
+    const known = this.resolved[id];
+    if (known) return known - 1;
+    let rid = id;
     for (let depth = 0; depth < MAX_CHAIN; depth++) {
-      const kind = this.kind(id);
-      if (kind === TYPEDEF || kind === CONST || kind === VOLATILE || kind === RESTRICT || kind === TYPE_TAG) id = this.sizeOrType(id);
-      else return id;
+      const kind = this.kind(rid);
+      if (kind === TYPEDEF || kind === CONST || kind === VOLATILE || kind === RESTRICT || kind === TYPE_TAG) rid = this.sizeOrType(rid);
+      else {
+        this.resolved[id] = rid + 1;
+        return rid;
+      }
     }
     throw new Unfit("qualifier chain");
   }
@@ -175,20 +184,21 @@ export class RecordTypes {
   private alignWithin(id: TypeId, depth: number): number {
     if (depth > MAX_CHAIN) throw new Unfit("nesting");
     id = this.resolve(id);
+    // A struct's entry is 1 while its members are walked; every other kind's is final when made.
+    const known = this.aligns[id]!;
+    if (known) return known;
     switch (this.kind(id)) {
       case INT:
       case ENUM:
-        return intAlign(this.r.target, this.sizeOrType(id));
+        return (this.aligns[id] = intAlign(this.r.target, this.sizeOrType(id)));
       case FLOAT:
-        return floatAlign(this.r.target, this.sizeOrType(id));
+        return (this.aligns[id] = floatAlign(this.r.target, this.sizeOrType(id)));
       case PTR:
-        return this.pointerAlign;
+        return (this.aligns[id] = this.pointerAlign);
       case ARRAY:
         return this.alignWithin(this.word(id, 0), depth + 1);
       case STRUCT:
       case UNION: {
-        const known = this.aligns[id]!;
-        if (known) return known;
         this.aligns[id] = 1;
         const a = this.derivedAlign(id, depth);
         this.aligns[id] = a;
