@@ -28,7 +28,7 @@ export type * from "./audit/inventory.js";
 export type { Pairing, TypePair } from "./match/pair.js";
 export { fsProblem } from "./load/layout-sources.js";
 export { layoutText, type LayoutTextOptions } from "./report/layout/text.js";
-export { layoutFromRecords } from "./report/layout/records.js";
+export { layoutFromRecords, writeLayoutFromRecords } from "./report/layout/records.js";
 export { TextBuffer } from "./report/text-buffer.js";
 export { styleFor, plain as plainStyle, ansi as ansiStyle, type Style } from "./report/style.js";
 export { count, noun } from "./words.js";

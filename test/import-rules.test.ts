@@ -36,13 +36,17 @@ const area = (path: string): string => path.split("/")[0]!;
 
 interface Rule {
   says: string;
-  /** Whether `from` importing `to` crosses the line. */
-  forbids(from: string, to: string): boolean;
+  /** Whether `from` importing `to` crosses the line; `api` is the modules src/index.ts re-exports from. */
+  forbids(from: string, to: string, api: ReadonlySet<string>): boolean;
 }
 
 const RULES: Rule[] = [
   { says: "nothing outside src/cli imports the CLI", forbids: (from, to) => area(from) !== "cli" && area(to) === "cli" },
-  { says: "the CLI uses only the library's API, src/index.ts", forbids: (from, to) => area(from) === "cli" && area(to) !== "cli" && to !== "index.ts" },
+  // A command imports the API module it needs rather than all of src/index.ts, so that it loads only that.
+  {
+    says: "the CLI uses only the library's API, src/index.ts or a module it re-exports from",
+    forbids: (from, to, api) => area(from) === "cli" && area(to) !== "cli" && to !== "index.ts" && !api.has(to),
+  },
   { says: "ir imports nothing of ours", forbids: (from, to) => area(from) === "ir" && area(to) !== "ir" },
   { says: "readers import only ir", forbids: (from, to) => area(from) === "readers" && area(to) !== "ir" && area(to) !== "readers" },
   { says: "rules import no reader and no codegen", forbids: (from, to) => area(from) === "rules" && (area(to) === "readers" || area(to) === "codegen") },
@@ -52,9 +56,11 @@ const RULES: Rule[] = [
 /** `from -> to (rule)` for every import that crosses a line. */
 export function violations(files: ReadonlyMap<string, string>): string[] {
   const out: string[] = [];
+  const index = files.get("index.ts") ?? "";
+  const api = new Set(importsOf("index.ts", index.split("\n").filter((l) => l.startsWith("export")).join("\n")));
   for (const [file, text] of files) {
     for (const to of importsOf(file, text)) {
-      for (const r of RULES) if (r.forbids(file, to)) out.push(`src/${file} -> src/${to} (${r.says})`);
+      for (const r of RULES) if (r.forbids(file, to, api)) out.push(`src/${file} -> src/${to} (${r.says})`);
     }
   }
   return out.sort();
@@ -74,12 +80,13 @@ describe("the import rules of DESIGN.md", () => {
       ["readers/c/index.ts", `export { snapshot } from "../../drift/snapshot.js";`],
       ["rules/spelling.ts", `const { generateModule } = await import("../codegen/ts/index.js");`],
       ["drift/classify.ts", `import {\n  count,\n} from "../report/words.js";`],
-      ["cli/layout.ts", `import { layoutText } from "../report/layout/text.js";\nimport { check } from "../index.js";`],
+      ["index.ts", `export { styleFor } from "./report/style.js";\nimport { helper } from "./report/layout/text.js";`],
+      ["cli/layout.ts", `import { layoutText } from "../report/layout/text.js";\nimport { check } from "../index.js";\nimport { styleFor } from "../report/style.js";`],
       ["readers/go/reader.ts", `import { TARGETS } from "../../ir/targets.js";\nimport { grammarParser } from "../tree-sitter.js";`],
     ]);
     expect(violations(files)).toEqual([
       "src/check/cli.ts -> src/cli/commands/check.ts (nothing outside src/cli imports the CLI)",
-      "src/cli/layout.ts -> src/report/layout/text.ts (the CLI uses only the library's API, src/index.ts)",
+      "src/cli/layout.ts -> src/report/layout/text.ts (the CLI uses only the library's API, src/index.ts or a module it re-exports from)",
       "src/drift/classify.ts -> src/report/words.ts (drift does not import report)",
       "src/ir/graph.ts -> src/load/layout-sources.ts (ir imports nothing of ours)",
       "src/readers/c/index.ts -> src/drift/snapshot.ts (readers import only ir)",

@@ -1,4 +1,5 @@
-import { fsProblem, InputError } from "../index.js";
+import { InputError } from "../ir/errors.js";
+import { fsProblem } from "../load/layout-sources.js";
 
 /** One line on stderr and exit code 2: for bad input, and for our own bugs too. */
 export function exitWithError(e: unknown): void {

@@ -1,5 +1,13 @@
-import { InputError, layoutFromRecords, layoutJsonTypes, layoutText, readLayouts, styleFor, TextBuffer, type LayoutSource, type TypeId } from "../index.js";
+import { InputError } from "../ir/errors.js";
+import type { TypeId } from "../ir/types.js";
+import { readLayouts, type LayoutSource } from "../jobs/index.js";
+import { writeLayoutFromRecords } from "../report/layout/records.js";
+import { styleFor } from "../report/style.js";
 import type { LayoutOptions } from "./commands/layout.js";
+
+// BTF is formatted from its records, streamed as it is written; every other
+// input (and records that path declines) goes through the type graph, whose
+// formatters are imported only then.
 
 export async function runLayout(file: string, opts: LayoutOptions): Promise<void> {
   const sources = await readLayouts(file, opts);
@@ -16,20 +24,20 @@ export async function runLayout(file: string, opts: LayoutOptions): Promise<void
   }
   const style = styleFor(process.stdout);
   const heading = (s: LayoutSource) => (sources.length > 1 || s.offset ? style.comment(`/* ${file}: BPF object at offset 0x${(s.offset ?? 0).toString(16)} */`) : undefined);
-  // BTF is formatted from its records; the graph path below takes whatever they cannot say.
-  const fast = layoutFromRecords(
+  const fromRecords = writeLayoutFromRecords(
     selected.map(({ source, ids }) => ({ graph: source.graph, ids, heading: heading(source) })),
     { format: opts.format, cachelines: opts.cachelines, cachelineSize: opts.cachelineSize, style },
+    (chunk) => process.stdout.write(chunk),
   );
-  if (fast) {
-    process.stdout.write(fast);
-    return;
-  }
+  if (fromRecords) return;
   if (opts.format === "json") {
+    const { layoutJsonTypes } = await import("../report/layout/json.js");
     const types = selected.flatMap(({ source, ids }) => layoutJsonTypes(source.graph, ids, source.packedSizes));
     process.stdout.write(`${JSON.stringify({ types }, null, 2)}\n`);
     return;
   }
+  const { layoutText } = await import("../report/layout/text.js");
+  const { TextBuffer } = await import("../report/text-buffer.js");
   const out = new TextBuffer();
   for (const { source, ids } of selected) {
     const head = heading(source);

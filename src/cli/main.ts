@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // The command line: parse flags, call the library, print, set the exit code.
-// Each command's module is imported only when that command runs, so
-// `abidrift layout x.o` never loads tree-sitter or ts-morph.
+// Each command's module is imported only when that command runs, and each
+// module here imports only the API modules it uses rather than all of
+// src/index.ts, so `abidrift layout x.o` loads the BTF reader and the
+// layout formatter and not tree-sitter, ts-morph or the other readers.
 import { Command, CommanderError } from "commander";
 import { commands } from "./commands/index.js";
 import { exitWithError } from "./exit.js";
-import { VERSION } from "../index.js";
+import { VERSION } from "../version.js";
 
 const program = new Command("abidrift")
   .description("Keeps the binary layout of data shared between eBPF programs and their userspace in agreement")

@@ -15,7 +15,7 @@ import type { TypeId } from "../../src/ir/types.js";
 import { btfAggregates, parseBtf, readBtfFile, type Btf } from "../../src/readers/btf/index.js";
 import { readBpfObjects } from "../../src/readers/object/index.js";
 import { layoutJsonTypes } from "../../src/report/layout/json.js";
-import { layoutFromRecords } from "../../src/report/layout/records.js";
+import { layoutFromRecords, writeLayoutFromRecords } from "../../src/report/layout/records.js";
 import { layoutText } from "../../src/report/layout/text.js";
 import { ansi, plain, type Style } from "../../src/report/style.js";
 import { TextBuffer } from "../../src/report/text-buffer.js";
@@ -78,7 +78,14 @@ function recordsOutcome(make: () => Source[], opts: Options): string | undefined
     if (e instanceof InputError) return undefined;
     throw e;
   }
-  return layoutFromRecords(sources, opts)?.toString("utf8");
+  // Streamed: every question that could decline is asked before the first chunk, so a declined layout wrote nothing.
+  const chunks: Buffer[] = [];
+  const printed = writeLayoutFromRecords(sources, opts, (c) => chunks.push(Buffer.from(c)));
+  if (!printed) {
+    expect(chunks, "a declined layout wrote chunks").toEqual([]);
+    return undefined;
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 const VARIANTS: [string, Options][] = [
@@ -122,6 +129,18 @@ describe("layout from BTF records against the graph path", () => {
   it.skipIf(!existsSync(VMLINUX))(`prints ${VMLINUX} as the graph path does (skipped without kernel BTF)`, () => {
     const bytes = readFileSync(VMLINUX);
     expectSame(VMLINUX, () => btfSource(parseBtf(bytes, { file: VMLINUX })));
+  });
+
+  it.skipIf(!existsSync(VMLINUX))(`streams ${VMLINUX} in chunks, each a copy the writer does not touch again (skipped without kernel BTF)`, () => {
+    const bytes = readFileSync(VMLINUX);
+    for (const [name, opts] of VARIANTS) {
+      const chunks: Buffer[] = [];
+      const copies: Buffer[] = [];
+      expect(writeLayoutFromRecords(btfSource(parseBtf(bytes, { file: VMLINUX })), opts, (c) => (chunks.push(c), copies.push(Buffer.from(c))))).toBe(true);
+      expect(chunks.length, `${name}: a kernel's layout is more than one chunk`).toBeGreaterThan(4);
+      expect(Buffer.concat(chunks).equals(Buffer.concat(copies)), `${name}: a chunk changed after it was handed over`).toBe(true);
+      expect(Buffer.concat(chunks).equals(layoutFromRecords(btfSource(parseBtf(bytes, { file: VMLINUX })), opts)!)).toBe(true);
+    }
   });
 
   it.skipIf(!existsSync(VMLINUX))(`prints a seeded sample of ${VMLINUX}'s types, as --type picks them (skipped without kernel BTF)`, () => {

@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { TARGET_NAMES } from "../../index.js";
+import { TARGET_NAMES } from "../../ir/targets.js";
 
 export interface GenTsOptions {
   type: string[];

@@ -34,13 +34,25 @@ export interface ParseBtfOptions {
   target?: Target;
 }
 
-const LINKAGE: readonly Linkage[] = ["static", "global", "extern"];
+/**
+ * Every type record of a blob and its bases, read in place: `words` holds
+ * the records as host-order 32-bit words and `at[id]` the index of a
+ * record's first word (name_off, then info, then size or type, then what
+ * follows). `nameBytes` is the string sections as one run of bytes, and
+ * `names` the same as a latin1 string, so a name is a slice of either up to
+ * the next NUL; `ascii` says whether those slices are the names.
+ */
+export interface FlatRecords {
+  readonly words: Uint32Array;
+  readonly at: Int32Array;
+  readonly nameBytes: Uint8Array;
+  readonly names: string;
+  readonly ascii: boolean;
+}
 
-/** The IR kind each BTF kind decodes to, by kind number (0 is void). */
-const IR_KIND: readonly Type["kind"][] = [
-  "void", "int", "ptr", "array", "struct", "union", "enum", "fwd", "typedef", "volatile",
-  "const", "restrict", "func", "func_proto", "var", "datasec", "float", "decl_tag", "type_tag", "enum",
-];
+const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+const LINKAGE: readonly Linkage[] = ["static", "global", "extern"];
 
 /**
  * One BTF blob, raw or from an ELF section, possibly split on top of a base.
@@ -73,6 +85,7 @@ export class Btf implements TypeGraph {
    */
   private strings?: { table: string; ascii: boolean };
   private names?: Map<string, TypeId[]>;
+  private flat?: FlatRecords;
 
   constructor(bytes: Uint8Array, opts: ParseBtfOptions) {
     this.file = opts.file;
@@ -188,13 +201,6 @@ export class Btf implements TypeGraph {
     return this.offsets[i]!;
   }
 
-  /** The BTF kind number of a type, without decoding it. */
-  kindOf(id: TypeId): number {
-    if (id === 0) return 0;
-    if (id < this.firstId) return this.base!.kindOf(id);
-    return infoKind(this.view.getUint32(this.recordOffset(id) + 4, this.le));
-  }
-
   /** The name of a type, without decoding the rest of it. */
   nameOf(id: TypeId): string {
     if (id === 0) return "";
@@ -203,71 +209,49 @@ export class Btf implements TypeGraph {
     return this.str(this.view.getUint32(off, this.le), off);
   }
 
-  // Records read in place, for formatters that walk every aggregate and
-  // would spend more on building IR nodes than on printing them. Each takes
-  // an id in range (recordOffset throws an InputError otherwise) and says
-  // nothing about whether the record decodes: `sound` does.
-
-  /** The IR kind of a type, straight from its record. */
-  irKind(id: TypeId): Type["kind"] {
-    return IR_KIND[this.kindOf(id)]!;
-  }
-
-  /** vlen: members, values or parameters. */
-  vlen(id: TypeId): number {
-    if (id < this.firstId) return this.base!.vlen(id);
-    return infoVlen(this.view.getUint32(this.recordOffset(id) + 4, this.le));
-  }
-
-  /** The record's third word: a size, or the id of the type it refers to. */
-  sizeOrType(id: TypeId): number {
-    if (id < this.firstId) return this.base!.sizeOrType(id);
-    return this.view.getUint32(this.recordOffset(id) + 8, this.le);
-  }
-
-  /** Word `k` of what follows the record's common part. */
-  word(id: TypeId, k: number): number {
-    if (id < this.firstId) return this.base!.word(id, k);
-    return this.view.getUint32(this.recordOffset(id) + COMMON_LEN + 4 * k, this.le);
-  }
-
   /**
-   * Where the entries after a record's common part start (members, values,
-   * parameters), in the view of the blob that holds it, for a loop that
-   * reads them in place.
+   * The type records of this blob and its bases as host-order words, for a
+   * formatter that reads every aggregate and would spend more on building IR
+   * nodes than on printing them. A view of the blob where it is little-endian
+   * and aligned (the kernel's BTF), else a copy. Says nothing about whether a
+   * record decodes: `sound` does.
    */
-  entries(id: TypeId): { view: DataView; at: number; le: boolean } {
-    if (id < this.firstId) return this.base!.entries(id);
-    return { view: this.view, at: this.recordOffset(id) + COMMON_LEN, le: this.le };
+  flatRecords(): FlatRecords {
+    return (this.flat ??= this.makeFlat());
   }
 
-  /** Whether a struct or union's member offsets carry bitfield sizes (kind_flag). */
-  kindFlag(id: TypeId): boolean {
-    if (id < this.firstId) return this.base!.kindFlag(id);
-    return infoKindFlag(this.view.getUint32(this.recordOffset(id) + 4, this.le));
-  }
-
-  /** Whether every name of this blob (and its base) is ASCII: then a name's length is its byte count. */
-  asciiNames(): boolean {
-    const strings = (this.strings ??= this.decodeStrings());
-    return strings.ascii && (this.base?.asciiNames() ?? true);
-  }
-
-  /**
-   * Copies the name at string offset `off` (checked by `sound`) into `dst`
-   * from `at`, without making a string of it; returns where it ends there,
-   * or -1 when `dst` has no room for it.
-   */
-  copyName(off: number, dst: Uint8Array, at: number): number {
-    if (off < this.strBase) return this.base!.copyName(off, dst, at);
-    const bytes = this.bytes;
-    // checkStrings made the section end with a NUL, so the copy stops inside it.
-    for (let p = this.header.strStart + off - this.strBase; ; p++) {
-      const c = bytes[p]!;
-      if (c === 0) return at;
-      if (at === dst.length) return -1;
-      dst[at++] = c;
+  private makeFlat(): FlatRecords {
+    const { typeStart, typeLen } = this.header;
+    const base = this.base?.flatRecords();
+    const baseWords = base ? base.words.length : 0;
+    const at = new Int32Array(this.count);
+    if (base) at.set(base.at.subarray(0, this.firstId));
+    for (let i = 0; i < this.offsets.length; i++) at[this.firstId + i] = baseWords + ((this.offsets[i]! - typeStart) >> 2);
+    let words: Uint32Array;
+    const start = this.bytes.byteOffset + typeStart;
+    if (!base && this.le && HOST_LE && start % 4 === 0) {
+      words = new Uint32Array(this.bytes.buffer, start, typeLen >> 2);
+    } else {
+      words = new Uint32Array(baseWords + (typeLen >> 2));
+      if (base) words.set(base.words);
+      for (let k = 0; k < typeLen >> 2; k++) words[baseWords + k] = this.view.getUint32(typeStart + 4 * k, this.le);
     }
+    const strings = (this.strings ??= this.decodeStrings());
+    const { strStart, strLen } = this.header;
+    const own = this.bytes.subarray(strStart, strStart + strLen);
+    let nameBytes = own;
+    if (base) {
+      nameBytes = new Uint8Array(base.nameBytes.length + strLen);
+      nameBytes.set(base.nameBytes);
+      nameBytes.set(own, base.nameBytes.length);
+    }
+    return {
+      words,
+      at,
+      nameBytes,
+      names: base ? base.names + strings.table : strings.table,
+      ascii: strings.ascii && (base?.ascii ?? true),
+    };
   }
 
   /** Whether `off` is a string of this blob or its base. */

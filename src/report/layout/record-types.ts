@@ -1,126 +1,137 @@
 import { MARK, splitDeclaration } from "../../ir/c-names.js";
 import { MAX_CHAIN } from "../../ir/graph.js";
 import { floatAlign, intAlign } from "../../ir/layout/aggregate.js";
-import type { Target } from "../../ir/targets.js";
-import type { SourceLoc, Type, TypeId } from "../../ir/types.js";
+import type { TypeId } from "../../ir/types.js";
+import type { Btf } from "../../readers/btf/btf.js";
+import { Kind } from "../../readers/btf/wire.js";
+import { TYPE_COL } from "./text.js";
 
 // Layout of every aggregate of a kernel straight from the BTF records: the
 // graph path builds an IR node per type and a member object per member
 // before it prints a line, and that, not the printing, is most of its time.
 // This path answers the same questions (resolve, sizeOf, alignOf, the C
-// spelling) over the records, with caches in flat arrays by id. It must
-// print what the graph path prints, byte for byte (a test holds it to
+// spelling) over the records' words, with caches in flat arrays by id. It
+// must print what the graph path prints, byte for byte (a test holds it to
 // that), so it follows the graph path's walks step by step, depth bounds and
 // cycle guards included; and where the graph path would fail, it gives up
 // (Unfit) and the caller runs the graph path, which then says why.
+//
+// Most of a run is spent before V8 has optimized any of this, so the work
+// per member is kept to a few typed-array reads and cached strings, and
+// the kinds are BTF's numbers, not strings compared one by one.
 
-/** The records a BTF reader exposes (src/readers/btf's Btf has them). */
-export interface AggregateRecords {
-  readonly file: string;
-  readonly count: number;
-  readonly target: Target;
-  /** Whether decoding `id` as a graph node would succeed. */
-  sound(id: TypeId): boolean;
-  irKind(id: TypeId): Type["kind"];
-  nameOf(id: TypeId): string;
-  vlen(id: TypeId): number;
-  sizeOrType(id: TypeId): number;
-  /** Word `k` after the record's common part. */
-  word(id: TypeId, k: number): number;
-  kindFlag(id: TypeId): boolean;
-  /** Where the entries after a record's common part start, in the view of its blob. */
-  entries(id: TypeId): { view: DataView; at: number; le: boolean };
-  /** The string at a name offset, `where` being the record for a message. */
-  str(off: number, where: number): string;
-  /** Copies the name at string offset `off` into `dst` from `at`: where it ends, or -1 for no room. */
-  copyName(off: number, dst: Uint8Array, at: number): number;
-  asciiNames(): boolean;
-  locOf(id: TypeId): SourceLoc;
-}
+/** What the records formatters read of a BTF reader. */
+export type AggregateRecords = Pick<Btf, "file" | "count" | "target" | "sound" | "flatRecords" | "locOf">;
 
 /** The records hold something the graph path would reject, or spell differently: use the graph. */
 export class Unfit extends Error {}
 
-type Kind = Type["kind"];
-const KINDS: readonly Kind[] = ["void", "int", "ptr", "array", "struct", "union", "enum", "fwd", "typedef", "volatile", "const", "restrict", "func", "func_proto", "var", "datasec", "float", "decl_tag", "type_tag"];
+export const { INT, PTR, ARRAY, STRUCT, UNION, ENUM, FWD, TYPEDEF, VOLATILE, CONST, RESTRICT, FUNC, FUNC_PROTO, VAR, DATASEC, FLOAT, DECL_TAG, TYPE_TAG, ENUM64 } = Kind;
 
+/** The C keyword of a struct or union kind. */
+export const keywordOf = (kind: number): "struct" | "union" => (kind === UNION ? "union" : "struct");
 
 export class RecordTypes {
   readonly pointerSize: number;
   private readonly pointerAlign: number;
-  /** By id: 1 + the index of its kind in KINDS once its record is known to decode, else 0. */
+  /** The records, as FlatRecords gives them. */
+  readonly words: Uint32Array;
+  readonly at: Int32Array;
+  private readonly names: string;
+  private readonly nameBytes: Uint8Array;
+  /** By id: 1 + its kind once its record is known to decode, else 0 (ENUM64 is kept as ENUM). */
   private readonly kinds: Uint8Array;
   /**
    * sizeOf's answers by id: -1 while unknown, -2 for sizes too large to
-   * keep here (only corrupt input has them). Integer arrays, because a
-   * double read from a Float64Array is a heap number until the code is
-   * optimized, and most of this runs before it is.
+   * keep here (only corrupt input has them).
    */
-  private readonly sizes: Int32Array;
+  readonly sizes: Int32Array;
   /** alignOf's answers by resolved id, 0 while unknown (alignments are a few bytes, at least 1). */
   private readonly aligns: Uint8Array;
+  /** resolve's answers by id, plus 1; 0 while unknown. */
+  private readonly resolved: Int32Array;
+  /** anonymous's answers by id: 0 while unknown, 1 for none, else 1 + STRUCT or UNION. */
+  readonly anon: Uint8Array;
   /**
-   * A member type's part of a member line, encoded once per type into
-   * `arena`: the type column padded as text.ts pads it, with what goes
-   * before the member's name (`(*`); then what goes after it (`)(void *)`,
-   * `[16]`). By id: where that starts (+1, 0 while unknown), the two
-   * lengths, and the declarator's width without the name.
+   * A member type's part of a member line, worked out once per type: by id,
+   * its slot (0 while unknown) in `heads` (the type column padded as text.ts
+   * pads it, then what goes before the member's name, `(*`), `afters` (what
+   * goes after it, `)(void *)`, `[16]`), `widths` (the declarator's width
+   * without the name) and `tails` (the size column and the end of the line).
    */
-  arena: Buffer;
-  private arenaLen = 0;
-  readonly colStart: Int32Array;
-  readonly colHead: Int32Array;
-  readonly colAfter: Int32Array;
-  readonly colWidth: Int32Array;
-  private readonly nameIndex: Int32Array;
-  private readonly names: string[] = [];
+  readonly slots: Int32Array;
+  readonly heads: string[] = [""];
+  readonly afters: string[] = [""];
+  readonly widths: number[] = [0];
+  readonly tails: string[] = [""];
+  private readonly typeNames = new Map<TypeId, string>();
 
   constructor(readonly r: AggregateRecords) {
+    const flat = r.flatRecords();
     // A name's length in UTF-16 units pads the columns; only ASCII makes it the byte count the records give.
-    if (!r.asciiNames()) throw new Unfit("names beyond ASCII");
+    if (!flat.ascii) throw new Unfit("names beyond ASCII");
+    this.words = flat.words;
+    this.at = flat.at;
+    this.names = flat.names;
+    this.nameBytes = flat.nameBytes;
     this.pointerSize = r.target.scalars.pointer.size;
     this.pointerAlign = r.target.scalars.pointer.align;
     this.kinds = new Uint8Array(r.count);
     this.sizes = new Int32Array(r.count).fill(-1);
     this.aligns = new Uint8Array(r.count);
-    this.colStart = new Int32Array(r.count);
-    this.colHead = new Int32Array(r.count);
-    this.colAfter = new Int32Array(r.count);
-    this.colWidth = new Int32Array(r.count);
-    this.nameIndex = new Int32Array(r.count);
-    // Sized so that a kernel's member types fit without growing: replacing
-    // the buffer while the writer is being optimized throws that work away.
-    this.arena = Buffer.allocUnsafe(Math.max(1 << 12, r.count * 8));
+    this.resolved = new Int32Array(r.count);
+    this.anon = new Uint8Array(r.count);
+    this.slots = new Int32Array(r.count);
   }
 
-  /** The kind of `id`, once its record is known to decode. */
-  kind(id: TypeId): Kind {
+  /** The BTF kind of `id` (0 for void), once its record is known to decode. */
+  kind(id: TypeId): number {
     const known = this.kinds[id];
-    if (known) return KINDS[known - 1]!;
+    if (known) return known - 1;
     if (!this.r.sound(id)) throw new Unfit(`type ${id}`);
-    const kind = this.r.irKind(id);
-    this.kinds[id] = KINDS.indexOf(kind) + 1;
+    let kind = id === 0 ? 0 : (this.words[this.at[id]! + 1]! >>> 24) & 0x1f;
+    if (kind === ENUM64) kind = ENUM;
+    this.kinds[id] = kind + 1;
     return kind;
   }
 
-  /** The name at string offset `off`, for a message. */
-  name(off: number): string {
-    return this.r.str(off, 0);
+  /** The string at offset `off` (one `sound` has checked). */
+  str(off: number): string {
+    return this.names.slice(off, this.names.indexOf("\u0000", off));
+  }
+
+  /** Whether no name needs escaping in a JSON string: then JSON.stringify(name) is the name in quotes. */
+  namesJsonPlain(): boolean {
+    // NUL only ends names; the other control characters, quotes and backslashes would be escaped.
+    return !/["\\\x01-\x1f]/.test(this.names);
+  }
+
+  /** The name of type `id` (of a record `kind` has checked). */
+  name(id: TypeId): string {
+    return id === 0 ? "" : this.str(this.words[this.at[id]!]!);
+  }
+
+  /** The record's third word: a size, or the id of the type it refers to. */
+  sizeOrType(id: TypeId): number {
+    return this.words[this.at[id]! + 2]!;
+  }
+
+  /** Word `k` after the record's common part. */
+  private word(id: TypeId, k: number): number {
+    return this.words[this.at[id]! + 3 + k]!;
   }
 
   /** As graph.ts's resolve: through typedefs and qualifiers. */
   resolve(id: TypeId): TypeId {
+    const known = this.resolved[id];
+    if (known) return known - 1;
+    let rid = id;
     for (let depth = 0; depth < MAX_CHAIN; depth++) {
-      switch (this.kind(id)) {
-        case "typedef":
-        case "const":
-        case "volatile":
-        case "restrict":
-        case "type_tag":
-          id = this.r.sizeOrType(id);
-          continue;
-        default:
-          return id;
+      const kind = this.kind(rid);
+      if (kind === TYPEDEF || kind === CONST || kind === VOLATILE || kind === RESTRICT || kind === TYPE_TAG) rid = this.sizeOrType(rid);
+      else {
+        this.resolved[id] = rid + 1;
+        return rid;
       }
     }
     throw new Unfit("qualifier chain");
@@ -140,18 +151,18 @@ export class RecordTypes {
     for (let depth = 0; depth < MAX_CHAIN; depth++) {
       const rid = this.resolve(id);
       switch (this.kind(rid)) {
-        case "int":
-        case "float":
-        case "enum":
-        case "struct":
-        case "union":
-        case "datasec":
-          return count * this.r.sizeOrType(rid);
-        case "ptr":
+        case INT:
+        case FLOAT:
+        case ENUM:
+        case STRUCT:
+        case UNION:
+        case DATASEC:
+          return count * this.sizeOrType(rid);
+        case PTR:
           return count * this.pointerSize;
-        case "array":
-          count *= this.r.word(rid, 2);
-          id = this.r.word(rid, 0);
+        case ARRAY:
+          count *= this.word(rid, 2);
+          id = this.word(rid, 0);
           continue;
         default:
           return 0;
@@ -173,20 +184,21 @@ export class RecordTypes {
   private alignWithin(id: TypeId, depth: number): number {
     if (depth > MAX_CHAIN) throw new Unfit("nesting");
     id = this.resolve(id);
+    // A struct's entry is 1 while its members are walked; every other kind's is final when made.
+    const known = this.aligns[id]!;
+    if (known) return known;
     switch (this.kind(id)) {
-      case "int":
-      case "enum":
-        return intAlign(this.r.target, this.r.sizeOrType(id));
-      case "float":
-        return floatAlign(this.r.target, this.r.sizeOrType(id));
-      case "ptr":
-        return this.pointerAlign;
-      case "array":
-        return this.alignWithin(this.r.word(id, 0), depth + 1);
-      case "struct":
-      case "union": {
-        const known = this.aligns[id]!;
-        if (known) return known;
+      case INT:
+      case ENUM:
+        return (this.aligns[id] = intAlign(this.r.target, this.sizeOrType(id)));
+      case FLOAT:
+        return (this.aligns[id] = floatAlign(this.r.target, this.sizeOrType(id)));
+      case PTR:
+        return (this.aligns[id] = this.pointerAlign);
+      case ARRAY:
+        return this.alignWithin(this.word(id, 0), depth + 1);
+      case STRUCT:
+      case UNION: {
         this.aligns[id] = 1;
         const a = this.derivedAlign(id, depth);
         this.aligns[id] = a;
@@ -198,117 +210,169 @@ export class RecordTypes {
   }
 
   private derivedAlign(id: TypeId, depth: number): number {
+    const w = this.words;
+    const at = this.at[id]!;
+    const info = w[at + 1]!;
+    const n = info & 0xffff;
+    const bitfields = info >>> 31 === 1;
     let align = 1;
     let packed = false;
-    const bitfields = this.r.kindFlag(id);
-    const n = this.r.vlen(id);
-    const { view, at, le } = this.r.entries(id);
-    for (let k = 0, p = at; k < n; k++, p += 12) {
-      const a = this.alignWithin(view.getUint32(p + 4, le), depth + 1);
-      const word = view.getUint32(p + 8, le);
+    for (let k = 0, q = at + 3; k < n; k++, q += 3) {
+      const a = this.alignWithin(w[q + 1]!, depth + 1);
+      const word = w[q + 2]!;
       const bitSize = bitfields ? word >>> 24 : 0;
       const bitOffset = bitfields ? word & 0xffffff : word;
       if (bitSize === 0 && bitOffset % (a * 8) !== 0) packed = true;
       if (a > align) align = a;
     }
-    if (packed || this.r.sizeOrType(id) % align !== 0) return 1;
+    if (packed || w[at + 2]! % align !== 0) return 1;
     return align;
   }
 
-  /** As c-names.ts's cDeclarationColumns, encoded into `arena` with text.ts's padding of the type column; returns colStart's entry. */
-  columns(id: TypeId, typeCol: number): number {
-    const known = this.colStart[id]!;
-    if (known) return known;
-    const { type, before, after } = splitDeclaration(this.declare(id, MARK, 0));
-    const head = `${type}${" ".repeat(Math.max(0, typeCol - type.length))} ${before}`;
-    // Names are ASCII (the constructor made sure), so these are too: a character is a byte.
-    const need = this.arenaLen + head.length + after.length;
-    if (need > this.arena.length) {
-      const next = Buffer.allocUnsafe(Math.max(need, this.arena.length * 2));
-      this.arena.copy(next, 0, 0, this.arenaLen);
-      this.arena = next;
-    }
-    const start = this.arenaLen;
-    this.arena.write(head, start, "latin1");
-    this.arena.write(after, start + head.length, "latin1");
-    this.arenaLen = need;
-    this.colHead[id] = head.length;
-    this.colAfter[id] = after.length;
-    this.colWidth[id] = before.length + after.length;
-    return (this.colStart[id] = start + 1);
+  /** The kind (STRUCT or UNION) of an anonymous struct or union member's type, else 0; as the graph path's test. */
+  anonymous(id: TypeId): number {
+    const known = this.anon[id]!;
+    if (known) return known - 1;
+    const rid = this.resolve(id);
+    const kind = this.kind(rid);
+    const inner = (kind === STRUCT || kind === UNION) && rid === id && this.nameBytes[this.words[this.at[rid]!]!] === 0 ? kind : 0;
+    this.anon[id] = inner + 1;
+    return inner;
   }
 
-  /** As c-names.ts's cTypeName. */
-  typeName(id: TypeId): string {
-    const known = this.nameIndex[id]!;
-    if (known) return this.names[known - 1]!;
-    const name = this.declare(id, "", 0);
-    this.names.push(name);
-    this.nameIndex[id] = this.names.length;
+  /** As c-names.ts's cDeclarationColumns, padded as text.ts pads the type column; returns the slot of `id`. */
+  columns(id: TypeId): number {
+    const known = this.slots[id]!;
+    if (known) return known;
+    const { type, before, after } = splitDeclaration(this.declare(id, MARK, 0));
+    const slot = this.heads.length;
+    this.heads.push(`${type}${" ".repeat(Math.max(0, TYPE_COL - type.length))} ${before}`);
+    this.afters.push(after);
+    this.widths.push(before.length + after.length);
+    this.tails.push(` ${String(this.sizeOf(id)).padStart(5)} */\n`);
+    return (this.slots[id] = slot);
+  }
+
+  /** As c-names.ts's cTypeName, as a JSON string. */
+  typeNameJson(id: TypeId): string {
+    let name = this.typeNames.get(id);
+    if (name === undefined) this.typeNames.set(id, (name = JSON.stringify(this.declare(id, "", 0))));
     return name;
   }
 
   /** As c-names.ts's declare. */
   private declare(id: TypeId, inner: string, depth: number): string {
     if (depth > MAX_CHAIN) throw new Unfit("declarator nesting");
-    const r = this.r;
     const kind = this.kind(id);
     switch (kind) {
-      case "void":
+      case 0:
         return join("void", inner);
-      case "ptr": {
-        const target = r.sizeOrType(id);
+      case PTR: {
+        const target = this.sizeOrType(id);
         const to = this.kind(target);
-        const star = to === "array" || to === "func_proto" ? `(*${inner})` : `*${inner}`;
+        const star = to === ARRAY || to === FUNC_PROTO ? `(*${inner})` : `*${inner}`;
         return this.declare(target, star, depth + 1);
       }
-      case "array":
-        return this.declare(r.word(id, 0), `${inner}[${r.word(id, 2)}]`, depth + 1);
-      case "func_proto": {
+      case ARRAY:
+        return this.declare(this.word(id, 0), `${inner}[${this.word(id, 2)}]`, depth + 1);
+      case FUNC_PROTO: {
         const params: string[] = [];
-        const n = r.vlen(id);
+        const n = this.words[this.at[id]! + 1]! & 0xffff;
         for (let k = 0; k < n; k++) {
-          const type = r.word(id, 2 * k + 1);
+          const type = this.word(id, 2 * k + 1);
           // A last parameter of type void with no name marks `...`.
           if (type === 0 && k === n - 1) {
             params.push("...");
             break;
           }
-          params.push(this.declare(type, r.str(r.word(id, 2 * k), 0), depth + 1));
+          params.push(this.declare(type, this.str(this.word(id, 2 * k)), depth + 1));
         }
-        return this.declare(r.sizeOrType(id), `${inner}(${params.length ? params.join(", ") : "void"})`, depth + 1);
+        return this.declare(this.sizeOrType(id), `${inner}(${params.length ? params.join(", ") : "void"})`, depth + 1);
       }
-      case "const":
-      case "volatile":
-      case "restrict": {
-        const target = r.sizeOrType(id);
-        if (this.kind(target) === "ptr") return this.declare(target, `${kind} ${inner}`.trimEnd(), depth + 1);
-        return `${kind} ${this.declare(target, inner, depth + 1)}`;
+      case CONST:
+      case VOLATILE:
+      case RESTRICT: {
+        const qualifier = kind === CONST ? "const" : kind === VOLATILE ? "volatile" : "restrict";
+        const target = this.sizeOrType(id);
+        if (this.kind(target) === PTR) return this.declare(target, `${qualifier} ${inner}`.trimEnd(), depth + 1);
+        return `${qualifier} ${this.declare(target, inner, depth + 1)}`;
       }
-      case "type_tag":
-        return this.declare(r.sizeOrType(id), inner, depth + 1);
-      case "func":
-      case "var":
-        return join(r.nameOf(id), inner);
-      case "datasec":
-        return join(`SEC("${r.nameOf(id)}")`, inner);
-      case "decl_tag":
-        return join(`__attribute__((btf_decl_tag("${r.nameOf(id)}")))`, inner);
-      case "struct":
-      case "union":
-      case "enum": {
-        const name = r.nameOf(id);
-        return join(name ? `${kind} ${name}` : `${kind} {...}`, inner);
+      case TYPE_TAG:
+        return this.declare(this.sizeOrType(id), inner, depth + 1);
+      case DATASEC:
+        return join(`SEC("${this.name(id)}")`, inner);
+      case DECL_TAG:
+        return join(`__attribute__((btf_decl_tag("${this.name(id)}")))`, inner);
+      case STRUCT:
+      case UNION:
+      case ENUM: {
+        const name = this.name(id);
+        const tag = kind === ENUM ? "enum" : keywordOf(kind);
+        return join(name ? `${tag} ${name}` : `${tag} {...}`, inner);
       }
-      case "fwd":
-        return join(`${r.kindFlag(id) ? "union" : "struct"} ${r.nameOf(id)}`, inner);
+      case FWD:
+        return join(`${this.words[this.at[id]! + 1]! >>> 31 === 1 ? "union" : "struct"} ${this.name(id)}`, inner);
       default:
-        // int, float, typedef
-        return join(r.nameOf(id), inner);
+        // int, float, typedef, func, var
+        return join(this.name(id), inner);
     }
   }
 }
 
 function join(base: string, inner: string): string {
   return inner === "" ? base : `${base} ${inner}`;
+}
+
+/** Depth of anonymous members inside anonymous members beyond which the records are not trusted. */
+const MAX_NESTING = MAX_CHAIN;
+
+/**
+ * Asks `types` everything the text writer will ask of `ids`, in its order
+ * (alignOf's answers depend on it), so that writing cannot fail half way
+ * through: whatever would make the records unfit is found before a byte is
+ * written.
+ */
+export function prepareText(types: RecordTypes, ids: readonly TypeId[]): void {
+  for (const id of ids) {
+    aggregateKind(types, id);
+    types.alignOf(id);
+    prepareMembers(types, id, 0);
+  }
+}
+
+function prepareMembers(types: RecordTypes, id: TypeId, depth: number): void {
+  if (depth > MAX_NESTING) throw new Unfit("anonymous members nested too deep");
+  const w = types.words;
+  const at = types.at[id]!;
+  const n = w[at + 1]! & 0xffff;
+  for (let i = 0, q = at + 4; i < n; i++, q += 3) {
+    const type = w[q]!;
+    types.sizeOf(type);
+    if (types.anonymous(type)) {
+      types.alignOf(type);
+      prepareMembers(types, type, depth + 1);
+    } else types.columns(type);
+  }
+}
+
+/** As prepareText, for the JSON writer. */
+export function prepareJson(types: RecordTypes, ids: readonly TypeId[]): void {
+  for (const id of ids) {
+    aggregateKind(types, id);
+    types.alignOf(id);
+    const w = types.words;
+    const at = types.at[id]!;
+    const n = w[at + 1]! & 0xffff;
+    for (let i = 0, q = at + 4; i < n; i++, q += 3) {
+      types.sizeOf(w[q]!);
+      types.typeNameJson(w[q]!);
+    }
+  }
+}
+
+/** STRUCT or UNION, the kind of aggregate `id`. */
+export function aggregateKind(types: RecordTypes, id: TypeId): number {
+  const kind = types.kind(id);
+  if (kind !== STRUCT && kind !== UNION) throw new Unfit(`type ${id} is not an aggregate`);
+  return kind;
 }

@@ -1,11 +1,10 @@
 import { InputError } from "../../ir/errors.js";
 import type { TypeId } from "../../ir/types.js";
 import type { Style } from "../style.js";
-import { TextBuffer } from "../text-buffer.js";
-import { ByteOut } from "./byte-out.js";
-import { RecordTypes, Unfit, type AggregateRecords } from "./record-types.js";
+import { TextOut } from "./text-out.js";
+import { prepareJson, prepareText, RecordTypes, Unfit, type AggregateRecords } from "./record-types.js";
 import { RecordsJson } from "./records-json.js";
-import { layoutRecordsText, textSizeHint } from "./records-text.js";
+import { layoutRecordsText } from "./records-text.js";
 
 export interface RecordsSource {
   graph: object;
@@ -23,39 +22,54 @@ export interface RecordsOptions {
 
 /** Whether a graph also offers its BTF records to be read in place. */
 function hasRecords(graph: object): graph is AggregateRecords {
-  return typeof (graph as Partial<AggregateRecords>).sound === "function" && typeof (graph as Partial<AggregateRecords>).word === "function";
+  return typeof (graph as Partial<AggregateRecords>).sound === "function" && typeof (graph as Partial<AggregateRecords>).flatRecords === "function";
 }
 
 /**
- * The whole output of `layout` for these sources, formatted from the BTF
- * records, or undefined where the graph path must do it: a source that is
- * not BTF, or records the graph path would reject or spell differently
- * (it then prints the same thing or says what is wrong).
+ * Writes the whole output of `layout` for these sources, formatted from the
+ * BTF records, to `write` in chunks, and says true; or writes nothing and
+ * says false where the graph path must do it: a source that is not BTF, or
+ * records the graph path would reject or spell differently (it then prints
+ * the same thing or says what is wrong). Every question that could decline
+ * is asked before the first chunk is written.
  */
-export function layoutFromRecords(sources: readonly RecordsSource[], opts: RecordsOptions): Buffer | undefined {
-  if (!sources.every((s) => s.ids.length === 0 || hasRecords(s.graph))) return undefined;
+export function writeLayoutFromRecords(sources: readonly RecordsSource[], opts: RecordsOptions, write: (chunk: Buffer) => void): boolean {
+  if (!sources.every((s) => s.ids.length === 0 || hasRecords(s.graph))) return false;
+  let types: (RecordTypes | undefined)[];
   try {
-    let size = 64;
-    for (const s of sources) if (s.ids.length) size += textSizeHint(s.graph as AggregateRecords, s.ids);
-    if (opts.format === "json") {
-      const out = new TextBuffer(size * 2);
-      const json = new RecordsJson(out);
-      json.begin();
-      for (const s of sources) if (s.ids.length) json.add(new RecordTypes(s.graph as AggregateRecords), s.ids);
-      json.end();
-      return out.bytes();
-    }
-    const out = new ByteOut(size);
-    for (const s of sources) {
-      if (s.heading !== undefined) {
-        out.line(s.heading);
-        out.line("");
-      }
-      if (s.ids.length) layoutRecordsText(new RecordTypes(s.graph as AggregateRecords), s.ids, out, opts);
-    }
-    return out.bytes();
+    types = sources.map((s) => {
+      if (!s.ids.length) return undefined;
+      const t = new RecordTypes(s.graph as AggregateRecords);
+      (opts.format === "json" ? prepareJson : prepareText)(t, s.ids);
+      return t;
+    });
   } catch (e) {
-    if (e instanceof Unfit || e instanceof InputError) return undefined;
+    if (e instanceof Unfit || e instanceof InputError) return false;
     throw e;
   }
+  const out = new TextOut(write);
+  if (opts.format === "json") {
+    const json = new RecordsJson(out);
+    json.begin();
+    for (let i = 0; i < sources.length; i++) {
+      const t = types[i];
+      if (t) json.add(t, sources[i]!.ids);
+    }
+    json.end();
+  } else {
+    for (let i = 0; i < sources.length; i++) {
+      const heading = sources[i]!.heading;
+      if (heading !== undefined) out.add(`${heading}\n\n`);
+      const t = types[i];
+      if (t) layoutRecordsText(t, sources[i]!.ids, out, opts);
+    }
+  }
+  out.flush();
+  return true;
+}
+
+/** writeLayoutFromRecords's output as one buffer, or undefined where it declines. */
+export function layoutFromRecords(sources: readonly RecordsSource[], opts: RecordsOptions): Buffer | undefined {
+  const chunks: Buffer[] = [];
+  return writeLayoutFromRecords(sources, opts, (c) => chunks.push(c)) ? Buffer.concat(chunks) : undefined;
 }
