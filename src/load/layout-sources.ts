@@ -105,7 +105,7 @@ export async function loadLayoutSources(path: string, opts: LoadOptions): Promis
 
 /** C source read for `target`, with kernel types from BTF where the source leaves them out. */
 export async function readC(path: string, opts: LoadOptions, target: Target) {
-  const { readCSource } = await import("../readers/c/index.js");
+  const { readCSource, HeaderCache } = await import("../readers/c/index.js");
   const btfPath = opts.btf ?? (existsSync(KERNEL_BTF) ? KERNEL_BTF : undefined);
   let btf: TypeGraph | undefined;
   if (btfPath) {
@@ -123,7 +123,9 @@ export async function readC(path: string, opts: LoadOptions, target: Target) {
       find: (name) => open().find(name),
     };
   }
-  const source = await readCSource(path, { target, includeDirs: opts.include, defines: parseDefines(opts.define ?? []), btf });
+  // Through a header cache, a big header the file includes (vmlinux.h) gives only the declarations the file reaches.
+  const headers = new HeaderCache();
+  const source = await readCSource(path, { target, includeDirs: opts.include, defines: parseDefines(opts.define ?? []), btf, headers });
   warn(source.problems);
   return source;
 }
