@@ -16,13 +16,18 @@ export interface Decl {
   start: number;
   end: number;
   defines: Key[];
-  /** Names whose declarations this one needs read first: typedef names, constants, tags used by value. */
-  needs: Key[];
+  /**
+   * Names whose declarations this one needs read first: typedef names,
+   * constants, tags used by value. Found on first use (needsOf): the index
+   * itself skips the insides of record bodies, most of a header's text.
+   */
+  needs?: Key[];
   /** Read whatever the program uses: `#pragma pack`, and variables placed in a section (a header's maps). */
   root: boolean;
 }
 
 export interface DeclIndex {
+  text: string;
   decls: Decl[];
   /** Declarations defining each key, in text order. */
   definers: Map<Key, number[]>;
@@ -51,9 +56,10 @@ const enum C {
   RBrace = 125,
 }
 
-/** What a word is to the scan; a word not here is a name. */
+/** What a word is to the scan. */
 const enum W {
-  Tag = 1,
+  Name,
+  Tag,
   Group,
   Shape,
   Typeof,
@@ -80,44 +86,97 @@ for (const w of [
 const WORD = new Uint8Array(128);
 for (let c = 0; c < 128; c++) WORD[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 ? 1 : 0;
 
+/** The fields of a word in Words. The marks: the last declaration (plus one) that needed it as a name, as a tag, as a tag through a pointer. */
+const enum F {
+  At,
+  Len,
+  Hash,
+  Kind,
+  NameMark,
+  TagMark,
+  PtrMark,
+  Size,
+}
+
+const LONGEST_WORD = Math.max(...[...WORDS.keys()].map((w) => w.length));
+
+/** A word's hash with its high bits mixed into the low ones, which pick its slot. */
+function spread(h: number): number {
+  return (h ^ (h >>> 11) ^ (h >>> 19)) & 0xffffff;
+}
+
 /**
  * Each distinct word of the text once: a word is looked up by its
  * characters where it stands, so the hundreds of thousands of repeats in a
  * header allocate nothing.
  */
 class Words {
-  readonly names: string[] = [];
-  readonly kinds: (W | undefined)[] = [];
-  private readonly tags: (Key | undefined)[] = [];
-  private readonly at: number[] = [];
-  private slots = new Int32Array(1 << 14).fill(-1);
+  /** Per word, F fields: where it first stands, its length, hash and kind, and the marks below. */
+  private info: Int32Array;
+  private count = 0;
+  private readonly names: string[] = [];
+  private readonly tags: Key[] = [];
+  private slots: Int32Array;
 
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string) {
+    // Room for about a distinct word in eight characters at half load before growing.
+    let size = 1 << 10;
+    while (size < text.length / 16) size *= 2;
+    this.slots = new Int32Array(size).fill(-1);
+    this.info = new Int32Array((size >> 1) * F.Size);
+  }
 
   /** The number of the word text[from, to), whose hash is `h`. */
   id(from: number, to: number, h: number): number {
-    const { text, slots } = this;
+    const { slots, info } = this;
     const mask = slots.length - 1;
     const len = to - from;
-    for (let s = h & mask; ; s = (s + 1) & mask) {
+    for (let s = spread(h) & mask; ; s = (s + 1) & mask) {
       const id = slots[s]!;
-      if (id < 0) {
-        const name = text.slice(from, to);
-        const n = this.names.length;
-        this.names.push(name);
-        this.kinds.push(WORDS.get(name));
-        this.tags.push(undefined);
-        this.at.push(from);
-        slots[s] = n;
-        if (n * 2 > mask) this.grow();
-        return n;
-      }
-      if (this.names[id]!.length === len && this.same(this.at[id]!, from, len)) return id;
+      if (id < 0) return this.add(s, from, len, h);
+      const at = id * F.Size;
+      if (info[at + F.Len] === len && info[at + F.Hash] === h && this.same(info[at + F.At]!, from, len)) return id;
     }
   }
 
+  name(id: number): string {
+    let name = this.names[id];
+    if (name === undefined) {
+      const at = this.info[id * F.Size + F.At]!;
+      name = this.names[id] = this.text.slice(at, at + this.info[id * F.Size + F.Len]!);
+    }
+    return name;
+  }
+
+  kind(id: number): W {
+    return this.info[id * F.Size + F.Kind]!;
+  }
+
   tag(id: number): Key {
-    return (this.tags[id] ??= tagKey(this.names[id]!));
+    return (this.tags[id] ??= tagKey(this.name(id)));
+  }
+
+  /**
+   * Marks word `id` in `field` as listed for declaration `serial`: false
+   * when it was already, so each is listed once per declaration.
+   */
+  mark(id: number, field: F, serial: number): boolean {
+    const at = id * F.Size + field;
+    if (this.info[at] === serial + 1) return false;
+    this.info[at] = serial + 1;
+    return true;
+  }
+
+  private add(slot: number, from: number, len: number, h: number): number {
+    const id = this.count++;
+    const at = id * F.Size;
+    this.info[at + F.At] = from;
+    this.info[at + F.Len] = len;
+    this.info[at + F.Hash] = h;
+    this.slots[slot] = id;
+    this.info[at + F.Kind] = len > LONGEST_WORD ? W.Name : (WORDS.get(this.name(id)) ?? W.Name);
+    if (this.count * 2 >= this.slots.length) this.grow();
+    return id;
   }
 
   private same(a: number, b: number, len: number): boolean {
@@ -129,16 +188,32 @@ class Words {
   private grow(): void {
     const slots = new Int32Array(this.slots.length * 2).fill(-1);
     const mask = slots.length - 1;
-    this.names.forEach((name, id) => {
-      let h = 0;
-      for (let k = 0; k < name.length; k++) h = (Math.imul(h, 31) + name.charCodeAt(k)) | 0;
-      let s = h & mask;
+    for (let id = 0; id < this.count; id++) {
+      let s = spread(this.info[id * F.Size + F.Hash]!) & mask;
       while (slots[s]! >= 0) s = (s + 1) & mask;
       slots[s] = id;
-    });
+    }
+    const info = new Int32Array((slots.length >> 1) * F.Size);
+    info.set(this.info);
     this.slots = slots;
+    this.info = info;
   }
 }
+
+const enum Mode {
+  /** Where declarations are and what they define; record bodies are searched only for the tags and enumerators they define. */
+  Index,
+  /** What one declaration needs. */
+  Needs,
+  /** A program's own text: function bodies are read, tags named through pointers needed. */
+  Program,
+}
+
+/**
+ * In a record body, an index looks no further than the next brace, quote
+ * or tag keyword: one native search over the bulk of a header.
+ */
+const BODY_STOP = /[{}"']|(?=\b(?:struct|union|enum)\b)[sue]/g;
 
 /** What a `{` opened inside a declaration. */
 const enum Brace {
@@ -149,7 +224,13 @@ const enum Brace {
 
 /** The declarations of `text`. */
 export function indexDeclarations(text: string): DeclIndex {
-  return new Scanner(text, false).run();
+  return new Scanner(text, Mode.Index).run();
+}
+
+/** What declaration `i` of `index` needs. */
+export function needsOf(index: DeclIndex, i: number): Key[] {
+  const d = index.decls[i]!;
+  return (d.needs ??= new Scanner(index.text.slice(d.start, d.end), Mode.Needs).run().decls[0]?.needs ?? []);
 }
 
 /**
@@ -160,9 +241,9 @@ export function indexDeclarations(text: string): DeclIndex {
  */
 export function namesOfProgram(text: string): Set<Key> {
   const names = new Set<Key>();
-  for (const d of new Scanner(text, true).run().decls) {
+  for (const d of new Scanner(text, Mode.Program).run().decls) {
     for (const k of d.defines) names.add(k);
-    for (const k of d.needs) names.add(k);
+    for (const k of d.needs!) names.add(k);
   }
   return names;
 }
@@ -205,8 +286,7 @@ class Scanner {
 
   constructor(
     private readonly text: string,
-    /** A program's text: function bodies are read, tags named through pointers needed. */
-    private readonly program: boolean,
+    private readonly mode: Mode,
   ) {
     this.n = text.length;
     this.words = new Words(text);
@@ -215,7 +295,14 @@ class Scanner {
   run(): DeclIndex {
     const { text, n } = this;
     let lineStart = true;
+    const index = this.mode === Mode.Index;
     while (this.i < n) {
+      if (index && this.inBody()) {
+        BODY_STOP.lastIndex = this.i;
+        this.i = BODY_STOP.test(text) ? BODY_STOP.lastIndex - 1 : n;
+        lineStart = false;
+        if (this.i >= n) break;
+      }
       const c = text.charCodeAt(this.i);
       if (c === C.Nl) {
         lineStart = true;
@@ -238,15 +325,28 @@ class Scanner {
     }
     if (this.start >= 0) this.end(n);
     const definers = new Map<Key, number[]>();
-    this.decls.forEach((d, at) => {
-      for (const k of d.defines) {
+    const { decls } = this;
+    for (let at = 0; at < decls.length; at++) {
+      const defines = decls[at]!.defines;
+      for (let j = 0; j < defines.length; j++) {
+        const k = defines[j]!;
         const list = definers.get(k);
-        if (list) {
-          if (list[list.length - 1] !== at) list.push(at);
-        } else definers.set(k, [at]);
+        if (list === undefined) definers.set(k, [at]);
+        else if (list[list.length - 1] !== at) list.push(at);
       }
-    });
-    return { decls: this.decls, definers };
+    }
+    return { text, decls: this.decls, definers };
+  }
+
+  private skipping(): boolean {
+    const depth = this.braces.length;
+    return this.mode === Mode.Index && depth > 0 && this.braces[depth - 1] === Brace.Record;
+  }
+
+  /** In a record body, with no tag or attribute waiting for its next token: where an index skips ahead. */
+  private inBody(): boolean {
+    const depth = this.braces.length;
+    return depth > 0 && this.braces[depth - 1] === Brace.Record && !this.tagWord && this.tagName < 0 && this.groupEnd < 0;
   }
 
   private digitAt(i: number): boolean {
@@ -305,24 +405,24 @@ class Scanner {
   private word(): void {
     const { text } = this;
     const from = this.i;
+    // Kept within 24 bits: small integers all the way.
     let h = text.charCodeAt(from);
     let i = from + 1;
     while (i < this.n) {
       const c = text.charCodeAt(i);
       if (c < 128 && WORD[c]) {
-        h = (Math.imul(h, 31) + c) | 0;
+        h = (h * 31 + c) & 0xffffff;
         i++;
       } else break;
     }
     if (this.start < 0) this.start = from;
     this.i = i;
     const id = this.words.id(from, i, h);
-    const w = this.words.names[id]!;
-    const kind = this.words.kinds[id];
+    const kind = this.words.kind(id);
     // Attributes may stand between a tag keyword, its name and its body.
     if (kind === W.Group) {
       if (this.groupEnd < 0) this.groupEnd = this.parens;
-      if (w === "_Alignas" || w === "alignas") this.shape = true;
+      if (this.words.name(id) === "_Alignas" || this.words.name(id) === "alignas") this.shape = true;
       return;
     }
     if (this.tagWord && this.groupEnd < 0) {
@@ -334,18 +434,18 @@ class Scanner {
     this.after(1);
     if (kind === W.Tag) {
       this.tagWord = true;
-      this.enumOpening = w === "enum";
+      this.enumOpening = this.words.name(id) === "enum";
       this.enumerator = false;
       return;
     }
     if (this.groupEnd >= 0) {
-      if (w === "section") this.section = true;
+      if (this.words.name(id) === "section") this.section = true;
       else if (kind === W.Shape || kind === W.Typeof) this.shape = true;
-      else if (kind === undefined) this.needs.push(w);
+      else if (kind === W.Name) this.need(id);
       return;
     }
     const top = this.braces.length === 0 ? Brace.Record : this.braces[this.braces.length - 1]!;
-    if (kind !== undefined) {
+    if (kind !== W.Name) {
       if (kind === W.Type) {
         if (top === Brace.Record && this.typeofEnd < 0) this.sawType = true;
       } else if (kind === W.Shape) this.shape = true;
@@ -361,23 +461,23 @@ class Scanner {
     if (top === Brace.Enum) {
       if (this.enumerator) {
         this.enumerator = false;
-        this.defines.push(w);
-      } else this.needs.push(w);
+        this.defines.push(this.words.name(id));
+      } else this.need(id);
       return;
     }
     if (top !== Brace.Record || this.typeofEnd >= 0 || this.initializer || this.named) {
-      this.needs.push(w);
+      this.need(id);
       return;
     }
     if (!this.sawType) {
       // A typedef name as the type.
       this.sawType = true;
-      this.needs.push(w);
+      this.need(id);
       return;
     }
     // A declarator's name: a declaration's is defined, a member's is nobody's business.
     this.named = true;
-    if (this.braces.length === 0) this.defines.push(w);
+    if (this.braces.length === 0) this.defines.push(this.words.name(id));
   }
 
 
@@ -389,12 +489,19 @@ class Scanner {
     const name = this.tagName;
     if (name < 0 || this.groupEnd >= 0) return;
     this.tagName = -1;
-    const key = this.words.tag(name);
-    if (kind === C.LBrace) this.defines.push(key);
-    else if (kind === C.Star) this.ptrTags.push(key);
-    else this.needs.push(key);
+    const { words } = this;
+    const serial = this.decls.length;
+    if (kind === C.LBrace) this.defines.push(words.tag(name));
+    else if (kind === C.Star) {
+      if (words.mark(name, F.PtrMark, serial)) this.ptrTags.push(words.tag(name));
+    } else if (words.mark(name, F.TagMark, serial)) this.needs.push(words.tag(name));
     const depth = this.braces.length;
     if ((depth === 0 || this.braces[depth - 1] === Brace.Record) && this.typeofEnd < 0) this.sawType = true;
+  }
+
+  /** Lists word `id` among the names the declaration being read needs, once. */
+  private need(id: number): void {
+    if (this.words.mark(id, F.NameMark, this.decls.length)) this.needs.push(this.words.name(id));
   }
 
   private punct(c: number): void {
@@ -406,10 +513,12 @@ class Scanner {
     const depth = this.braces.length;
     const top = depth === 0 ? Brace.Record : this.braces[depth - 1]!;
     switch (c) {
+      // An index counts no parentheses in a record body but an attribute's: it skips the others' mates.
       case C.LParen:
-        this.parens++;
+        if (!this.skipping() || this.groupEnd >= 0) this.parens++;
         break;
       case C.RParen:
+        if (this.skipping() && this.groupEnd < 0) break;
         this.parens--;
         if (this.groupEnd === this.parens) this.groupEnd = -1;
         if (this.typeofEnd === this.parens) this.typeofEnd = -1;
@@ -467,7 +576,7 @@ class Scanner {
     // A `{` after a parameter list at the outermost level opens a function's body: skip it whole.
     if (this.braces.length === 0 && !this.initializer && last === C.RParen && this.parens === 0) {
       this.function = true;
-      if (this.program) this.braces.push(Brace.Other);
+      if (this.mode === Mode.Program) this.braces.push(Brace.Other);
       else {
         this.skipBody();
         this.end(this.i);
@@ -507,8 +616,8 @@ class Scanner {
       this.defines = needs;
       needs = [];
     }
-    if (this.shape || this.program) needs.push(...this.ptrTags);
-    this.decls.push({ start: this.start, end: at, defines: this.defines, needs, root });
+    if (this.shape || this.mode === Mode.Program) needs.push(...this.ptrTags);
+    this.decls.push(this.mode === Mode.Index ? { start: this.start, end: at, defines: this.defines, root } : { start: this.start, end: at, defines: this.defines, needs, root });
     this.start = -1;
     this.defines = [];
     this.needs = [];

@@ -1,4 +1,4 @@
-import type { DeclIndex, Key } from "./decl-index.js";
+import { needsOf, type DeclIndex, type Key } from "./decl-index.js";
 
 // Which declarations of big headers a program reaches: those defining a
 // name its own text uses, then, transitively, those defining a name they
@@ -18,7 +18,7 @@ export function reachable(indexes: readonly DeclIndex[], roots: Iterable<Key>): 
   const take = (x: number, i: number): void => {
     if (chosen[x]!.has(i)) return;
     chosen[x]!.add(i);
-    for (const k of indexes[x]!.decls[i]!.needs) use(k);
+    for (const k of needsOf(indexes[x]!, i)) use(k);
   };
   indexes.forEach((index, x) => index.decls.forEach((d, i) => d.root && take(x, i)));
   for (const k of roots) use(k);

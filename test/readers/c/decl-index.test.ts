@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { indexDeclarations, namesOfProgram, tagKey } from "../../../src/readers/c/decl-index.js";
+import { indexDeclarations, namesOfProgram, needsOf, tagKey } from "../../../src/readers/c/decl-index.js";
 import { reachable } from "../../../src/readers/c/reachable.js";
 
 // The scan that finds a header's top-level declarations without parsing
@@ -7,7 +7,8 @@ import { reachable } from "../../../src/readers/c/reachable.js";
 
 /** Each declaration as its text, what it defines and needs (sorted), and whether every program reads it. */
 function scan(text: string) {
-  return indexDeclarations(text).decls.map((d) => ({ text: text.slice(d.start, d.end), defines: [...d.defines].sort(), needs: [...new Set(d.needs)].sort(), root: d.root }));
+  const index = indexDeclarations(text);
+  return index.decls.map((d, i) => ({ text: text.slice(d.start, d.end), defines: [...d.defines].sort(), needs: [...new Set(needsOf(index, i))].sort(), root: d.root }));
 }
 
 describe("the declaration index", () => {
