@@ -86,7 +86,7 @@ for (const w of [
 const WORD = new Uint8Array(128);
 for (let c = 0; c < 128; c++) WORD[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 ? 1 : 0;
 
-/** The fields of a word in Words. The marks: the last declaration (plus one) that needed it as a name, as a tag, as a tag through a pointer. */
+/** The fields of a word in Words. The marks: the last declaration (plus one) that needed it as a name, as a tag. */
 const enum F {
   At,
   Len,
@@ -94,7 +94,6 @@ const enum F {
   Kind,
   NameMark,
   TagMark,
-  PtrMark,
   Size,
 }
 
@@ -205,7 +204,7 @@ const enum Mode {
   Index,
   /** What one declaration needs. */
   Needs,
-  /** A program's own text: function bodies are read, tags named through pointers needed. */
+  /** A program's own text: function bodies are read too. */
   Program,
 }
 
@@ -235,9 +234,9 @@ export function needsOf(index: DeclIndex, i: number): Key[] {
 
 /**
  * Every name a program's own text declares or uses, function bodies
- * included, and every tag it names as needed by value: its functions may
- * read any record they name, and a name it declares again must meet the
- * header's declaration as a compiler would.
+ * included: a name it declares again must meet the header's declaration as
+ * a compiler would. A record it names only through pointers it needs no
+ * more than a header does; its object's BTF would not hold it either.
  */
 export function namesOfProgram(text: string): Set<Key> {
   const names = new Set<Key>();
@@ -258,8 +257,8 @@ class Scanner {
   private start = -1;
   private defines: Key[] = [];
   private needs: Key[] = [];
-  private ptrTags: Key[] = [];
-  private shape = false;
+  /** Paren depth where a sizeof, typeof, offsetof or alignment ends; -1 when outside one: a tag named in there is needed, pointer or not. */
+  private shapeEnd = -1;
   private typedef = false;
   private section = false;
   private function = false;
@@ -422,7 +421,7 @@ class Scanner {
     // Attributes may stand between a tag keyword, its name and its body.
     if (kind === W.Group) {
       if (this.groupEnd < 0) this.groupEnd = this.parens;
-      if (this.words.name(id) === "_Alignas" || this.words.name(id) === "alignas") this.shape = true;
+      if ((this.words.name(id) === "_Alignas" || this.words.name(id) === "alignas") && this.shapeEnd < 0) this.shapeEnd = this.parens;
       return;
     }
     if (this.tagWord && this.groupEnd < 0) {
@@ -440,7 +439,7 @@ class Scanner {
     }
     if (this.groupEnd >= 0) {
       if (this.words.name(id) === "section") this.section = true;
-      else if (kind === W.Shape || kind === W.Typeof) this.shape = true;
+      else if ((kind === W.Shape || kind === W.Typeof) && this.shapeEnd < 0) this.shapeEnd = this.parens;
       else if (kind === W.Name) this.need(id);
       return;
     }
@@ -448,9 +447,11 @@ class Scanner {
     if (kind !== W.Name) {
       if (kind === W.Type) {
         if (top === Brace.Record && this.typeofEnd < 0) this.sawType = true;
-      } else if (kind === W.Shape) this.shape = true;
+      } else if (kind === W.Shape) {
+        if (this.shapeEnd < 0) this.shapeEnd = this.parens;
+      }
       else if (kind === W.Typeof) {
-        this.shape = true;
+        if (this.shapeEnd < 0) this.shapeEnd = this.parens;
         if (top === Brace.Record && !this.named && this.typeofEnd < 0) {
           this.sawType = true;
           this.typeofEnd = this.parens;
@@ -492,9 +493,8 @@ class Scanner {
     const { words } = this;
     const serial = this.decls.length;
     if (kind === C.LBrace) this.defines.push(words.tag(name));
-    else if (kind === C.Star) {
-      if (words.mark(name, F.PtrMark, serial)) this.ptrTags.push(words.tag(name));
-    } else if (words.mark(name, F.TagMark, serial)) this.needs.push(words.tag(name));
+    // A pointer's layout is the same whether its target is defined or only declared.
+    else if ((kind !== C.Star || this.shapeEnd >= 0) && words.mark(name, F.TagMark, serial)) this.needs.push(words.tag(name));
     const depth = this.braces.length;
     if ((depth === 0 || this.braces[depth - 1] === Brace.Record) && this.typeofEnd < 0) this.sawType = true;
   }
@@ -522,6 +522,7 @@ class Scanner {
         this.parens--;
         if (this.groupEnd === this.parens) this.groupEnd = -1;
         if (this.typeofEnd === this.parens) this.typeofEnd = -1;
+        if (this.shapeEnd === this.parens) this.shapeEnd = -1;
         break;
       case C.LBrace:
         this.lbrace(opening);
@@ -612,17 +613,16 @@ class Scanner {
     const root = this.section && !this.typedef && !this.function;
     let needs = this.needs;
     // `struct s;` declares the tag: read where the tag is, it gives the tag its place among the types.
-    if (!this.defines.length && !this.typedef && needs.length === 1 && !this.ptrTags.length && needs[0]!.startsWith("#")) {
+    if (!this.defines.length && !this.typedef && needs.length === 1 && needs[0]!.startsWith("#")) {
       this.defines = needs;
       needs = [];
     }
-    if (this.shape || this.mode === Mode.Program) needs.push(...this.ptrTags);
     this.decls.push(this.mode === Mode.Index ? { start: this.start, end: at, defines: this.defines, root } : { start: this.start, end: at, defines: this.defines, needs, root });
     this.start = -1;
     this.defines = [];
     this.needs = [];
-    this.ptrTags = [];
-    this.shape = this.typedef = this.section = this.function = false;
+    this.shapeEnd = -1;
+    this.typedef = this.section = this.function = false;
     this.braces = [];
     this.outerNamed = [];
     this.parens = 0;

@@ -62,11 +62,13 @@ describe("a program reads of a big header what it reaches", () => {
     const types = namedTypes(part!.graph);
     for (const name of ["struct wire_hdr", "struct sized", "struct after_pack", "struct task_struct", "struct sched_info", "typedef atomic_t"]) expect(types.has(name), name).toBe(true);
     // The header's own map is read though the program never names it.
-    expect(part!.maps.map((m) => m.name)).toEqual(["header_map", "events"]);
-    // What nothing leads to is never given to the parser.
-    expect(parsed.some((t) => t.includes("struct never_reached"))).toBe(false);
+    expect(part!.maps.map((m) => m.name)).toEqual(["header_map", "events", "snapshots"]);
+    // What nothing leads to is never given to the parser; what only a pointer leads to stays declared.
+    for (const name of ["struct never_reached", "struct pointed_only {"]) expect(parsed.some((t) => t.includes(name)), name).toBe(false);
     expect(whole.graph.find("never_reached")).toHaveLength(1);
     expect(part!.graph.find("never_reached")).toHaveLength(0);
+    expect(types.has("fwd pointed_only")).toBe(true);
+    expect(namedTypes(whole.graph).has("struct pointed_only")).toBe(true);
   });
 
   it.skipIf(!clangAvailable)("lays out what it reaches as clang does (skipped without clang-16)", async () => {
