@@ -207,9 +207,11 @@ const enum Mode {
 
 /**
  * In a record body, an index looks no further than the next brace, quote
- * or tag keyword: one native search over the bulk of a header.
+ * or tag keyword that opens a body (`struct name {`, attributes allowed
+ * between): one native search over the bulk of a header, past the members
+ * that only name a type.
  */
-const BODY_STOP = /[{}"']|(?=\b(?:struct|union|enum)\b)[sue]/g;
+const BODY_STOP = /[{}"']|(?=\b(?:struct|union|enum)\b(?:\s*__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\))*(?:\s+[A-Za-z_$][\w$]*)?(?:\s*__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\))*\s*\{)[sue]/g;
 
 /** What a `{` opened inside a declaration. */
 const enum Brace {
