@@ -51,10 +51,7 @@ export function readChunked(
   const roots = new Set<string>();
   for (const t of ownText) for (const k of namesOfProgram(t.text)) roots.add(k);
   const headers = pre.chunks.map((c) => headerDecls(c.header, cache));
-  const reached = reachable(
-    headers.map((h) => h.index),
-    roots,
-  );
+  const reached = reachable(headers.map((h) => h.index), roots);
 
   const runs: ItemRun[] = [];
   let next = 0;
