@@ -27,6 +27,8 @@ export interface LoadOptions {
   define?: string[];
   btf?: string;
   baseBtf?: string;
+  /** Types asked for by name: C source reads them from a big header it includes though it does not reach them. */
+  type?: string[];
 }
 
 export function readHead(path: string): Uint8Array {
@@ -125,7 +127,7 @@ export async function readC(path: string, opts: LoadOptions, target: Target) {
   }
   // Through a header cache, a big header the file includes (vmlinux.h) gives only the declarations the file reaches.
   const headers = new HeaderCache();
-  const source = await readCSource(path, { target, includeDirs: opts.include, defines: parseDefines(opts.define ?? []), btf, headers });
+  const source = await readCSource(path, { target, includeDirs: opts.include, defines: parseDefines(opts.define ?? []), btf, headers, uses: opts.type ?? [] });
   warn(source.problems);
   return source;
 }

@@ -2,7 +2,7 @@ import type { Parser, Tree } from "web-tree-sitter";
 import { InputError } from "../../ir/errors.js";
 import type { TypeGraph } from "../../ir/graph.js";
 import type { Target } from "../../ir/targets.js";
-import { indexDeclarations, namesOfProgram } from "./decl-index.js";
+import { indexDeclarations, namesOfProgram, tagKey } from "./decl-index.js";
 import type { HeaderCache, HeaderDecls } from "./header-cache.js";
 import type { HeaderRead, Preprocessed } from "./preprocess.js";
 import { reachable } from "./reachable.js";
@@ -40,6 +40,7 @@ export function readChunked(
   path: string,
   target: Target,
   btf: TypeGraph | undefined,
+  uses: readonly string[],
 ): Resolved {
   const ownText: { at: number; text: string }[] = [];
   let at = 0;
@@ -50,6 +51,13 @@ export function readChunked(
   if (pre.text.length > at) ownText.push({ at, text: pre.text.slice(at) });
   const roots = new Set<string>();
   for (const t of ownText) for (const k of namesOfProgram(t.text)) roots.add(k);
+  for (const name of uses) {
+    // `struct sock` is the tag; a bare `sock` may be a tag or a typedef name.
+    const m = /^(?:(?:struct|union|enum)\s+)?(\S+)$/.exec(name.trim());
+    if (!m) continue;
+    roots.add(tagKey(m[1]!));
+    if (m[1] === name.trim()) roots.add(m[1]!);
+  }
   const headers = pre.chunks.map((c) => headerDecls(c.header, cache));
   const reached = reachable(headers.map((h) => h.index), roots);
 

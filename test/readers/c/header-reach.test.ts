@@ -71,6 +71,14 @@ describe("a program reads of a big header what it reaches", () => {
     expect(namedTypes(whole.graph).has("struct pointed_only")).toBe(true);
   });
 
+  it("reads the types asked for by name though the program only points to them", async () => {
+    const whole = await readCSource(prog, { target: TARGETS.bpfel });
+    const part = await readCSource(prog, { target: TARGETS.bpfel, headers: new HeaderCache(0), uses: ["pointed_only", "struct never_reached"] });
+    expectPartOf(part, whole);
+    const types = namedTypes(part.graph);
+    for (const name of ["struct pointed_only", "struct never_reached"]) expect(types.has(name), name).toBe(true);
+  });
+
   it.skipIf(!clangAvailable)("lays out what it reaches as clang does (skipped without clang-16)", async () => {
     const part = await readCSource(prog, { target: TARGETS.bpfel, headers: new HeaderCache(0) });
     const source = `${readFileSync(join(REACH, "kernel.h"), "utf8")}\n${readFileSync(prog, "utf8").replace(/#include.*\n/, "")}`;
