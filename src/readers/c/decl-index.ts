@@ -6,6 +6,8 @@
 // The scan errs on the side of needing more: a name it cannot place is
 // counted as used, which costs a parse, never a layout.
 
+import { W, Words } from "./words.js";
+
 /** Names in one namespace: a tag is `#` and its name (C gives struct, union and enum one tag namespace). */
 export type Key = string;
 
@@ -53,148 +55,9 @@ const enum C {
   RBrace = 125,
 }
 
-/** What a word is to the scan. */
-const enum W {
-  Name,
-  Tag,
-  Group,
-  Shape,
-  Typeof,
-  Typedef,
-  Type,
-  Other,
-}
-
-const WORDS = new Map<string, W>();
-for (const w of ["struct", "union", "enum"]) WORDS.set(w, W.Tag);
-// Followed by a parenthesized group that declares nothing: its names are only used.
-for (const w of ["__attribute__", "__attribute", "__declspec", "__asm__", "__asm", "asm", "_Alignas", "alignas"]) WORDS.set(w, W.Group);
-// After these a tag named through a pointer still needs its definition: its size or members are read.
-for (const w of ["sizeof", "_Alignof", "__alignof__", "__alignof", "alignof", "offsetof", "__builtin_offsetof"]) WORDS.set(w, W.Shape);
-for (const w of ["typeof", "__typeof__", "__typeof"]) WORDS.set(w, W.Typeof);
-WORDS.set("typedef", W.Typedef);
-for (const w of ["void", "char", "short", "int", "long", "float", "double", "signed", "unsigned", "_Bool", "__int128", "_Float16", "__fp16", "_Complex", "__signed__", "__signed", "__unsigned"]) WORDS.set(w, W.Type);
-for (const w of [
-  "const", "volatile", "restrict", "__restrict", "__restrict__", "static", "extern", "inline", "__inline", "__inline__", "register", "auto",
-  "_Thread_local", "__thread", "_Noreturn", "__const", "__const__", "__volatile__", "__volatile", "_Atomic", "__extension__", "_Static_assert", "static_assert",
-]) WORDS.set(w, W.Other);
-
 /** Identifier characters: [A-Za-z0-9_$]. */
 const WORD = new Uint8Array(128);
 for (let c = 0; c < 128; c++) WORD[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 ? 1 : 0;
-
-/** The fields of a word in Words. The marks: the last declaration (plus one) that needed it as a name, as a tag. */
-const enum F {
-  At,
-  Len,
-  Hash,
-  Kind,
-  NameMark,
-  TagMark,
-  Size,
-}
-
-const LONGEST_WORD = Math.max(...[...WORDS.keys()].map((w) => w.length));
-
-/** A word's hash with its high bits mixed into the low ones, which pick its slot. */
-function spread(h: number): number {
-  return (h ^ (h >>> 11) ^ (h >>> 19)) & 0xffffff;
-}
-
-/**
- * Each distinct word of the text once: a word is looked up by its
- * characters where it stands, so the hundreds of thousands of repeats in a
- * header allocate nothing.
- */
-class Words {
-  /** Per word, F fields: where it first stands, its length, hash and kind, and the marks below. */
-  private info: Int32Array;
-  private count = 0;
-  private readonly names: string[] = [];
-  private readonly tags: Key[] = [];
-  private slots: Int32Array;
-
-  constructor(private readonly text: string) {
-    // Room for about a distinct word in eight characters at half load before growing.
-    let size = 1 << 10;
-    while (size < text.length / 16) size *= 2;
-    this.slots = new Int32Array(size).fill(-1);
-    this.info = new Int32Array((size >> 1) * F.Size);
-  }
-
-  /** The number of the word text[from, to), whose hash is `h`. */
-  id(from: number, to: number, h: number): number {
-    const { slots, info } = this;
-    const mask = slots.length - 1;
-    const len = to - from;
-    for (let s = spread(h) & mask; ; s = (s + 1) & mask) {
-      const id = slots[s]!;
-      if (id < 0) return this.add(s, from, len, h);
-      const at = id * F.Size;
-      if (info[at + F.Len] === len && info[at + F.Hash] === h && this.same(info[at + F.At]!, from, len)) return id;
-    }
-  }
-
-  name(id: number): string {
-    let name = this.names[id];
-    if (name === undefined) {
-      const at = this.info[id * F.Size + F.At]!;
-      name = this.names[id] = this.text.slice(at, at + this.info[id * F.Size + F.Len]!);
-    }
-    return name;
-  }
-
-  kind(id: number): W {
-    return this.info[id * F.Size + F.Kind]!;
-  }
-
-  tag(id: number): Key {
-    return (this.tags[id] ??= tagKey(this.name(id)));
-  }
-
-  /**
-   * Marks word `id` in `field` as listed for declaration `serial`: false
-   * when it was already, so each is listed once per declaration.
-   */
-  mark(id: number, field: F, serial: number): boolean {
-    const at = id * F.Size + field;
-    if (this.info[at] === serial + 1) return false;
-    this.info[at] = serial + 1;
-    return true;
-  }
-
-  private add(slot: number, from: number, len: number, h: number): number {
-    const id = this.count++;
-    const at = id * F.Size;
-    this.info[at + F.At] = from;
-    this.info[at + F.Len] = len;
-    this.info[at + F.Hash] = h;
-    this.slots[slot] = id;
-    this.info[at + F.Kind] = len > LONGEST_WORD ? W.Name : (WORDS.get(this.name(id)) ?? W.Name);
-    if (this.count * 2 >= this.slots.length) this.grow();
-    return id;
-  }
-
-  private same(a: number, b: number, len: number): boolean {
-    const { text } = this;
-    for (let k = 0; k < len; k++) if (text.charCodeAt(a + k) !== text.charCodeAt(b + k)) return false;
-    return true;
-  }
-
-  private grow(): void {
-    const slots = new Int32Array(this.slots.length * 2).fill(-1);
-    const mask = slots.length - 1;
-    for (let id = 0; id < this.count; id++) {
-      let s = spread(this.info[id * F.Size + F.Hash]!) & mask;
-      while (slots[s]! >= 0) s = (s + 1) & mask;
-      slots[s] = id;
-    }
-    const info = new Int32Array((slots.length >> 1) * F.Size);
-    info.set(this.info);
-    this.slots = slots;
-    this.info = info;
-  }
-}
 
 const enum Mode {
   /** Where declarations are and what they define; record bodies are searched only for the tags and enumerators they define. */
@@ -250,6 +113,7 @@ class Scanner {
   private i = 0;
   private readonly n: number;
   private readonly words: Words;
+  private readonly tags: Key[] = [];
   private readonly decls: Decl[] = [];
 
   // The declaration being read.
@@ -492,16 +356,21 @@ class Scanner {
     this.tagName = -1;
     const { words } = this;
     const serial = this.decls.length;
-    if (kind === C.LBrace) this.defines.push(words.tag(name));
+    if (kind === C.LBrace) this.defines.push(this.tag(name));
     // A pointer's layout is the same whether its target is defined or only declared.
-    else if ((kind !== C.Star || this.shapeEnd >= 0) && words.mark(name, F.TagMark, serial)) this.needs.push(words.tag(name));
+    else if ((kind !== C.Star || this.shapeEnd >= 0) && words.mark(name, true, serial)) this.needs.push(this.tag(name));
     const depth = this.braces.length;
     if ((depth === 0 || this.braces[depth - 1] === Brace.Record) && this.typeofEnd < 0) this.sawType = true;
   }
 
+  /** Word `id` as a tag's key. */
+  private tag(id: number): Key {
+    return (this.tags[id] ??= tagKey(this.words.name(id)));
+  }
+
   /** Lists word `id` among the names the declaration being read needs, once. */
   private need(id: number): void {
-    if (this.words.mark(id, F.NameMark, this.decls.length)) this.needs.push(this.words.name(id));
+    if (this.words.mark(id, false, this.decls.length)) this.needs.push(this.words.name(id));
   }
 
   private punct(c: number): void {
