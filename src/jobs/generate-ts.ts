@@ -30,7 +30,7 @@ async function lockGraphOf(file: string): Promise<TypeGraph> {
 /** One decoder and encoder module per type, read from an object, raw BTF, C source (laid out for bpfel) or a lock. */
 export async function generateTypeScript(source: string, opts: GenerateTypeScriptOptions): Promise<GeneratedModule[]> {
   const isC = source.endsWith(".c") || source.endsWith(".h");
-  const sources = source.endsWith(".json") ? [{ graph: await lockGraphOf(source) }] : await loadLayoutSources(source, { ...opts, target: opts.target ?? (isC ? TARGETS.bpfel.name : undefined) });
+  const sources = source.endsWith(".json") ? [{ graph: await lockGraphOf(source) }] : await loadLayoutSources(source, { ...opts, target: opts.target ?? (isC ? TARGETS.bpfel.name : undefined), type: [...opts.types] });
   const command = ["abidrift gen ts", source, ...opts.types.map((t) => `--type ${t}`), ...(opts.camelCase ? ["--camel-case"] : []), ...(opts.rawChars ? ["--raw-chars"] : [])].join(" ");
   return opts.types.map((name) => {
     for (const s of sources) {

@@ -27,6 +27,8 @@ export interface LoadOptions {
   define?: string[];
   btf?: string;
   baseBtf?: string;
+  /** Types asked for by name: C source reads them from a big header it includes though it does not reach them. */
+  type?: string[];
 }
 
 export function readHead(path: string): Uint8Array {
@@ -105,7 +107,7 @@ export async function loadLayoutSources(path: string, opts: LoadOptions): Promis
 
 /** C source read for `target`, with kernel types from BTF where the source leaves them out. */
 export async function readC(path: string, opts: LoadOptions, target: Target) {
-  const { readCSource } = await import("../readers/c/index.js");
+  const { readCSource, HeaderCache } = await import("../readers/c/index.js");
   const btfPath = opts.btf ?? (existsSync(KERNEL_BTF) ? KERNEL_BTF : undefined);
   let btf: TypeGraph | undefined;
   if (btfPath) {
@@ -123,7 +125,9 @@ export async function readC(path: string, opts: LoadOptions, target: Target) {
       find: (name) => open().find(name),
     };
   }
-  const source = await readCSource(path, { target, includeDirs: opts.include, defines: parseDefines(opts.define ?? []), btf });
+  // Through a header cache, a big header the file includes (vmlinux.h) gives only the declarations the file reaches.
+  const headers = new HeaderCache();
+  const source = await readCSource(path, { target, includeDirs: opts.include, defines: parseDefines(opts.define ?? []), btf, headers, uses: opts.type ?? [] });
   warn(source.problems);
   return source;
 }

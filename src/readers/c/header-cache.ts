@@ -1,34 +1,38 @@
-import type { TypeGraph } from "../../ir/graph.js";
-import type { Target } from "../../ir/targets.js";
+import type { DeclIndex } from "./decl-index.js";
 import type { HeaderRead } from "./preprocess.js";
-import type { ResolverState } from "./resolve.js";
 import type { Item } from "./syntax.js";
 
 // A tree of BPF programs nearly always includes one big vmlinux.h in each
 // of them. Its lines come out of the preprocessor the same for every
 // program that includes it under the same macros, and its declarations
 // parse the same: both are kept here and reused, so N programs cost one
-// header and N small parses. The caller makes one per run and hands it to
-// every read; nothing outlives the run. Where the header is the first
-// thing a program declares, what resolving it left is kept too, per target
-// and BTF, and the next such program goes on from a copy of it.
+// header and N small parses. A program parses only the declarations of the
+// header it reaches (reachable.ts), each once per run: the header is
+// scanned once for where its declarations are, and each declaration's
+// items are kept once parsed. The caller makes one per run and hands it to
+// every read; nothing outlives the run.
 
-/** The declarations a header's text parsed into, positions counted from the header's first character. */
-export interface HeaderParse {
-  items: Item[];
+/** A header's declarations found by one scan, and those parsed so far. */
+export interface HeaderDecls {
+  index: DeclIndex;
   /**
-   * The header declares variables with initializers, which a map reader
-   * evaluates after the walk: their positions must be true offsets in the
-   * program's text, so the items are copied shifted, not given a base.
+   * Per declaration of `index`, its items once parsed, positions counted
+   * from the header's first character.
    */
-  shift: boolean;
+  items: (Item[] | undefined)[];
+  /**
+   * Per declaration parsed, whether it declares a variable with an
+   * initializer, which a map reader evaluates after the walk: its positions
+   * must be true offsets in the program's text, so its items are copied
+   * shifted, not given a base.
+   */
+  shift: boolean[];
 }
 
 export class HeaderCache {
   /** Headers read under one macro state, by path, content, search dirs and that state; the least recently used first. */
   readonly reads = new Map<string, HeaderRead>();
-  readonly parses = new Map<HeaderRead, HeaderParse>();
-  readonly resolved = new Map<HeaderParse, { target: Target; btf: TypeGraph | undefined; state: ResolverState }[]>();
+  readonly decls = new Map<HeaderRead, HeaderDecls>();
 
   /**
    * @param minSize headers shorter than this are read in each program: a
@@ -52,7 +56,7 @@ export class HeaderCache {
     return read;
   }
 
-  /** Stores a read, forgetting the least recently used past `capacity`, with its parse and resolver tables. */
+  /** Stores a read, forgetting the least recently used past `capacity`, with its declarations. */
   put(key: string, read: HeaderRead): void {
     this.reads.set(key, read);
     this.held.add(read);
@@ -60,15 +64,13 @@ export class HeaderCache {
       if (this.reads.size <= this.capacity) break;
       this.reads.delete(k);
       this.held.delete(old);
-      const parse = this.parses.get(old);
-      if (parse) this.resolved.delete(parse);
-      this.parses.delete(old);
+      this.decls.delete(old);
     }
   }
 
-  /** Keeps a read's parse while the read is kept: a read forgotten before its program was parsed keeps none. */
-  putParse(read: HeaderRead, parse: HeaderParse): void {
-    if (this.held.has(read)) this.parses.set(read, parse);
+  /** Keeps a read's declarations while the read is kept: a read forgotten before its program was parsed keeps none. */
+  putDecls(read: HeaderRead, decls: HeaderDecls): void {
+    if (this.held.has(read)) this.decls.set(read, decls);
   }
 
   private readonly held = new Set<HeaderRead>();

@@ -2,18 +2,23 @@ import type { Parser, Tree } from "web-tree-sitter";
 import { InputError } from "../../ir/errors.js";
 import type { TypeGraph } from "../../ir/graph.js";
 import type { Target } from "../../ir/targets.js";
-import type { HeaderCache, HeaderParse } from "./header-cache.js";
-import type { HeaderChunk, Preprocessed } from "./preprocess.js";
+import { indexDeclarations, namesOfProgram, tagKey } from "./decl-index.js";
+import type { HeaderCache, HeaderDecls } from "./header-cache.js";
+import type { HeaderRead, Preprocessed } from "./preprocess.js";
+import { reachable } from "./reachable.js";
 import { resolveRuns, type ItemRun, type Resolved } from "./resolve.js";
+import type { Item } from "./syntax.js";
 import { moveTrailingAttributes } from "./trailing-attrs.js";
 import { walkTree } from "./walk.js";
 
 // A program whose text holds big headers from the run's cache is parsed in
-// pieces: each header once per run, alone, and the program's own text
-// between them, each piece by itself. The preprocessor only marks a header
-// where it starts and ends between top-level declarations, and the C
-// grammar reads each top-level declaration by itself, so the pieces give
-// the declarations the whole text would, in the same order.
+// pieces: of each header only the declarations the program reaches, each
+// parsed once per run, and the program's own text between the headers,
+// each piece by itself. The preprocessor only marks a header where it
+// starts and ends between top-level declarations, and the C grammar reads
+// each top-level declaration by itself, so the pieces give the declarations
+// the whole text would, less those nothing in the program leads to, in the
+// same order.
 
 /** The tree of C `text`, with attributes after file-scope declarators moved where the grammar takes them. */
 export function parseC(parser: Parser, text: string, path: string): { tree: Tree; source: string } {
@@ -27,7 +32,7 @@ export function parseC(parser: Parser, text: string, path: string): { tree: Tree
   return { tree, source: moved };
 }
 
-/** Resolves a program whose text has cached headers in it, parsing each header once per cache. */
+/** Resolves a program whose text has cached headers in it, parsing of each header what the program reaches. */
 export function readChunked(
   parser: Parser,
   pre: Preprocessed,
@@ -35,28 +40,52 @@ export function readChunked(
   path: string,
   target: Target,
   btf: TypeGraph | undefined,
+  uses: readonly string[],
 ): Resolved {
-  const runs: ItemRun[] = [];
+  const ownText: { at: number; text: string }[] = [];
   let at = 0;
   for (const c of pre.chunks) {
-    if (c.at > at) runs.push(own(parser, pre.text.slice(at, c.at), at, path));
-    const p = headerParse(parser, c, cache, path);
-    if (p.shift) runs.push({ base: 0, items: p.items.map((item) => shifted(item, c.at)) });
-    else {
-      // The resolver takes a kept state only where these are the first declarations it reads.
-      let kept = cache.resolved.get(p);
-      if (!kept) {
-        kept = [];
-        // Only a parse the cache still holds keeps resolver tables.
-        if (cache.parses.get(c.header) === p) cache.resolved.set(p, kept);
-      }
-      const known = kept.find((k) => k.target === target && k.btf === btf);
-      const list = kept;
-      runs.push({ base: c.at, items: p.items, ...(known ? { start: known.state } : { keep: (state) => list.push({ target, btf, state }) }) });
-    }
+    if (c.at > at) ownText.push({ at, text: pre.text.slice(at, c.at) });
     at = c.end;
   }
-  if (pre.text.length > at) runs.push(own(parser, pre.text.slice(at), at, path));
+  if (pre.text.length > at) ownText.push({ at, text: pre.text.slice(at) });
+  const roots = new Set<string>();
+  for (const t of ownText) for (const k of namesOfProgram(t.text)) roots.add(k);
+  for (const name of uses) {
+    // `struct sock` is the tag; a bare `sock` may be a tag or a typedef name.
+    const m = /^(?:(?:struct|union|enum)\s+)?(\S+)$/.exec(name.trim());
+    if (!m) continue;
+    roots.add(tagKey(m[1]!));
+    if (m[1] === name.trim()) roots.add(m[1]!);
+  }
+  const headers = pre.chunks.map((c) => headerDecls(c.header, cache));
+  const reached = reachable(headers.map((h) => h.index), roots);
+
+  const runs: ItemRun[] = [];
+  let next = 0;
+  const ownUpTo = (end: number): void => {
+    for (; next < ownText.length && ownText[next]!.at < end; next++) runs.push(own(parser, ownText[next]!.text, ownText[next]!.at, path));
+  };
+  pre.chunks.forEach((c, x) => {
+    ownUpTo(c.at);
+    const h = headers[x]!;
+    const want = reached[x]!;
+    parseDecls(parser, c.header.text!, h, want, path);
+    let plain: Item[][] = [];
+    const flush = (): void => {
+      if (plain.length) runs.push({ base: c.at, items: plain.flat() });
+      plain = [];
+    };
+    for (const i of want) {
+      if (!h.shift[i]) plain.push(h.items[i]!);
+      else {
+        flush();
+        runs.push({ base: 0, items: h.items[i]!.map((item) => shifted(item, c.at)) });
+      }
+    }
+    flush();
+  });
+  ownUpTo(Infinity);
   return resolveRuns(runs, pre, target, btf);
 }
 
@@ -75,18 +104,46 @@ function own(parser: Parser, text: string, at: number, path: string): ItemRun {
   }
 }
 
-function headerParse(parser: Parser, chunk: HeaderChunk, cache: HeaderCache, path: string): HeaderParse {
-  let p = cache.parses.get(chunk.header);
-  if (p) return p;
-  const { tree, source } = parseC(parser, chunk.header.text!, path);
+function headerDecls(header: HeaderRead, cache: HeaderCache): HeaderDecls {
+  let h = cache.decls.get(header);
+  if (h) return h;
+  h = { index: indexDeclarations(header.text!), items: [], shift: [] };
+  cache.putDecls(header, h);
+  return h;
+}
+
+/**
+ * Parses the declarations of `want` not parsed yet, all in one text: each
+ * is whole, so each parses there as in its header, and its items are moved
+ * back to where it stands in the header.
+ */
+function parseDecls(parser: Parser, text: string, h: HeaderDecls, want: readonly number[], path: string): void {
+  const todo = want.filter((i) => !h.items[i]);
+  if (!todo.length) return;
+  const decls = h.index.decls;
+  const starts: number[] = [];
+  const pieces: string[] = [];
+  let at = 0;
+  for (const i of todo) {
+    const d = decls[i]!;
+    starts.push(at);
+    pieces.push(text.slice(d.start, d.end));
+    at += d.end - d.start + 1;
+    h.items[i] = [];
+  }
+  const { tree, source } = parseC(parser, pieces.join("\n"), path);
   try {
-    const items = [...walkTree(tree, source)];
-    p = { items, shift: items.some((i) => i.k === "decl" && !i.typedef && i.declarators.some((d) => d.init !== undefined)) };
+    let k = 0;
+    for (const item of walkTree(tree, source)) {
+      while (k + 1 < starts.length && starts[k + 1]! <= item.at) k++;
+      const i = todo[k]!;
+      const by = decls[i]!.start - starts[k]!;
+      h.items[i]!.push(by ? shifted(item, by) : item);
+      if (item.k === "decl" && !item.typedef && item.declarators.some((d) => d.init !== undefined)) h.shift[i] = true;
+    }
   } finally {
     tree.delete();
   }
-  cache.putParse(chunk.header, p);
-  return p;
 }
 
 /** A copy of plain data with every position moved by `by`. */

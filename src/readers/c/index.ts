@@ -30,8 +30,13 @@ export interface CSourceOptions {
   files?: Record<string, string>;
   /** Give what was read even when it is nothing: a check of a tree meets header-only files. */
   partial?: boolean;
-  /** Big headers (vmlinux.h) read and parsed once for all the programs of one run; the caller owns it. */
+  /**
+   * Big headers (vmlinux.h) read once for all the programs of one run, and
+   * of each only the declarations the file reaches parsed; the caller owns it.
+   */
   headers?: HeaderCache;
+  /** Types to read from such headers though the file does not reach them: `task_struct`, `struct sock`. */
+  uses?: string[];
 }
 
 export interface CSourceResult {
@@ -65,7 +70,7 @@ export async function readCSource(path: string, opts: CSourceOptions): Promise<C
   const pre = preprocess(path, { target: opts.target, includeDirs: opts.includeDirs ?? [], defines: opts.defines ?? {}, files: read, ...(headers ? { headers } : {}) });
   const parser = await cParser();
   let r: Resolved;
-  if (headers && pre.chunks.length) r = readChunked(parser, pre, headers, path, opts.target, opts.btf);
+  if (headers && pre.chunks.length) r = readChunked(parser, pre, headers, path, opts.target, opts.btf, opts.uses ?? []);
   else r = readWhole(parser, pre, path, opts);
   const graph = r.builder.build(opts.target, path);
   const problems = [...pre.problems, ...r.problems];

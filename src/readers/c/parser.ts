@@ -13,8 +13,19 @@ export function cParser(): Promise<Parser> {
  */
 let last: { text: string; tree: Tree; functions: Node[] } | undefined;
 
+/**
+ * A `)` followed, across spaces, comments, directives, words and
+ * parenthesized groups (attributes, SEC("..")), by a `{`: what every
+ * function definition has between its parameters and its body. A header
+ * without one (vmlinux.h: records, enums, typedefs) defines no function,
+ * and is not parsed for its functions. A word is matched whole, so a
+ * failed match does not retry it in pieces.
+ */
+const BODY_AFTER_PARAMS = /\)(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*|#[^\n]*|[A-Za-z_$][\w$]*(?![\w$])|\((?:[^(){};]|\([^(){};]*\))*\))*\{/;
+
 /** What `scan` finds in each function definition of C `text`, in source order. */
 export async function scanFunctions<T>(text: string, scan: (fn: Node, out: T[]) => void): Promise<T[]> {
+  if (!BODY_AFTER_PARAMS.test(text)) return [];
   if (last?.text !== text) {
     const tree = (await cParser()).parse(text);
     if (!tree) return [];

@@ -64,40 +64,12 @@ function joinAttrs(outer: readonly Attr[], own: readonly Attr[]): readonly Attr[
 
 /**
  * Declarations whose positions count from `base` in the preprocessed text:
- * a header parsed once for a run gives the same items to every program,
- * wherever it sits in each.
+ * a header's declarations, parsed once for a run, give the same items to
+ * every program, wherever the header sits in each.
  */
 export interface ItemRun {
   base: number;
   items: Iterable<Item>;
-  /**
-   * What reading these items first, from nothing, left: given, it stands
-   * for reading them. Only for a first run: the same items read after
-   * others may read differently.
-   */
-  start?: ResolverState;
-  /** Receives what reading these items left, when they were the first read. */
-  keep?: (state: ResolverState) => void;
-}
-
-/** A resolver's tables after some declarations, to go on from in another program. */
-export interface ResolverState {
-  readonly types: readonly Type[];
-  readonly shapes: readonly (Shape | undefined)[];
-  readonly typedefs: ReadonlyMap<string, TypeId>;
-  readonly tags: ReadonlyMap<string, TypeId>;
-  readonly consts: ReadonlyMap<string, CInt>;
-  readonly prims: ReadonlyMap<string, TypeId>;
-  readonly ptrs: ReadonlyMap<TypeId, TypeId>;
-  readonly arrays: ReadonlyMap<string, TypeId>;
-  readonly fromBtf: ReadonlyMap<TypeId, TypeId>;
-  readonly unresolved: readonly Unresolved[];
-  readonly unresolvedIds: ReadonlyMap<TypeId, string>;
-  readonly problems: readonly SourceProblem[];
-  readonly vars: readonly GlobalVar[];
-  readonly bcc: ReadonlyMap<number, { key?: TypeId; leaf?: TypeId; max?: bigint; flags?: bigint }>;
-  readonly packStack: readonly number[];
-  readonly pack: number;
 }
 
 export function resolveItems(items: Iterable<Item>, pre: Preprocessed, target: Target, btf: TypeGraph | undefined): Resolved {
@@ -109,25 +81,22 @@ export function resolveRuns(runs: Iterable<ItemRun>, pre: Preprocessed, target: 
 }
 
 class Resolver {
-  // Not readonly: a run that starts from a kept state takes copies of its tables.
-  private b = new GraphBuilder();
-  private shapes: (Shape | undefined)[] = [undefined];
-  private typedefs = new Map<string, TypeId>();
-  private tags = new Map<string, TypeId>();
-  private consts = new Map<string, CInt>();
-  private prims = new Map<string, TypeId>();
-  private ptrs = new Map<TypeId, TypeId>();
-  private arrays = new Map<string, TypeId>();
-  private fromBtf = new Map<TypeId, TypeId>();
-  private unresolved: Unresolved[] = [];
-  private unresolvedIds = new Map<TypeId, string>();
-  private problems: SourceProblem[] = [];
-  private vars: GlobalVar[] = [];
-  private bcc = new Map<number, { key?: TypeId; leaf?: TypeId; max?: bigint; flags?: bigint }>();
+  private readonly b = new GraphBuilder();
+  private readonly shapes: (Shape | undefined)[] = [undefined];
+  private readonly typedefs = new Map<string, TypeId>();
+  private readonly tags = new Map<string, TypeId>();
+  private readonly consts = new Map<string, CInt>();
+  private readonly prims = new Map<string, TypeId>();
+  private readonly ptrs = new Map<TypeId, TypeId>();
+  private readonly arrays = new Map<string, TypeId>();
+  private readonly fromBtf = new Map<TypeId, TypeId>();
+  private readonly unresolved: Unresolved[] = [];
+  private readonly unresolvedIds = new Map<TypeId, string>();
+  private readonly problems: SourceProblem[] = [];
+  private readonly vars: GlobalVar[] = [];
+  private readonly bcc = new Map<number, { key?: TypeId; leaf?: TypeId; max?: bigint; flags?: bigint }>();
   private packStack: number[] = [];
   private pack = 0;
-  /** Whether any declaration was read: a kept state stands only for a first run. */
-  private read = false;
 
   constructor(
     private readonly pre: Preprocessed,
@@ -141,14 +110,7 @@ class Resolver {
   run(runs: Iterable<ItemRun>): Resolved {
     for (const run of runs) {
       this.base = run.base;
-      if (run.start && !this.read) {
-        this.restore(run.start);
-        this.read = true;
-        continue;
-      }
-      const first = !this.read;
       for (const item of run.items) {
-        this.read = true;
         try {
           this.item(item);
         } catch (e) {
@@ -156,7 +118,6 @@ class Resolver {
           this.problems.push({ ...this.where(item), message: e.message });
         }
       }
-      if (first && run.keep) run.keep(this.state());
     }
     // What is evaluated after the walk (map definitions) has true offsets.
     this.base = 0;
@@ -168,49 +129,6 @@ class Resolver {
       bcc: this.bcc,
       eval: (e) => this.eval(e)?.v,
     };
-  }
-
-  /** Copies of the tables, for another program to go on from. */
-  private state(): ResolverState {
-    return {
-      types: [...this.b.types],
-      shapes: [...this.shapes],
-      typedefs: new Map(this.typedefs),
-      tags: new Map(this.tags),
-      consts: new Map(this.consts),
-      prims: new Map(this.prims),
-      ptrs: new Map(this.ptrs),
-      arrays: new Map(this.arrays),
-      fromBtf: new Map(this.fromBtf),
-      unresolved: [...this.unresolved],
-      unresolvedIds: new Map(this.unresolvedIds),
-      problems: [...this.problems],
-      vars: [...this.vars],
-      bcc: new Map(this.bcc),
-      packStack: [...this.packStack],
-      pack: this.pack,
-    };
-  }
-
-  private restore(s: ResolverState): void {
-    this.b = new GraphBuilder();
-    this.b.types.length = 0;
-    for (const t of s.types) this.b.types.push(t);
-    this.shapes = [...s.shapes];
-    this.typedefs = new Map(s.typedefs);
-    this.tags = new Map(s.tags);
-    this.consts = new Map(s.consts);
-    this.prims = new Map(s.prims);
-    this.ptrs = new Map(s.ptrs);
-    this.arrays = new Map(s.arrays);
-    this.fromBtf = new Map(s.fromBtf);
-    this.unresolved = [...s.unresolved];
-    this.unresolvedIds = new Map(s.unresolvedIds);
-    this.problems = [...s.problems];
-    this.vars = [...s.vars];
-    this.bcc = new Map(s.bcc);
-    this.packStack = [...s.packStack];
-    this.pack = s.pack;
   }
 
   private lineStarts?: Int32Array;

@@ -1,0 +1,505 @@
+// One pass over preprocessed C text that finds its top-level declarations
+// without parsing them: where each starts and ends, the names it declares
+// (tags, typedef names, enumerators, variables, functions) and the names it
+// needs. A program that includes a 3 MB vmlinux.h then parses only the few
+// declarations its own code reaches (reachable.ts), not its 16,000.
+// The scan errs on the side of needing more: a name it cannot place is
+// counted as used, which costs a parse, never a layout.
+
+import { W, Words } from "./words.js";
+
+/** Names in one namespace: a tag is `#` and its name (C gives struct, union and enum one tag namespace). */
+export type Key = string;
+
+export const tagKey = (name: string): Key => `#${name}`;
+
+export interface Decl {
+  /** Character offsets in the scanned text; `end` is past the `;` or the function body's `}`. */
+  start: number;
+  end: number;
+  defines: Key[];
+  /**
+   * Names whose declarations this one needs read first: typedef names,
+   * constants, tags used by value. Found on first use (needsOf): the index
+   * itself skips the insides of record bodies, most of a header's text.
+   */
+  needs?: Key[];
+  /** Read whatever the program uses: `#pragma pack`, and variables placed in a section (a header's maps). */
+  root: boolean;
+}
+
+export interface DeclIndex {
+  text: string;
+  decls: Decl[];
+  /** Declarations defining each key, in text order. */
+  definers: Map<Key, number[]>;
+}
+
+const enum C {
+  Tab = 9,
+  Nl = 10,
+  Cr = 13,
+  Space = 32,
+  Quote = 34,
+  Hash = 35,
+  Apos = 39,
+  LParen = 40,
+  RParen = 41,
+  Star = 42,
+  Comma = 44,
+  Dot = 46,
+  Semi = 59,
+  Eq = 61,
+  Backslash = 92,
+  LBrace = 123,
+  RBrace = 125,
+}
+
+/** Identifier characters: [A-Za-z0-9_$]. */
+const WORD = new Uint8Array(128);
+for (let c = 0; c < 128; c++) WORD[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 ? 1 : 0;
+
+const enum Mode {
+  /** Where declarations are and what they define; record bodies are searched only for the tags and enumerators they define. */
+  Index,
+  /** What one declaration needs. */
+  Needs,
+  /** A program's own text: function bodies are read too. */
+  Program,
+}
+
+/**
+ * In a record body, an index looks no further than the next brace, quote
+ * or tag keyword that opens a body (`struct name {`, attributes allowed
+ * between): one native search over the bulk of a header, past the members
+ * that only name a type.
+ */
+const BODY_STOP = /[{}"']|(?=\b(?:struct|union|enum)\b(?:\s*__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\))*(?:\s+[A-Za-z_$][\w$]*)?(?:\s*__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\))*\s*\{)[sue]/g;
+
+/** What a `{` opened inside a declaration. */
+const enum Brace {
+  Record,
+  Enum,
+  Other,
+}
+
+/** The declarations of `text`. */
+export function indexDeclarations(text: string): DeclIndex {
+  return new Scanner(text, Mode.Index).run();
+}
+
+/** What declaration `i` of `index` needs. */
+export function needsOf(index: DeclIndex, i: number): Key[] {
+  const d = index.decls[i]!;
+  return (d.needs ??= new Scanner(index.text.slice(d.start, d.end), Mode.Needs).run().decls[0]?.needs ?? []);
+}
+
+/**
+ * Every name a program's own text declares or uses, function bodies
+ * included: a name it declares again must meet the header's declaration as
+ * a compiler would. A record it names only through pointers it needs no
+ * more than a header does; its object's BTF would not hold it either.
+ */
+export function namesOfProgram(text: string): Set<Key> {
+  const names = new Set<Key>();
+  for (const d of new Scanner(text, Mode.Program).run().decls) {
+    for (const k of d.defines) names.add(k);
+    for (const k of d.needs!) names.add(k);
+  }
+  return names;
+}
+
+class Scanner {
+  private i = 0;
+  private readonly n: number;
+  private readonly words: Words;
+  private readonly tags: Key[] = [];
+  private readonly decls: Decl[] = [];
+
+  // The declaration being read.
+  private start = -1;
+  private defines: Key[] = [];
+  private needs: Key[] = [];
+  /** Paren depth where a sizeof, typeof, offsetof or alignment ends; -1 when outside one: a tag named in there is needed, pointer or not. */
+  private shapeEnd = -1;
+  private typedef = false;
+  private section = false;
+  private function = false;
+  /** Open braces, innermost last. */
+  private braces: Brace[] = [];
+  /** Per record body open, whether the declarator around it had its name. */
+  private outerNamed: boolean[] = [];
+  private parens = 0;
+  /** Paren depth where an attribute's group or typeof's ends; -1 when outside one. */
+  private groupEnd = -1;
+  private typeofEnd = -1;
+  /** In the declaration or member being read: a type was named, the current declarator's name was seen. */
+  private sawType = false;
+  private named = false;
+  private initializer = false;
+  /** A tag keyword waits for its name or body; a tag name waits for what follows it. */
+  private tagWord = false;
+  private tagName = -1;
+  /** In an enum body, where the next word is an enumerator. */
+  private enumerator = false;
+  /** The last punctuation read: a `{` after a `)` at the outermost level opens a function's body. */
+  private lastPunct = 0;
+  /** `enum` was the last tag keyword: the body it opens holds enumerators. */
+  private enumOpening = false;
+
+  constructor(
+    private readonly text: string,
+    private readonly mode: Mode,
+  ) {
+    this.n = text.length;
+    this.words = new Words(text);
+  }
+
+  run(): DeclIndex {
+    const { text, n } = this;
+    let lineStart = true;
+    const index = this.mode === Mode.Index;
+    while (this.i < n) {
+      if (index && this.inBody()) {
+        BODY_STOP.lastIndex = this.i;
+        this.i = BODY_STOP.test(text) ? BODY_STOP.lastIndex - 1 : n;
+        lineStart = false;
+        if (this.i >= n) break;
+      }
+      const c = text.charCodeAt(this.i);
+      if (c === C.Nl) {
+        lineStart = true;
+        this.i++;
+        continue;
+      }
+      if (c === C.Space || c === C.Tab || c === C.Cr || c === 11 || c === 12) {
+        this.i++;
+        continue;
+      }
+      if (c === C.Hash && lineStart) {
+        this.directive();
+        continue;
+      }
+      lineStart = false;
+      if (c < 128 && WORD[c] && !(c >= 48 && c <= 57)) this.word();
+      else if ((c >= 48 && c <= 57) || (c === C.Dot && this.digitAt(this.i + 1))) this.number();
+      else if (c === C.Quote || c === C.Apos) this.quoted(c);
+      else this.punct(c);
+    }
+    if (this.start >= 0) this.end(n);
+    const definers = new Map<Key, number[]>();
+    const { decls } = this;
+    for (let at = 0; at < decls.length; at++) {
+      const defines = decls[at]!.defines;
+      for (let j = 0; j < defines.length; j++) {
+        const k = defines[j]!;
+        const list = definers.get(k);
+        if (list === undefined) definers.set(k, [at]);
+        else if (list[list.length - 1] !== at) list.push(at);
+      }
+    }
+    return { text, decls: this.decls, definers };
+  }
+
+  private skipping(): boolean {
+    const depth = this.braces.length;
+    return this.mode === Mode.Index && depth > 0 && this.braces[depth - 1] === Brace.Record;
+  }
+
+  /** In a record body, with no tag or attribute waiting for its next token: where an index skips ahead. */
+  private inBody(): boolean {
+    const depth = this.braces.length;
+    return depth > 0 && this.braces[depth - 1] === Brace.Record && !this.tagWord && this.tagName < 0 && this.groupEnd < 0;
+  }
+
+  private digitAt(i: number): boolean {
+    const c = this.text.charCodeAt(i);
+    return c >= 48 && c <= 57;
+  }
+
+  /** A preprocessor line: `#pragma pack` is a declaration of its own that every program reads; others are skipped. */
+  private directive(): void {
+    const { text } = this;
+    let e = text.indexOf("\n", this.i);
+    // Lines continued with a backslash are one directive.
+    while (e > 0 && text.charCodeAt(e - 1) === C.Backslash) e = text.indexOf("\n", e + 1);
+    if (e < 0) e = this.n;
+    if (this.start < 0 && /^#\s*pragma\s+pack\b/.test(text.slice(this.i, Math.min(e, this.i + 64)))) {
+      this.decls.push({ start: this.i, end: e, defines: [], needs: [], root: true });
+    }
+    this.i = e;
+  }
+
+  private number(): void {
+    const { text } = this;
+    let i = this.i + 1;
+    while (i < this.n) {
+      const c = text.charCodeAt(i);
+      if (c < 128 && (WORD[c] || c === C.Dot)) i++;
+      // An exponent's sign belongs to the number: 1e+5, 0x1p-3.
+      else if ((c === 43 || c === 45) && /[eEpP]/.test(text[i - 1]!)) i++;
+      else break;
+    }
+    this.i = i;
+    this.begin();
+    this.after(0);
+  }
+
+  private quoted(q: number): void {
+    const { text } = this;
+    let i = this.i + 1;
+    while (i < this.n) {
+      const c = text.charCodeAt(i);
+      if (c === C.Backslash) i += 2;
+      else if (c === q || c === C.Nl) {
+        i++;
+        break;
+      } else i++;
+    }
+    this.i = i;
+    this.begin();
+    this.after(0);
+  }
+
+  private begin(): void {
+    if (this.start < 0) this.start = this.i;
+  }
+
+  private word(): void {
+    const { text } = this;
+    const from = this.i;
+    // Kept within 24 bits: small integers all the way.
+    let h = text.charCodeAt(from);
+    let i = from + 1;
+    while (i < this.n) {
+      const c = text.charCodeAt(i);
+      if (c < 128 && WORD[c]) {
+        h = (h * 31 + c) & 0xffffff;
+        i++;
+      } else break;
+    }
+    if (this.start < 0) this.start = from;
+    this.i = i;
+    const id = this.words.id(from, i, h);
+    const kind = this.words.kind(id);
+    // Attributes may stand between a tag keyword, its name and its body.
+    if (kind === W.Group) {
+      if (this.groupEnd < 0) this.groupEnd = this.parens;
+      if ((this.words.name(id) === "_Alignas" || this.words.name(id) === "alignas") && this.shapeEnd < 0) this.shapeEnd = this.parens;
+      return;
+    }
+    if (this.tagWord && this.groupEnd < 0) {
+      this.tagWord = false;
+      this.tagName = id;
+      return;
+    }
+    // A tag name waiting to learn whether a body or a `*` follows is used by value when a word does.
+    this.after(1);
+    if (kind === W.Tag) {
+      this.tagWord = true;
+      this.enumOpening = this.words.name(id) === "enum";
+      this.enumerator = false;
+      return;
+    }
+    if (this.groupEnd >= 0) {
+      if (this.words.name(id) === "section") this.section = true;
+      else if ((kind === W.Shape || kind === W.Typeof) && this.shapeEnd < 0) this.shapeEnd = this.parens;
+      else if (kind === W.Name) this.need(id);
+      return;
+    }
+    const top = this.braces.length === 0 ? Brace.Record : this.braces[this.braces.length - 1]!;
+    if (kind !== W.Name) {
+      if (kind === W.Type) {
+        if (top === Brace.Record && this.typeofEnd < 0) this.sawType = true;
+      } else if (kind === W.Shape) {
+        if (this.shapeEnd < 0) this.shapeEnd = this.parens;
+      }
+      else if (kind === W.Typeof) {
+        if (this.shapeEnd < 0) this.shapeEnd = this.parens;
+        if (top === Brace.Record && !this.named && this.typeofEnd < 0) {
+          this.sawType = true;
+          this.typeofEnd = this.parens;
+        }
+      } else if (kind === W.Typedef) this.typedef = true;
+      return;
+    }
+    if (top === Brace.Enum) {
+      if (this.enumerator) {
+        this.enumerator = false;
+        this.defines.push(this.words.name(id));
+      } else this.need(id);
+      return;
+    }
+    if (top !== Brace.Record || this.typeofEnd >= 0 || this.initializer || this.named) {
+      this.need(id);
+      return;
+    }
+    if (!this.sawType) {
+      // A typedef name as the type.
+      this.sawType = true;
+      this.need(id);
+      return;
+    }
+    // A declarator's name: a declaration's is defined, a member's is nobody's business.
+    this.named = true;
+    if (this.braces.length === 0) this.defines.push(this.words.name(id));
+  }
+
+
+  /**
+   * Settles a tag name waiting for what follows it: `kind` is the next
+   * token, a char code for punctuation, 1 for a word, 0 for a literal.
+   */
+  private after(kind: number): void {
+    const name = this.tagName;
+    if (name < 0 || this.groupEnd >= 0) return;
+    this.tagName = -1;
+    const { words } = this;
+    const serial = this.decls.length;
+    if (kind === C.LBrace) this.defines.push(this.tag(name));
+    // A pointer's layout is the same whether its target is defined or only declared.
+    else if ((kind !== C.Star || this.shapeEnd >= 0) && words.mark(name, true, serial)) this.needs.push(this.tag(name));
+    const depth = this.braces.length;
+    if ((depth === 0 || this.braces[depth - 1] === Brace.Record) && this.typeofEnd < 0) this.sawType = true;
+  }
+
+  /** Word `id` as a tag's key. */
+  private tag(id: number): Key {
+    return (this.tags[id] ??= tagKey(this.words.name(id)));
+  }
+
+  /** Lists word `id` among the names the declaration being read needs, once. */
+  private need(id: number): void {
+    if (this.words.mark(id, false, this.decls.length)) this.needs.push(this.words.name(id));
+  }
+
+  private punct(c: number): void {
+    this.begin();
+    const opening = this.tagWord || this.tagName >= 0;
+    if (this.groupEnd < 0) this.tagWord = false;
+    this.after(c);
+    this.i++;
+    const depth = this.braces.length;
+    const top = depth === 0 ? Brace.Record : this.braces[depth - 1]!;
+    switch (c) {
+      // An index counts no parentheses in a record body but an attribute's: it skips the others' mates.
+      case C.LParen:
+        if (!this.skipping() || this.groupEnd >= 0) this.parens++;
+        break;
+      case C.RParen:
+        if (this.skipping() && this.groupEnd < 0) break;
+        this.parens--;
+        if (this.groupEnd === this.parens) this.groupEnd = -1;
+        if (this.typeofEnd === this.parens) this.typeofEnd = -1;
+        if (this.shapeEnd === this.parens) this.shapeEnd = -1;
+        break;
+      case C.LBrace:
+        this.lbrace(opening);
+        return;
+      case C.RBrace: {
+        const b = this.braces.pop();
+        if (b === Brace.Record) {
+          // The member or declaration around the body goes on: a type was named.
+          this.named = this.outerNamed.pop() ?? false;
+          this.sawType = true;
+        } else if (b === Brace.Enum) {
+          this.enumerator = false;
+          this.sawType = true;
+        } else if (this.function && depth === 1) this.end(this.i);
+        break;
+      }
+      case C.Comma:
+        if (this.parens !== 0) break;
+        if (top === Brace.Record) {
+          this.named = false;
+          this.initializer = false;
+        } else if (top === Brace.Enum) this.enumerator = true;
+        break;
+      case C.Eq:
+        if (depth === 0 && this.parens === 0) this.initializer = true;
+        break;
+      case C.Semi:
+        if (this.parens !== 0) break;
+        if (depth === 0) this.end(this.i);
+        else if (top === Brace.Record) this.sawType = this.named = false;
+        break;
+    }
+    this.lastPunct = c;
+  }
+
+  private lbrace(opening: boolean): void {
+    const last = this.lastPunct;
+    this.lastPunct = C.LBrace;
+    if (opening) {
+      const isEnum = this.enumOpening;
+      this.enumOpening = false;
+      if (isEnum) {
+        this.braces.push(Brace.Enum);
+        this.enumerator = true;
+      } else {
+        this.braces.push(Brace.Record);
+        this.outerNamed.push(this.named);
+        this.sawType = this.named = false;
+      }
+      return;
+    }
+    // A `{` after a parameter list at the outermost level opens a function's body: skip it whole.
+    if (this.braces.length === 0 && !this.initializer && last === C.RParen && this.parens === 0) {
+      this.function = true;
+      if (this.mode === Mode.Program) this.braces.push(Brace.Other);
+      else {
+        this.skipBody();
+        this.end(this.i);
+      }
+      return;
+    }
+    this.braces.push(Brace.Other);
+  }
+
+  private skipBody(): void {
+    const { text } = this;
+    let depth = 1;
+    let i = this.i;
+    while (i < this.n && depth > 0) {
+      const c = text.charCodeAt(i);
+      if (c === C.LBrace) depth++;
+      else if (c === C.RBrace) depth--;
+      else if (c === C.Quote || c === C.Apos) {
+        i++;
+        while (i < this.n) {
+          const d = text.charCodeAt(i);
+          if (d === C.Backslash) i++;
+          else if (d === c || d === C.Nl) break;
+          i++;
+        }
+      }
+      i++;
+    }
+    this.i = i;
+  }
+
+  private end(at: number): void {
+    const root = this.section && !this.typedef && !this.function;
+    let needs = this.needs;
+    // `struct s;` declares the tag: read where the tag is, it gives the tag its place among the types.
+    if (!this.defines.length && !this.typedef && needs.length === 1 && needs[0]!.startsWith("#")) {
+      this.defines = needs;
+      needs = [];
+    }
+    this.decls.push(this.mode === Mode.Index ? { start: this.start, end: at, defines: this.defines, root } : { start: this.start, end: at, defines: this.defines, needs, root });
+    this.start = -1;
+    this.defines = [];
+    this.needs = [];
+    this.shapeEnd = -1;
+    this.typedef = this.section = this.function = false;
+    this.braces = [];
+    this.outerNamed = [];
+    this.parens = 0;
+    this.groupEnd = this.typeofEnd = -1;
+    this.sawType = this.named = this.initializer = false;
+    this.tagWord = false;
+    this.tagName = -1;
+    this.enumerator = this.enumOpening = false;
+    this.lastPunct = C.Semi;
+  }
+}
