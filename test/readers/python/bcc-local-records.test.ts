@@ -71,7 +71,8 @@ describe.skipIf(!clangAvailable || pythonMissing !== "")(`records defined in the
     }
     expect(expected).toHaveLength(1);
     const found = r.findings.map((f) => {
-      const m = /^(\w+\.\w+) is at offset (\d+), but .*'s \w+ is at offset (\d+)/.exec(messageOf(f));
+      // Where the sizes differ the message leads with them; the member detail follows.
+      const m = /(?:^|; )(\w+\.\w+) is at offset (\d+), but .*'s \w+ is at offset (\d+)/.exec(messageOf(f));
       return m ? `${f.code} ${m[1]} is at offset ${m[2]}, but C's at ${m[3]}` : `${f.code} ${messageOf(f)}`;
     });
     expect(found).toEqual(expected);
