@@ -252,9 +252,7 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
   notes.push(...missingHeaders.notes());
   const builds = await objectBuilds(bpf, cSources, tree, flagsOf, headers);
 
-  const pairing = pair(bpf, user, config.pairs);
-  // A map the preprocessor left out of this build (`#ifdef METRICS`) is still declared in the tree.
-  pairing.unknownMaps = pairing.unknownMaps.filter(({ user: u, ref }) => !cSources.some((c) => declaresMap(c.text, ref.name)) && !declaresMap(carriedC.get(u.file) ?? "", ref.name));
+  const pairing = pair(bpf, user, config.pairs, (name, u) => cSources.some((c) => declaresMap(c.text, name)) || declaresMap(carriedC.get(u.file) ?? "", name));
   const { baseTarget, narrowTargets } = targetsOf(config);
   const layouts = new Map<UserspaceModule, Map<string, TypeGraph>>();
   const ctx: RuleContext = {
