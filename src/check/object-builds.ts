@@ -7,7 +7,7 @@ import type { BuildFlags, TreeBuild } from "../load/include-paths.js";
 import type { HeaderCache } from "../readers/c/header-cache.js";
 import { sourceModule } from "../readers/c/module.js";
 import type { ObjectBuild, Rebuild } from "../rules/rule.js";
-import { SourceIndex } from "./c-locate.js";
+import type { SourceIndex } from "./c-locate.js";
 import { reader } from "./readers.js";
 
 // Which C source in the tree each object was built from, read as its build
@@ -16,21 +16,20 @@ import { reader } from "./readers.js";
 
 export async function objectBuilds(
   objects: readonly BpfModule[],
-  sources: readonly { file: string; text: string }[],
+  sources: SourceIndex<{ file: string; text: string }>,
   build: TreeBuild,
   flagsOf: (file: string, text: string) => BuildFlags,
   headers: HeaderCache,
 ): Promise<ObjectBuild[]> {
   const reads = new Map<string, { module: BpfModule; unresolved: string[] } | undefined>();
   const out: ObjectBuild[] = [];
-  const index = new SourceIndex(sources);
-  const byPath = new Map(sources.map((s) => [resolvePath(s.file), s]));
+  const byPath = new Map(sources.all.map((s) => [resolvePath(s.file), s]));
   // Little-endian first: a finding names the object most readers load.
   const ordered = [...objects].sort((a, b) => Number(a.graph.target.name !== "bpfel") - Number(b.graph.target.name !== "bpfel"));
   for (const object of ordered) {
     if (object.origin !== "btf" || object.offset !== undefined) continue;
     const line = build.bpf2go.writing(object.file);
-    const src = line ? byPath.get(line.source) : index.sourceFor(object.file);
+    const src = line ? byPath.get(line.source) : sources.sourceFor(object.file);
     if (!src || src.file.endsWith(".h")) continue;
     // Read once, little-endian: byte order moves no member, and layouts are what is compared.
     if (!reads.has(src.file)) reads.set(src.file, await readSource(src, flagsOf(src.file, src.text), headers));

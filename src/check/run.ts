@@ -129,7 +129,7 @@ async function readLockOption(opts: CheckOptions, dir: string): Promise<LockInpu
  */
 async function readRecords(
   bpf: readonly BpfModule[],
-  cSources: readonly { file: string; text: string }[],
+  sources: SourceIndex<{ file: string; text: string }>,
   flagsOf: (file: string, text: string) => BuildFlags,
   readFrom: Map<string, BpfModule[]>,
   notes: string[],
@@ -137,10 +137,9 @@ async function readRecords(
   headers: HeaderCache,
 ): Promise<void> {
   const sourceReads = new Map<string, BpfModule | undefined>();
-  const index = new SourceIndex(cSources);
   for (const m of bpf) {
     if (m.origin !== "btf" || m.records) continue;
-    const src = index.sourceFor(m.file);
+    const src = sources.sourceFor(m.file);
     if (!src) continue;
     let records = sites.get(src.file);
     if (!records) sites.set(src.file, (records = await findRecordEmits(src.file, src.text)));
@@ -248,9 +247,11 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
     for (const p of m.problems) notes.push(`${p.loc.file}:${p.loc.line ?? 0}: ${p.message}`);
   }
 
-  await readRecords(bpf, cSources, flagsOf, readFrom, notes, sites, headers);
+  // The sources by program and folder, for every lookup below: built once.
+  const sources = new SourceIndex(cSources);
+  await readRecords(bpf, sources, flagsOf, readFrom, notes, sites, headers);
   notes.push(...missingHeaders.notes());
-  const builds = await objectBuilds(bpf, cSources, tree, flagsOf, headers);
+  const builds = await objectBuilds(bpf, sources, tree, flagsOf, headers);
 
   const pairing = pair(bpf, user, config.pairs, (name, u) => cSources.some((c) => declaresMap(c.text, name)) || declaresMap(carriedC.get(u.file) ?? "", name));
   const { baseTarget, narrowTargets } = targetsOf(config);
@@ -293,13 +294,13 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
     const setting = config.rules[rule.id];
     if (setting === "off") continue;
     // Located first, so a suppression above the C line of an object's span counts.
-    for (const f of locateInSource(rule.check(ctx), cSources)) {
+    for (const f of locateInSource(rule.check(ctx), sources)) {
       if (isSilenced(f, silenced)) continue;
       findings.push(setting ? { ...f, severity: setting } : f);
     }
   }
   const texts = new Map(files.filter((f) => f.kind === "go").map((f) => [f.path, decoder.decode(f.bytes)]));
-  const result: CheckResult = { findings: regenerateFixes(findings, texts, tree.bpf2go), pairing, pairs: summarize(pairing, cSources), files: { bpf: bpf.length, user: user.length }, notes, bpf, user, targets: { base: baseTarget, narrow: narrowTargets } };
+  const result: CheckResult = { findings: regenerateFixes(findings, texts, tree.bpf2go), pairing, pairs: summarize(pairing, sources), files: { bpf: bpf.length, user: user.length }, notes, bpf, user, targets: { base: baseTarget, narrow: narrowTargets } };
   return lock ? { ...result, lock } : result;
 }
 
@@ -331,12 +332,11 @@ export function targetsOf(config: Config): { baseTarget: Target; narrowTargets: 
   return { baseTarget: wide[0] ?? all[0]!, narrowTargets: wide.length ? narrow : narrow.slice(1) };
 }
 
-function summarize(p: Pairing, sources: readonly { file: string; text: string }[]): PairSummary[] {
+function summarize(p: Pairing, sources: SourceIndex<{ file: string; text: string }>): PairSummary[] {
   // The C side at its declaration in the source, where the object's source is in the tree.
-  const index = new SourceIndex(sources);
   const c = (name: string, loc: SourceLoc | undefined): { name: string; loc?: SourceLoc } => {
     if (!loc || loc.line !== undefined) return loc ? { name, loc } : { name };
-    const src = index.sourceFor(loc.file);
+    const src = sources.sourceFor(loc.file);
     const at = src && findDeclaration(src.text, name);
     return { name, loc: at && src ? { file: src.file, ...at } : loc };
   };
