@@ -28,6 +28,8 @@ export interface CSourceOptions {
   btf?: TypeGraph;
   /** Sources by path, read before the disk: tests, and C carried inside other files. */
   files?: Record<string, string>;
+  /** Headers read before the file (clang's `-include`), taking none of its lines: the definitions a tool's C is compiled with. */
+  prelude?: readonly string[];
   /** Give what was read even when it is nothing: a check of a tree meets header-only files. */
   partial?: boolean;
   /** Big headers (vmlinux.h) read and parsed once for all the programs of one run; the caller owns it. */
@@ -59,7 +61,7 @@ export async function readCSource(path: string, opts: CSourceOptions): Promise<C
     }
   }
   const headers = opts.headers;
-  const pre = preprocess(path, { target: opts.target, includeDirs: opts.includeDirs ?? [], defines: opts.defines ?? {}, files, ...(headers ? { headers } : {}) });
+  const pre = preprocess(path, { target: opts.target, includeDirs: opts.includeDirs ?? [], defines: opts.defines ?? {}, files, ...(opts.prelude ? { prelude: opts.prelude } : {}), ...(headers ? { headers } : {}) });
   const parser = await cParser();
   let r: Resolved;
   if (headers && pre.chunks.length) r = readChunked(parser, pre, headers, path, opts.target, opts.btf);

@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import type { BpfModule, UserspaceModule } from "../../ir/bindings.js";
-import type { SourceLoc } from "../../ir/types.js";
 import { InputError } from "../../ir/errors.js";
 import type { TypeGraph } from "../../ir/graph.js";
 import { TARGETS } from "../../ir/targets.js";
@@ -66,45 +65,18 @@ export async function readEmbeddedC(file: string, programs: BccText[], btf: Type
     }
     if (text.trim() === "") continue;
     const path = p.srcFile ?? file;
-    // The include takes line 1; blank lines bring the C to its Python line.
-    // C that starts on line 1 (a file of its own) is read one line down and its lines moved back.
-    const padded = `#include "${PRELUDE_PATH}"\n${"\n".repeat(Math.max(0, line - 2))}${text}`;
-    const shift = line < 2 ? 1 : 0;
+    // Blank lines bring the C to its Python line; the prelude is read before it and takes none.
+    const padded = `${"\n".repeat(Math.max(0, line - 1))}${text}`;
     try {
-      const r = await readCSource(path, { target: TARGETS.bpfel, ...(btf ? { btf } : {}), files: { [path]: padded, [PRELUDE_PATH]: PRELUDE } });
+      const r = await readCSource(path, { target: TARGETS.bpfel, ...(btf ? { btf } : {}), files: { [path]: padded, [PRELUDE_PATH]: PRELUDE }, prelude: [PRELUDE_PATH] });
       const m = sourceModule(r);
-      if (shift) moveLinesBack(m, path);
       out.push(p.program === path ? m : { ...m, program: p.program });
       // Headers BCC finds at run time are out of reach here and say nothing; C that does not parse does.
-      for (const q of r.problems) if (q.syntax && q.file === path) problems.push({ message: `BPF program: ${q.message}`, loc: { file: path, line: q.line - shift } });
+      for (const q of r.problems) if (q.syntax && q.file === path) problems.push({ message: `BPF program: ${q.message}`, loc: { file: path, line: q.line } });
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       problems.push({ message: `BPF program: ${e.detail}`, loc: p.loc });
     }
   }
   return out;
-}
-
-/** Every location in `file` of the module one line up: each loc object once, wherever it is shared. */
-function moveLinesBack(m: BpfModule, file: string): void {
-  const seen = new Set<SourceLoc>();
-  const visit = (x: unknown, depth: number): void => {
-    if (depth > 4 || typeof x !== "object" || x === null) return;
-    if (Array.isArray(x)) {
-      for (const item of x) visit(item, depth + 1);
-      return;
-    }
-    for (const [k, v] of Object.entries(x)) {
-      if (k === "loc" && v && typeof v === "object") {
-        const loc = v as SourceLoc;
-        if (loc.file === file && loc.line !== undefined && !seen.has(loc)) {
-          seen.add(loc);
-          loc.line -= 1;
-        }
-      } else if (typeof v === "object") visit(v, depth + 1);
-    }
-  };
-  for (let id = 1; id < m.graph.count; id++) visit(m.graph.type(id), 0);
-  visit(m.maps, 0);
-  visit(m.records ?? [], 0);
 }
