@@ -24,8 +24,10 @@ describe.skipIf(!clangAvailable)("a C prelude (needs clang-16)", () => {
 
     const r = await readCSource("/virtual/ev.c", { target: TARGETS.bpfel, files: { "/virtual/ev.c": SOURCE, "/virtual/prelude.h": PRELUDE }, prelude: ["/virtual/prelude.h"], partial: true });
     const id = r.graph.find("ev").find((i) => r.graph.type(i).kind === "struct")!;
+    const ev = r.graph.type(id);
+    if (ev.kind !== "struct") throw new Error("struct ev not read");
     expect(sizeOf(r.graph, id)).toBe(size);
-    expect(r.graph.type(id).loc).toMatchObject({ file: "/virtual/ev.c", line: 1 });
+    expect(ev.loc).toMatchObject({ file: "/virtual/ev.c", line: 1 });
     // What does not parse is blamed on its own line of the file, not one further down.
     expect(r.problems.filter((p) => p.syntax).map((p) => `${p.file}:${p.line}`)).toContain("/virtual/ev.c:2");
   });
