@@ -74,9 +74,9 @@ export async function readPrograms(files: readonly InputFile[], config: Config, 
   const built = new Set(objects.map((f) => programStem(f.path)));
   const builtByBpf2go = bpf2goSources(objects.map((f) => f.path), tree.bpf2go);
 
-  const read = new Set(objects);
+  const objectFiles = new Set(objects);
   for (const f of files) {
-    if (read.has(f)) continue;
+    if (objectFiles.has(f)) continue;
     // One file that cannot be read (a userspace C test whose header is elsewhere) is a note, not the end of the run.
     try {
       await readSource(f);
