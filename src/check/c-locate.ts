@@ -19,8 +19,8 @@ export class SourceIndex<T extends { file: string }> {
   private readonly byStem = new Map<string, T>();
   private readonly byDir = new Map<string, T[]>();
 
-  constructor(sources: readonly T[]) {
-    for (const c of sources) {
+  constructor(readonly all: readonly T[]) {
+    for (const c of all) {
       const stem = programStem(c.file);
       // The first source with a stem is the one an object pairs with.
       if (!this.byStem.has(stem)) this.byStem.set(stem, c);
@@ -82,9 +82,8 @@ export function findDeclaration(text: string, symbol: string): { line: number; c
 }
 
 /** Moves C spans that point into objects to the declarations in their sources. */
-export function locateInSource(findings: readonly Finding[], sources: readonly { file: string; text: string }[]): Finding[] {
+export function locateInSource(findings: readonly Finding[], index: SourceIndex<{ file: string; text: string }>): Finding[] {
   if (!findings.length) return [];
-  const index = new SourceIndex(sources);
   const move = (l: FindingLocation): FindingLocation => {
     if (l.role !== "c" || l.line !== undefined || !l.symbol) return l;
     const src = index.sourceFor(l.file);

@@ -2,12 +2,12 @@ import { basename, dirname, relative, resolve as resolvePath } from "node:path";
 import type { BpfModule } from "../ir/bindings.js";
 import { InputError } from "../ir/errors.js";
 import { TARGETS } from "../ir/targets.js";
-import type { Bpf2goLine } from "../load/bpf2go-lines.js";
+import type { Bpf2goIndex, Bpf2goLine } from "../load/bpf2go-lines.js";
 import type { BuildFlags, TreeBuild } from "../load/include-paths.js";
 import type { HeaderCache } from "../readers/c/header-cache.js";
 import { sourceModule } from "../readers/c/module.js";
 import type { ObjectBuild, Rebuild } from "../rules/rule.js";
-import { escape, SourceIndex } from "./c-locate.js";
+import type { SourceIndex } from "./c-locate.js";
 import { reader } from "./readers.js";
 
 // Which C source in the tree each object was built from, read as its build
@@ -16,21 +16,20 @@ import { reader } from "./readers.js";
 
 export async function objectBuilds(
   objects: readonly BpfModule[],
-  sources: readonly { file: string; text: string }[],
+  sources: SourceIndex<{ file: string; text: string }>,
   build: TreeBuild,
   flagsOf: (file: string, text: string) => BuildFlags,
   headers: HeaderCache,
 ): Promise<ObjectBuild[]> {
   const reads = new Map<string, { module: BpfModule; unresolved: string[] } | undefined>();
   const out: ObjectBuild[] = [];
-  const index = new SourceIndex(sources);
-  const byPath = new Map(sources.map((s) => [resolvePath(s.file), s]));
+  const byPath = new Map(sources.all.map((s) => [resolvePath(s.file), s]));
   // Little-endian first: a finding names the object most readers load.
   const ordered = [...objects].sort((a, b) => Number(a.graph.target.name !== "bpfel") - Number(b.graph.target.name !== "bpfel"));
   for (const object of ordered) {
     if (object.origin !== "btf" || object.offset !== undefined) continue;
-    const line = bpf2goLineOf(object.file, build.bpf2go);
-    const src = line ? byPath.get(line.source) : index.sourceFor(object.file);
+    const line = build.bpf2go.writing(object.file);
+    const src = line ? byPath.get(line.source) : sources.sourceFor(object.file);
     if (!src || src.file.endsWith(".h")) continue;
     // Read once, little-endian: byte order moves no member, and layouts are what is compared.
     if (!reads.has(src.file)) reads.set(src.file, await readSource(src, flagsOf(src.file, src.text), headers));
@@ -55,15 +54,8 @@ async function readSource(src: { file: string; text: string }, flags: BuildFlags
 }
 
 /** The C sources (absolute) that bpf2go lines built the given objects from. */
-export function bpf2goSources(objects: readonly string[], lines: readonly Bpf2goLine[]): Set<string> {
-  return new Set(objects.flatMap((o) => bpf2goLineOf(o, lines)?.source ?? []));
-}
-
-/** The bpf2go line whose output `object` is: `<ident>_bpfel.o`, `<ident>_x86_bpfel.o` or `<ident>_bpfel_x86.o` in the line's directory. */
-export function bpf2goLineOf(object: string, lines: readonly Bpf2goLine[]): Bpf2goLine | undefined {
-  const abs = resolvePath(object);
-  const name = basename(abs);
-  return lines.find((l) => l.dir === dirname(abs) && new RegExp(`^${escape(l.ident.toLowerCase())}_(?:\\w+_)?bpfe[lb](?:_\\w+)?\\.o$`).test(name));
+export function bpf2goSources(objects: readonly string[], lines: Bpf2goIndex): Set<string> {
+  return new Set(objects.flatMap((o) => lines.writing(o)?.source ?? []));
 }
 
 /** `go generate` for the package of a bpf2go line, run from the working directory, and where the line is. */

@@ -96,6 +96,9 @@ export interface Spanned<T> {
   loc: SourceLoc;
 }
 
+/** `MapRef.via` of a map userspace defines itself (what `ebpf.NewMap` makes of an `ebpf.MapSpec`): it needs no BPF program's. */
+export const MAPSPEC_LITERAL = "ebpf.MapSpec literal";
+
 /** Something userspace says about a C map. */
 export interface MapRef {
   /** The C map's name (`dns_queries`), as userspace spells it. */

@@ -1,6 +1,6 @@
 import { classify } from "../drift/classify.js";
 import { findingsOf } from "../drift/findings.js";
-import { locateInSource } from "../check/c-locate.js";
+import { locateInSource, SourceIndex } from "../check/c-locate.js";
 import { loadSide } from "../drift/sides.js";
 import { keepUnbuiltGlobals, keptNote } from "../drift/unbuilt.js";
 import type { Finding } from "../rules/finding.js";
@@ -20,6 +20,6 @@ export async function diff(old: string, now: string): Promise<DiffResult> {
   const { now: afterNow, kept } = keepUnbuiltGlobals(before.snapshot.lock, after.snapshot, after.modules);
   const drifts = classify(before.snapshot.lock, afterNow.lock);
   // Removed things are found in the old side's sources, the rest in the new side's.
-  const findings = locateInSource(locateInSource(findingsOf(drifts, before, after), after.sources), before.sources);
+  const findings = locateInSource(locateInSource(findingsOf(drifts, before, after), new SourceIndex(after.sources)), new SourceIndex(before.sources));
   return { findings, notes: kept.length ? [keptNote(kept, old)] : [], files: { bpf: before.modules.length + after.modules.length, user: 0 } };
 }

@@ -1,4 +1,4 @@
-import { dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { BPF2GO_VALUED, BPF2GO_WORD } from "../ir/command-line.js";
 import { compilerFlags, shellWords } from "./shell-words.js";
 
@@ -23,6 +23,53 @@ export interface Bpf2goLine {
   defines: Record<string, string>;
 }
 
+/**
+ * A tree's bpf2go lines, read once per check and looked up by the C source
+ * they compile and by the objects they write: a scan of every line per C
+ * file and per object made a tree of many programs quadratic.
+ */
+export class Bpf2goIndex {
+  private readonly bySource = new Map<string, Bpf2goLine[]>();
+  private readonly bySourceDir = new Map<string, Bpf2goLine[]>();
+  private readonly byDir = new Map<string, Bpf2goLine[]>();
+
+  constructor(readonly lines: readonly Bpf2goLine[]) {
+    for (const l of lines) {
+      push(this.bySource, l.source, l);
+      push(this.bySourceDir, dirname(l.source), l);
+      push(this.byDir, l.dir, l);
+    }
+  }
+
+  /** The lines that compile this C source (absolute). */
+  compiling(source: string): readonly Bpf2goLine[] {
+    return this.bySource.get(source) ?? [];
+  }
+
+  /** The lines that compile a C source of this directory (absolute). */
+  compilingIn(dir: string): readonly Bpf2goLine[] {
+    return this.bySourceDir.get(dir) ?? [];
+  }
+
+  /** The line whose output `object` is: `<ident>_bpfel.o`, `<ident>_x86_bpfel.o` or `<ident>_bpfel_x86.o` in the line's directory. */
+  writing(object: string): Bpf2goLine | undefined {
+    const abs = resolve(object);
+    const name = basename(abs);
+    return this.byDir.get(dirname(abs))?.find((l) => writes(l.ident, name));
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Whether `name` is an object file bpf2go writes for `ident`: the identifier lower-cased, then the target and byte order. */
+function writes(ident: string, name: string): boolean {
+  const prefix = `${ident.toLowerCase()}_`;
+  return name.startsWith(prefix) && name.endsWith(".o") && /^(?:\w+_)?bpfe[lb](?:_\w+)?$/.test(name.slice(prefix.length, -2));
+}
 
 /**
  * Every bpf2go line of a Go file. `vars` expands `$NAME` and `${NAME}` (the

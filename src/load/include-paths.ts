@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { bpf2goLines, type Bpf2goLine } from "./bpf2go-lines.js";
+import { Bpf2goIndex, bpf2goLines, type Bpf2goLine } from "./bpf2go-lines.js";
 import { parseMakefile, type Makefile } from "./makefile.js";
 import { compilerFlags, shellWords } from "./shell-words.js";
 
@@ -30,7 +30,7 @@ export interface TreeBuild {
   builtByBpf2go(cFile: string): boolean;
   /** Whether another C file of the tree `#include`s this `.c`: then it is part of that program, not one of its own. */
   includedElsewhere(cFile: string): boolean;
-  bpf2go: Bpf2goLine[];
+  bpf2go: Bpf2goIndex;
   /** The Makefile nearest above a file, within the root. */
   makefileFor(file: string): Makefile | undefined;
 }
@@ -100,6 +100,7 @@ export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBui
     };
     lines.push(...bpf2goLines(resolve(f.path), text, vars));
   }
+  const bpf2go = new Bpf2goIndex(lines);
 
   const compileDb = new Map<string, BuildFlags>();
   for (const name of COMPILE_DBS) readCompileDb(join(absRoot, name), compileDb);
@@ -125,9 +126,9 @@ export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBui
     };
     const db = compileDb.get(abs);
     if (db) take(db);
-    const own = lines.filter((l) => l.source === abs);
+    const own = bpf2go.compiling(abs);
     // Several lines may build one source (a debug variant with more -D): every -I counts, the plainest line's -D.
-    const builds = (own.length ? own : lines.filter((l) => dirname(l.source) === dirname(abs))).sort((a, b) => Object.keys(a.defines).length - Object.keys(b.defines).length);
+    const builds = [...(own.length ? own : bpf2go.compilingIn(dirname(abs)))].sort((a, b) => Object.keys(a.defines).length - Object.keys(b.defines).length);
     builds.forEach((l, i) => take(i === 0 ? l : { includeDirs: l.includeDirs, defines: {} }));
     for (const m of makefilesAbove(abs)) {
       const flags = compilerFlags(m.compilerWords);
@@ -206,8 +207,8 @@ export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBui
   return {
     flagsFor,
     includedElsewhere: (cFile) => includedC.has(resolve(cFile)),
-    builtByBpf2go: (cFile) => lines.some((l) => l.source === resolve(cFile)),
-    bpf2go: lines,
+    builtByBpf2go: (cFile) => bpf2go.compiling(resolve(cFile)).length > 0,
+    bpf2go,
     makefileFor: (file) => makefilesAbove(file)[0],
   };
 }

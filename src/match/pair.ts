@@ -1,7 +1,7 @@
 import { dirname } from "node:path";
 import { cTagName } from "../ir/c-names.js";
 import { isAggregate, resolve, sizeOf, type TypeGraph } from "../ir/graph.js";
-import { mapMode, type BpfModule, type DecodeSite, type LayoutMode, type MapRef, type Registration, type Spanned, type TwinType, type UserspaceModule } from "../ir/bindings.js";
+import { MAPSPEC_LITERAL, mapMode, type BpfModule, type DecodeSite, type LayoutMode, type MapRef, type Registration, type Spanned, type TwinType, type UserspaceModule } from "../ir/bindings.js";
 import type { MapDef } from "../ir/maps.js";
 import type { SourceLoc, TypeId } from "../ir/types.js";
 import { cNameKey, splitCName, twinNameKeys } from "./names.js";
@@ -87,7 +87,7 @@ export interface Unresolved {
 export interface Pairing {
   types: TypePair[];
   maps: MapPair[];
-  /** Userspace map names no BPF module defines. */
+  /** Userspace map names no BPF module, no MapSpec of userspace and no C text of the tree defines. */
   unknownMaps: { user: UserspaceModule; ref: MapRef }[];
   /** Twins that only a name links to a C type: shown by --explain, judged by no rule. */
   candidates: TypePair[];
@@ -96,14 +96,21 @@ export interface Pairing {
   scopes: Map<UserspaceModule, Scope>;
 }
 
-export function pair(bpf: readonly BpfModule[], user: readonly UserspaceModule[], explicit: readonly ExplicitPair[] = []): Pairing {
+/**
+ * Whether the tree's C declares a map of this name for this userspace file
+ * where no module read has it: a map the preprocessor left out of this
+ * build (`#ifdef METRICS`) still exists in some builds.
+ */
+export type DeclaredInC = (name: string, u: UserspaceModule) => boolean;
+
+export function pair(bpf: readonly BpfModule[], user: readonly UserspaceModule[], explicit: readonly ExplicitPair[] = [], declaredInC: DeclaredInC = () => false): Pairing {
   const index = new CIndex(bpf);
   const scopeOf = scopes(bpf, user);
   const maps: MapPair[] = [];
   const unknownMaps: Pairing["unknownMaps"] = [];
   const unresolved: Unresolved[] = [];
-  // A map userspace creates itself (`ebpf.NewMap(&ebpf.MapSpec{Name: ...})`) is defined there.
-  const definedIn = new Set(user.flatMap((u) => u.maps.filter((r) => r.via === USERSPACE_DEFINITION).map((r) => `${packageOf(u)}\0${r.name}`)));
+  // A map userspace creates itself (`ebpf.NewMap(&ebpf.MapSpec{Name: ...})`) is defined there, for any package that opens it by name.
+  const userDefined = new Set(user.flatMap((u) => u.maps.filter((r) => r.via === MAPSPEC_LITERAL).map((r) => r.name)));
   for (const u of user) {
     const scope = scopeOf.get(u)!;
     for (const ref of u.maps) {
@@ -113,7 +120,7 @@ export function pair(bpf: readonly BpfModule[], user: readonly UserspaceModule[]
       const found = choose(all, u, scope, (m) => m.bpf, ref.programs);
       if (found.pick) maps.push({ bpf: found.pick.bpf, map: found.pick.map, user: u, ref });
       else if (found.programs.length) unresolved.push({ user: u, name: `map ${ref.name}`, loc: ref.loc, kind: "map", programs: found.programs });
-      else if (all.length === 0 && !definedIn.has(`${packageOf(u)}\0${ref.name}`)) unknownMaps.push({ user: u, ref });
+      else if (all.length === 0 && !userDefined.has(ref.name) && !declaredInC(ref.name, u)) unknownMaps.push({ user: u, ref });
     }
   }
   const uses = new PackageUses(user);
@@ -133,9 +140,6 @@ export function pair(bpf: readonly BpfModule[], user: readonly UserspaceModule[]
   }
   return { types, maps, unknownMaps, candidates, unresolved, scopes: scopeOf };
 }
-
-/** What the Go reader calls a MapSpec written in userspace: a map's definition when no BPF program has one. */
-const USERSPACE_DEFINITION = "ebpf.MapSpec literal";
 
 interface TwinContext {
   index: CIndex;

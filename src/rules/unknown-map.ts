@@ -16,11 +16,9 @@ export const unknownMap: Rule = {
   check(ctx) {
     if (ctx.bpf.length === 0) return [];
     const names = [...new Set(ctx.bpf.flatMap((b) => b.maps.map((m) => m.name)))];
-    // A MapSpec userspace writes is a definition: ebpf.NewMap makes the map from it.
-    const ownMaps = new Set(ctx.user.flatMap((u) => u.maps.filter((r) => r.via === "ebpf.MapSpec literal").map((r) => r.name)));
     const out: Finding[] = [];
+    // Which names are unknown is pairing's one decision; this only words it.
     for (const { ref } of ctx.pairing.unknownMaps) {
-      if (ownMaps.has(ref.name)) continue;
       let suggestion: string | undefined;
       let best = Math.max(2, Math.floor(ref.name.length / 3)) + 1;
       for (const n of names) {

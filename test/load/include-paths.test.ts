@@ -69,7 +69,7 @@ describe.skipIf(!HAVE_CLANG || !HAVE_BPFTOOL)("include paths as the build finds 
   it("takes $BPF2GO and -cflags $BPF_CFLAGS from the Makefile that runs go generate, with its -D", () => {
     const dir = join(root, "bpf2go-cflags");
     const build = readTreeBuild(treeFiles(dir), dir);
-    expect(build.bpf2go.map((l) => ({ ident: l.ident, source: relative(dir, l.source), includeDirs: l.includeDirs.map((d) => relative(dir, d)), defines: l.defines }))).toEqual([
+    expect(build.bpf2go.lines.map((l) => ({ ident: l.ident, source: relative(dir, l.source), includeDirs: l.includeDirs.map((d) => relative(dir, d)), defines: l.defines }))).toEqual([
       { ident: "probe", source: "probe/probe.c", includeDirs: ["api", "probe/hdr"], defines: { WITH_TS: "1" } },
       { ident: "probeDebug", source: "probe/probe.c", includeDirs: ["api", "probe/hdr"], defines: { WITH_TS: "1", BPF_DEBUG: "1" } },
     ]);

@@ -28,6 +28,8 @@ export interface CSourceOptions {
   btf?: TypeGraph;
   /** Sources by path, read before the disk: tests, and C carried inside other files. */
   files?: Record<string, string>;
+  /** Headers read before the file (clang's `-include`), taking none of its lines: the definitions a tool's C is compiled with. */
+  prelude?: readonly string[];
   /** Give what was read even when it is nothing: a check of a tree meets header-only files. */
   partial?: boolean;
   /**
@@ -67,7 +69,7 @@ export async function readCSource(path: string, opts: CSourceOptions): Promise<C
   // Structs a function defines for the records it emits are read like the file's own.
   const lifted = await liftLocalRecords(text);
   const read = lifted === text ? files : { ...files, [path]: lifted };
-  const pre = preprocess(path, { target: opts.target, includeDirs: opts.includeDirs ?? [], defines: opts.defines ?? {}, files: read, ...(headers ? { headers } : {}) });
+  const pre = preprocess(path, { target: opts.target, includeDirs: opts.includeDirs ?? [], defines: opts.defines ?? {}, files: read, ...(opts.prelude ? { prelude: opts.prelude } : {}), ...(headers ? { headers } : {}) });
   const parser = await cParser();
   let r: Resolved;
   if (headers && pre.chunks.length) r = readChunked(parser, pre, headers, path, opts.target, opts.btf, opts.uses ?? []);

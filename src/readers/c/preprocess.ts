@@ -29,6 +29,8 @@ export interface PreprocessOptions {
   defines: Record<string, string>;
   /** In-memory files by path, looked up before the disk. */
   files: Record<string, string>;
+  /** Headers read before the file, as clang's `-include` reads them: they take none of its lines. */
+  prelude?: readonly string[];
   /** Big headers already read in this run, reused where the macros in force are the same. */
   headers?: HeaderCache;
 }
@@ -222,6 +224,9 @@ class Preprocessor {
     const text = this.read(path);
     if (text === undefined) throw new Error(`cannot read ${path}`);
     this.open.push(path);
+    // The file is the first of the unit's files even when a prelude is read before it.
+    this.fileIndex.set(path, this.fileNames.push(path) - 1);
+    for (const header of this.opts.prelude ?? []) this.include(`"${header}"`, path, 0, 0);
     this.file(path, text, 0);
     const { text: out, chunks } = this.joinOutput();
     return { text: out, lineFile: this.lineFile, lineNo: this.lineNo, fileNames: this.fileNames, problems: this.problems, bcc: this.bcc, chunks };

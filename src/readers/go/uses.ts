@@ -1,6 +1,6 @@
 import type { Node } from "web-tree-sitter";
 import { GoLayoutError, underlying, type GoType } from "../../ir/layout/go.js";
-import type { DecodeSite, MapRef, Spanned } from "../../ir/bindings.js";
+import { MAPSPEC_LITERAL, type DecodeSite, type MapRef, type Spanned } from "../../ir/bindings.js";
 import { addVars, fieldOf, Scope, type GoDecls, type Problem } from "./decls.js";
 import { dotted, field, listItems, stringValue, unparen, walk } from "./syntax.js";
 
@@ -144,7 +144,7 @@ export class UseScanner {
   }
 
   private mapSpec(at: Node, body: Node | undefined, keyName: string | undefined, scope: Scope): void {
-    const ref: Partial<GoMapRef> = { loc: this.d.loc(at), via: "ebpf.MapSpec literal" };
+    const ref: Partial<GoMapRef> = { loc: this.d.loc(at), via: MAPSPEC_LITERAL };
     let name = keyName;
     for (const el of body?.namedChildren ?? []) {
       if (el.type !== "keyed_element") continue;
@@ -160,7 +160,7 @@ export class UseScanner {
       this.problems.push({ message: "ebpf.MapSpec without a Name: cannot tell which C map it describes", loc: this.d.loc(at) });
       return;
     }
-    this.maps.push({ ...ref, name, loc: ref.loc ?? this.d.loc(at), via: ref.via ?? "ebpf.MapSpec literal" });
+    this.maps.push({ ...ref, name, loc: ref.loc ?? this.d.loc(at), via: ref.via ?? MAPSPEC_LITERAL });
   }
 
   // Sizes are read as on amd64: the machine BPF userspace nearly always runs on.
@@ -338,7 +338,7 @@ export class UseScanner {
           const value = field(el, "value")?.firstNamedChild;
           if (el.type === "keyed_element" && field(el, "key")?.text === "Name" && value) {
             const name = this.stringOf(value);
-            if (name !== undefined) return { name, via: "ebpf.MapSpec literal" };
+            if (name !== undefined) return { name, via: MAPSPEC_LITERAL };
           }
         }
         return undefined;

@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import type { BpfModule, UserspaceModule } from "../../ir/bindings.js";
-import type { SourceLoc } from "../../ir/types.js";
 import { InputError } from "../../ir/errors.js";
 import type { TypeGraph } from "../../ir/graph.js";
 import { TARGETS } from "../../ir/targets.js";
+import type { SourceLoc } from "../../ir/types.js";
 import type { BccText } from "./bcc.js";
 import { sourceModule } from "../c/module.js";
 
@@ -66,14 +66,11 @@ export async function readEmbeddedC(file: string, programs: BccText[], btf: Type
     }
     if (text.trim() === "") continue;
     const path = p.srcFile ?? p.textFile ?? file;
-    // The include takes line 1; blank lines bring the C to its Python line.
-    // C that starts on line 1 (a file of its own) is read one line down and its lines moved back.
-    const padded = `#include "${PRELUDE_PATH}"\n${"\n".repeat(Math.max(0, line - 2))}${text}`;
-    const shift = line < 2 ? 1 : 0;
+    // Blank lines bring the C to its Python line; the prelude is read before it and takes none.
+    const padded = `${"\n".repeat(Math.max(0, line - 1))}${text}`;
     try {
-      const r = await readCSource(path, { target: TARGETS.bpfel, ...(btf ? { btf } : {}), files: { [path]: padded, [PRELUDE_PATH]: PRELUDE } });
+      const r = await readCSource(path, { target: TARGETS.bpfel, ...(btf ? { btf } : {}), files: { [path]: padded, [PRELUDE_PATH]: PRELUDE }, prelude: [PRELUDE_PATH] });
       const m = sourceModule(r);
-      if (shift) eachLoc(m, path, (loc) => (loc.line! -= 1));
       // Text appended to a file's (`text += "..."`) has no line in the file: it is placed at the call.
       if (p.textFile !== undefined) {
         const lines = (await readFile(p.textFile, "utf8").catch(() => "")).split("\n").length;
@@ -83,7 +80,7 @@ export async function readEmbeddedC(file: string, programs: BccText[], btf: Type
       }
       out.push(p.program === path ? m : { ...m, program: p.program });
       // Headers BCC finds at run time are out of reach here and say nothing; C that does not parse does.
-      for (const q of r.problems) if (q.syntax && q.file === path) problems.push({ message: `BPF program: ${q.message}`, loc: { file: path, line: q.line - shift } });
+      for (const q of r.problems) if (q.syntax && q.file === path) problems.push({ message: `BPF program: ${q.message}`, loc: { file: path, line: q.line } });
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       problems.push({ message: `BPF program: ${e.detail}`, loc: p.loc });

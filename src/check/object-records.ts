@@ -1,0 +1,57 @@
+import { dirname } from "node:path";
+import type { BpfModule, RecordEmit } from "../ir/bindings.js";
+import { InputError } from "../ir/errors.js";
+import { TARGETS } from "../ir/targets.js";
+import type { BuildFlags } from "../load/include-paths.js";
+import { splitCName } from "../match/names.js";
+import type { HeaderCache } from "../readers/c/header-cache.js";
+import { sourceModule } from "../readers/c/module.js";
+import { findRecordEmits } from "../readers/c/records.js";
+import type { CText } from "../drift/tree.js";
+import type { SourceIndex } from "./c-locate.js";
+import { reader } from "./readers.js";
+
+/**
+ * Each object's records: its C says which record goes to which buffer, its
+ * BTF has the record types, unless the program only ever reached them
+ * through a pointer. Then the source is read for them, once per byte order,
+ * and the lock's reading of the tree takes the bpfel one as it is.
+ */
+export async function readObjectRecords(
+  bpf: readonly BpfModule[],
+  sources: SourceIndex<CText>,
+  flagsOf: (file: string, text: string) => BuildFlags,
+  readFrom: Map<string, BpfModule[]>,
+  notes: string[],
+  sites: Map<string, RecordEmit[]>,
+  headers: HeaderCache,
+): Promise<void> {
+  const sourceReads = new Map<string, BpfModule | undefined>();
+  for (const m of bpf) {
+    if (m.origin !== "btf" || m.records) continue;
+    const src = sources.sourceFor(m.file);
+    if (!src) continue;
+    let records = sites.get(src.file);
+    if (!records) sites.set(src.file, (records = await findRecordEmits(src.file, src.text)));
+    m.records = records;
+    if (records.every((r) => !r.type || m.graph.find(splitCName(r.type).name).length > 0)) continue;
+    const target = m.graph.target;
+    const key = `${src.file}\0${target.name}`;
+    if (!sourceReads.has(key)) {
+      try {
+        const readC = await reader("c");
+        const flags = flagsOf(src.file, src.text);
+        const read = sourceModule(await readC(src.file, { target, includeDirs: [dirname(src.file), ...flags.includeDirs], defines: flags.defines, files: { [src.file]: src.text }, headers }));
+        sourceReads.set(key, read);
+        if (target.name === TARGETS.bpfel.name && !readFrom.has(src.file)) readFrom.set(src.file, [read]);
+      } catch (e) {
+        // The object still stands; only the records it lacks stay unpaired.
+        if (!(e instanceof InputError)) throw e;
+        sourceReads.set(key, undefined);
+        notes.push(`${src.file}: record types are not in ${m.file}'s BTF and the source cannot be read: ${e.detail}`);
+      }
+    }
+    const read = sourceReads.get(key);
+    if (read) m.source = read;
+  }
+}

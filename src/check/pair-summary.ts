@@ -1,0 +1,36 @@
+import type { CText } from "../drift/tree.js";
+import type { SourceLoc } from "../ir/types.js";
+import { describeReason, type Pairing } from "../match/pair.js";
+import type { PairSummary } from "../report/findings/context.js";
+import { findDeclaration, type SourceIndex } from "./c-locate.js";
+
+// The pairing in words, as reports and --explain list it: every pair, then
+// what no rule judges (a name without evidence, a name several programs
+// define). The C side is shown at its declaration in the source, where the
+// object's source is in the tree.
+
+export function summarize(p: Pairing, sources: SourceIndex<CText>): PairSummary[] {
+  const c = (name: string, loc: SourceLoc | undefined): { name: string; loc?: SourceLoc } => {
+    if (!loc || loc.line !== undefined) return loc ? { name, loc } : { name };
+    const src = sources.sourceFor(loc.file);
+    const at = src && findDeclaration(src.text, name);
+    return { name, loc: at && src ? { file: src.file, ...at } : loc };
+  };
+  return [
+    ...p.types.map((t) => ({ kind: "type" as const, c: c(t.c.name, t.c.loc), twin: { name: t.twin.name, loc: t.twin.loc }, reason: describeReason(t.reason) })),
+    ...p.maps.map((m) => ({
+      kind: "map" as const,
+      c: c(`map ${m.map.name}`, m.map.loc ?? { file: m.bpf.file }),
+      twin: { name: m.ref.name, loc: m.ref.loc },
+      reason: `same map name (${m.ref.via})`,
+    })),
+    ...p.candidates.map((t) => ({ kind: "type" as const, c: c(t.c.name, t.c.loc), twin: { name: t.twin.name, loc: t.twin.loc }, reason: describeReason(t.reason), candidate: true })),
+    ...p.unresolved.map((r) => ({
+      kind: r.kind,
+      c: { name: r.name },
+      twin: { name: r.name, loc: r.loc },
+      reason: `not paired: ${r.programs.join(", ")} each define it, and nothing says which this file loads`,
+      candidate: true,
+    })),
+  ];
+}

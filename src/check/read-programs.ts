@@ -1,0 +1,144 @@
+import { dirname, resolve } from "node:path";
+import type { BpfModule, RecordEmit, Suppression, UserspaceModule } from "../ir/bindings.js";
+import { BPF_MARKERS, type CText } from "../drift/tree.js";
+import { InputError } from "../ir/errors.js";
+import type { SourceTree } from "../ir/source-tree.js";
+import { TARGETS } from "../ir/targets.js";
+import type { BuildFlags, TreeBuild } from "../load/include-paths.js";
+import { HeaderCache } from "../readers/c/header-cache.js";
+import { sourceModule, unlaidRecords } from "../readers/c/module.js";
+import { findRecordEmits } from "../readers/c/records.js";
+import { holdsBpfObjects, readBpfObjects } from "../readers/object/index.js";
+import type { ClockKeyWrite, ObjectBuild } from "../rules/rule.js";
+import { programStem, SourceIndex } from "./c-locate.js";
+import { findClockKeys } from "./clock-keys.js";
+import { goTree } from "./go-tree.js";
+import type { Config } from "./config.js";
+import { MissingHeaders } from "./header-notes.js";
+import type { InputFile } from "./inputs.js";
+import { bpf2goSources, objectBuilds } from "./object-builds.js";
+import { readObjectRecords } from "./object-records.js";
+import { reader } from "./readers.js";
+import { scanSuppressions, type Silenced } from "./suppress.js";
+
+// The second stage of a check: every file read once, each program in its
+// own scope. Objects first (BTF is the compiler's word), then BPF C sources
+// not built into an object here, then userspace with the C BCC tools carry.
+// Everything later stages need comes out as plain data: nothing after this
+// reads a file again.
+
+export interface ProgramsRead {
+  bpf: BpfModule[];
+  user: UserspaceModule[];
+  /** The tree's BPF C sources, by program and folder: built once for every lookup. */
+  sources: SourceIndex<CText>;
+  /** BCC tools carry their C in strings: its declarations count like a C file's. */
+  carriedC: Map<string, string>;
+  /** Suppression comments, by file. */
+  silenced: Map<string, Silenced>;
+  clockKeys: ClockKeyWrite[];
+  /** Objects whose sources are in the check too, for stale-object. */
+  builds: ObjectBuild[];
+  /** Go files' texts, for the fixes of generated ones. */
+  goTexts: Map<string, string>;
+  /** Files read in part, with why. */
+  notes: string[];
+  /** The BPF modules read from each object and source, so the lock's reading of the tree reads none of them again. */
+  readFrom: Map<string, BpfModule[]>;
+  /** Every program includes the same vmlinux.h: read and parsed once for this run. */
+  headers: HeaderCache;
+}
+
+export async function readPrograms(files: readonly InputFile[], config: Config, tree: TreeBuild, onRead: (file: string) => void): Promise<ProgramsRead> {
+  const notes: string[] = [];
+  const silenced = new Map<string, Silenced>();
+  const bpf: BpfModule[] = [];
+  const user: UserspaceModule[] = [];
+  const clockKeys: ClockKeyWrite[] = [];
+  const sites = new Map<string, RecordEmit[]>();
+  const goTexts = new Map<string, string>();
+  const decoder = new TextDecoder();
+  // The config's include directories stand instead of the ones the build names.
+  const flagsOf = (file: string, text: string): BuildFlags => (config.includeDirs.length ? { includeDirs: config.includeDirs, defines: {} } : tree.flagsFor(file, text));
+  const missingHeaders = new MissingHeaders();
+  const headers = new HeaderCache();
+  const cSources: CText[] = [];
+  const carriedC = new Map<string, string>();
+  const readFrom = new Map<string, BpfModule[]>();
+
+  const objects = files.filter((f) => f.kind === "object" && holdsBpfObjects(f.bytes, f.path));
+  for (const f of objects) {
+    const modules = readBpfObjects(f.bytes, f.path);
+    readFrom.set(f.path, modules);
+    bpf.push(...modules);
+    onRead(f.path);
+  }
+  const built = new Set(objects.map((f) => programStem(f.path)));
+  const builtByBpf2go = bpf2goSources(objects.map((f) => f.path), tree.bpf2go);
+
+  const objectFiles = new Set(objects);
+  // Go is read by package: each Go file sees the others and its module's go.mod.
+  let goFiles: SourceTree | undefined;
+  const goSources = (): SourceTree => (goFiles ??= goTree(new Map(files.filter((g) => g.kind === "go").map((g) => [g.path, decoder.decode(g.bytes)]))));
+  for (const f of files) {
+    if (objectFiles.has(f)) continue;
+    // One file that cannot be read (a userspace C test whose header is elsewhere) is a note, not the end of the run.
+    try {
+      await readSource(f);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      notes.push(e.message);
+      readFrom.set(f.path, []);
+    }
+    onRead(f.path);
+  }
+  async function readSource(f: InputFile): Promise<void> {
+    if (f.kind === "object") return;
+    const text = decoder.decode(f.bytes);
+    if (f.kind === "go") goTexts.set(f.path, text);
+    if (f.kind === "c") {
+      silenced.set(f.path, scanSuppressions(text));
+      if (!BPF_MARKERS.test(text) && !tree.builtByBpf2go(f.path)) return;
+      cSources.push({ file: f.path, text });
+      clockKeys.push(...(await findClockKeys(f.path, text)));
+      // Found now, while the text's syntax tree is at hand.
+      sites.set(f.path, await findRecordEmits(f.path, text));
+      if (f.path.endsWith(".h") || built.has(programStem(f.path)) || builtByBpf2go.has(resolve(f.path)) || tree.includedElsewhere(f.path)) return;
+      const readC = await reader("c");
+      const flags = flagsOf(f.path, text);
+      const r = await readC(f.path, { target: TARGETS.bpfel, includeDirs: [dirname(f.path), ...flags.includeDirs], defines: flags.defines, files: { [f.path]: text }, partial: true, headers });
+      const m = sourceModule(r);
+      for (const p of missingHeaders.take(f.path, r.problems)) notes.push(`${p.file}:${p.line}: ${p.message}`);
+      for (const u of unlaidRecords(r)) notes.push(`${f.path}:${u.line}: ${u.name} not laid out, so not compared: ${u.why}`);
+      readFrom.set(f.path, [m]);
+      bpf.push(m);
+      return;
+    }
+    const read = await reader(f.kind);
+    const m = await read(f.path, text, f.kind === "go" ? { tree: goSources() } : {});
+    user.push(m);
+    silenced.set(f.path, fromModule(m.suppressions));
+    bpf.push(...(m.embeddedBpf ?? []));
+    if (f.kind === "python") readFrom.set(f.path, m.embeddedBpf ?? []);
+    if (m.embeddedBpf?.length) carriedC.set(f.path, text);
+    for (const p of m.problems) notes.push(`${p.loc.file}:${p.loc.line ?? 0}: ${p.message}`);
+  }
+
+  const sources = new SourceIndex(cSources);
+  await readObjectRecords(bpf, sources, flagsOf, readFrom, notes, sites, headers);
+  notes.push(...missingHeaders.notes());
+  const builds = await objectBuilds(bpf, sources, tree, flagsOf, headers);
+  return { bpf, user, sources, carriedC, silenced, clockKeys, builds, goTexts, notes, readFrom, headers };
+}
+
+function fromModule(list: readonly Suppression[]): Silenced {
+  const out: Silenced = new Map();
+  for (const s of list) {
+    const rules = out.get(s.line);
+    // An empty set stands for every rule.
+    if (s.rule === undefined) out.set(s.line, new Set());
+    else if (!rules) out.set(s.line, new Set([s.rule]));
+    else if (rules.size > 0) rules.add(s.rule);
+  }
+  return out;
+}
