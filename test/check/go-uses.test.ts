@@ -28,4 +28,22 @@ describe.skipIf(!HAVE_CLANG)("Go uses on evidence (needs clang-16)", () => {
       ConnEvent: lineOf(go, "binary.Read(bytes.NewBuffer(rec.RawSample)"),
     });
   });
+
+  it("pairs a map use through a struct field the file sets from a named map, and no field set from two", async () => {
+    const r = await run("map-in-field");
+    const go = readFileSync(join(root, "map-in-field/limiter.go"), "utf8");
+    const hashLine = lineOf(go, "l.hash.Lookup(&id, &r)");
+    const otherLine = lineOf(go, "l.other.Lookup(&id, &r)");
+    // limiter.hash is set from cgroup_rate_map alone: its Lookup is that map's, and Rate its value's twin.
+    expect(r.pairing.maps.map((m) => [m.map.name, m.ref.loc.line])).toEqual([["cgroup_rate_map", hashLine]]);
+    expect(r.pairing.types.map((p) => [p.twin.name, p.c.name, p.reason.by])).toEqual([["Rate", "struct rate", "map"]]);
+    // The twin is 4 bytes short of the C value (clang's layout): caught at the Lookup and at the member.
+    expect(r.findings.map((f) => [f.code, f.locations[0]!.line]).sort()).toEqual([
+      ["map-value-size", hashLine],
+      ["struct-mismatch", lineOf(go, "LastNs uint32")],
+    ]);
+    // limiter.other is set from either map: no pair, and a note names both.
+    expect(r.pairing.maps.some((m) => m.ref.loc.line === otherLine)).toBe(false);
+    expect(r.notes.filter((n) => n.includes(`limiter.go:${otherLine}:`) && n.includes("drop_count_map") && n.includes("cgroup_rate_map"))).toHaveLength(1);
+  });
 });

@@ -29,44 +29,49 @@ const BLOCKS = new Set([
   "communication_case",
 ]);
 
+interface Block {
+  start: number;
+  end: number;
+  scope: Scope;
+}
+
+// Blocks are found by byte range, not by walking `parent`: tree-sitter finds
+// a node's parent by descending from the root, so a walk up from deep
+// nesting costs the square of its depth.
 export class BlockScopes {
-  private readonly byNode = new Map<number, Scope>();
+  /** In document order: every block after the blocks that hold it. */
+  private readonly blocks: Block[] = [];
   readonly root: Scope;
 
   constructor(fn: Node, parent: Scope) {
     this.root = new Scope(parent);
-    this.byNode.set(fn.id, this.root);
-    // Document order puts every block after the blocks that hold it.
+    this.blocks.push({ start: fn.startIndex, end: fn.endIndex, scope: this.root });
+    const open: Block[] = [this.blocks[0]!];
     for (const n of fn.descendantsOfType([...BLOCKS])) {
       if (n.id === fn.id) continue;
-      this.byNode.set(n.id, new Scope(this.outer(n)));
+      while (open.length > 1 && open[open.length - 1]!.end < n.endIndex) open.pop();
+      const b = { start: n.startIndex, end: n.endIndex, scope: new Scope(open[open.length - 1]!.scope) };
+      this.blocks.push(b);
+      open.push(b);
     }
   }
 
   /** The scope of the innermost block holding `node` (the node itself when it opens one); undefined outside the function. */
   at(node: Node): Scope | undefined {
-    for (let n: Node | null = node; n; n = n.parent) {
-      const s = this.byNode.get(n.id);
-      if (s) return s;
+    const { startIndex: s, endIndex: e } = node;
+    for (let i = this.blocks.length - 1; i >= 0; i--) {
+      const b = this.blocks[i]!;
+      if (b.start <= s && e <= b.end) return b.scope;
     }
     return undefined;
-  }
-
-  /** The scope a declaration at `node` adds its names to. */
-  declaring(node: Node): Scope {
-    return (node.parent && this.at(node.parent)) ?? this.root;
   }
 
   /** A local variable visible at `node`, without reaching past the function into the file's names. */
   local(node: Node, name: string): ReturnType<Scope["lookup"]> {
-    for (let s: Scope | undefined = this.declaring(node); s; s = s === this.root ? undefined : s.parent) {
+    for (let s: Scope | undefined = this.at(node); s; s = s === this.root ? undefined : s.parent) {
       const v = s.vars.get(name);
       if (v) return v;
     }
     return undefined;
-  }
-
-  private outer(n: Node): Scope {
-    return (n.parent && this.at(n.parent)) ?? this.root;
   }
 }

@@ -554,7 +554,7 @@ export class UseScanner {
 /** Declarations in a function that later calls refer to, each in its block: parameters, var, :=, = and ReadInto targets. */
 function collectLocals(fn: Node, blocks: BlockScopes): void {
   walk(fn, LOCALS, (n) => {
-    const scope = blocks.declaring(n);
+    const scope = blocks.at(n) ?? blocks.root;
     switch (n.type) {
       case "parameter_declaration": {
         const typeNode = field(n, "type");
