@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { check } from "../../src/check/run.js";
@@ -45,5 +45,19 @@ describe.skipIf(!HAVE_CLANG)("Go uses on evidence (needs clang-16)", () => {
     // limiter.other is set from either map: no pair, and a note names both.
     expect(r.pairing.maps.some((m) => m.ref.loc.line === otherLine)).toBe(false);
     expect(r.notes.filter((n) => n.includes(`limiter.go:${otherLine}:`) && n.includes("drop_count_map") && n.includes("cgroup_rate_map"))).toHaveLength(1);
+  });
+
+  it.skipIf(!HAVE_BPFTOOL)("leaves alone a record's header decoded apart from the payload after it, and still holds the header to C", async () => {
+    // The oracle: the C record goes on past the header's last member.
+    const c = btfStruct(join(root, "header-then-payload/msg.bpf.o"), "msg_event");
+    expect(c.members.get("payload")).toBe(c.members.get("len")! + 4);
+    const r = await run("header-then-payload");
+    expect(r.pairing.types.map((p) => [p.twin.name, p.c.name, p.reason.by])).toEqual([["MsgHeader", "struct msg_event", "record"]]);
+    expect(r.findings).toEqual([]);
+    // The same header with a member narrowed is still caught, at that member.
+    const go = join(root, "header-then-payload/main.go");
+    writeFileSync(go, readFileSync(go, "utf8").replace("Len uint32", "Len uint16"));
+    const wrong = await run("header-then-payload");
+    expect(wrong.findings.map((f) => [f.code, f.locations[0]!.line])).toEqual([["struct-mismatch", lineOf(readFileSync(go, "utf8"), "Len uint16")]]);
   });
 });
