@@ -60,4 +60,12 @@ describe.skipIf(!HAVE_CLANG)("Go uses on evidence (needs clang-16)", () => {
     const wrong = await run("header-then-payload");
     expect(wrong.findings.map((f) => [f.code, f.locations[0]!.line])).toEqual([["struct-mismatch", lineOf(readFileSync(go, "utf8"), "Len uint16")]]);
   });
+
+  it("follows a sample into the helper of the file that decodes it, and holds the decode to the record BPF emits there", async () => {
+    const r = await run("decode-in-helper");
+    const go = readFileSync(join(root, "decode-in-helper/main.go"), "utf8");
+    // Sample is named after nothing in the C: the buffer the loop reads and hands over pairs it.
+    expect(r.pairing.types.map((p) => [p.twin.name, p.c.name, p.reason.by])).toEqual([["Sample", "struct exec_event", "record"]]);
+    expect(r.findings.map((f) => [f.code, f.locations[0]!.line])).toEqual([["struct-mismatch", lineOf(go, "Ppid uint16")]]);
+  });
 });

@@ -1,7 +1,7 @@
 import type { Node } from "web-tree-sitter";
 import { GoLayoutError, underlying, type GoType } from "../../ir/layout/go.js";
 import type { DecodeSite, MapRef, Spanned } from "../../ir/bindings.js";
-import { addVars, fieldOf, type GoDecls, type Problem, type Scope } from "./decls.js";
+import { addVars, fieldOf, type GoDecls, type Problem, type Scope, type VarInfo } from "./decls.js";
 import { FieldMaps } from "./field-maps.js";
 import { BlockScopes } from "./scopes.js";
 import { dotted, field, listItems, stringValue, unparen, walk } from "./syntax.js";
@@ -64,6 +64,8 @@ function batchLookup(argc: number): MethodArgs {
 }
 
 const MAX_FOLLOW = 16;
+/** Calls followed back from a parameter to what is passed for it. */
+const MAX_CALLERS = 4;
 
 const SCANNED = new Set(["composite_literal", "call_expression", "assignment_statement"]);
 const LOCALS = new Set(["parameter_declaration", "var_declaration", "short_var_declaration", "assignment_statement", "call_expression"]);
@@ -493,7 +495,7 @@ export class UseScanner {
   }
 
   /** The map a ring or perf buffer sample came from, traced from `record.RawSample`. */
-  private sampleMap(expr: Node, scope: Scope): string | undefined {
+  private sampleMap(expr: Node, scope: Scope, depth = 0): string | undefined {
     let n: Node | undefined = expr;
     for (let i = 0; n && i < MAX_FOLLOW; i++) {
       const sample = [n, ...n.descendantsOfType("selector_expression")].find(
@@ -501,24 +503,83 @@ export class UseScanner {
       );
       if (sample) {
         const record = field(sample, "operand");
-        return record ? this.recordMap(record, scope) : undefined;
+        return record ? this.recordMap(record, scope, depth) : undefined;
       }
       const ident = unparen(n);
       if (ident.type === "call_expression") {
         n = field(ident, "arguments")?.firstNamedChild ?? undefined;
         continue;
       }
+      // `&b[0]`, `b[4:]`: bytes of the same buffer.
+      if (ident.type === "unary_expression" || ident.type === "slice_expression" || ident.type === "index_expression") {
+        n = field(ident, "operand") ?? undefined;
+        continue;
+      }
       if (ident.type !== "identifier") return undefined;
-      n = scope.lookup(ident.text)?.value;
+      const v = scope.lookup(ident.text);
+      // A parameter: the samples its callers in this file pass.
+      if (v && !v.value) return this.fromCallers(ident, v, depth, (arg, at) => this.sampleMap(arg, at, depth + 1));
+      n = v?.value;
       if (n) scope = this.scopeAt(n, scope);
     }
     return undefined;
   }
 
-  private recordMap(record: Node, scope: Scope): string | undefined {
+  /**
+   * What every call in this file of the function that declares parameter
+   * `v` passes for it, where all those calls agree (a decode in a helper
+   * handed `record.RawSample`).
+   */
+  private fromCallers(ident: Node, v: VarInfo, depth: number, of: (arg: Node, scope: Scope) => string | undefined): string | undefined {
+    const callee = v.typeNode && paramOf(v.typeNode, ident.text);
+    if (!callee || depth >= MAX_CALLERS) return undefined;
+    const found = new Set<string | undefined>();
+    for (const call of this.callsOf(callee.fn)) {
+      const arg = field(call, "arguments")?.namedChildren[callee.index];
+      if (arg) found.add(of(arg, this.scopeOfCall(arg)));
+    }
+    return found.size === 1 ? [...found][0] : undefined;
+  }
+
+  private calls?: Map<string, Node[]>;
+
+  /** Calls of a function or method by its name: `decode(b)`, `t.decode(b)`. */
+  private callsOf(name: string): Node[] {
+    if (!this.calls) {
+      this.calls = new Map();
+      for (const c of this.d.root.descendantsOfType("call_expression")) {
+        const fn = unparen(field(c, "function") ?? c);
+        const callee = fn.type === "identifier" ? fn.text : fn.type === "selector_expression" ? field(fn, "field")?.text : undefined;
+        if (!callee) continue;
+        const list = this.calls.get(callee) ?? [];
+        list.push(c);
+        this.calls.set(callee, list);
+      }
+    }
+    return this.calls.get(name) ?? [];
+  }
+
+  private readonly fnScopes = new Map<number, BlockScopes>();
+
+  /** The scope at a node of any function of the file, its locals read once. */
+  private scopeOfCall(node: Node): Scope {
+    const fn = this.d.root.namedChildren.find((d) => d.startIndex <= node.startIndex && node.endIndex <= d.endIndex);
+    if (!fn || (fn.type !== "function_declaration" && fn.type !== "method_declaration")) return this.d.fileScope;
+    let blocks = this.fnScopes.get(fn.id);
+    if (!blocks) {
+      blocks = new BlockScopes(fn, this.d.fileScope);
+      collectLocals(fn, blocks);
+      this.fnScopes.set(fn.id, blocks);
+    }
+    return blocks.at(node) ?? this.d.fileScope;
+  }
+
+  private recordMap(record: Node, scope: Scope, depth = 0): string | undefined {
     const r = unparen(record);
     if (r.type !== "identifier") return undefined;
     const v = scope.lookup(r.text);
+    // A record handed in: the record its callers read.
+    if (v?.typeNode && !v.value && !v.filledBy) return this.fromCallers(r, v, depth, (arg, at) => this.recordMap(arg, at, depth + 1));
     let reader = v?.filledBy;
     if (!reader && v?.value) {
       const call = unparen(v.value);
@@ -595,6 +656,19 @@ function collectLocals(fn: Node, blocks: BlockScopes): void {
       }
     }
   });
+}
+
+/** The function a parameter belongs to, and its position among the parameters (not the receiver). */
+function paramOf(typeNode: Node, name: string): { fn: string; index: number } | undefined {
+  const decl = typeNode.parent;
+  const list = decl?.parent;
+  const fn = list?.parent;
+  if (decl?.type !== "parameter_declaration" || !list || !fn || field(fn, "parameters")?.id !== list.id) return undefined;
+  if (fn.type !== "function_declaration" && fn.type !== "method_declaration") return undefined;
+  const names = list.namedChildren.flatMap((p) => (p.type === "parameter_declaration" ? p.childrenForFieldName("name").map((n) => n.text) : []));
+  const index = names.indexOf(name);
+  const fnName = field(fn, "name")?.text;
+  return fnName && index >= 0 ? { fn: fnName, index } : undefined;
 }
 
 /** `bytes.NewReader(b)` or `bytes.NewBuffer(b)` written in the call: a reader no other read shares. */
