@@ -1,14 +1,16 @@
 import type { Node } from "web-tree-sitter";
 import { GoLayoutError, underlying, type GoType } from "../../ir/layout/go.js";
 import { MAPSPEC_LITERAL, type DecodeSite, type MapRef, type Spanned } from "../../ir/bindings.js";
-import { addVars, fieldOf, Scope, type GoDecls, type Problem } from "./decls.js";
+import { addVars, fieldOf, type GoDecls, type Problem, type Scope, type VarInfo } from "./decls.js";
+import { FieldMaps } from "./field-maps.js";
+import { BlockScopes } from "./scopes.js";
 import { dotted, field, listItems, stringValue, unparen, walk } from "./syntax.js";
 
 // What the code of a Go file says about maps and bytes: MapSpec literals,
 // map methods called with typed keys and values, ring and perf buffer
 // samples decoded into structs. Names are followed through local variables
-// (`m := objs.DnsQueries`, `rd, _ := ringbuf.NewReader(m)`), not through
-// calls into other functions.
+// (`m := objs.DnsQueries`, `rd, _ := ringbuf.NewReader(m)`), each in the
+// block that declares it (scopes.ts), not through calls into other functions.
 
 const EBPF = "github.com/cilium/ebpf";
 const RINGBUF = "github.com/cilium/ebpf/ringbuf";
@@ -62,13 +64,20 @@ function batchLookup(argc: number): MethodArgs {
 }
 
 const MAX_FOLLOW = 16;
+/** Calls followed back from a parameter to what is passed for it. */
+const MAX_CALLERS = 4;
 
-const SCANNED = new Set(["composite_literal", "call_expression"]);
+const SCANNED = new Set(["composite_literal", "call_expression", "assignment_statement"]);
 const LOCALS = new Set(["parameter_declaration", "var_declaration", "short_var_declaration", "assignment_statement", "call_expression"]);
 
 export class UseScanner {
   readonly maps: GoMapRef[] = [];
   readonly decodes: GoDecode[] = [];
+  /** The blocks of the function being scanned. */
+  private blocks?: BlockScopes;
+  private readonly fieldMaps = new FieldMaps();
+  /** Map calls on struct fields, resolved once every assignment of the file is seen. */
+  private readonly onFields: (() => void)[] = [];
 
   constructor(
     private readonly d: GoDecls,
@@ -79,21 +88,26 @@ export class UseScanner {
   scan(): void {
     for (const decl of this.d.root.namedChildren) {
       if (decl.type === "function_declaration" || decl.type === "method_declaration") {
-        const scope = new Scope(this.d.fileScope);
-        collectLocals(decl, scope);
-        this.scanNode(decl, scope);
+        this.blocks = new BlockScopes(decl, this.d.fileScope);
+        collectLocals(decl, this.blocks);
       } else {
-        this.scanNode(decl, this.d.fileScope);
+        this.blocks = undefined;
       }
+      walk(decl, SCANNED, (n) => {
+        const scope = this.scopeAt(n, this.d.fileScope);
+        if (n.type === "composite_literal") this.compositeLiteral(n, scope);
+        else if (n.type === "assignment_statement") this.fieldAssignment(n, scope);
+        else this.call(n, scope);
+      });
     }
+    this.blocks = undefined;
+    for (const use of this.onFields) use();
     this.structTags();
   }
 
-  private scanNode(root: Node, scope: Scope): void {
-    walk(root, SCANNED, (n) => {
-      if (n.type === "composite_literal") this.compositeLiteral(n, scope);
-      else this.call(n, scope);
-    });
+  /** The scope of the block holding `node`: where a variable's value is followed, its names mean what they meant there. */
+  private scopeAt(node: Node, fallback: Scope): Scope {
+    return this.blocks?.at(node) ?? fallback;
   }
 
   isUnsafe(node: Node | undefined): boolean {
@@ -113,6 +127,7 @@ export class UseScanner {
 
   private compositeLiteral(lit: Node, scope: Scope): void {
     const type = field(lit, "type");
+    if (type?.type === "type_identifier") this.fieldLiteral(lit, type, scope);
     if (this.isMapSpecType(type)) {
       this.mapSpec(lit, field(lit, "body"), undefined, scope);
       return;
@@ -203,7 +218,7 @@ export class UseScanner {
       const fn = iter?.type === "call_expression" ? unparen(field(iter, "function") ?? iter) : undefined;
       const base = fn?.type === "selector_expression" && field(fn, "field")?.text === "Iterate" ? field(fn, "operand") : undefined;
       if (!base) return;
-      target = this.mapOf(base, scope, 0);
+      target = this.mapOf(base, this.scopeAt(base, scope), 0);
       positions = ONE;
     } else {
       positions = method === "BatchLookup" || method === "BatchLookupAndDelete" ? batchLookup(args.length) : METHODS[method];
@@ -211,9 +226,69 @@ export class UseScanner {
       target = this.mapOf(operand, scope, 0);
     }
     if (!target) {
-      this.unnamedMap(operand, method, args, positions, scope);
+      const held = this.heldIn(operand, scope);
+      const pos = positions;
+      if (held) this.onFields.push(() => this.fieldUse(held, call, operand, method, args, pos, scope));
+      else this.unnamedMap(operand, method, args, positions, scope);
       return;
     }
+    this.mapRef(call, target, method, args, positions, scope);
+  }
+
+  /** A map call on a struct field: the map the file sets that field to, when it sets it to one. */
+  private fieldUse(held: { owner: string; field: string }, call: Node, operand: Node, method: string, args: Node[], positions: MethodArgs, scope: Scope): void {
+    const m = this.fieldMaps.of(held.owner, held.field);
+    if (m && "name" in m) {
+      this.mapRef(call, m, method, args, positions, scope);
+      return;
+    }
+    if (m) {
+      const given = m.ambiguous.map((s) => `${s.map ?? "a value not traced"} (line ${s.loc.line})`).join(", ");
+      this.problems.push({ message: `${held.owner}.${held.field} is set to ${given}: the ${method} on it is paired with no map`, loc: this.d.loc(call) });
+    }
+    this.unnamedMap(operand, method, args, positions, scope);
+  }
+
+  /** `x.field` of a named struct: where a map handle may be kept. */
+  private heldIn(operand: Node, scope: Scope): { owner: string; field: string } | undefined {
+    const sel = unparen(operand);
+    const base = sel.type === "selector_expression" ? field(sel, "operand") : undefined;
+    const name = field(sel, "field")?.text;
+    const owner = base && this.d.exprType(base, scope);
+    const ownerName = owner && typeName(owner);
+    return ownerName && name ? { owner: ownerName, field: name } : undefined;
+  }
+
+  /** `x.field = coll.Maps["name"]`, `x.field, err = ebpf.NewMap(spec)`. */
+  private fieldAssignment(n: Node, scope: Scope): void {
+    const left = listItems(field(n, "left"));
+    const right = listItems(field(n, "right"));
+    left.forEach((l, i) => {
+      const value = left.length === right.length ? right[i] : i === 0 ? right[0] : undefined;
+      const held = value && this.heldIn(l, scope);
+      if (held && value) this.fieldSet(held.owner, held.field, value, scope);
+    });
+  }
+
+  /** `T{hash: objs.RateMap}`, `&T{hash: m}`. */
+  private fieldLiteral(lit: Node, type: Node, scope: Scope): void {
+    const owner = typeName(this.d.resolveType(type));
+    if (!owner) return;
+    for (const el of field(lit, "body")?.namedChildren ?? []) {
+      const key = el.type === "keyed_element" ? field(el, "key")?.text : undefined;
+      const value = field(el, "value")?.firstNamedChild;
+      if (key && value && /^[A-Za-z_]\w*$/.test(key)) this.fieldSet(owner, key, value, scope);
+    }
+  }
+
+  private fieldSet(owner: string, fieldName: string, value: Node, scope: Scope): void {
+    // Clearing a handle (`r.hash = nil` on Close) gives it no other map.
+    if (unparen(value).type === "nil") return;
+    const m = this.mapOf(value, scope, 0);
+    this.fieldMaps.add(owner, fieldName, { ...(m ? { map: m.name, via: m.via } : {}), loc: this.d.loc(value) });
+  }
+
+  private mapRef(call: Node, target: MapName, method: string, args: Node[], positions: MethodArgs, scope: Scope): void {
     const ref: GoMapRef = { name: target.name, loc: this.d.loc(call), via: `${method} on ${target.via}` };
     const pick = (idx: number[]): Spanned<GoType> | undefined => {
       for (const i of idx) {
@@ -294,6 +369,7 @@ export class UseScanner {
       const v = scope.lookup(n.text);
       if (!v?.value) return n;
       n = unparen(v.value);
+      scope = this.scopeAt(n, scope);
     }
     return n;
   }
@@ -305,7 +381,7 @@ export class UseScanner {
     switch (n.type) {
       case "identifier": {
         const v = scope.lookup(n.text);
-        return v?.value && v.index === 0 ? this.mapOf(v.value, scope, depth + 1) : undefined;
+        return v?.value && v.index === 0 ? this.mapOf(v.value, this.scopeAt(v.value, scope), depth + 1) : undefined;
       }
       case "unary_expression":
         return field(n, "operator")?.text === "&" ? this.mapOf(field(n, "operand") ?? n, scope, depth + 1) : undefined;
@@ -419,7 +495,7 @@ export class UseScanner {
   }
 
   /** The map a ring or perf buffer sample came from, traced from `record.RawSample`. */
-  private sampleMap(expr: Node, scope: Scope): string | undefined {
+  private sampleMap(expr: Node, scope: Scope, depth = 0): string | undefined {
     let n: Node | undefined = expr;
     for (let i = 0; n && i < MAX_FOLLOW; i++) {
       const sample = [n, ...n.descendantsOfType("selector_expression")].find(
@@ -427,23 +503,83 @@ export class UseScanner {
       );
       if (sample) {
         const record = field(sample, "operand");
-        return record ? this.recordMap(record, scope) : undefined;
+        return record ? this.recordMap(record, scope, depth) : undefined;
       }
       const ident = unparen(n);
       if (ident.type === "call_expression") {
         n = field(ident, "arguments")?.firstNamedChild ?? undefined;
         continue;
       }
+      // `&b[0]`, `b[4:]`: bytes of the same buffer.
+      if (ident.type === "unary_expression" || ident.type === "slice_expression" || ident.type === "index_expression") {
+        n = field(ident, "operand") ?? undefined;
+        continue;
+      }
       if (ident.type !== "identifier") return undefined;
-      n = scope.lookup(ident.text)?.value;
+      const v = scope.lookup(ident.text);
+      // A parameter: the samples its callers in this file pass.
+      if (v && !v.value) return this.fromCallers(ident, v, depth, (arg, at) => this.sampleMap(arg, at, depth + 1));
+      n = v?.value;
+      if (n) scope = this.scopeAt(n, scope);
     }
     return undefined;
   }
 
-  private recordMap(record: Node, scope: Scope): string | undefined {
+  /**
+   * What every call in this file of the function that declares parameter
+   * `v` passes for it, where all those calls agree (a decode in a helper
+   * handed `record.RawSample`).
+   */
+  private fromCallers(ident: Node, v: VarInfo, depth: number, of: (arg: Node, scope: Scope) => string | undefined): string | undefined {
+    const callee = v.typeNode && paramOf(v.typeNode, ident.text);
+    if (!callee || depth >= MAX_CALLERS) return undefined;
+    const found = new Set<string | undefined>();
+    for (const call of this.callsOf(callee.fn)) {
+      const arg = field(call, "arguments")?.namedChildren[callee.index];
+      if (arg) found.add(of(arg, this.scopeOfCall(arg)));
+    }
+    return found.size === 1 ? [...found][0] : undefined;
+  }
+
+  private calls?: Map<string, Node[]>;
+
+  /** Calls of a function or method by its name: `decode(b)`, `t.decode(b)`. */
+  private callsOf(name: string): Node[] {
+    if (!this.calls) {
+      this.calls = new Map();
+      for (const c of this.d.root.descendantsOfType("call_expression")) {
+        const fn = unparen(field(c, "function") ?? c);
+        const callee = fn.type === "identifier" ? fn.text : fn.type === "selector_expression" ? field(fn, "field")?.text : undefined;
+        if (!callee) continue;
+        const list = this.calls.get(callee) ?? [];
+        list.push(c);
+        this.calls.set(callee, list);
+      }
+    }
+    return this.calls.get(name) ?? [];
+  }
+
+  private readonly fnScopes = new Map<number, BlockScopes>();
+
+  /** The scope at a node of any function of the file, its locals read once. */
+  private scopeOfCall(node: Node): Scope {
+    const fn = this.d.root.namedChildren.find((d) => d.startIndex <= node.startIndex && node.endIndex <= d.endIndex);
+    if (!fn || (fn.type !== "function_declaration" && fn.type !== "method_declaration")) return this.d.fileScope;
+    let blocks = this.fnScopes.get(fn.id);
+    if (!blocks) {
+      blocks = new BlockScopes(fn, this.d.fileScope);
+      collectLocals(fn, blocks);
+      this.fnScopes.set(fn.id, blocks);
+    }
+    return blocks.at(node) ?? this.d.fileScope;
+  }
+
+  private recordMap(record: Node, scope: Scope, depth = 0): string | undefined {
     const r = unparen(record);
     if (r.type !== "identifier") return undefined;
     const v = scope.lookup(r.text);
+    // A record handed in: the record its callers read.
+    if (v?.typeNode && !v.value && !v.filledBy) return this.fromCallers(r, v, depth, (arg, at) => this.recordMap(arg, at, depth + 1));
     let reader = v?.filledBy;
     if (!reader && v?.value) {
       const call = unparen(v.value);
@@ -451,13 +587,13 @@ export class UseScanner {
       if (fn?.type === "selector_expression" && field(fn, "field")?.text === "Read") reader = field(fn, "operand") ?? undefined;
     }
     if (!reader) return undefined;
-    const made = this.follow(reader, scope);
+    const made = this.follow(reader, this.scopeAt(reader, scope));
     const fn = made?.type === "call_expression" ? unparen(field(made, "function") ?? made) : undefined;
     if (fn?.type !== "selector_expression" || !field(fn, "field")?.text.startsWith("NewReader")) return undefined;
     const pkg = field(fn, "operand");
     if (!this.pkg(pkg, RINGBUF) && !this.pkg(pkg, PERF)) return undefined;
     const m = made && field(made, "arguments")?.firstNamedChild;
-    return m ? this.mapOf(m, scope, 0)?.name : undefined;
+    return m ? this.mapOf(m, this.scopeAt(m, scope), 0)?.name : undefined;
   }
 
   /** Struct fields tagged `ebpf:"name"` that hold maps: bpf2go's objects, or the same written by hand. */
@@ -476,9 +612,10 @@ export class UseScanner {
   }
 }
 
-/** Declarations in a function body that later calls refer to: parameters, var, :=, and ReadInto targets. */
-function collectLocals(fn: Node, scope: Scope): void {
+/** Declarations in a function that later calls refer to, each in its block: parameters, var, :=, = and ReadInto targets. */
+function collectLocals(fn: Node, blocks: BlockScopes): void {
   walk(fn, LOCALS, (n) => {
+    const scope = blocks.at(n) ?? blocks.root;
     switch (n.type) {
       case "parameter_declaration": {
         const typeNode = field(n, "type");
@@ -497,9 +634,10 @@ function collectLocals(fn: Node, scope: Scope): void {
           if (l.type !== "identifier" || l.text === "_") return;
           const value = single ? right[i] : right[0];
           if (!value) return;
-          const prior = scope.vars.get(l.text);
+          // `=` gives the variable an outer block declared; `:=` declares one here, shadowing any outer one.
+          const prior = n.type === "assignment_statement" ? blocks.local(n, l.text) : undefined;
           // A plain `=` keeps a declared type; it only adds a value to follow.
-          if (n.type === "assignment_statement" && prior) prior.value ??= value;
+          if (prior) prior.value ??= value;
           else scope.vars.set(l.text, { value, index: single ? 0 : i });
         });
         break;
@@ -510,7 +648,7 @@ function collectLocals(fn: Node, scope: Scope): void {
         if (f.type === "selector_expression" && field(f, "field")?.text === "ReadInto" && arg) {
           const target = unparen(arg);
           const name = target.type === "unary_expression" ? field(target, "operand") : undefined;
-          const v = name?.type === "identifier" ? scope.vars.get(name.text) : undefined;
+          const v = name?.type === "identifier" ? blocks.local(n, name.text) : undefined;
           const reader = field(f, "operand");
           if (v && reader) v.filledBy = reader;
         }
@@ -518,6 +656,19 @@ function collectLocals(fn: Node, scope: Scope): void {
       }
     }
   });
+}
+
+/** The function a parameter belongs to, and its position among the parameters (not the receiver). */
+function paramOf(typeNode: Node, name: string): { fn: string; index: number } | undefined {
+  const decl = typeNode.parent;
+  const list = decl?.parent;
+  const fn = list?.parent;
+  if (decl?.type !== "parameter_declaration" || !list || !fn || field(fn, "parameters")?.id !== list.id) return undefined;
+  if (fn.type !== "function_declaration" && fn.type !== "method_declaration") return undefined;
+  const names = list.namedChildren.flatMap((p) => (p.type === "parameter_declaration" ? p.childrenForFieldName("name").map((n) => n.text) : []));
+  const index = names.indexOf(name);
+  const fnName = field(fn, "name")?.text;
+  return fnName && index >= 0 ? { fn: fnName, index } : undefined;
 }
 
 /** `bytes.NewReader(b)` or `bytes.NewBuffer(b)` written in the call: a reader no other read shares. */
