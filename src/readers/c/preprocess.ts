@@ -51,8 +51,22 @@ export interface HeaderRead {
   expansions: number;
   /** Paths it looked for: an in-memory file at one of them in another program reads differently. */
   probes: string[];
+  /**
+   * Each `#include` it resolved, and to what ("" where nothing): a program
+   * with other include directories reuses the read where every one resolves
+   * the same for it, so the directories need not be in the key.
+   */
+  includes: Include[];
   /** Its lines joined, as the parser reads them; made on first use. */
   text?: string;
+}
+
+/** An include as written (`name`, quoted or not, in `from`) and the file it found. */
+export interface Include {
+  name: string;
+  from: string;
+  quoted: boolean;
+  found: string;
 }
 
 /** Where a header read from the cache sits in the output: character offsets. */
@@ -117,6 +131,12 @@ function tokenize(line: string): Tok[] {
 }
 
 const join1 = (toks: readonly Tok[]): string => toks.map((t) => t.s).join("");
+
+interface Capture {
+  probes: Set<string>;
+  inMemory: boolean;
+  includes: Include[];
+}
 
 const COMMENT_OR_QUOTE = /["'/]/g;
 
@@ -210,7 +230,7 @@ class Preprocessor {
   /** Output lines that came from big headers, with what they were. */
   private readonly lineChunks: { from: number; to: number; header: HeaderRead }[] = [];
   /** While a big header is read for the cache: the paths it looked for, and whether one was in memory. */
-  private capture: { probes: Set<string>; inMemory: boolean } | undefined;
+  private capture: Capture | undefined;
 
   constructor(private readonly opts: PreprocessOptions) {
     for (const name of [...Object.keys(BCC_MACROS), "_Pragma"]) this.initials[name.charCodeAt(0)] = 1;
@@ -464,6 +484,7 @@ class Preprocessor {
     }
     const name = m[1] ?? m[2]!;
     const found = this.findInclude(name, from, m[1] !== undefined);
+    this.capture?.includes.push({ name, from, quoted: m[1] !== undefined, found: found ?? "" });
     if (found === undefined) {
       this.problem(from, line, `#include ${m[0]}: not found`);
       return;
@@ -507,9 +528,9 @@ class Preprocessor {
   private fromCache(found: string, text: string, depth: number): boolean {
     const cache = this.opts.headers;
     if (!cache || this.capture || text.length < cache.minSize || this.depth !== 0 || !betweenDeclarations(this.out)) return false;
-    const key = [found, createHash("sha1").update(text).digest("hex"), ...this.opts.includeDirs, "", ...this.systemDirs, "", this.macroState()].join("\0");
+    const key = [found, createHash("sha1").update(text).digest("hex"), ...this.systemDirs, "", this.macroState()].join("\0");
     const known = cache.get(key);
-    if (known) {
+    if (known && known.includes.every((i) => (this.findInclude(i.name, i.from, i.quoted) ?? "") === i.found)) {
       if (known.probes.some((p) => this.inMemory(p) !== undefined || this.blocks(p))) return false;
       if (this.expansions + known.expansions > MAX_EXPANSIONS) return false;
       this.replay(known);
@@ -521,9 +542,9 @@ class Preprocessor {
     const bcc = this.bcc.length;
     const once = new Set(this.once);
     const open = [...this.open];
-    this.capture = { probes: new Set(), inMemory: false };
+    this.capture = { probes: new Set(), inMemory: false, includes: [] };
     this.open.push(found);
-    let capture: { probes: Set<string>; inMemory: boolean };
+    let capture: Capture;
     try {
       this.file(found, text, depth + 1);
     } finally {
@@ -554,6 +575,7 @@ class Preprocessor {
       once: [...this.once].filter((f) => !once.has(f)),
       expansions: this.expansions - expansions,
       probes: [...capture.probes],
+      includes: capture.includes,
     };
     cache.put(key, read);
     this.lineChunks.push({ from: start, to: this.out.length, header: read });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Parser } from "web-tree-sitter";
@@ -98,5 +98,56 @@ describe.skipIf(!HAVE_BPFTOOL || !existsSync(VMLINUX))("this kernel's vmlinux.h 
     for (const p of programs) shared.push(await readCSource(p, { target: TARGETS.bpfel, partial: true, headers }));
     expect(parses.count()).toBe(1);
     for (const [i, p] of programs.entries()) expectPartOf(shared[i]!, await readCSource(p, { target: TARGETS.bpfel, partial: true }));
+  });
+});
+
+describe("a header read under other include directories", () => {
+  // The programs of a tree each search their own folder first; a big header
+  // read for one is read again for another only where one of its includes
+  // finds another file there.
+  function tree(): { common: string; plain: string; other: string; shadowing: string } {
+    const root = mkdtempSync(join(tmpdir(), "abidrift-include-dirs-"));
+    const dir = (name: string): string => {
+      const d = join(root, name);
+      mkdirSync(d);
+      return d;
+    };
+    const common = dir("include");
+    writeFileSync(join(common, "big.h"), `#include "inner.h"\n#include <shadow.h>\nstruct big { struct inner i; struct shadow s; };\n`);
+    writeFileSync(join(common, "inner.h"), "struct inner { unsigned int a; };\n");
+    writeFileSync(join(common, "shadow.h"), "struct shadow { unsigned char b; };\n");
+    const prog = (name: string): string => {
+      const d = dir(name);
+      writeFileSync(join(d, "prog.bpf.c"), `#include <big.h>\nstruct event { struct big b; unsigned long long ts; };\n`);
+      return d;
+    };
+    const plain = prog("plain");
+    const other = prog("other");
+    const shadowing = prog("shadowing");
+    writeFileSync(join(shadowing, "shadow.h"), "struct shadow { unsigned long long wide; };\n");
+    return { common, plain, other, shadowing };
+  }
+
+  it("is reused where every include resolves as it did, and read again where one does not", async () => {
+    const t = tree();
+    const headers = new HeaderCache(0);
+    const read = (d: string, cache?: HeaderCache) => readCSource(join(d, "prog.bpf.c"), { target: TARGETS.bpfel, includeDirs: [d, t.common], ...(cache ? { headers: cache } : {}) });
+    const size = (r: Awaited<ReturnType<typeof read>>): number => {
+      const [id] = r.graph.find("event");
+      return r.graph.type(id!).kind === "struct" ? (r.graph.type(id!) as { size: number }).size : -1;
+    };
+    await read(t.plain, headers);
+    const first = [...headers.reads.values()];
+    expect(first).toHaveLength(1);
+    // Another folder with nothing of its own: the same read, not a new one.
+    expectPartOf(await read(t.other, headers), await read(t.other));
+    expect([...headers.reads.values()]).toEqual(first);
+    expect([...headers.reads.values()][0]).toBe(first[0]);
+    // A folder whose shadow.h the header's <shadow.h> finds first: read again, with its own struct.
+    const shadowed = await read(t.shadowing, headers);
+    expectPartOf(shadowed, await read(t.shadowing));
+    expect(size(shadowed)).toBe(size(await read(t.shadowing)));
+    expect(size(shadowed)).not.toBe(size(await read(t.plain)));
+    expect([...headers.reads.values()][0]).not.toBe(first[0]);
   });
 });
