@@ -8,6 +8,7 @@ import { BPF_MARKERS, readTree } from "../drift/tree.js";
 import { keepUnbuiltGlobals, keptNote } from "../drift/unbuilt.js";
 import { InputError } from "../ir/errors.js";
 import type { TypeGraph } from "../ir/graph.js";
+import type { PythonVersion } from "../ir/layout/ctypes.js";
 import type { SourceLoc } from "../ir/types.js";
 import { TARGETS, type Target } from "../ir/targets.js";
 import { readInputFile } from "../load/input-file.js";
@@ -76,6 +77,8 @@ export interface CheckOptions {
   lock?: string | false;
   /** Take the tree's ABI even when there is no lock yet (`--update-lock`). */
   snapshot?: boolean;
+  /** `--python-version`: before the config's `python.version`. */
+  python?: PythonVersion;
 }
 
 /** Where a check's lock is and what it says; `lock` undefined when there is none yet. */
@@ -98,7 +101,7 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
   const files = await mapBounded(found, FILES_IN_FLIGHT, async (f) => ({ ...f, bytes: await readInputFile(f.path) }));
   const lock = await readLockOption(opts, config.file ? dirname(config.file) : root);
   const build = readTreeBuild(files, treeRootOf(root));
-  const result = await checkFiles(files, { ...config, includeDirs: config.includeDirs.map((d) => resolve(base, d)) }, opts.onProgress, lock, build);
+  const result = await checkFiles(files, { ...config, ...(opts.python ? { python: opts.python } : {}), includeDirs: config.includeDirs.map((d) => resolve(base, d)) }, opts.onProgress, lock, build);
   // A CI gate pointed at the wrong path must fail, not pass having compared nothing.
   if (result.files.bpf === 0 && !lock?.lock) throw new InputError(paths.join(", "), "no BPF input found: no BPF object, BPF C source or BCC program here");
   return result;
@@ -239,7 +242,7 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
       return;
     }
     const read = await reader(f.kind);
-    const m = await read(f.path, text, {});
+    const m = await read(f.path, text, config.python ? { python: config.python } : {});
     user.push(m);
     silenced.set(f.path, fromModule(m.suppressions));
     bpf.push(...(m.embeddedBpf ?? []));

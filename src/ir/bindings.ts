@@ -1,3 +1,4 @@
+import type { PythonVersion } from "./layout/ctypes.js";
 import type { TypeGraph } from "./graph.js";
 import type { MapDef } from "./maps.js";
 import type { Target } from "./targets.js";
@@ -171,7 +172,7 @@ export interface ProgramRef {
  * What each language reader exports (`readGo`, `readPython`, ...): the file's
  * text in, its claims out. Readers never run or import what they read.
  */
-export type UserspaceReader = (file: string, text: string, opts: { btf?: TypeGraph }) => Promise<UserspaceModule>;
+export type UserspaceReader = (file: string, text: string, opts: { btf?: TypeGraph; python?: PythonVersion }) => Promise<UserspaceModule>;
 
 /**
  * How a language puts keys and values on the wire when it talks to a map:

@@ -1,6 +1,7 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
 import { InputError } from "../ir/errors.js";
 import type { TypeGraph } from "../ir/graph.js";
+import type { PythonVersion } from "../ir/layout/ctypes.js";
 import { TARGETS, parseTarget, type Target } from "../ir/targets.js";
 import type { TypeId } from "../ir/types.js";
 import { checkInputPath, fsProblem } from "./input-file.js";
@@ -27,6 +28,8 @@ export interface LoadOptions {
   define?: string[];
   btf?: string;
   baseBtf?: string;
+  /** The CPython whose ctypes rules lay out a .py file. */
+  pythonVersion?: PythonVersion;
 }
 
 export function readHead(path: string): Uint8Array {
@@ -94,7 +97,7 @@ export async function loadLayoutSources(path: string, opts: LoadOptions): Promis
     }
     case "python": {
       const { layoutPythonFile } = await import("../readers/python/index.js");
-      const layout = await layoutPythonFile(path, readFileSync(path, "utf8"), target ?? hostTarget() ?? TARGETS.x86_64);
+      const layout = await layoutPythonFile(path, readFileSync(path, "utf8"), target ?? hostTarget() ?? TARGETS.x86_64, opts.pythonVersion);
       warn(layout.problems.map((p) => ({ ...p.loc, file: p.loc.file ?? path, message: p.message })));
       return [{ graph: layout.graph, ids: layout.types.map((t) => t.typeId) }];
     }

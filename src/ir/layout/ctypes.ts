@@ -12,7 +12,8 @@ import type { Member, SourceLoc, Type, TypeId } from "../types.js";
 // Windows) or MSVC ('ms', chosen by `_layout_` or implied by `_pack_`).
 // These quirks are reproduced, not fixed: the point is to say where the
 // CPython the user runs reads the bits. Where cfield.c shifts a bitfield
-// outside its own type's storage, C leaves the result undefined: such a
+// outside its own type's storage, C leaves the result undefined (4- and
+// 8-byte types aside, which x86-64 and AArch64 shift modulo their width): such a
 // field is named, not placed.
 
 /** A CPython release, as `python.version` and `--python-version` name it. */
@@ -257,9 +258,9 @@ export function layoutCtypes(
     const how = { union: r.kind === "union", base, pack: inherited(records, index, (x) => x.pack) ?? 0, big };
     const rules = layoutRules(records, index, python);
     const placed = rules === "cfield" ? placeCfield(items, how) : placeLayoutPy(items, how, rules === "gcc-sysv");
-    const fields = placed.fields.map((p, i) => ({ name: r.fields[i]!.name, ...p }));
-    fields.forEach((p, i) => {
-      if (!p.undefinedBits) members.push(member(r.fields[i]!, items[i]!, p.offset, p.size, big, r, rules === "cfield"));
+    const fields: CtypesFieldInfo[] = placed.fields.map(({ readShift, ...p }, i) => {
+      if (!p.undefinedBits) members.push(member(r.fields[i]!, items[i]!, p.offset, readShift ?? p.size & 0xffff, big, r, rules === "cfield"));
+      return { name: r.fields[i]!.name, ...p };
     });
     b.set(ids[index]!, { kind: r.kind, name: r.name, size: placed.size, align: placed.align, members, loc: r.loc });
     return { size: placed.size, align: placed.align, fields };
@@ -275,13 +276,12 @@ export function layoutCtypes(
  * reads it: little-endian counts from bit 0 of the field's own storage at
  * `offset`, big-endian from its most significant bit, as BTF numbers bits.
  */
-function member(f: CtypesField, t: Sized, offset: number, size: number, big: boolean, r: CtypesRecord, cfield: boolean): Member {
+function member(f: CtypesField, t: Sized, offset: number, shift: number, big: boolean, r: CtypesRecord, cfield: boolean): Member {
   const anonymous = r.anonymous?.includes(f.name) ?? false;
   const name = anonymous ? "" : f.name;
   // cfield.c's c_bool getter and setter ignore the bitfield's shift and width: the whole byte is the value.
   const wholeByte = cfield && f.type.kind === "scalar" && f.type.name === "c_bool";
   if (!f.bits || wholeByte) return { name, type: t.id, bitOffset: offset * 8, bitSize: 0, loc: f.loc };
-  const shift = size & 0xffff;
   const bitOffset = big ? offset * 8 + t.size * 8 - shift - f.bits : offset * 8 + shift;
   return { name, type: t.id, bitOffset, bitSize: f.bits, loc: f.loc };
 }
@@ -338,7 +338,8 @@ interface How {
 interface Placement {
   size: number;
   align: number;
-  fields: Omit<CtypesFieldInfo, "name">[];
+  /** `readShift`: the shift the getter ends up applying, when it is not Field.size's. */
+  fields: (Omit<CtypesFieldInfo, "name"> & { readShift?: number })[];
 }
 
 /**
@@ -399,11 +400,17 @@ function placeCfield(items: readonly Item[], how: How): Placement {
     }
     if (how.union) unionSize = Math.max(size, unionSize);
     totalAlign = Math.max(align, totalAlign);
-    // The getter shifts the field's own type by the unit's shift: past its
-    // width C says nothing of the result. A Union's carried-over unit puts
-    // the storage before the union's start: memory that is not the object's.
-    const outside = bits > 0 && ((fieldSize & 0xffff) + bits > t.size * 8 || fieldOffset < 0);
-    fields.push({ offset: fieldOffset, size: fieldSize, ...(outside ? { undefinedBits: true as const } : {}) });
+    // The getter shifts the field's own type by the unit's shift. Past its
+    // width C says nothing of the result; x86-64 and AArch64 take a 32- or
+    // 64-bit shift count modulo the width, so a 4- or 8-byte type reads a
+    // clean range there, while a 1- or 2-byte one, promoted to int first,
+    // reads nothing. A Union's carried-over unit puts the storage before the
+    // union's start: memory that is not the object's.
+    const width = t.size * 8;
+    let readShift = fieldSize & 0xffff;
+    if (bits && readShift + bits > width && t.size >= 4) readShift %= width;
+    const outside = bits > 0 && (readShift + bits > width || fieldOffset < 0);
+    fields.push({ offset: fieldOffset, size: fieldSize, readShift, ...(outside ? { undefinedBits: true as const } : {}) });
   }
   if (how.union) size = unionSize;
   size = Math.ceil(size / totalAlign) * totalAlign;
