@@ -9,9 +9,11 @@ import { C_NAMES } from "../oracles/ctypes-c-names.js";
 import { freshSeed, rng } from "../oracles/python.js";
 
 // CPython 3.14's default layout off Windows ('gcc-sysv', Lib/ctypes/_layout.py)
-// is gcc's, bitfields included. No 3.14 runs here, so gcc answers for it on
-// this x86_64 machine: sizeof, _Alignof, each plain member's offsetof, and
-// the bytes each bitfield sets when all its bits are set, against the IR.
+// is gcc's, bitfields included; its 'ms' layout (`_layout_ = "ms"`, or implied
+// by `_pack_`) is MSVC's, which gcc gives with -mms-bitfields and #pragma pack.
+// No 3.14 runs here, so gcc answers for it on this x86_64 machine: sizeof,
+// _Alignof, each plain member's offsetof, and the bytes each bitfield sets
+// when all its bits are set, against the IR.
 
 const GCC = "gcc";
 const missing = spawnSync(GCC, ["--version"]).status !== 0 || process.arch !== "x64";
@@ -20,7 +22,7 @@ const PY314 = { major: 3, minor: 14 };
 const INTS = Object.keys(CTYPES_SCALARS).filter((n) => CTYPES_SCALARS[n]!.bitfield && n !== "c_bool");
 const PLAIN = Object.keys(CTYPES_SCALARS).filter((n) => n !== "c_longdouble");
 
-function generate(seed: number, count: number): CtypesRecord[] {
+function generate(seed: number, count: number, ms: boolean): CtypesRecord[] {
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const records: CtypesRecord[] = [];
@@ -40,7 +42,10 @@ function generate(seed: number, count: number): CtypesRecord[] {
         fields.push({ name, type: t });
       }
     }
-    records.push({ name: `R${i}`, kind: r() < 0.2 ? "union" : "struct", byteOrder: "native", fields });
+    const pack = ms && r() < 0.6 ? pick([1, 2, 4, 8, 16]) : undefined;
+    const rules = ms ? (pack === undefined || r() < 0.5 ? { layout: "ms" as const } : {}) : {};
+    // gcc -mms-bitfields makes `union { unsigned long a : 2; }` 4 bytes where _layout.py's ms rules make it 8: structs only there.
+    records.push({ name: `R${i}`, kind: !ms && r() < 0.2 ? "union" : "struct", byteOrder: "native", pack, ...rules, fields });
   }
   return records;
 }
@@ -57,7 +62,9 @@ function cProgram(records: CtypesRecord[]): string {
   const out = ["#include <stddef.h>", "#include <stdio.h>", "#include <string.h>", "#include <wchar.h>"];
   records.forEach((rec, i) => {
     const members = rec.fields.map((f) => `  ${cDecl(f.type, f.name)}${f.bits !== undefined ? ` : ${f.bits}` : ""};`);
+    if (rec.pack !== undefined) out.push(`#pragma pack(push, ${rec.pack})`);
     out.push(`typedef ${rec.kind} {\n${members.join("\n")}\n} T${i};`);
+    if (rec.pack !== undefined) out.push("#pragma pack(pop)");
   });
   out.push("static void dump(const unsigned char *p, size_t n) { printf(\" \"); for (size_t i = 0; i < n; i++) printf(\"%02x\", p[i]); }", "int main(void) {");
   records.forEach((rec, i) => {
@@ -72,13 +79,13 @@ function cProgram(records: CtypesRecord[]): string {
   return out.join("\n") + "\n";
 }
 
-function compare(seed: number): void {
-  const records = generate(seed, 150);
+function compare(seed: number, ms: boolean): void {
+  const records = generate(seed, 150, ms);
   const dir = mkdtempSync(join(tmpdir(), "abidrift-ctypes-gcc-"));
   let lines: string[];
   try {
     writeFileSync(join(dir, "r.c"), cProgram(records));
-    const cc = spawnSync(GCC, ["-w", "-O0", "r.c", "-o", "r"], { cwd: dir, encoding: "utf8" });
+    const cc = spawnSync(GCC, ["-w", "-O0", ...(ms ? ["-mms-bitfields"] : []), "r.c", "-o", "r"], { cwd: dir, encoding: "utf8" });
     if (cc.status !== 0) throw new Error(`gcc failed:\n${cc.stderr}`);
     lines = spawnSync(join(dir, "r"), [], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }).stdout.trim().split("\n");
   } finally {
@@ -101,6 +108,9 @@ function compare(seed: number): void {
   });
 }
 
-describe.skipIf(missing)(`ctypes 3.14 gcc-sysv layout against gcc on x86_64${missing ? " (needs gcc on an x86_64 machine)" : ""}`, () => {
-  for (const seed of [5, 0xfeed, freshSeed()]) it(`150 random classes, seed ${seed}`, () => compare(seed));
+describe.skipIf(missing)(`ctypes 3.14 layouts against gcc on x86_64${missing ? " (needs gcc on an x86_64 machine)" : ""}`, () => {
+  for (const seed of [5, 0xfeed, freshSeed()]) {
+    it(`gcc-sysv: 150 random classes, seed ${seed}`, () => compare(seed, false));
+    it(`ms (-mms-bitfields, #pragma pack): 150 random classes, seed ${seed}`, () => compare(seed, true));
+  }
 });
