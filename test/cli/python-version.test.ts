@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { interpreters, runPython } from "../oracles/python.js";
-import { HAVE_CLI, runCli } from "./run.js";
+import { Ajv } from "ajv";
+import { HAVE_CLI, ROOT, runCli } from "./run.js";
 
 // `--python-version` and the config's `python.version` choose the CPython
 // whose ctypes rules lay out a .py file; a version of CPython on this machine
@@ -19,6 +20,17 @@ interface JsonType {
 }
 
 const types = (args: string[]): JsonType[] => (JSON.parse(runCli(["layout", ...args, "-f", "json"]).stdout) as { types: JsonType[] }).types;
+
+describe("python.version in the config schema", () => {
+  it("takes what the config reader takes and refuses what it refuses", () => {
+    // The config schema is draft-07, which Ajv (not Ajv2020) reads.
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(`${ROOT}schemas/config.schema.json`, "utf8")) as object);
+    const valid = (data: unknown): string => (validate(data) ? "" : JSON.stringify(validate.errors));
+    expect(valid({ python: { version: "3.14" } })).toBe("");
+    expect(valid({ python: { version: "3.6" } })).toBe("");
+    for (const bad of [{ version: "2.7" }, { version: "3.5" }, { version: 3.11 }, {}, { version: "3.11", extra: 1 }]) expect(valid({ python: bad }), JSON.stringify(bad)).not.toBe("");
+  });
+});
 
 describe.skipIf(!HAVE_CLI)("layout --python-version (skipped until `npm run build` has made dist/)", () => {
   for (const version of ["3.9", "3.11", "3.13"]) {
