@@ -22,7 +22,7 @@ const dist = (p) => import(join(ROOT, "dist", p));
 const CORPUS = {
   c: ["fixtures/c/bitfields.h", "fixtures/c/packed-aligned.h", "fixtures/c/atomic-members.h", "fixtures/bpf/map_kinds.bpf.c", "fixtures/check/dns-key/dns_key.bpf.c"],
   go: ["fixtures/go/types/layouts.go", "fixtures/go/decode/ringbuf.go", "fixtures/check/dns-key/main.go"],
-  python: ["fixtures/python/ctypes_forms.py", "examples/dns-monitor/tools/dnstop.py"],
+  python: ["fixtures/python/ctypes_forms.py", "examples/dns-monitor/tools/dnstop.py", "fixtures/python/versions/pack_layout.py"],
   ts: ["fixtures/ts/dns-event-decoder.ts", "fixtures/ts/dns-key-parser.ts"],
   lock: ["fixtures/check/drift-clean/abidrift.lock.json", "fixtures/check/drift-break/abidrift.lock.json"],
   config: ["fixtures/fuzz/abidrift.config.json"],

@@ -32,3 +32,4 @@ export { layoutFromRecords, writeLayoutFromRecords } from "./report/layout/recor
 export { TextBuffer } from "./report/text-buffer.js";
 export { styleFor, plain as plainStyle, ansi as ansiStyle, type Style } from "./report/style.js";
 export { count, noun } from "./words.js";
+export { DEFAULT_PYTHON, formatPython, parsePythonVersion, type PythonVersion } from "./ir/layout/ctypes.js";

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { InputError } from "../ir/errors.js";
+import { formatPython, OLDEST_PYTHON, parsePythonVersion, type PythonVersion } from "../ir/layout/ctypes.js";
 import { isTargetName, type TargetName } from "../ir/targets.js";
 import type { ExplicitPair } from "../match/pair.js";
 import type { Severity } from "../rules/finding.js";
@@ -21,6 +22,8 @@ export interface Config {
   rules: Record<string, RuleSetting>;
   /** Include directories for C sources, relative to the config. */
   includeDirs: string[];
+  /** `python.version`: the CPython whose ctypes rules lay out the Python twins. */
+  python?: PythonVersion;
   /** The config file, when there is one. */
   file?: string;
 }
@@ -28,7 +31,7 @@ export interface Config {
 export const DEFAULT_CONFIG: Config = { include: [], exclude: [], pairs: [], rules: {}, includeDirs: [] };
 
 const SETTINGS = new Set(["error", "warning", "note", "off"]);
-const KEYS = new Set(["$schema", "include", "exclude", "pairs", "targets", "rules", "includeDirs"]);
+const KEYS = new Set(["$schema", "include", "exclude", "pairs", "targets", "rules", "includeDirs", "python"]);
 
 /** Reads the config at `path`; undefined when the file does not exist. */
 export async function loadConfig(path: string): Promise<Config | undefined> {
@@ -67,6 +70,13 @@ export function parseConfig(file: string, text: string): Config {
     for (const t of targets) if (!isTargetName(t)) fail("targets", `unknown target "${t}" (x86_64, aarch64, i386, armhf)`);
     if (targets.length === 0) fail("targets", "name at least one target");
     config.targets = targets as TargetName[];
+  }
+  if (raw.python !== undefined) {
+    const p = raw.python;
+    if (!isObject(p) || Object.keys(p).some((k) => k !== "version")) return fail("python", `must be { "version": "3.x" }`);
+    const v = typeof p.version === "string" ? parsePythonVersion(p.version) : undefined;
+    if (!v) return fail("python", `version must be a CPython release "3.x" from ${formatPython(OLDEST_PYTHON)} on, not ${JSON.stringify(p.version)}`);
+    config.python = v;
   }
   const pairs = raw.pairs ?? [];
   if (!Array.isArray(pairs)) fail("pairs", "must be an array");

@@ -115,7 +115,7 @@ export async function readPrograms(files: readonly InputFile[], config: Config, 
       return;
     }
     const read = await reader(f.kind);
-    const m = await read(f.path, text, f.kind === "go" ? { tree: goSources() } : {});
+    const m = await read(f.path, text, { ...(f.kind === "go" ? { tree: goSources() } : {}), ...(config.python ? { python: config.python } : {}) });
     user.push(m);
     silenced.set(f.path, fromModule(m.suppressions));
     bpf.push(...(m.embeddedBpf ?? []));

@@ -1,4 +1,5 @@
 import type { BpfModule, UserspaceModule } from "../ir/bindings.js";
+import type { PythonVersion } from "../ir/layout/ctypes.js";
 import { InputError } from "../ir/errors.js";
 import type { Target } from "../ir/targets.js";
 import { readTreeBuild, type TreeBuild } from "../load/include-paths.js";
@@ -53,13 +54,16 @@ export interface CheckOptions {
   lock?: string | false;
   /** Take the tree's ABI even when there is no lock yet (`--update-lock`). */
   snapshot?: boolean;
+  /** `--python-version`: before the config's `python.version`. */
+  python?: PythonVersion;
 }
 
 /** Discovers and reads a repository, then checks it. */
 export async function check(opts: CheckOptions): Promise<CheckResult> {
   const paths = opts.paths.length ? opts.paths : ["."];
   const inputs = await readInputs(paths, opts);
-  const result = await checkFiles(inputs.files, inputs.config, opts.onProgress, inputs.lock, inputs.build);
+  const config = opts.python ? { ...inputs.config, python: opts.python } : inputs.config;
+  const result = await checkFiles(inputs.files, config, opts.onProgress, inputs.lock, inputs.build);
   // A CI gate pointed at the wrong path must fail, not pass having compared nothing.
   if (result.files.bpf === 0 && !inputs.lock?.lock) throw new InputError(paths.join(", "), "no BPF input found: no BPF object, BPF C source or BCC program here");
   return result;

@@ -20,6 +20,7 @@ export async function runCheck(paths: string[], opts: CheckCliOptions): Promise<
     ...(opts.config ? { config: opts.config } : {}),
     ...(opts.lock !== undefined ? { lock: opts.lock } : {}),
     ...(opts.updateLock ? { snapshot: true } : {}),
+    ...(opts.pythonVersion ? { python: opts.pythonVersion } : {}),
     onProgress: bar.update,
   }).finally(() => bar.end());
   // Accepted drift is the new lock's content, not a finding.

@@ -1,3 +1,4 @@
+import type { PythonVersion } from "./layout/ctypes.js";
 import type { TypeGraph } from "./graph.js";
 import type { MapDef } from "./maps.js";
 import type { Target } from "./targets.js";
@@ -194,7 +195,7 @@ export interface ProgramRef {
  * text in, its claims out. Readers never run or import what they read; `tree`
  * holds the other files they may consult (a Go file's package and module).
  */
-export type UserspaceReader = (file: string, text: string, opts: { btf?: TypeGraph; tree?: SourceTree }) => Promise<UserspaceModule>;
+export type UserspaceReader = (file: string, text: string, opts: { btf?: TypeGraph; tree?: SourceTree; python?: PythonVersion }) => Promise<UserspaceModule>;
 
 /**
  * How a language puts keys and values on the wire when it talks to a map:

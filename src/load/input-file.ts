@@ -1,26 +1,20 @@
 import { statSync, type Stats } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { InputError } from "../ir/errors.js";
+import { overInputLimit } from "../ir/input-limit.js";
 
 // What may be read as an input: a regular file no larger than the limit, or
 // a directory. A FIFO, a device or a socket would block a read forever (or
 // never end), and a file of hundreds of megabytes grows a parse tree past
 // the memory of the machine; each is refused in one line before it is opened.
 
-/** The input size limit in bytes: 64 MiB, or `ABIDRIFT_MAX_INPUT_MB`. */
-export function maxInputBytes(): number {
-  const asked = Number(process.env.ABIDRIFT_MAX_INPUT_MB);
-  return (Number.isFinite(asked) && asked > 0 ? asked : 64) * 1024 * 1024;
-}
 
 /** Throws an InputError unless `st` is a directory or a regular file within the limit. */
 export function acceptInput(path: string, st: Stats): void {
   if (st.isDirectory()) return;
   if (!st.isFile()) throw new InputError(path, `is ${special(st)}, not a regular file or directory`);
-  const limit = maxInputBytes();
-  if (st.size > limit) {
-    throw new InputError(path, `is ${mib(st.size)} MiB, over the ${mib(limit)} MiB input limit (set ABIDRIFT_MAX_INPUT_MB to raise it)`);
-  }
+  const over = overInputLimit(st.size);
+  if (over) throw new InputError(path, over);
 }
 
 /** `acceptInput` after a stat that follows symbolic links. */
@@ -72,10 +66,6 @@ function special(st: Stats): string {
   if (st.isCharacterDevice()) return "a character device";
   if (st.isBlockDevice()) return "a block device";
   return "not a regular file";
-}
-
-function mib(n: number): string {
-  return (n / (1024 * 1024)).toFixed(n % (1024 * 1024) === 0 ? 0 : 1);
 }
 
 /** The bytes of an input file, refused as `acceptInput` refuses before it is opened. */

@@ -1,6 +1,7 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
 import { InputError } from "../ir/errors.js";
 import type { TypeGraph } from "../ir/graph.js";
+import type { PythonVersion } from "../ir/layout/ctypes.js";
 import { TARGETS, parseTarget, type Target } from "../ir/targets.js";
 import type { TypeId } from "../ir/types.js";
 import { checkInputPath, fsProblem } from "./input-file.js";
@@ -29,6 +30,8 @@ export interface LoadOptions {
   baseBtf?: string;
   /** Types asked for by name: C source reads them from a big header it includes though it does not reach them. */
   type?: string[];
+  /** The CPython whose ctypes rules lay out a .py file. */
+  pythonVersion?: PythonVersion;
 }
 
 export function readHead(path: string): Uint8Array {
@@ -96,7 +99,7 @@ export async function loadLayoutSources(path: string, opts: LoadOptions): Promis
     }
     case "python": {
       const { layoutPythonFile } = await import("../readers/python/index.js");
-      const layout = await layoutPythonFile(path, readFileSync(path, "utf8"), target ?? hostTarget() ?? TARGETS.x86_64);
+      const layout = await layoutPythonFile(path, readFileSync(path, "utf8"), target ?? hostTarget() ?? TARGETS.x86_64, opts.pythonVersion);
       warn(layout.problems.map((p) => ({ ...p.loc, file: p.loc.file ?? path, message: p.message })));
       return [{ graph: layout.graph, ids: layout.types.map((t) => t.typeId) }];
     }

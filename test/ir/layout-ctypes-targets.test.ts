@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CTYPES_SCALARS, layoutCtypes, type CtypesRecord, type CtypesTypeRef } from "../../src/ir/layout/ctypes.js";
 import { TARGETS, type TargetName } from "../../src/ir/targets.js";
+import { C_NAMES } from "../oracles/ctypes-c-names.js";
 import { freshSeed, rng } from "../oracles/python.js";
 
 // CPython only lays out the host's classes, so for the other targets the
@@ -16,39 +17,6 @@ import { freshSeed, rng } from "../oracles/python.js";
 const CLANG = "clang-16";
 const READELF = "llvm-readelf-16";
 const toolsMissing = [CLANG, READELF].filter((t) => spawnSync(t, ["--version"]).status !== 0);
-
-const C_NAMES: Record<string, string> = {
-  c_bool: "_Bool",
-  c_char: "char",
-  c_wchar: "wchar_t",
-  c_byte: "signed char",
-  c_ubyte: "unsigned char",
-  c_int8: "signed char",
-  c_uint8: "unsigned char",
-  c_short: "short",
-  c_ushort: "unsigned short",
-  c_int16: "short",
-  c_uint16: "unsigned short",
-  c_int: "int",
-  c_uint: "unsigned int",
-  c_int32: "int",
-  c_uint32: "unsigned int",
-  c_long: "long",
-  c_ulong: "unsigned long",
-  c_ssize_t: "long",
-  c_size_t: "unsigned long",
-  c_time_t: "long",
-  c_longlong: "long long",
-  c_ulonglong: "unsigned long long",
-  c_int64: "long long",
-  c_uint64: "unsigned long long",
-  c_float: "float",
-  c_double: "double",
-  c_longdouble: "long double",
-  c_void_p: "void *",
-  c_char_p: "char *",
-  c_wchar_p: "wchar_t *",
-};
 
 function generate(seed: number, count: number): CtypesRecord[] {
   const r = rng(seed);

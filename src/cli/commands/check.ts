@@ -1,4 +1,6 @@
 import { Command, Option } from "commander";
+import type { PythonVersion } from "../../index.js";
+import { pythonVersionArg } from "./layout.js";
 
 export interface CheckCliOptions {
   /** Every note, not the first few and a count. */
@@ -10,6 +12,7 @@ export interface CheckCliOptions {
   /** A lock file's path, or false after --no-lock. */
   lock?: string | false;
   updateLock?: boolean;
+  pythonVersion?: PythonVersion;
 }
 
 export function registerCheck(program: Command): void {
@@ -23,6 +26,7 @@ export function registerCheck(program: Command): void {
     .option("-o, --output <file>", "write the report to a file instead of stdout")
     .option("--lock <file>", "lock to compare the tree against (default: abidrift.lock.json beside the config or in the first path)")
     .option("--no-lock", "do not compare against a lock")
+    .option("--python-version <x.y>", "CPython whose ctypes rules lay out the Python twins (default: the config's python.version, else 3.11)", pythonVersionArg)
     .option("--verbose", "list every note on inputs read in part, not only their count")
     .option("--update-lock", "accept the tree's ABI: write it to the lock, and report what changed as accepted rather than as findings")
     .action(async (paths: string[], opts: CheckCliOptions) => {

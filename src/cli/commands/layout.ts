@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { TARGET_NAMES } from "../../ir/targets.js";
+import { DEFAULT_PYTHON, formatPython, parsePythonVersion, type PythonVersion } from "../../ir/layout/ctypes.js";
 
 export interface LayoutOptions {
   type?: string[];
@@ -11,6 +12,7 @@ export interface LayoutOptions {
   baseBtf?: string;
   cachelines?: boolean;
   cachelineSize: number;
+  pythonVersion?: PythonVersion;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -27,12 +29,19 @@ export function registerLayout(program: Command): void {
     .option("-D, --define <name=value>", "C macro definition (repeatable)", collect, [])
     .option("--btf <file>", "BTF that resolves kernel types C source leaves out (default /sys/kernel/btf/vmlinux)")
     .option("--base-btf <file>", "base BTF of a split BTF file (default for /sys/kernel/btf/<module>: vmlinux)")
+    .option("--python-version <x.y>", `CPython whose ctypes rules lay out a .py file (default ${formatPython(DEFAULT_PYTHON)})`, pythonVersionArg)
     .option("--cachelines", "mark cacheline boundaries")
     .option("--cacheline-size <bytes>", "cacheline size", (v) => positiveInt(v, "--cacheline-size"), 64)
     .action(async (file: string, opts: LayoutOptions) => {
       const { runLayout } = await import("../layout.js");
       await runLayout(file, opts);
     });
+}
+
+export function pythonVersionArg(value: string): PythonVersion {
+  const v = parsePythonVersion(value);
+  if (!v) throw new InvalidArgumentError(`--python-version takes a CPython release such as 3.11 (3.6 on), not "${value}"`);
+  return v;
 }
 
 export function positiveInt(value: string, flag: string): number {

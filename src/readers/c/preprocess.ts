@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, normalize, resolve as resolvePath } from "node:path";
+import { InputError } from "../../ir/errors.js";
+import { overInputLimit } from "../../ir/input-limit.js";
 import type { Target } from "../../ir/targets.js";
 import { BINARY_PRECEDENCE, binaryInt, cint, parseCharLiteral, parseIntLiteral, unaryInt, type CInt } from "./arith.js";
 import { BCC_MACROS, BCC_STACKTRACE, bccReplacement, type BccUse } from "./bcc.js";
@@ -287,12 +289,22 @@ class Preprocessor {
     this.defineText(`${name} ${value}`);
   }
 
-  private read(path: string): string | undefined {
+  /**
+   * A header over the input limit ends the read of this file with an
+   * InputError naming it (check notes it and reads the other programs); a
+   * FIFO or a device, which would block the read, is not a header.
+   */
+  private read(path: string, via?: { from: string; line: number }): string | undefined {
     const mem = this.inMemory(path);
     if (mem !== undefined) return mem;
     try {
+      const st = statSync(path);
+      if (!st.isFile()) return undefined;
+      const over = overInputLimit(st.size);
+      if (over) throw new InputError(path, via ? `${over}; included from ${via.from}:${via.line}` : over);
       return readFileSync(path, "latin1");
-    } catch {
+    } catch (e) {
+      if (e instanceof InputError) throw e;
       return undefined;
     }
   }
@@ -505,7 +517,7 @@ class Preprocessor {
       this.problem(from, line, `#include ${m[0]}: includes nested deeper than ${MAX_INCLUDE_DEPTH}`);
       return;
     }
-    const text = this.read(found);
+    const text = this.read(found, { from, line });
     if (text === undefined) {
       this.problem(from, line, `#include ${m[0]}: cannot read ${found}`);
       return;

@@ -61,7 +61,7 @@ export function readCtypesClasses(file: string, scope: ModuleScope): CtypesClass
       const obj = field(left, "object");
       const attr = field(left, "attribute")?.text;
       const c = obj?.type === "identifier" ? candidates.get(obj.text) : undefined;
-      if (c && attr && /^_(fields|pack|anonymous|align)_$/.test(attr)) c.attrs.set(attr, right);
+      if (c && attr && /^_(fields|pack|anonymous|align|layout)_$/.test(attr)) c.attrs.set(attr, right);
     }
   }
 
@@ -120,8 +120,14 @@ function readClass(
     if (v.k !== "int" || v.v < 0) return fail(`_pack_ ${short(pack.text)} is not a constant non-negative integer`, pack);
     record.pack = v.v;
   }
+  const layout = c.attrs.get("_layout_");
+  if (layout) {
+    const v = evaluator.eval(layout);
+    if (v.k !== "str" || (v.v !== "ms" && v.v !== "gcc-sysv")) return fail(`_layout_ ${short(layout.text)} is not 'ms' or 'gcc-sysv'`, layout);
+    record.layout = v.v;
+  }
   const align = c.attrs.get("_align_");
-  if (align) problems.push({ message: `ctypes class ${c.name}: _align_ is honoured from CPython 3.13 on; laid out as CPython 3.11 does, which ignores it`, loc: locOf(file, align) });
+  if (align) problems.push({ message: `ctypes class ${c.name}: _align_ (honoured from CPython 3.13 on) is not modelled; laid out without it`, loc: locOf(file, align) });
   const anon = c.attrs.get("_anonymous_");
   if (anon) {
     const items = unparen(anon);

@@ -1,7 +1,7 @@
 import type { BpfModule, DecodeSite, MapRef, Suppression, TwinType, UserspaceModule, UserspaceReader } from "../../ir/bindings.js";
 import { InputError } from "../../ir/errors.js";
 import type { ListGraph, TypeGraph } from "../../ir/graph.js";
-import { CTYPES_SCALARS, layoutCtypes, type CtypesRecord, type CtypesTypeRef } from "../../ir/layout/ctypes.js";
+import { CTYPES_SCALARS, ctypesRejects, DEFAULT_PYTHON, formatPython, layoutCtypes, type CtypesRecord, type CtypesRecordInfo, type CtypesTypeRef, type PythonVersion } from "../../ir/layout/ctypes.js";
 import { addStructFormatType, parseStructFormat, type StructFormat } from "../../ir/layout/struct-format.js";
 import { TARGETS, type Target } from "../../ir/targets.js";
 import type { SourceLoc, TypeId } from "../../ir/types.js";
@@ -28,7 +28,8 @@ export const readPython: UserspaceReader = async (file, text, opts) => {
     const scope = new ModuleScope(root);
     const classes = readCtypesClasses(file, scope);
     problems.push(...classes.problems);
-    const records = dropInvalid(classes.records, problems);
+    const python = opts.python ?? DEFAULT_PYTHON;
+    const records = dropInvalid(classes.records, problems, python);
     const index = new Map(records.map((r, i) => [r.name, i]));
     const bcc = readBcc(file, scope, (n) => index.get(n));
 
@@ -70,20 +71,28 @@ export const readPython: UserspaceReader = async (file, text, opts) => {
       });
     }
 
-    const graphs = new Map<string, { graph: ListGraph; ids: TypeId[]; extraIds: TypeId[]; formatIds: TypeId[] }>();
+    const graphs = new Map<string, { graph: ListGraph; ids: TypeId[]; extraIds: TypeId[]; formatIds: TypeId[]; records: CtypesRecordInfo[] }>();
     const laid = (target: Target) => {
       const known = graphs.get(target.name);
       if (known) return known;
       const formatIds: TypeId[] = [];
-      const l = layoutCtypes(records, target, file, extra, (b) => {
-        for (const f of formats) formatIds.push(addStructFormatType(b, f.format, target, f.loc));
-      });
-      const out = { graph: l.graph, ids: l.ids, extraIds: l.extraIds, formatIds };
+      const l = layoutCtypes(
+        records,
+        target,
+        file,
+        extra,
+        (b) => {
+          for (const f of formats) formatIds.push(addStructFormatType(b, f.format, target, f.loc));
+        },
+        python,
+      );
+      const out = { graph: l.graph, ids: l.ids, extraIds: l.extraIds, formatIds, records: l.records };
       graphs.set(target.name, out);
       return out;
     };
     // The host's layout now: what cannot be laid out is bad input, said here.
     const host = laid(TARGETS.x86_64);
+    reportUndefinedBits(records, host.records, python, problems);
 
     for (const k of keyRefs) {
       if (k.key !== undefined) k.map.keyType = { value: host.extraIds[k.key]!, loc: k.keyLoc! };
@@ -118,8 +127,8 @@ export const readPython: UserspaceReader = async (file, text, opts) => {
 };
 
 /** `abidrift layout FILE.py`: every Structure and Union of the file, laid out for `target`. */
-export async function layoutPythonFile(path: string, text: string, target: Target): Promise<{ graph: TypeGraph; types: { name: string; typeId: TypeId }[]; problems: Problem[] }> {
-  const m = await readPython(path, text, {});
+export async function layoutPythonFile(path: string, text: string, target: Target, python?: PythonVersion): Promise<{ graph: TypeGraph; types: { name: string; typeId: TypeId }[]; problems: Problem[] }> {
+  const m = await readPython(path, text, python ? { python } : {});
   return { graph: m.layout(target, "native"), types: m.twins.map((t) => ({ name: t.name, typeId: t.typeId })), problems: m.problems };
 }
 
@@ -167,9 +176,15 @@ function reportSyntaxErrors(file: string, root: import("web-tree-sitter").Node, 
  * wider than its type, a class containing itself) are left out with the
  * reason, and so are the classes that use them.
  */
-function dropInvalid(records: CtypesRecord[], problems: Problem[]): CtypesRecord[] {
+function dropInvalid(records: CtypesRecord[], problems: Problem[], python: PythonVersion): CtypesRecord[] {
   const bad = new Set<number>();
   records.forEach((r, i) => {
+    const why = ctypesRejects(records, i, python);
+    if (why !== undefined) {
+      problems.push({ message: `ctypes class ${r.name}: ${why}`, loc: r.loc! });
+      bad.add(i);
+      return;
+    }
     for (const f of r.fields) {
       if (f.bits === undefined) continue;
       const info = f.type.kind === "scalar" ? CTYPES_SCALARS[f.type.name] : undefined;
@@ -221,6 +236,22 @@ function dropInvalid(records: CtypesRecord[], problems: Problem[]): CtypesRecord
   return kept.map((old) => {
     const r = records[old]!;
     return { ...r, base: r.base === undefined ? undefined : map.get(r.base), fields: r.fields.map((f) => ({ ...f, type: fix(f.type) })) };
+  });
+}
+
+/**
+ * A bitfield cfield.c reads by shifting its own type past its width, or from
+ * before a Union's start, has no IR member: said here, once per field.
+ */
+function reportUndefinedBits(records: CtypesRecord[], infos: readonly CtypesRecordInfo[], python: PythonVersion, problems: Problem[]): void {
+  records.forEach((r, i) => {
+    for (const [j, f] of infos[i]!.fields.entries()) {
+      if (!f.undefinedBits) continue;
+      problems.push({
+        message: `ctypes class ${r.name}: field ${f.name}: CPython ${formatPython(python)} reads this bitfield outside its own type's storage (it continues a unit opened by another type), so what it reads is undefined; left out (CPython 3.14 lays it out as C does)`,
+        loc: r.fields[j]!.loc ?? r.loc!,
+      });
+    }
   });
 }
 
