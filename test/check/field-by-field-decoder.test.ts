@@ -14,7 +14,7 @@ describe.skipIf(!HAVE_CLANG || !HAVE_BPFTOOL)("Go decoders that read field by fi
     root = fixtureRepo();
   });
 
-  it("pairs each decoder with the record by its buffer: the right one is clean, a read 4 bytes late and a read past the end are caught at their lines", async () => {
+  it("pairs each decoder with the record by its buffer: the right one is clean, a read 4 bytes late, a read past the end and a __be16 read little-endian are caught at their lines", async () => {
     // The oracle: where clang puts the members the decoders read.
     const c = btfStruct(join(root, "field-by-field-decoder/conn.bpf.o"), "conn_event");
     expect([c.members.get("pid"), c.members.get("dport"), c.members.get("proto"), c.members.get("saddr"), c.size]).toEqual([8, 12, 14, 16, 24]);
@@ -25,10 +25,12 @@ describe.skipIf(!HAVE_CLANG || !HAVE_BPFTOOL)("Go decoders that read field by fi
       ["reads of decodeConn", "struct conn_event", "record"],
       ["reads of decodeLate", "struct conn_event", "record"],
       ["reads of decodePastEnd", "struct conn_event", "record"],
+      ["reads of decodePort", "struct conn_event", "record"],
     ]);
-    expect(r.findings.map((f) => [f.code, f.locations[0]!.line]).sort()).toEqual([
-      ["struct-mismatch", lineOf(go, "c.Pid = binary.LittleEndian.Uint32(b[12:16])")],
-      ["struct-mismatch", lineOf(go, "c.Saddr = binary.LittleEndian.Uint32(b[24:28])")],
+    expect(r.findings.map((f) => [f.code, f.locations[0]!.line, f.messageId]).sort()).toEqual([
+      ["struct-mismatch", lineOf(go, "c.Pid = binary.LittleEndian.Uint32(b[12:16])"), "width"],
+      ["struct-mismatch", lineOf(go, "c.Saddr = binary.LittleEndian.Uint32(b[24:28])"), "extra"],
+      ["struct-mismatch", lineOf(go, "return binary.LittleEndian.Uint16(b[12:14])"), "order"],
     ]);
   });
 });
