@@ -61,6 +61,8 @@ export interface TwinType {
   /** The same id in every graph the module's `layout` returns. */
   typeId: TypeId;
   loc: SourceLoc;
+  /** A decoder's reads rather than a declaration (a Go function reading a sample field by field): a member it skips is one it does not read. */
+  reads?: true;
   /** `abidrift:mirrors struct dns_key` in a comment on the declaration. */
   mirrors?: { name: string; loc: SourceLoc };
   /** Output of a generator, which names the C type it came from. */

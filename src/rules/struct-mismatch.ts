@@ -39,7 +39,7 @@ export const structMismatch: Rule = {
     const stale = new Set(ctx.pairing.types.filter((p) => staleHash(p)).map((p) => p.user.file));
     for (const p of ctx.pairing.types) {
       if (stale.has(p.user.file)) continue;
-      const reads = p.user.language === "typescript";
+      const reads = p.user.language === "typescript" || p.twin.reads === true;
       let graph = ctx.layout(p.user, ctx.baseTarget, "native");
       let d = firstDifference(p.c.module.graph, p.c.typeId, graph, p.twin.typeId, { reads });
       if (p.mode === "packed") {
@@ -55,7 +55,9 @@ export const structMismatch: Rule = {
       if (!d || headerOnly(p, d)) continue;
       wrong.add(`${p.user.file}#${p.twin.typeId}`);
       if ("twin" in d && (d.twin.kind === "struct" || d.twin.kind === "union") && wrong.has(`${p.user.file}#${resolve(graph, d.twin.typeId)}`)) continue;
-      const f = describe(this, p, d, sizeGap(p.c.module.graph, p.c.typeId, graph, p.twin.typeId, reads));
+      const gap = sizeGap(p.c.module.graph, p.c.typeId, graph, p.twin.typeId, reads);
+      // A field-by-field decoder that stops early leaves the rest unread, which is no fault.
+      const f = describe(this, p, d, p.twin.reads && gap?.longer === "c" ? undefined : gap);
       const twin = "twin" in d ? d.twin.loc : undefined;
       const key = twin ? `${d.what}@${twin.file}:${twin.line}:${twin.column}` : undefined;
       if (key && told.has(key)) continue;
@@ -134,7 +136,9 @@ function loc(slot: Slot | undefined, fallback: SourceLoc | undefined): SourceLoc
 function describe(rule: Rule, p: TypePair, d: Difference, gap: SizeGap | undefined): Finding {
   const twinSlot = "twin" in d ? d.twin : undefined;
   const cSlot = "c" in d ? d.c : undefined;
-  const locations = [...at("twin", loc(twinSlot, p.twin.loc)), ...at("c", loc(cSlot, p.c.loc) ?? { file: p.c.module.file }, cSlot ? memberSymbol(p.c.name, cSlot.path) : p.c.name)];
+  // A decoder that reads past C's end is wrong at its first read there.
+  const pastEnd = p.twin.reads && gap?.longer === "twin" ? gap.members[0] : undefined;
+  const locations = [...at("twin", loc(twinSlot ?? pastEnd, p.twin.loc)), ...at("c", loc(cSlot, p.c.loc) ?? { file: p.c.module.file }, cSlot ? memberSymbol(p.c.name, cSlot.path) : p.c.name)];
   const fix = p.user.language === "typescript" ? readFix(p, d) : declareFix(p, d);
   return finding(rule, d.what, differenceData(p, d, gap), locations, fix);
 }

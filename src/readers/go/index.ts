@@ -20,6 +20,7 @@ import { GoDecls, type Problem } from "./decls.js";
 import { GoPackages, type OwnPackage } from "./package.js";
 import { goParser, parseGo } from "./parser.js";
 import { programRefs } from "./loads.js";
+import { readTwins } from "./read-twins.js";
 import { snakeFromIdentifier, UseScanner } from "./uses.js";
 
 export { bpf2goIdentifier, isBpf2goOutput } from "./bpf2go.js";
@@ -102,10 +103,11 @@ function readTree(file: string, text: string, root: Node, pkg?: OwnPackage): Rea
   const layout = (target: Target, mode: LayoutMode): TypeGraph => {
     const key = `${target.name}/${mode}`;
     let g = graphs.get(key);
-    if (!g) graphs.set(key, (g = buildGoGraph(roots, broken, target, mode, file).graph));
+    if (!g) graphs.set(key, (g = readers.extend(buildGoGraph(roots, broken, target, mode, file).graph)));
     return g;
   };
-  const { ids } = buildGoGraph(roots, broken, TARGETS.x86_64, "native", file);
+  const { ids, graph: base } = buildGoGraph(roots, broken, TARGETS.x86_64, "native", file);
+  const readers = readTwins(uses.fieldDecoders, base.count);
   const idOf = (t: GoType): TypeId => {
     const id = ids.get(t);
     if (id === undefined) throw new Error(`go reader: type ${describe(t)} missing from the graph`);
@@ -128,6 +130,7 @@ function readTree(file: string, text: string, root: Node, pkg?: OwnPackage): Rea
     }
     twins.push(twin);
   }
+  twins.push(...readers.twins);
 
   const maps: MapRef[] = uses.maps.map((m) => {
     const ref: MapRef = { name: m.name, loc: m.loc, via: m.via };
@@ -145,6 +148,7 @@ function readTree(file: string, text: string, root: Node, pkg?: OwnPackage): Rea
     if (d.single) site.single = true;
     return site;
   });
+  readers.twins.forEach((t, i) => decodes.push({ typeId: t.typeId, loc: t.loc, method: "field reads", mode: "native", byteOrder: "native", mapName: uses.fieldDecoders[i]!.mapName }));
 
   const module: UserspaceModule = {
     file,

@@ -1,8 +1,10 @@
 import type { Node } from "web-tree-sitter";
+import type { SourceLoc } from "../../ir/types.js";
 import { GoLayoutError, underlying, type GoType } from "../../ir/layout/go.js";
 import { MAPSPEC_LITERAL, type DecodeSite, type MapRef, type Spanned } from "../../ir/bindings.js";
 import { addVars, fieldOf, type GoDecls, type Problem, type Scope, type VarInfo } from "./decls.js";
 import { FieldMaps } from "./field-maps.js";
+import { fieldReads, type FieldRead } from "./field-reads.js";
 import { BlockScopes } from "./scopes.js";
 import { dotted, field, listItems, stringValue, unparen, walk } from "./syntax.js";
 
@@ -28,6 +30,15 @@ export interface GoMapRef extends Omit<MapRef, "keyType" | "valueType"> {
 export interface GoDecode extends Omit<DecodeSite, "typeId" | "byteOrder"> {
   type: GoType;
   byteOrder: NonNullable<DecodeSite["byteOrder"]>;
+}
+
+/** A function that reads a ring or perf sample field by field (field-reads.ts): its reads are its twin. */
+export interface GoFieldDecoder {
+  /** The function's name. */
+  fn: string;
+  loc: SourceLoc;
+  mapName: string;
+  reads: FieldRead[];
 }
 
 interface MapName {
@@ -73,6 +84,7 @@ const LOCALS = new Set(["parameter_declaration", "var_declaration", "short_var_d
 export class UseScanner {
   readonly maps: GoMapRef[] = [];
   readonly decodes: GoDecode[] = [];
+  readonly fieldDecoders: GoFieldDecoder[] = [];
   /** The blocks of the function being scanned. */
   private blocks?: BlockScopes;
   private readonly fieldMaps = new FieldMaps();
@@ -99,6 +111,7 @@ export class UseScanner {
         else if (n.type === "assignment_statement") this.fieldAssignment(n, scope);
         else this.call(n, scope);
       });
+      if (this.blocks) this.fieldDecoder(decl);
     }
     this.blocks = undefined;
     for (const use of this.onFields) use();
@@ -492,6 +505,28 @@ export class UseScanner {
       byteOrder: "native",
       mapName: this.sampleMap(source, scope),
     });
+  }
+
+  /** Reads of a sample at constant offsets in `fn`, one decoder per map they read from. */
+  private fieldDecoder(fn: Node): void {
+    const maps = new Map<string, string | undefined>();
+    const mapOf = (buf: Node): string | undefined => {
+      if (!maps.has(buf.text)) {
+        const scope = this.scopeAt(buf, this.d.fileScope);
+        const value = buf.type === "identifier" ? scope.lookup(buf.text)?.value : undefined;
+        // `b := record.RawSample[8:]` counts its offsets from 8: left alone rather than read wrong.
+        const shifted = value && unparen(value).type === "slice_expression" && field(unparen(value), "start") !== undefined;
+        maps.set(buf.text, shifted ? undefined : this.sampleMap(buf, scope));
+      }
+      return maps.get(buf.text);
+    };
+    const byMap = new Map<string, FieldRead[]>();
+    for (const r of fieldReads(this.d.loc(fn).file, fn, (b) => mapOf(b) !== undefined)) {
+      const map = maps.get(r.buffer)!;
+      byMap.set(map, [...(byMap.get(map) ?? []), r]);
+    }
+    const name = field(fn, "name")?.text ?? "";
+    for (const [mapName, reads] of byMap) this.fieldDecoders.push({ fn: name, loc: this.d.loc(fn), mapName, reads });
   }
 
   /** The map a ring or perf buffer sample came from, traced from `record.RawSample`. */
