@@ -126,8 +126,10 @@ export function pair(bpf: readonly BpfModule[], user: readonly UserspaceModule[]
       if (found.pick) maps.push({ bpf: found.pick.bpf, map: found.pick.map, user: u, ref });
       else if (found.programs.length) {
         // Programs that share one definition (a header both include, a pinned map) agree on every byte: the first answers.
+        // Builds of one byte order are compared with each other: a bpfeb build's `__u32` is not a bpfel build's.
         const defs = all.filter((m) => found.programs.includes(programKey(m.bpf)));
-        const differs = defs.map((m) => mapDifference(defs[0]!, m)).find((d) => d !== undefined);
+        const order = (m: Defined): string => m.bpf.graph.target.byteOrder;
+        const differs = defs.map((m) => mapDifference(defs.find((d) => order(d) === order(m))!, m)).find((d) => d !== undefined);
         if (differs === undefined) maps.push({ bpf: defs[0]!.bpf, map: defs[0]!.map, user: u, ref, alike: found.programs });
         else unresolved.push({ user: u, name: `map ${ref.name}`, loc: ref.loc, kind: "map", programs: found.programs, differs });
       }
