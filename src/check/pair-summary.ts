@@ -22,15 +22,22 @@ export function summarize(p: Pairing, sources: SourceIndex<CText>): PairSummary[
       kind: "map" as const,
       c: c(`map ${m.map.name}`, m.map.loc ?? { file: m.bpf.file }),
       twin: { name: m.ref.name, loc: m.ref.loc },
-      reason: `same map name (${m.ref.via})`,
+      reason: `same map name (${m.ref.via})${m.alike ? `; defined alike by ${words(m.alike)}` : ""}`,
     })),
     ...p.candidates.map((t) => ({ kind: "type" as const, c: c(t.c.name, t.c.loc), twin: { name: t.twin.name, loc: t.twin.loc }, reason: describeReason(t.reason), candidate: true })),
     ...p.unresolved.map((r) => ({
       kind: r.kind,
       c: { name: r.name },
       twin: { name: r.name, loc: r.loc },
-      reason: `not paired: ${r.programs.join(", ")} each define it, and nothing says which this file loads`,
+      reason: r.differs
+        ? `not paired: ${r.programs.join(", ")} each define it, differently (${r.differs}), and nothing says which this file loads`
+        : `not paired: ${r.programs.join(", ")} each define it, and nothing says which this file loads`,
       candidate: true,
     })),
   ];
+}
+
+/** `a and b`, `a, b and c`. */
+function words(list: readonly string[]): string {
+  return list.length < 2 ? list.join("") : `${list.slice(0, -1).join(", ")} and ${list[list.length - 1]}`;
 }

@@ -8,6 +8,7 @@ import { cNameKey, splitCName, twinNameKeys } from "./names.js";
 import { proximity } from "./proximity.js";
 import { packageOf, programStem, scopes, type Scope } from "./scope.js";
 import { TARGETS } from "../ir/targets.js";
+import { layoutHash } from "../ir/layout-hash.js";
 
 // Which C type or map each userspace declaration mirrors, and why. A type
 // is a twin only on evidence that its bytes cross the kernel boundary: the
@@ -72,6 +73,8 @@ export interface MapPair {
   map: MapDef;
   user: UserspaceModule;
   ref: MapRef;
+  /** The programs that each define the map alike, where nothing says which one this file means: any answers. */
+  alike?: string[];
 }
 
 /** A name that several programs in reach define: no pair, and --explain says which. */
@@ -82,6 +85,8 @@ export interface Unresolved {
   kind: "type" | "map";
   /** The programs that define it. */
   programs: string[];
+  /** How their definitions differ, for a map. */
+  differs?: string;
 }
 
 export interface Pairing {
@@ -119,7 +124,15 @@ export function pair(bpf: readonly BpfModule[], user: readonly UserspaceModule[]
       const all = inPrograms(index.mapsNamed(ref.name), ref.programs, (m) => m.bpf);
       const found = choose(all, u, scope, (m) => m.bpf, ref.programs);
       if (found.pick) maps.push({ bpf: found.pick.bpf, map: found.pick.map, user: u, ref });
-      else if (found.programs.length) unresolved.push({ user: u, name: `map ${ref.name}`, loc: ref.loc, kind: "map", programs: found.programs });
+      else if (found.programs.length) {
+        // Programs that share one definition (a header both include, a pinned map) agree on every byte: the first answers.
+        // Builds of one byte order are compared with each other: a bpfeb build's `__u32` is not a bpfel build's.
+        const defs = all.filter((m) => found.programs.includes(programKey(m.bpf)));
+        const order = (m: Defined): string => m.bpf.graph.target.byteOrder;
+        const differs = defs.map((m) => mapDifference(defs.find((d) => order(d) === order(m))!, m)).find((d) => d !== undefined);
+        if (differs === undefined) maps.push({ bpf: defs[0]!.bpf, map: defs[0]!.map, user: u, ref, alike: found.programs });
+        else unresolved.push({ user: u, name: `map ${ref.name}`, loc: ref.loc, kind: "map", programs: found.programs, differs });
+      }
       else if (all.length === 0 && !userDefined.has(ref.name) && !declaredInC(ref.name, u)) unknownMaps.push({ user: u, ref });
     }
   }
@@ -269,10 +282,33 @@ function pairTwin(ctx: TwinContext, twin: TwinType): TypePair | undefined {
   return made(byName.pick, { by: "name" });
 }
 
-/** The same size, and members of the same names, offsets and sizes. */
-function sameLayout(a: CTypeRef, b: CTypeRef): boolean {
-  const ta = a.module.graph.type(a.typeId);
-  const tb = b.module.graph.type(b.typeId);
+type Defined = { bpf: BpfModule; map: MapDef };
+
+/** How two programs' definitions of one map differ, in words; undefined where they agree on every byte userspace sees. */
+function mapDifference(a: Defined, b: Defined): string | undefined {
+  const [pa, pb] = [programKey(a.bpf), programKey(b.bpf)];
+  const [x, y] = [a.map, b.map];
+  if (x.type !== y.type) return `${pa} makes it a ${x.type} map, ${pb} a ${y.type}`;
+  for (const side of ["key", "value"] as const) {
+    const [sx, sy] = side === "key" ? [x.keySize, y.keySize] : [x.valueSize, y.valueSize];
+    if (sx !== sy) return `its ${side} is ${sx} bytes in ${pa}, ${sy} in ${pb}`;
+    const [tx, ty] = side === "key" ? [x.keyType, y.keyType] : [x.valueType, y.valueType];
+    if (tx !== undefined && ty !== undefined && !sameLayout({ module: a.bpf, typeId: tx }, { module: b.bpf, typeId: ty })) return `its ${side} is laid out differently in ${pa} and ${pb}`;
+  }
+  if (x.maxEntries !== y.maxEntries) return `it holds ${x.maxEntries} entries in ${pa}, ${y.maxEntries} in ${pb}`;
+  if (x.flags !== y.flags) return `its flags are ${x.flags} in ${pa}, ${y.flags} in ${pb}`;
+  if (x.inner && y.inner) return mapDifference({ bpf: a.bpf, map: x.inner }, { bpf: b.bpf, map: y.inner });
+  return undefined;
+}
+
+/**
+ * The same size, and members of the same names, offsets and sizes; a type
+ * that is no struct or union (a map's `__u32` key) alike in every byte.
+ */
+function sameLayout(a: Pick<CTypeRef, "module" | "typeId">, b: Pick<CTypeRef, "module" | "typeId">): boolean {
+  const ta = a.module.graph.type(resolve(a.module.graph, a.typeId));
+  const tb = b.module.graph.type(resolve(b.module.graph, b.typeId));
+  if (!isAggregate(ta) && !isAggregate(tb)) return layoutHash(a.module.graph, a.typeId) === layoutHash(b.module.graph, b.typeId);
   if (!isAggregate(ta) || !isAggregate(tb) || ta.kind !== tb.kind || ta.size !== tb.size || ta.members.length !== tb.members.length) return false;
   return ta.members.every((m, i) => {
     const n = tb.members[i]!;
@@ -329,11 +365,16 @@ function choose<T>(candidates: readonly T[], u: UserspaceModule, scope: Scope, b
     } else if (s === best) top.push(c);
   }
   // Several programs of one file (BCC's BPF(text=...) each) are told apart by their `program`.
-  const programs = new Set(top.map((c) => bpfOf(c).program ?? programStem(bpfOf(c).file)));
+  const programs = new Set(top.map((c) => programKey(bpfOf(c))));
   // Programs the code itself names are alternatives of one tool (`b = BPF(text=a)` or
   // `BPF(text=b)` by kernel version): either may run, so the nearest answers for both.
   if (programs.size > 1 && !named?.length) return { programs: [...programs].sort() };
   return { pick: top[0], programs: [] };
+}
+
+/** A program as ambiguity names it: builds of one program are one. */
+function programKey(m: BpfModule): string {
+  return m.program ?? programStem(m.file);
 }
 
 const SYSTEM_HEADER = /^\/usr\/(local\/)?include\//;

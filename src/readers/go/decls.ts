@@ -12,6 +12,7 @@ import {
 } from "../../ir/layout/go.js";
 import type { SourceLoc } from "../../ir/types.js";
 import { ConstEvaluator, type ConstSpec } from "./consts.js";
+import type { FieldSource } from "./field-maps.js";
 import type { PackageView } from "./package.js";
 import { dotted, field, listItems, locOf, stringValue, unparen } from "./syntax.js";
 
@@ -143,6 +144,11 @@ export class GoDecls {
   }
 
   /** Whether `local` names the package at `path` in this file (its default name when imported plainly). */
+  /** Where the package's other files set `owner.field`. */
+  fieldSourcesElsewhere(owner: string, fieldName: string): FieldSource[] {
+    return this.pkg?.fieldSources(owner, fieldName) ?? [];
+  }
+
   isPackage(local: string, path: string): boolean {
     const imported = this.imports.get(local);
     if (imported !== undefined) return imported === path;

@@ -17,6 +17,7 @@ import { alignRegistrations } from "./alignchecker.js";
 import { bpf2goStem, isBpf2goOutput } from "./bpf2go.js";
 import { mirrorFor, readComments } from "./comments.js";
 import { GoDecls, type Problem } from "./decls.js";
+import type { FieldMaps } from "./field-maps.js";
 import { GoPackages, type OwnPackage } from "./package.js";
 import { goParser, parseGo } from "./parser.js";
 import { programRefs } from "./loads.js";
@@ -43,13 +44,20 @@ async function read(file: string, text: string, sources?: SourceTree): Promise<R
   }
   const tree = await parseGo(text);
   // The rest of the package is parsed as its names are asked for, and freed with this file's tree.
-  const packages = sources ? new GoPackages(sources, await goParser(), (f, t, pkg) => new GoDecls(f, t.rootNode, pkg)) : undefined;
+  const packages = sources ? new GoPackages(sources, await goParser(), (f, t, pkg) => new GoDecls(f, t.rootNode, pkg), fieldSets) : undefined;
   try {
     return readTree(file, text, tree.rootNode, packages?.forFile(file, text));
   } finally {
     packages?.dispose();
     tree.delete();
   }
+}
+
+/** The struct fields another file of the package sets to map handles. */
+function fieldSets(decls: GoDecls): FieldMaps {
+  const scanner = new UseScanner(decls, false, []);
+  scanner.scan(true);
+  return scanner.fieldMaps;
 }
 
 function readTree(file: string, text: string, root: Node, pkg?: OwnPackage): ReadResult {

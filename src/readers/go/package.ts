@@ -3,6 +3,7 @@ import type { Parser, Tree } from "web-tree-sitter";
 import type { GoArch, GoNamed } from "../../ir/layout/go.js";
 import type { SourceTree } from "../../ir/source-tree.js";
 import type { GoDecls } from "./decls.js";
+import type { FieldMaps, FieldSource } from "./field-maps.js";
 
 // Go compiles a package, not a file: a type's field may be declared in
 // another file of the directory, an array length may be a constant from
@@ -21,10 +22,14 @@ export interface PackageView {
   constant(name: string, arch: GoArch): bigint | undefined;
   /** The package at an import path of this module, or undefined when the path is outside the tree. */
   imported(path: string): PackageView | undefined;
+  /** Where the package's other files set a struct field (`owner.field`) that may hold a map handle. */
+  fieldSources(owner: string, field: string): FieldSource[];
 }
 
 /** A file's declarations, names read and types not yet resolved. */
 type MakeDecls = (file: string, tree: Tree, pkg: PackageView) => GoDecls;
+/** The struct fields a file sets to map handles. */
+type FieldSets = (decls: GoDecls) => FieldMaps;
 
 /** The package of the file being read, which answers for its own names first. */
 export interface OwnPackage extends PackageView {
@@ -43,6 +48,7 @@ export class GoPackages {
     private readonly tree: SourceTree,
     private readonly parser: Parser,
     private readonly make: MakeDecls,
+    readonly fieldSets?: FieldSets,
   ) {}
 
   /** The package of `file`; its own declarations, once adopted, answer first. */
@@ -106,6 +112,7 @@ export class GoPackages {
 /** One package's files, parsed as their names are asked for. */
 class Package implements OwnPackage {
   private readonly parsed = new Map<string, GoDecls | undefined>();
+  private readonly fields = new Map<string, FieldMaps | undefined>();
   private own?: GoDecls;
 
   constructor(
@@ -125,6 +132,25 @@ class Package implements OwnPackage {
 
   imported(path: string): PackageView | undefined {
     return this.all.imported(this.dir, path);
+  }
+
+  fieldSources(owner: string, fieldName: string): FieldSource[] {
+    const fieldSets = this.all.fieldSets;
+    if (!fieldSets) return [];
+    // Only files that mention the field are worth a parse and a scan.
+    const word = new RegExp(`\\b${fieldName}\\b`);
+    const out: FieldSource[] = [];
+    for (const f of this.files) {
+      if (!this.fields.has(f)) {
+        const text = this.all.text(f);
+        if (text === undefined || !word.test(text)) continue;
+        if (!this.parsed.has(f)) this.parsed.set(f, this.all.parse(f, text, this));
+        const d = this.parsed.get(f);
+        this.fields.set(f, d && fieldSets(d));
+      }
+      out.push(...(this.fields.get(f)?.sources(owner, fieldName) ?? []));
+    }
+    return out;
   }
 
   adopt(own: GoDecls): void {

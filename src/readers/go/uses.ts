@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import type { Node } from "web-tree-sitter";
 import type { SourceLoc } from "../../ir/types.js";
 import { GoLayoutError, underlying, type GoType } from "../../ir/layout/go.js";
@@ -79,6 +80,7 @@ const MAX_FOLLOW = 16;
 const MAX_CALLERS = 4;
 
 const SCANNED = new Set(["composite_literal", "call_expression", "assignment_statement"]);
+const FIELD_SETS = new Set(["composite_literal", "assignment_statement"]);
 const LOCALS = new Set(["parameter_declaration", "var_declaration", "short_var_declaration", "assignment_statement", "call_expression"]);
 
 export class UseScanner {
@@ -87,7 +89,7 @@ export class UseScanner {
   readonly fieldDecoders: GoFieldDecoder[] = [];
   /** The blocks of the function being scanned. */
   private blocks?: BlockScopes;
-  private readonly fieldMaps = new FieldMaps();
+  readonly fieldMaps = new FieldMaps();
   /** Map calls on struct fields, resolved once every assignment of the file is seen. */
   private readonly onFields: (() => void)[] = [];
 
@@ -97,7 +99,8 @@ export class UseScanner {
     private readonly problems: Problem[],
   ) {}
 
-  scan(): void {
+  /** With `fieldSetsOnly`, only where the file sets struct fields, as another file of its package asks. */
+  scan(fieldSetsOnly = false): void {
     for (const decl of this.d.root.namedChildren) {
       if (decl.type === "function_declaration" || decl.type === "method_declaration") {
         this.blocks = new BlockScopes(decl, this.d.fileScope);
@@ -105,7 +108,7 @@ export class UseScanner {
       } else {
         this.blocks = undefined;
       }
-      walk(decl, SCANNED, (n) => {
+      walk(decl, fieldSetsOnly ? FIELD_SETS : SCANNED, (n) => {
         const scope = this.scopeAt(n, this.d.fileScope);
         if (n.type === "composite_literal") this.compositeLiteral(n, scope);
         else if (n.type === "assignment_statement") this.fieldAssignment(n, scope);
@@ -114,6 +117,7 @@ export class UseScanner {
       if (this.blocks) this.fieldDecoder(decl);
     }
     this.blocks = undefined;
+    if (fieldSetsOnly) return;
     for (const use of this.onFields) use();
     this.structTags();
   }
@@ -250,13 +254,13 @@ export class UseScanner {
 
   /** A map call on a struct field: the map the file sets that field to, when it sets it to one. */
   private fieldUse(held: { owner: string; field: string }, call: Node, operand: Node, method: string, args: Node[], positions: MethodArgs, scope: Scope): void {
-    const m = this.fieldMaps.of(held.owner, held.field);
+    const m = this.fieldMaps.of(held.owner, held.field, this.d.fieldSourcesElsewhere(held.owner, held.field));
     if (m && "name" in m) {
       this.mapRef(call, m, method, args, positions, scope);
       return;
     }
     if (m) {
-      const given = m.ambiguous.map((s) => `${s.map ?? "a value not traced"} (line ${s.loc.line})`).join(", ");
+      const given = m.ambiguous.map((s) => `${s.map ?? "a value not traced"} (${s.loc.file === this.d.file ? "line " : `${basename(s.loc.file)}:`}${s.loc.line})`).join(", ");
       this.problems.push({ message: `${held.owner}.${held.field} is set to ${given}: the ${method} on it is paired with no map`, loc: this.d.loc(call) });
     }
     this.unnamedMap(operand, method, args, positions, scope);
