@@ -63,3 +63,22 @@ function listDir(dir: string): string[] {
     return [];
   }
 }
+
+/**
+ * Runs `print` (a Python expression) after defining a BCC tool's ctypes
+ * classes the way CPython does, with its `prog = """..."""` text at hand as
+ * `prog`, its classes as `classes` and their namespace as `ns` (`ct` is
+ * ctypes). The tool itself is never run: BCC would load it into the kernel.
+ */
+export function toolClasses(tool: string, print: string): string {
+  const [line] = runPython(`
+import ast, ctypes, json
+tree = ast.parse(open(${JSON.stringify(tool)}).read())
+prog = next(n.value.value for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "prog")
+ns = {"ct": ctypes}
+classes = [n for n in tree.body if isinstance(n, ast.ClassDef)]
+exec(compile(ast.Module(body=classes, type_ignores=[]), "tool", "exec"), ns)
+print(json.dumps(${print}))
+`);
+  return line!;
+}

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { check } from "../../src/check/run.js";
 import { clangAvailable, clangRecordLayouts } from "../oracles/clang.js";
-import { pythonMissing, runPython } from "../oracles/python.js";
+import { pythonMissing, toolClasses } from "../oracles/python.js";
 import { PRELUDE } from "../../src/readers/python/embedded-c.js";
 
 // An LPM key's address spelt `u32 addr[4]` in C and `c_ushort * 8` in
@@ -16,16 +16,8 @@ const TOOL = join(DIR, "trie.py");
 
 describe.skipIf(!clangAvailable || pythonMissing !== "")(`integer arrays of one size in other element widths ${pythonMissing || (clangAvailable ? "" : "(clang-16 not found)")}`, () => {
   it("are the same bytes: only the short key is an error", async () => {
-    const [line] = runPython(`
-import ast, ctypes, json
-tree = ast.parse(open(${JSON.stringify(TOOL)}).read())
-prog = next(n.value.value for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "prog")
-ns = {"ct": ctypes}
-classes = [n for n in tree.body if isinstance(n, ast.ClassDef)]
-exec(compile(ast.Module(body=classes, type_ignores=[]), "trie", "exec"), ns)
-print(json.dumps({"prog": prog, "py": {c.name: [ctypes.sizeof(ns[c.name]), ns[c.name].addr.offset, ns[c.name].addr.size] for c in classes}}))
-`);
-    const { prog, py } = JSON.parse(line!) as { prog: string; py: Record<string, [number, number, number]> };
+    const line = toolClasses(TOOL, `{"prog": prog, "py": {c.name: [ctypes.sizeof(ns[c.name]), ns[c.name].addr.offset, ns[c.name].addr.size] for c in classes}}`);
+    const { prog, py } = JSON.parse(line) as { prog: string; py: Record<string, [number, number, number]> };
     const structs = prog.slice(0, prog.indexOf("BPF_LPM_TRIE"));
     const clang = clangRecordLayouts(`${PRELUDE}\n${structs}`, "bpfel", ["struct key_words", "struct key_short"]);
     const c = (name: string): [number, number] => [clang.get(name)!.size, clang.get(name)!.offsets[1]! / 8];

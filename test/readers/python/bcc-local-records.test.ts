@@ -6,7 +6,7 @@ import { check } from "../../../src/check/run.js";
 import { PRELUDE } from "../../../src/readers/python/embedded-c.js";
 import { messageOf } from "../../../src/report/findings/words.js";
 import { CLANG, clangAvailable, tempSource } from "../../oracles/clang.js";
-import { pythonMissing, runPython } from "../../oracles/python.js";
+import { pythonMissing, toolClasses } from "../../oracles/python.js";
 
 // A BCC program that defines the record it emits inside the emitting
 // function (`struct { ... } data = {}; events.perf_submit(ctx, &data, ...)`),
@@ -20,17 +20,11 @@ const TOOL = join(DIR, "tool.py");
 
 /** The C text and every ctypes class's (offset, size) by field, from CPython reading the tool. */
 function fromPython(): { prog: string; classes: Record<string, [string, number, number][]> } {
-  const [line] = runPython(`
-import ast, ctypes, json
-tree = ast.parse(open(${JSON.stringify(TOOL)}).read())
-prog = next(n.value.value for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "prog")
-ns = {"ct": ctypes}
-classes = [n for n in tree.body if isinstance(n, ast.ClassDef)]
-exec(compile(ast.Module(body=classes, type_ignores=[]), "tool", "exec"), ns)
-out = {c.name: [(f[0], getattr(ns[c.name], f[0]).offset, getattr(ns[c.name], f[0]).size) for f in ns[c.name]._fields_] for c in classes}
-print(json.dumps({"prog": prog, "classes": out}))
-`);
-  return JSON.parse(line!) as { prog: string; classes: Record<string, [string, number, number][]> };
+  const line = toolClasses(
+    TOOL,
+    `{"prog": prog, "classes": {c.name: [(f[0], getattr(ns[c.name], f[0]).offset, getattr(ns[c.name], f[0]).size) for f in ns[c.name]._fields_] for c in classes}}`,
+  );
+  return JSON.parse(line) as { prog: string; classes: Record<string, [string, number, number][]> };
 }
 
 /** Every record clang lays out for the program, by `struct exit_t` or `struct (unnamed at F:L:C)`: byte offsets of its fields. */
