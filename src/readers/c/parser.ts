@@ -14,18 +14,62 @@ export function cParser(): Promise<Parser> {
 let last: { text: string; tree: Tree; functions: Node[] } | undefined;
 
 /**
- * A `)` followed, across spaces, comments, directives, words and
+ * Whether a `)` is followed, across spaces, comments, directives, words and
  * parenthesized groups (attributes, SEC("..")), by a `{`: what every
  * function definition has between its parameters and its body. A header
  * without one (vmlinux.h: records, enums, typedefs) defines no function,
- * and is not parsed for its functions. A word is matched whole, so a
- * failed match does not retry it in pieces.
+ * and is not parsed for its functions. A scan, not a regular expression:
+ * one with those alternatives backtracked for minutes over a macro whose
+ * lines end in long runs of spaces.
  */
-const BODY_AFTER_PARAMS = /\)(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*|#[^\n]*|[A-Za-z_$][\w$]*(?![\w$])|\((?:[^(){};]|\([^(){};]*\))*\))*\{/;
+export function hasBodyAfterParams(text: string): boolean {
+  const n = text.length;
+  for (let i = text.indexOf(")"); i >= 0; i = text.indexOf(")", i + 1)) {
+    let j = i + 1;
+    for (;;) {
+      const c = text.charCodeAt(j);
+      if (c === 123) return true; // {
+      if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 || c === 92) j++;
+      else if (c === 47 && text.charCodeAt(j + 1) === 42) {
+        const end = text.indexOf("*/", j + 2);
+        if (end < 0) break;
+        j = end + 2;
+      } else if ((c === 47 && text.charCodeAt(j + 1) === 47) || c === 35) {
+        const end = text.indexOf("\n", j);
+        j = end < 0 ? n : end;
+      } else if (isWordStart(c)) {
+        j++;
+        while (j < n && isWordPart(text.charCodeAt(j))) j++;
+      } else if (c === 40) {
+        const end = groupEnd(text, j);
+        if (end < 0) break;
+        j = end;
+      } else break;
+    }
+  }
+  return false;
+}
+
+/** Past the `)` closing the group opened at `at`, nested once, holding no `;`, `{` or `}`; -1 if it does not close so. */
+function groupEnd(text: string, at: number): number {
+  let depth = 0;
+  for (let j = at; j < text.length; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 40) {
+      if (++depth > 2) return -1;
+    } else if (c === 41) {
+      if (--depth === 0) return j + 1;
+    } else if (c === 59 || c === 123 || c === 125) return -1;
+  }
+  return -1;
+}
+
+const isWordStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+const isWordPart = (c: number): boolean => isWordStart(c) || (c >= 48 && c <= 57);
 
 /** What `scan` finds in each function definition of C `text`, in source order. */
 export async function scanFunctions<T>(text: string, scan: (fn: Node, out: T[]) => void): Promise<T[]> {
-  if (!BODY_AFTER_PARAMS.test(text)) return [];
+  if (!hasBodyAfterParams(text)) return [];
   if (last?.text !== text) {
     const tree = (await cParser()).parse(text);
     if (!tree) return [];

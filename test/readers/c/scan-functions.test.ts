@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Parser } from "web-tree-sitter";
 import { describe, expect, it, vi } from "vitest";
-import { cParser, scanFunctions } from "../../../src/readers/c/parser.js";
+import { cParser, hasBodyAfterParams, scanFunctions } from "../../../src/readers/c/parser.js";
 
 // A text in which no `)` is followed by a `{` defines no function and is not
 // parsed for its functions (vmlinux.h: 3 MB of records). Every C text of the
@@ -51,5 +51,16 @@ describe("scanning a C text's functions", () => {
     expect(await scanFunctions<number>(header, (_fn, out) => out.push(1))).toEqual([]);
     expect(parse).not.toHaveBeenCalled();
     parse.mockRestore();
+  });
+
+  it("reads lines of directives after a `)` in one pass", async () => {
+    // The regular expression this scan replaced backtracked for minutes where directives
+    // follow a `)` and no body comes (a real header's per-architecture SEC() choices).
+    const block = '#if defined(__ARCH_A)\n#define PROBE_SEC() SEC("kprobe/sys_a")\n#elif defined(__ARCH_B)\n#define PROBE_SEC() SEC("kprobe/sys_b")\n#else\n#error unknown architecture for this probe\n#endif\n\n';
+    const none = block.repeat(8) + "typedef int (*cb_t)(void);\n";
+    expect(hasBodyAfterParams(none)).toBe(false);
+    expect(await scanFunctions<number>(none, (_fn, out) => out.push(1))).toEqual([]);
+    const one = none + "static inline int empty(void)\n{\n\treturn 0;\n}\n";
+    expect(await scanFunctions<number>(one, (_fn, out) => out.push(1))).toHaveLength(1);
   });
 });
