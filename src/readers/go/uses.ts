@@ -677,7 +677,8 @@ function collectLocals(fn: Node, blocks: BlockScopes): void {
           const prior = n.type === "assignment_statement" ? blocks.local(n, l.text) : undefined;
           // A plain `=` keeps a declared type; it only adds a value to follow.
           if (prior) prior.value ??= value;
-          else scope.vars.set(l.text, { value, index: single ? 0 : i });
+          // `=` to a name no block of the function declares sets a package variable: its value holds for the whole function.
+          else (n.type === "assignment_statement" ? blocks.root : scope).vars.set(l.text, { value, index: single ? 0 : i });
         });
         break;
       }

@@ -72,4 +72,29 @@ describe("Go block scopes", () => {
       ["outer_map", lineOf(text, "// default")],
     ]);
   });
+
+  it("gives a package variable assigned in an inner block its value for the rest of the function", async () => {
+    // A handle kept in a package variable, fetched on first use inside an if.
+    const text = `package main
+
+import "github.com/cilium/ebpf"
+
+var cached *ebpf.Map
+
+func lookup(coll *ebpf.Collection, key uint32) {
+	if cached == nil {
+		var ok bool
+		cached, ok = coll.Maps["cached_map"]
+		if !ok {
+			return
+		}
+	}
+	var v [16]byte
+	cached.Lookup(key, &v) // use
+}
+`;
+    const m = await readGo("/x/main.go", text, {});
+    expect(m.maps.filter((r) => r.via.startsWith("Lookup")).map((r) => [r.name, r.loc.line!])).toEqual([["cached_map", lineOf(text, "// use")]]);
+  });
 });
+
