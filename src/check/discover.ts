@@ -20,6 +20,13 @@ export interface Discovered {
   kind: InputKind;
 }
 
+/** What a walk found and read, and the files of languages no reader takes yet, named so a report can say so. */
+export interface Discovery {
+  files: Discovered[];
+  /** Rust sources (aya, libbpf-rs): BPF and userspace there go unchecked. */
+  unreadRust: number;
+}
+
 const SKIP_DIRS = new Set(["node_modules", "vendor", ".git", "dist", "__pycache__", ".venv"]);
 // Past this many files a walk is not looking at a repository any more.
 const MAX_FILES = 200_000;
@@ -50,11 +57,12 @@ function sniffed(path: string): ReturnType<typeof sniff> {
   }
 }
 
-export async function discover(paths: readonly string[], opts: { include: readonly string[]; exclude: readonly string[]; base: string }): Promise<Discovered[]> {
+export async function discover(paths: readonly string[], opts: { include: readonly string[]; exclude: readonly string[]; base: string }): Promise<Discovery> {
   const include = opts.include.map(globToRegExp);
   const exclude = opts.exclude.map(globToRegExp);
   const seen = new Set<string>();
   const out: Discovered[] = [];
+  let unreadRust = 0;
   for (const p of paths) {
     const abs = resolve(p);
     let st;
@@ -66,6 +74,7 @@ export async function discover(paths: readonly string[], opts: { include: readon
     const files = st.isDirectory() ? await listFiles(abs) : [abs];
     for (const f of files) {
       const kind = kindOf(f);
+      if (!kind && f.endsWith(".rs")) unreadRust++;
       if (!kind || seen.has(f)) continue;
       // Globs in the config are relative to the config's directory.
       const key = relative(opts.base, f).split(sep).join("/");
@@ -77,7 +86,7 @@ export async function discover(paths: readonly string[], opts: { include: readon
       out.push({ path: relative(process.cwd(), f) || f, kind });
     }
   }
-  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files: out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), unreadRust };
 }
 
 async function listFiles(dir: string): Promise<string[]> {

@@ -23,6 +23,8 @@ export interface Inputs {
   config: Config;
   lock?: LockInput;
   build: TreeBuild;
+  /** Rust sources seen and not read. */
+  unreadRust: number;
 }
 
 export async function readInputs(paths: readonly string[], opts: { config?: string; lock?: string | false; snapshot?: boolean }): Promise<Inputs> {
@@ -30,11 +32,11 @@ export async function readInputs(paths: readonly string[], opts: { config?: stri
   const configPath = opts.config ?? join(root, CONFIG_FILE);
   const config = (await loadConfig(configPath)) ?? (opts.config ? missingConfig(opts.config) : DEFAULT_CONFIG);
   const base = config.file ? dirname(resolve(config.file)) : resolve(root);
-  const found = await discover(paths, { include: config.include, exclude: config.exclude, base });
+  const { files: found, unreadRust } = await discover(paths, { include: config.include, exclude: config.exclude, base });
   const files = await mapBounded(found, FILES_IN_FLIGHT, async (f) => ({ ...f, bytes: await readInputFile(f.path) }));
   const lock = await readLockInput(opts, config.file ? dirname(config.file) : root);
   const build = readTreeBuild(files, treeRootOf(root));
-  return { files, config: { ...config, includeDirs: config.includeDirs.map((d) => resolve(base, d)) }, ...(lock ? { lock } : {}), build };
+  return { files, config: { ...config, includeDirs: config.includeDirs.map((d) => resolve(base, d)) }, ...(lock ? { lock } : {}), build, unreadRust };
 }
 
 function missingConfig(path: string): never {

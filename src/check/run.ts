@@ -64,9 +64,10 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
   const inputs = await readInputs(paths, opts);
   const config = opts.python ? { ...inputs.config, python: opts.python } : inputs.config;
   const result = await checkFiles(inputs.files, config, opts.onProgress, inputs.lock, inputs.build);
+  const rust = inputs.unreadRust ? `${inputs.unreadRust} Rust file${inputs.unreadRust === 1 ? "" : "s"} not read: abidrift reads no Rust yet, so aya or libbpf-rs programs and their userspace go unchecked` : undefined;
   // A CI gate pointed at the wrong path must fail, not pass having compared nothing.
-  if (result.files.bpf === 0 && !inputs.lock?.lock) throw new InputError(paths.join(", "), "no BPF input found: no BPF object, BPF C source or BCC program here");
-  return result;
+  if (result.files.bpf === 0 && !inputs.lock?.lock) throw new InputError(paths.join(", "), `no BPF input found: no BPF object, BPF C source or BCC program here${rust ? ` (${rust})` : ""}`);
+  return rust ? { ...result, notes: [...result.notes, rust] } : result;
 }
 
 /** Checks files already in memory. */

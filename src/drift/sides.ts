@@ -39,7 +39,7 @@ export async function loadSide(spec: string): Promise<LoadedSide> {
     // snapshot and the check after it must read the same tree.
     const config = (await loadConfig(join(spec, CONFIG_FILE))) ?? DEFAULT_CONFIG;
     const base = resolve(spec);
-    const found = await discover([spec], { include: config.include, exclude: config.exclude, base });
+    const { files: found } = await discover([spec], { include: config.include, exclude: config.exclude, base });
     const files = await mapBounded(found, FILES_IN_FLIGHT, async (f) => ({ path: f.path, bytes: await readFile(f.path) }));
     return fromTree(files, spec, config.includeDirs.map((d) => resolve(base, d)));
   }
