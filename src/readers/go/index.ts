@@ -1,4 +1,4 @@
-import type { Node } from "web-tree-sitter";
+import type { Node, Parser } from "web-tree-sitter";
 import type { DecodeSite, LayoutMode, MapRef, TwinType, UserspaceModule, UserspaceReader } from "../../ir/bindings.js";
 import { InputError } from "../../ir/errors.js";
 import type { ListGraph, TypeGraph } from "../../ir/graph.js";
@@ -43,14 +43,25 @@ async function read(file: string, text: string, sources?: SourceTree): Promise<R
     throw new InputError(file, "not a Go source file: it contains NUL bytes", { offset: text.indexOf("\0") });
   }
   const tree = await parseGo(text);
-  // The rest of the package is parsed as its names are asked for, and freed with this file's tree.
-  const packages = sources ? new GoPackages(sources, await goParser(), (f, t, pkg) => new GoDecls(f, t.rootNode, pkg), fieldSets) : undefined;
-  try {
-    return readTree(file, text, tree.rootNode, packages?.forFile(file, text));
-  } finally {
-    packages?.dispose();
-    tree.delete();
+  if (!sources) {
+    try {
+      return readTree(file, text, tree.rootNode);
+    } finally {
+      tree.delete();
+    }
   }
+  const packages = packagesFor(sources, await goParser());
+  return readTree(file, text, tree.rootNode, packages.forFile(file, text, tree));
+}
+
+// The packages of the check reading now; a check on another tree frees them.
+let current: GoPackages | undefined;
+
+function packagesFor(sources: SourceTree, parser: Parser): GoPackages {
+  if (current?.of(sources)) return current;
+  current?.dispose();
+  current = new GoPackages(sources, parser, (f, t, pkg) => new GoDecls(f, t.rootNode, pkg), fieldSets);
+  return current;
 }
 
 /** The struct fields another file of the package sets to map handles. */

@@ -4,6 +4,7 @@ import type { GoArch, GoNamed } from "../../ir/layout/go.js";
 import type { SourceTree } from "../../ir/source-tree.js";
 import type { GoDecls } from "./decls.js";
 import type { FieldMaps, FieldSource } from "./field-maps.js";
+import { topLevelNames } from "./top-level-names.js";
 
 // Go compiles a package, not a file: a type's field may be declared in
 // another file of the directory, an array length may be a constant from
@@ -36,12 +37,26 @@ export interface OwnPackage extends PackageView {
   adopt(own: GoDecls): void;
 }
 
+// A file's top-level names, scanned once per check: the tree outlives each read.
+const namesByTree = new WeakMap<SourceTree, Map<string, Set<string>>>();
+
 const PACKAGE_CLAUSE = /^\s*package\s+([A-Za-z_]\w*)/m;
 const MODULE_LINE = /^\s*module\s+("?)([^\s"]+)\1\s*$/m;
 
-/** Every package one read reaches; disposing it frees the syntax trees of the files parsed for it. */
+/**
+ * Every package a check's reads of Go reach. The packages imported from the
+ * module are kept for the whole check, so each of their files is parsed once
+ * for every importer; the package of the directory being read is kept while
+ * the check reads that directory's files, so each of its files is parsed
+ * once for all its siblings' reads, not once for each. Moving to another
+ * directory frees the syntax trees parsed for the last one, and those of the
+ * files read there, whose types their siblings' may have resolved to. An
+ * imported package never reaches a file being read: Go has no import cycles.
+ */
 export class GoPackages {
-  private readonly trees: Tree[] = [];
+  private readonly importedTrees: Tree[] = [];
+  private dirTrees: Tree[] = [];
+  private dir?: string;
   private readonly packages = new Map<string, Package>();
 
   constructor(
@@ -51,23 +66,43 @@ export class GoPackages {
     readonly fieldSets?: FieldSets,
   ) {}
 
-  /** The package of `file`; its own declarations, once adopted, answer first. */
-  forFile(file: string, text: string): OwnPackage {
+  /** Whether these packages are the check's whose files `tree` holds. */
+  of(tree: SourceTree): boolean {
+    return tree === this.tree;
+  }
+
+  /** The package of `file`, whose tree the caller hands over; its own declarations, once adopted, answer first. */
+  forFile(file: string, text: string, tree: Tree): OwnPackage {
+    const dir = dirname(file);
+    if (dir !== this.dir) {
+      this.freeDirectory();
+      this.dir = dir;
+    }
+    // Other files' types may come to refer to this file's: its tree lives as long as theirs.
+    this.dirTrees.push(tree);
     const name = PACKAGE_CLAUSE.exec(text)?.[1] ?? "";
     const test = file.endsWith("_test.go");
-    const members = this.tree.filesIn(dirname(file)).filter((f) => f !== file && f.endsWith(".go") && (test || !f.endsWith("_test.go")) && this.clause(f) === name);
-    return this.packageOf(`${dirname(file)}\0${name}\0${test}`, dirname(file), members);
+    const members = this.tree.filesIn(dir).filter((f) => f.endsWith(".go") && (test || !f.endsWith("_test.go")) && this.clause(f) === name);
+    return this.packageOf(`${dir}\0${name}\0${test}`, dir, members, false);
   }
 
   dispose(): void {
-    for (const t of this.trees) t.delete();
-    this.trees.length = 0;
+    this.freeDirectory();
+    for (const t of this.importedTrees) t.delete();
+    this.importedTrees.length = 0;
+    this.packages.clear();
   }
 
-  parse(file: string, text: string, pkg: PackageView): GoDecls | undefined {
+  private freeDirectory(): void {
+    for (const t of this.dirTrees) t.delete();
+    this.dirTrees = [];
+    for (const [key, p] of this.packages) if (!p.importedOnly) this.packages.delete(key);
+  }
+
+  parse(file: string, text: string, pkg: Package): GoDecls | undefined {
     const tree = this.parser.parse(text);
     if (!tree) return undefined;
-    this.trees.push(tree);
+    (pkg.importedOnly ? this.importedTrees : this.dirTrees).push(tree);
     return this.make(file, tree, pkg);
   }
 
@@ -76,9 +111,9 @@ export class GoPackages {
     return text === undefined ? undefined : PACKAGE_CLAUSE.exec(text)?.[1];
   }
 
-  private packageOf(key: string, dir: string, members: readonly string[]): Package {
+  private packageOf(key: string, dir: string, members: readonly string[], imported: boolean): Package {
     let p = this.packages.get(key);
-    if (!p) this.packages.set(key, (p = new Package(this, dir, [...members].sort())));
+    if (!p) this.packages.set(key, (p = new Package(this, dir, [...members].sort(), imported)));
     return p;
   }
 
@@ -89,7 +124,7 @@ export class GoPackages {
     const dir = join(mod.root, path.slice(mod.path.length));
     const files = this.tree.filesIn(dir).filter((f) => f.endsWith(".go") && !f.endsWith("_test.go") && !(this.clause(f) ?? "").endsWith("_test"));
     if (files.length === 0) return undefined;
-    return this.packageOf(`${dir}\0import`, dir, files);
+    return this.packageOf(`${dir}\0import`, dir, files, true);
   }
 
   private moduleAbove(dir: string): { root: string; path: string } | undefined {
@@ -107,9 +142,20 @@ export class GoPackages {
   text(file: string): string | undefined {
     return this.tree.text(file);
   }
+
+  declares(file: string, name: string): boolean {
+    let byFile = namesByTree.get(this.tree);
+    if (!byFile) namesByTree.set(this.tree, (byFile = new Map()));
+    let names = byFile.get(file);
+    if (!names) {
+      const text = this.tree.text(file);
+      byFile.set(file, (names = text === undefined ? new Set() : topLevelNames(text)));
+    }
+    return names.has(name);
+  }
 }
 
-/** One package's files, parsed as their names are asked for. */
+/** One package's files, parsed as their names are asked for; the file being read answers for itself. */
 class Package implements OwnPackage {
   private readonly parsed = new Map<string, GoDecls | undefined>();
   private readonly fields = new Map<string, FieldMaps | undefined>();
@@ -119,6 +165,7 @@ class Package implements OwnPackage {
     private readonly all: GoPackages,
     private readonly dir: string,
     private readonly files: readonly string[],
+    readonly importedOnly: boolean,
   ) {}
 
   type(name: string): GoNamed | undefined {
@@ -141,6 +188,7 @@ class Package implements OwnPackage {
     const word = new RegExp(`\\b${fieldName}\\b`);
     const out: FieldSource[] = [];
     for (const f of this.files) {
+      if (f === this.own?.file) continue;
       if (!this.fields.has(f)) {
         const text = this.all.text(f);
         if (text === undefined || !word.test(text)) continue;
@@ -158,8 +206,8 @@ class Package implements OwnPackage {
   }
 
   /**
-   * The one file that declares `name`, with that type resolved. Only
-   * files with a line that starts with the name are parsed, and each once; a type is
+   * The one file that declares `name`, with that type resolved. Only files
+   * that declare the name at top level are parsed, and each once; a type is
    * resolved when it is first asked for, so files that refer to each other
    * meet names already declared. Where several files declare
    * it (bpf2go writes one per byte order, each behind a build constraint),
@@ -169,14 +217,13 @@ class Package implements OwnPackage {
   private find<T>(name: string, pick: (d: GoDecls) => T | undefined): T | undefined {
     const own = this.own && pick(this.own);
     if (own !== undefined) return own;
-    // Declared names start a line (`type X`, `const X`, or in a group); a mere mention is not worth a parse.
-    const word = new RegExp(`^[ \\t]*(?:type[ \\t]+|const[ \\t]+)?${name}\\b`, "m");
     let found: { d: GoDecls; value: T } | undefined;
     for (const f of this.files) {
+      if (f === this.own?.file) continue;
       let d = this.parsed.get(f);
       if (!this.parsed.has(f)) {
         const text = this.all.text(f);
-        if (text === undefined || !word.test(text)) continue;
+        if (text === undefined || !this.all.declares(f, name)) continue;
         this.parsed.set(f, (d = this.all.parse(f, text, this)));
       }
       const value = d && pick(d);

@@ -1,0 +1,51 @@
+import { describe, expect, it, vi } from "vitest";
+import { goParser } from "../../../src/readers/go/parser.js";
+import { readGo } from "../../../src/readers/go/index.js";
+import { sourceTree } from "../../../src/ir/source-tree.js";
+import { TARGETS } from "../../../src/ir/targets.js";
+import { describeAggregate } from "../../../src/ir/layout/aggregate.js";
+
+// A check reads every file of a package, and each asks the others for the
+// types it names: parsed per read, a package of n files cost n² parses (a
+// real repository's check spent most of its time there). The package's
+// files are parsed once for all its reads, and a file whose lines only
+// mention a name (a struct field, a call) is not parsed to look for it. The
+// sharing must not leak one read's types into another's answer.
+
+const N = 12;
+const files: [string, string][] = [
+  ["pkg/types.go", "package pkg\n\ntype Header struct {\n\tKind uint16\n\tLen  uint16\n}\n\nconst Slots = 6\n"],
+  // Lines that start with the names asked for, declaring nothing.
+  ["pkg/noise.go", "package pkg\n\ntype Noise struct {\n\tHeader string\n\tSlots  []int\n}\n\nfunc f() {\n\tHeader := 1\n\t_ = Header\n}\n"],
+  ...Array.from({ length: N }, (_, i): [string, string] => [`pkg/event${i}.go`, `package pkg\n\ntype Event${i} struct {\n\tH    Header\n\tArgs [Slots + ${i}]uint32\n}\n`]),
+];
+
+async function readAll(shared: boolean) {
+  const tree = sourceTree(files);
+  const out = [];
+  for (const [path, text] of files) out.push(await readGo(path, text, { tree: shared ? tree : sourceTree(files) }));
+  return out;
+}
+
+describe("a package's files are parsed once for all its reads", () => {
+  it("each file is parsed once as itself and at most once for its siblings", async () => {
+    const parser = await goParser();
+    const parse = vi.spyOn(parser, "parse");
+    try {
+      await readAll(true);
+      // Every file once as the file read, types.go once for all twelve events; noise.go never for them.
+      expect(parse).toHaveBeenCalledTimes(files.length + 1);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it("reads give the layouts each would give on its own", async () => {
+    const shared = await readAll(true);
+    const alone = await readAll(false);
+    const sizes = (ms: typeof shared) => ms.map((m) => m.twins.map((t) => [t.name, describeAggregate(m.layout(TARGETS.x86_64, "native"), t.typeId).size]));
+    expect(sizes(shared)).toEqual(sizes(alone));
+    // Every event laid out: its header and its length resolved from types.go.
+    for (let i = 0; i < N; i++) expect(sizes(shared)[i + 2]?.[0]?.[0]).toBe(`Event${i}`);
+  });
+});
