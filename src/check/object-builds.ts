@@ -31,13 +31,31 @@ export async function objectBuilds(
     const line = build.bpf2go.writing(object.file);
     const src = line ? byPath.get(line.source) : sources.sourceFor(object.file);
     if (!src || src.file.endsWith(".h")) continue;
-    // Read once, little-endian: byte order moves no member, and layouts are what is compared.
-    if (!reads.has(src.file)) reads.set(src.file, await readSource(src, flagsOf(src.file, src.text), headers));
-    const read = reads.get(src.file);
+    const arch = line ? bpf2goArch(object.file) : undefined;
+    const key = `${src.file}\0${arch ?? ""}`;
+    // Read once per architecture, little-endian: byte order moves no member, and layouts are what is compared.
+    if (!reads.has(key)) reads.set(key, await readSource(src, withArch(flagsOf(src.file, src.text), arch), headers));
+    const read = reads.get(key);
     if (!read) continue;
     out.push({ object, source: read.module, unresolved: read.unresolved, rebuild: rebuildOf(object.file, src.file, line, build) });
   }
   return out;
+}
+
+// bpf2go names an object built for an architecture `<ident>_<arch>_bpfel.o`
+// (older releases `<ident>_bpfel_<arch>.o`) and builds it with
+// -D__TARGET_ARCH_<arch>, which bpf_tracing.h turns into bpf_target_<arch>:
+// a program may leave maps out on one architecture, and its object for that
+// architecture is no stale build for lacking them.
+const BPF2GO_ARCH = /_(?:(x86|arm|arm64|powerpc|s390|mips|riscv|loongarch)_bpfe[lb]|bpfe[lb]_(x86|arm|arm64|powerpc|s390|mips|riscv|loongarch))\.o$/;
+
+function bpf2goArch(object: string): string | undefined {
+  const m = BPF2GO_ARCH.exec(basename(object));
+  return m?.[1] ?? m?.[2];
+}
+
+function withArch(flags: BuildFlags, arch: string | undefined): BuildFlags {
+  return arch ? { ...flags, defines: { ...flags.defines, [`__TARGET_ARCH_${arch}`]: "1" } } : flags;
 }
 
 async function readSource(src: { file: string; text: string }, flags: BuildFlags, headers: HeaderCache): Promise<{ module: BpfModule; unresolved: string[] } | undefined> {
