@@ -45,6 +45,9 @@ describe.skipIf(!HAVE_CLANG)("Go uses on evidence (needs clang-16)", () => {
     // limiter.other is set from either map: no pair, and a note names both.
     expect(r.pairing.maps.some((m) => m.ref.loc.line === otherLine)).toBe(false);
     expect(r.notes.filter((n) => n.includes(`limiter.go:${otherLine}:`) && n.includes("drop_count_map") && n.includes("cgroup_rate_map"))).toHaveLength(1);
+    // A sync.Map and a cache of the file's own, each set in two places, have a Delete of their own: no note.
+    expect(r.notes.filter((n) => n.includes("limiter.seen") || n.includes("limiter.cache"))).toEqual([]);
+    expect(r.notes.filter((n) => n.includes("limiter.go:"))).toHaveLength(1);
   });
 
   it.skipIf(!HAVE_BPFTOOL)("leaves alone a record's header decoded apart from the payload after it, and still holds the header to C", async () => {

@@ -259,7 +259,8 @@ export class UseScanner {
       this.mapRef(call, m, method, args, positions, scope);
       return;
     }
-    if (m) {
+    // A cache or client with its own Update or Delete is no map whose pairing was lost.
+    if (m && mayHoldMap(this.d.exprType(operand, scope))) {
       const given = m.ambiguous.map((s) => `${s.map ?? "a value not traced"} (${s.loc.file === this.d.file ? "line " : `${basename(s.loc.file)}:`}${s.loc.line})`).join(", ");
       this.problems.push({ message: `${held.owner}.${held.field} is set to ${given}: the ${method} on it is paired with no map`, loc: this.d.loc(call) });
     }
@@ -649,6 +650,22 @@ export class UseScanner {
       }
     }
   }
+}
+
+/**
+ * Whether a struct field of this type may hold a map handle: cilium's
+ * `*ebpf.Map`, libbpfgo's `*BPFMap`, an interface, or a type not known here.
+ * A Go map, a struct, `sync.Map`, or another package's type not named for a
+ * map is not.
+ */
+function mayHoldMap(t: GoType | undefined): boolean {
+  if (!t) return true;
+  const inner = t.kind === "pointer" ? t.elem : t;
+  if (!inner) return false;
+  if (inner.kind === "interface") return true;
+  if (inner.kind === "named") return inner.name.endsWith("Map") || underlying(inner).kind === "interface" || underlying(inner).kind === "unknown";
+  if (inner.kind === "unknown") return inner.name.endsWith("Map") && inner.name !== "sync.Map";
+  return false;
 }
 
 /** Declarations in a function that later calls refer to, each in its block: parameters, var, :=, = and ReadInto targets. */
