@@ -110,6 +110,10 @@ export class GoDecls {
     if (t) this.resolveDecl(t);
   }
 
+  // How many declarations are being resolved inside one another: a type
+  // names another of the file, which is resolved before it is used.
+  private resolving = 0;
+
   private resolveDecl({ named, spec }: TypeDecl): void {
     if (this.resolved.has(named)) return;
     this.resolved.add(named);
@@ -249,7 +253,19 @@ export class GoDecls {
 
   typeByName(name: string, node: Node): GoType {
     const named = this.named.get(name);
-    if (named) return named;
+    if (named) {
+      // A file read for another's sake resolves only what is asked for, and what that names in turn;
+      // past a deep chain the rest waits for resolve(), or stays a name.
+      if (!this.resolved.has(named) && this.resolving < MAX_DEPTH) {
+        this.resolving++;
+        try {
+          this.resolveDeclared(name);
+        } finally {
+          this.resolving--;
+        }
+      }
+      return named;
+    }
     if (isGoBasicName(name) || name === "any" || name === "error") return this.basic(name);
     return this.pkg?.type(name) ?? this.unknown(name, node);
   }
