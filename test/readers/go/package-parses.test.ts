@@ -49,3 +49,16 @@ describe("a package's files are parsed once for all its reads", () => {
     for (let i = 0; i < N; i++) expect(sizes(shared)[i + 2]?.[0]?.[0]).toBe(`Event${i}`);
   });
 });
+
+describe("a type asked for from another file", () => {
+  it("is resolved with the types of its own file it names", async () => {
+    const pkg: [string, string][] = [
+      ["p/types.go", "package p\n\ntype Data struct {\n\tEv  Event\n\tN   uint16\n}\n\ntype Event struct {\n\tTs  uint64\n\tLen uint32\n}\n"],
+      ["p/read.go", "package p\n\ntype Wrap struct {\n\tD   Data\n\tTag uint8\n}\n"],
+    ];
+    // read.go names Data alone; Data names Event, which nothing asks for by name.
+    const m = await readGo("p/read.go", pkg[1]![1], { tree: sourceTree(pkg) });
+    expect(m.problems).toEqual([]);
+    expect(m.twins.map((t) => t.name)).toEqual(["Wrap"]);
+  });
+});
