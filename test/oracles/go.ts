@@ -93,14 +93,15 @@ function packageFiles(dir: string, siblings: Record<string, string | Uint8Array>
   return Object.keys(siblings).filter((n) => n.endsWith(".go") && !n.includes("/")).map((n) => join(dir, n));
 }
 
-/** Compiles a main package for `arch` (with siblings as runGo's); the compiler's errors, or "" when it builds. */
+/** Compiles a main package for `arch` (with siblings as runGo's, their build constraints applied); the compiler's errors, or "" when it builds. */
 export function compileGo(source: string, arch: GoArch, siblings: Record<string, string | Uint8Array> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), "abidrift-go-"));
   try {
     const file = join(dir, "main.go");
     writeFileSync(file, source);
     writeSiblings(dir, siblings);
-    const r = spawnSync(GO, ["build", "-gcflags=-e", "-o", join(dir, "out"), file, ...packageFiles(dir, siblings)], { cwd: dir, env: env(arch, { GOPATH: dir }), encoding: "utf8" });
+    // The directory as a package, not a list of files: only then does the build read //go:build lines.
+    const r = spawnSync(GO, ["build", "-gcflags=-e", "-o", join(dir, "out"), "."], { cwd: dir, env: env(arch, { GOPATH: dir }), encoding: "utf8" });
     return r.status === 0 ? "" : r.stderr || `go build exited ${r.status}`;
   } finally {
     rmSync(dir, { recursive: true, force: true });

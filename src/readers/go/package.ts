@@ -4,6 +4,7 @@ import type { GoArch, GoNamed } from "../../ir/layout/go.js";
 import type { SourceTree } from "../../ir/source-tree.js";
 import type { GoDecls } from "./decls.js";
 import type { FieldMaps, FieldSource } from "./field-maps.js";
+import { builtFor, type Platform } from "./build-constraints.js";
 import { topLevelNames } from "./top-level-names.js";
 
 // Go compiles a package, not a file: a type's field may be declared in
@@ -12,8 +13,8 @@ import { topLevelNames } from "./top-level-names.js";
 // module. While one file is read, the files of its package (and of the
 // module packages it imports) are parsed as their names are asked for, and
 // their declarations stand beside the file's own. Files are only parsed,
-// never built: build constraints are not evaluated, so a name two files
-// declare (one per GOARCH) is left unresolved, as it was file by file.
+// never built; where two files declare a name (one per GOARCH), their build
+// constraints say which the linux/amd64 build takes.
 
 /** How a package's declarations are reached from one file's: the only view GoDecls has of the package. */
 export interface PackageView {
@@ -39,6 +40,9 @@ export interface OwnPackage extends PackageView {
 
 // A file's top-level names, scanned once per check: the tree outlives each read.
 const namesByTree = new WeakMap<SourceTree, Map<string, Set<string>>>();
+
+// The platform whose build picks among a name's declarations: the one BPF userspace nearly always runs on.
+const BUILD: Platform = { goos: "linux", goarch: "amd64" };
 
 const PACKAGE_CLAUSE = /^\s*package\s+([A-Za-z_]\w*)/m;
 const MODULE_LINE = /^\s*module\s+("?)([^\s"]+)\1\s*$/m;
@@ -209,15 +213,15 @@ class Package implements OwnPackage {
    * The one file that declares `name`, with that type resolved. Only files
    * that declare the name at top level are parsed, and each once; a type is
    * resolved when it is first asked for, so files that refer to each other
-   * meet names already declared. Where several files declare
-   * it (bpf2go writes one per byte order, each behind a build constraint),
-   * the build decides, which this reader does not: none answers, and the
-   * rules look for the file paired with the object.
+   * meet names already declared. Where several files declare it (bpf2go
+   * writes one per byte order, each behind a build constraint), the one the
+   * build for linux/amd64 takes answers, as the compiler would choose; where
+   * that leaves none or several, none does.
    */
   private find<T>(name: string, pick: (d: GoDecls) => T | undefined): T | undefined {
     const own = this.own && pick(this.own);
     if (own !== undefined) return own;
-    let found: { d: GoDecls; value: T } | undefined;
+    const all: { f: string; d: GoDecls; value: T }[] = [];
     for (const f of this.files) {
       if (f === this.own?.file) continue;
       let d = this.parsed.get(f);
@@ -227,10 +231,10 @@ class Package implements OwnPackage {
         this.parsed.set(f, (d = this.all.parse(f, text, this)));
       }
       const value = d && pick(d);
-      if (value === undefined) continue;
-      if (found) return undefined;
-      found = { d: d!, value };
+      if (value !== undefined) all.push({ f, d: d!, value });
     }
+    const built = all.length > 1 ? all.filter((c) => builtFor(c.f, this.all.text(c.f) ?? "", BUILD)) : all;
+    const found = built.length === 1 ? built[0] : undefined;
     found?.d.resolveDeclared(name);
     return found?.value;
   }

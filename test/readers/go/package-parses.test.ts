@@ -4,6 +4,7 @@ import { readGo } from "../../../src/readers/go/index.js";
 import { sourceTree } from "../../../src/ir/source-tree.js";
 import { TARGETS } from "../../../src/ir/targets.js";
 import { describeAggregate } from "../../../src/ir/layout/aggregate.js";
+import { compileGo, goMissing } from "../../oracles/go.js";
 
 // A check reads every file of a package, and each asks the others for the
 // types it names: parsed per read, a package of n files cost n² parses (a
@@ -60,5 +61,30 @@ describe("a type asked for from another file", () => {
     const m = await readGo("p/read.go", pkg[1]![1], { tree: sourceTree(pkg) });
     expect(m.problems).toEqual([]);
     expect(m.twins.map((t) => t.name)).toEqual(["Wrap"]);
+  });
+});
+
+describe.skipIf(goMissing !== "")(`a name two files declare, one per architecture ${goMissing}`, () => {
+  // bpf2go's way: the same type in one file per byte order, each behind a
+  // //go:build line; a hand-written type embeds it. The amd64 build takes
+  // the x86 file, as the compiler does.
+  const files: Record<string, string> = {
+    "kern_x86.go": "//go:build 386 || amd64\n\npackage main\n\ntype KernEvt struct {\n\tTs  uint64\n\tPid uint32\n}\n",
+    "kern_arm64.go": "//go:build arm64\n\npackage main\n\ntype KernEvt struct {\n\tTs  uint32\n\tPid uint16\n}\n",
+    "types.go": "package main\n\ntype SyscallEvent struct {\n\tKe      KernEvt\n\tBufSize uint32\n}\n",
+  };
+
+  it("is the one the linux/amd64 build takes, sized as the Go compiler sizes it", async () => {
+    const tree = sourceTree(Object.entries(files).map(([n, t]): [string, string] => [`m/${n}`, t]));
+    const m = await readGo("m/types.go", files["types.go"]!, { tree });
+    expect(m.problems).toEqual([]);
+    const twin = m.twins.find((t) => t.name === "SyscallEvent")!;
+    const d = describeAggregate(m.layout(TARGETS.x86_64, "native"), twin.typeId);
+    const asserts = [`const _ = unsafe.Sizeof(SyscallEvent{}) - ${d.size}`, `const _ = ${d.size} - unsafe.Sizeof(SyscallEvent{})`];
+    for (const f of d.members) asserts.push(`const _ = unsafe.Offsetof(SyscallEvent{}.${f.name}) - ${f.bitOffset / 8}`, `const _ = ${f.bitOffset / 8} - unsafe.Offsetof(SyscallEvent{}.${f.name})`);
+    const source = `package main\n\nimport "unsafe"\n\n${asserts.join("\n")}\n\nfunc main() {}\n`;
+    expect(compileGo(source, "amd64", files), "the compiler rejects our figures").toBe("");
+    // And on arm64 the same figures are wrong: the files differ, so the choice is seen.
+    expect(compileGo(source, "arm64", files)).not.toBe("");
   });
 });
