@@ -66,6 +66,12 @@ export interface TypePair {
    * padding, which then is the same bytes).
    */
   mode: LayoutMode;
+  /**
+   * Userspace only reads the type out of buffers (binary.Read, a cast), in
+   * any file of its package or module, and never hands it to a map: a
+   * decode of fewer bytes than the record reads a prefix of it.
+   */
+  decodedOnly: boolean;
 }
 
 export interface MapPair {
@@ -178,24 +184,26 @@ interface TwinUse {
 
 /**
  * Where each package's files use a type by name: Go reads a package as one,
- * so `var ev Event` in main.go is the Event types.go declares. A use in
- * another file names the type (its graph holds a forward declaration).
+ * so `var ev Event` in main.go is the Event types.go declares, and
+ * `var v types.Rec` the Rec of the module's package types. A use in another
+ * file names the type (its graph holds a forward declaration, or the type
+ * laid out in place with the file that declares it).
  */
 class PackageUses {
   private byName = new Map<string, TwinUse[]>();
   constructor(user: readonly UserspaceModule[]) {
     for (const u of user) {
-      const fwd = (id: TypeId): string | undefined => {
+      const declared = (id: TypeId): string | undefined => {
         const g = u.layout(TARGETS.x86_64, "native");
         const t = g.type(id);
-        if (t.kind === "fwd") return t.name;
-        // Read by package, the Go reader lays out a sibling file's type in place: still that file's twin.
-        return isAggregate(t) && t.name && t.loc && t.loc.file !== u.file && dirname(t.loc.file) === dirname(u.file) ? t.name : undefined;
+        if (t.kind === "fwd") return `${packageOf(u)}\0${t.name}`;
+        // Read by package, the Go reader lays out another file's type in place: still that file's twin.
+        if (u.language !== "go" || !isAggregate(t) || !t.name || !t.loc || t.loc.file === u.file) return undefined;
+        return `go:${dirname(t.loc.file)}\0${t.name}`;
       };
       const add = (id: TypeId, use: TwinUse): void => {
-        const name = fwd(id);
-        if (!name) return;
-        const key = `${packageOf(u)}\0${name}`;
+        const key = declared(id);
+        if (!key) return;
         const list = this.byName.get(key) ?? [];
         list.push(use);
         this.byName.set(key, list);
@@ -222,7 +230,9 @@ class PackageUses {
 function pairTwin(ctx: TwinContext, twin: TwinType): TypePair | undefined {
   const { index, u, scope } = ctx;
   if (!hasBytes(u, twin)) return undefined;
-  const made = (c: CTypeRef | undefined, reason: PairReason, mode: LayoutMode = "native"): TypePair | undefined => (c ? { c, user: u, twin, reason, mode } : undefined);
+  const uses = ctx.uses.of(u, twin);
+  const decodedOnly = uses.length > 0 && uses.every((use) => use.decode && !use.decode.method.startsWith("Map."));
+  const made = (c: CTypeRef | undefined, reason: PairReason, mode: LayoutMode = "native"): TypePair | undefined => (c ? { c, user: u, twin, reason, mode, decodedOnly } : undefined);
   const named = (cName: string, loc: SourceLoc): CTypeRef | undefined => {
     const r = choose(index.typesNamed(cName), u, scope, (c) => c.module);
     if (r.programs.length) ctx.unresolved.push({ user: u, name: cName, loc, kind: "type", programs: r.programs });
@@ -247,7 +257,6 @@ function pairTwin(ctx: TwinContext, twin: TwinType): TypePair | undefined {
     const p = made(one ?? named(reg.cName, reg.loc), { by: "registered", via: reg.via, loc: reg.loc });
     if (p) return p;
   }
-  const uses = ctx.uses.of(u, twin);
   if (twin.generated?.cName) {
     const p = made(named(twin.generated.cName, twin.loc), { by: "generated", generator: twin.generated.by }, generatedMode(u, uses));
     if (p) return p;
