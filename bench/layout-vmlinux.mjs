@@ -1,9 +1,9 @@
-// abidrift's `layout` of the kernel's BTF (text, every type) against
+// abidrift's `layout` of the kernel's BTF (text or JSON, every type) against
 // bpftool writing the same BTF as C (`btf dump ... format c`): N alternating
 // runs of each, output discarded, median wall times and their ratio, and
 // the mean CPU time (user + system) of each, which a busy machine disturbs
 // less than wall time.
-//   node bench/layout-vmlinux.mjs [runs]       (BENCH_RUNS=N also works)
+//   node bench/layout-vmlinux.mjs [runs] [text|json]   (BENCH_RUNS=N also works)
 import { spawnSync } from "node:child_process";
 import { existsSync, openSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -12,6 +12,11 @@ import { childCpuMs } from "./child-cpu.mjs";
 const VMLINUX = "/sys/kernel/btf/vmlinux";
 const CLI = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
 const RUNS = Number(process.argv[2] ?? process.env.BENCH_RUNS ?? 11);
+const FORMAT = process.argv[3] ?? "text";
+if (FORMAT !== "text" && FORMAT !== "json") {
+  console.error(`layout-vmlinux: the format is text or json, not ${FORMAT}`);
+  process.exit(2);
+}
 
 if (!existsSync(VMLINUX)) skip(`no ${VMLINUX} on this machine`);
 if (!existsSync(CLI)) skip("dist/ is not built: run `npm run build` (npm run bench does)");
@@ -24,7 +29,7 @@ function skip(why) {
 
 const devnull = openSync("/dev/null", "w");
 const commands = {
-  abidrift: [process.execPath, [CLI, "layout", VMLINUX]],
+  abidrift: [process.execPath, [CLI, "layout", VMLINUX, ...(FORMAT === "json" ? ["--format", "json"] : [])]],
   bpftool: ["bpftool", ["btf", "dump", "file", VMLINUX, "format", "c"]],
 };
 
@@ -60,7 +65,7 @@ for (let i = 0; i < RUNS; i++) {
 const a = median(ms.abidrift);
 const b = median(ms.bpftool);
 console.log(`layout ${VMLINUX}, ${RUNS} alternating runs each, median wall time:`);
-console.log(`  abidrift layout (text, all types)   ${a.toFixed(1)} ms   (min ${Math.min(...ms.abidrift).toFixed(1)})`);
+console.log(`  abidrift layout (${FORMAT}, all types)   ${a.toFixed(1)} ms   (min ${Math.min(...ms.abidrift).toFixed(1)})`);
 console.log(`  bpftool btf dump ... format c        ${b.toFixed(1)} ms   (min ${Math.min(...ms.bpftool).toFixed(1)})`);
 console.log(`  ratio abidrift / bpftool             ${(a / b).toFixed(2)}x   (bar 1.5x, goal 1.0x)`);
 if (childCpuMs() !== undefined) {

@@ -3,19 +3,10 @@
 // Each command's module is imported only when that command runs, and each
 // module here imports only the API modules it uses rather than all of
 // src/index.ts, so `abidrift layout x.o` loads the BTF reader and the
-// layout formatter and not tree-sitter, ts-morph or the other readers.
-import { Command, CommanderError } from "commander";
-import { commands } from "./commands/index.js";
+// layout formatter and not tree-sitter, ts-morph or the other readers; a
+// plain `layout FILE` does not load commander either (layout-argv.ts).
 import { exitWithError } from "./exit.js";
-import { VERSION } from "../version.js";
-
-const program = new Command("abidrift")
-  .description("Keeps the binary layout of data shared between eBPF programs and their userspace in agreement")
-  .version(VERSION)
-  .showHelpAfterError()
-  .exitOverride();
-
-for (const register of commands) register(program);
+import { plainLayoutArgs } from "./layout-argv.js";
 
 // `abidrift layout x | head` closes the pipe early; that is not an error.
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {
@@ -23,13 +14,33 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
+const plain = plainLayoutArgs(process.argv.slice(2));
 try {
-  await program.parseAsync(process.argv);
-} catch (e) {
-  if (e instanceof CommanderError) {
-    // Help and version exit 0; every usage error is exit 2.
-    process.exitCode = e.exitCode === 0 ? 0 : 2;
+  if (plain) {
+    const { runLayout } = await import("./layout.js");
+    await runLayout(plain.file, plain.opts);
   } else {
-    exitWithError(e);
+    await runCommands();
+  }
+} catch (e) {
+  exitWithError(e);
+}
+
+async function runCommands(): Promise<void> {
+  const { Command, CommanderError } = await import("commander");
+  const { commands } = await import("./commands/index.js");
+  const { VERSION } = await import("../version.js");
+  const program = new Command("abidrift")
+    .description("Keeps the binary layout of data shared between eBPF programs and their userspace in agreement")
+    .version(VERSION)
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of commands) register(program);
+  try {
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    // Help and version exit 0; every usage error is exit 2.
+    if (e instanceof CommanderError) process.exitCode = e.exitCode === 0 ? 0 : 2;
+    else throw e;
   }
 }

@@ -38,7 +38,8 @@ export class RecordTypes {
   readonly words: Uint32Array;
   readonly at: Int32Array;
   private readonly names: string;
-  private readonly nameBytes: Uint8Array;
+  /** The string sections, as bytes: a name runs from its offset to the next NUL. */
+  readonly nameBytes: Uint8Array;
   /** By id: 1 + its kind once its record is known to decode, else 0 (ENUM64 is kept as ENUM). */
   private readonly kinds: Uint8Array;
   /**
@@ -54,18 +55,18 @@ export class RecordTypes {
   readonly anon: Uint8Array;
   /**
    * A member type's part of a member line, worked out once per type: by id,
-   * its slot (0 while unknown) in `heads` (the type column padded as text.ts
-   * pads it, then what goes before the member's name, `(*`), `afters` (what
-   * goes after it, `)(void *)`, `[16]`), `widths` (the declarator's width
-   * without the name) and `tails` (the size column and the end of the line).
+   * the first of its three pieces (0 while unknown) in `arena`: the type
+   * column padded as text.ts pads it and what goes before the member's name
+   * (`(*`), then what goes after it (`)(void *)`, `[16]`), then the size
+   * column and the end of the line.
    */
   readonly slots: Int32Array;
-  readonly heads: string[] = [""];
-  readonly afters: string[] = [""];
-  readonly widths: number[] = [0];
-  readonly tails: string[] = [""];
-  private readonly typeNames = new Map<TypeId, string>();
-
+  /** By id, the width of the declarator without the name (of a type `columns` has seen). */
+  readonly widths: Int32Array;
+  /** By id, the piece (0 while unknown) holding its C name as a JSON string. */
+  readonly jsonNames: Int32Array;
+  /** The strings worked out once per type, as bytes. */
+  readonly arena = new Arena();
   constructor(readonly r: AggregateRecords) {
     const flat = r.flatRecords();
     // A name's length in UTF-16 units pads the columns; only ASCII makes it the byte count the records give.
@@ -73,7 +74,8 @@ export class RecordTypes {
     this.words = flat.words;
     this.at = flat.at;
     this.names = flat.names;
-    this.nameBytes = flat.nameBytes;
+    // A plain view, not a Buffer: its indexOf is V8's own, without Buffer's checks in JavaScript.
+    this.nameBytes = new Uint8Array(flat.nameBytes.buffer, flat.nameBytes.byteOffset, flat.nameBytes.byteLength);
     this.pointerSize = r.target.scalars.pointer.size;
     this.pointerAlign = r.target.scalars.pointer.align;
     this.kinds = new Uint8Array(r.count);
@@ -82,6 +84,8 @@ export class RecordTypes {
     this.resolved = new Int32Array(r.count);
     this.anon = new Uint8Array(r.count);
     this.slots = new Int32Array(r.count);
+    this.widths = new Int32Array(r.count);
+    this.jsonNames = new Int32Array(r.count);
   }
 
   /** The BTF kind of `id` (0 for void), once its record is known to decode. */
@@ -217,8 +221,13 @@ export class RecordTypes {
     const bitfields = info >>> 31 === 1;
     let align = 1;
     let packed = false;
+    const { resolved, aligns } = this;
     for (let k = 0, q = at + 3; k < n; k++, q += 3) {
-      const a = this.alignWithin(w[q + 1]!, depth + 1);
+      // alignWithin's answer where its caches hold it, without the call.
+      const type = w[q + 1]!;
+      const r = resolved[type]!;
+      const known = r && depth < MAX_CHAIN ? aligns[r - 1]! : 0;
+      const a = known || this.alignWithin(type, depth + 1);
       const word = w[q + 2]!;
       const bitSize = bitfields ? word >>> 24 : 0;
       const bitOffset = bitfields ? word & 0xffffff : word;
@@ -240,24 +249,21 @@ export class RecordTypes {
     return inner;
   }
 
-  /** As c-names.ts's cDeclarationColumns, padded as text.ts pads the type column; returns the slot of `id`. */
+  /** As c-names.ts's cDeclarationColumns, padded as text.ts pads the type column; returns the first piece of `id`'s. */
   columns(id: TypeId): number {
     const known = this.slots[id]!;
     if (known) return known;
     const { type, before, after } = splitDeclaration(this.declare(id, MARK, 0));
-    const slot = this.heads.length;
-    this.heads.push(`${type}${" ".repeat(Math.max(0, TYPE_COL - type.length))} ${before}`);
-    this.afters.push(after);
-    this.widths.push(before.length + after.length);
-    this.tails.push(` ${String(this.sizeOf(id)).padStart(5)} */\n`);
-    return (this.slots[id] = slot);
+    const piece = this.arena.add(`${type}${" ".repeat(Math.max(0, TYPE_COL - type.length))} ${before}`, after, ` ${String(this.sizeOf(id)).padStart(5)} */\n`);
+    this.widths[id] = before.length + after.length;
+    return (this.slots[id] = piece);
   }
 
-  /** As c-names.ts's cTypeName, as a JSON string. */
-  typeNameJson(id: TypeId): string {
-    let name = this.typeNames.get(id);
-    if (name === undefined) this.typeNames.set(id, (name = JSON.stringify(this.declare(id, "", 0))));
-    return name;
+  /** As c-names.ts's cTypeName, as a JSON string; returns its piece. */
+  typeNameJson(id: TypeId): number {
+    const known = this.jsonNames[id]!;
+    if (known) return known;
+    return (this.jsonNames[id] = this.arena.add(JSON.stringify(this.declare(id, "", 0))));
   }
 
   /** As c-names.ts's declare. */
@@ -319,12 +325,44 @@ export class RecordTypes {
   }
 }
 
+/**
+ * Strings as bytes, one after another: piece k is bytes[ends[k - 1]..ends[k]),
+ * and piece 0 is empty, so 0 can mean "not yet" in a cache of pieces.
+ * Only ASCII goes in (the records path declines other names).
+ */
+export class Arena {
+  bytes = Buffer.alloc(1 << 16);
+  ends = new Int32Array(1 << 12);
+  private count = 1;
+
+  /** Appends `parts` as consecutive pieces; returns the first. */
+  add(...parts: string[]): number {
+    const first = this.count;
+    const start = this.ends[first - 1]!;
+    const s = parts.length === 1 ? parts[0]! : parts.join("");
+    if (start + s.length > this.bytes.length) {
+      const bytes = Buffer.alloc(Math.max(2 * this.bytes.length, start + s.length));
+      this.bytes.copy(bytes);
+      this.bytes = bytes;
+    }
+    if (first + parts.length > this.ends.length) {
+      const ends = new Int32Array(2 * this.ends.length + parts.length);
+      ends.set(this.ends);
+      this.ends = ends;
+    }
+    this.bytes.write(s, start, "latin1");
+    let end = start;
+    for (const p of parts) this.ends[this.count++] = end += p.length;
+    return first;
+  }
+}
+
 function join(base: string, inner: string): string {
   return inner === "" ? base : `${base} ${inner}`;
 }
 
 /** Depth of anonymous members inside anonymous members beyond which the records are not trusted. */
-const MAX_NESTING = MAX_CHAIN;
+export const MAX_NESTING = MAX_CHAIN;
 
 /**
  * Asks `types` everything the text writer will ask of `ids`, in its order
@@ -342,16 +380,18 @@ export function prepareText(types: RecordTypes, ids: readonly TypeId[]): void {
 
 function prepareMembers(types: RecordTypes, id: TypeId, depth: number): void {
   if (depth > MAX_NESTING) throw new Unfit("anonymous members nested too deep");
-  const w = types.words;
+  const { words: w, sizes, anon, slots } = types;
   const at = types.at[id]!;
   const n = w[at + 1]! & 0xffff;
+  // The caches are read here before each call: most answers are known, and a call costs more than a read before V8 optimizes.
   for (let i = 0, q = at + 4; i < n; i++, q += 3) {
     const type = w[q]!;
-    types.sizeOf(type);
-    if (types.anonymous(type)) {
+    if (sizes[type]! < 0) types.sizeOf(type);
+    const a = anon[type]!;
+    if (a === 0 ? types.anonymous(type) : a - 1) {
       types.alignOf(type);
       prepareMembers(types, type, depth + 1);
-    } else types.columns(type);
+    } else if (!slots[type]) types.columns(type);
   }
 }
 
@@ -360,12 +400,13 @@ export function prepareJson(types: RecordTypes, ids: readonly TypeId[]): void {
   for (const id of ids) {
     aggregateKind(types, id);
     types.alignOf(id);
-    const w = types.words;
+    const { words: w, sizes, jsonNames } = types;
     const at = types.at[id]!;
     const n = w[at + 1]! & 0xffff;
     for (let i = 0, q = at + 4; i < n; i++, q += 3) {
-      types.sizeOf(w[q]!);
-      types.typeNameJson(w[q]!);
+      const type = w[q]!;
+      if (sizes[type]! < 0) types.sizeOf(type);
+      if (!jsonNames[type]) types.typeNameJson(type);
     }
   }
 }

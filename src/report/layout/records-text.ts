@@ -1,15 +1,16 @@
 import type { TypeId } from "../../ir/types.js";
 import { plain, type Style } from "../style.js";
-import { aggregateKind, keywordOf, STRUCT, type RecordTypes } from "./record-types.js";
-import type { TextOut } from "./text-out.js";
+import { latin1, type ByteOut } from "./byte-out.js";
+import { aggregateKind, keywordOf, MAX_NESTING, STRUCT, UNION, type RecordTypes } from "./record-types.js";
 import { boundaryLine, brackets, holeLines, NAME_COL, splitHole, TYPE_COL, type LayoutTextOptions } from "./text.js";
 
 // text.ts's picture of a struct, written from the BTF records in one pass
 // per aggregate: holes and problems are found as the members go by rather
 // than gathered into a shape first. Every line is text.ts's; see
 // record-types.ts for why this path exists and how it stays equal. A member
-// line is a few appended strings: the type's columns worked out once, the
-// name a slice of the string section, the offset column.
+// line is a few copies of bytes into the output: the type's columns from the
+// arena, worked out once per type, the name from the string section, then
+// the offset.
 
 /** What the summary needs of the members, gathered while they print. */
 interface Tally {
@@ -20,83 +21,130 @@ interface Tally {
   problems: string[];
 }
 
+const newTally = (): Tally => ({ byteHoles: 0, sumHoles: 0, bitHoles: 0, sumBitHoles: 0, problems: [] });
+
 /**
  * Writes the layout of each aggregate in `ids` to `out`, as layoutText does
  * over the graph, once prepareText has asked `types` everything: it cannot
  * fail then.
  */
-export function layoutRecordsText(types: RecordTypes, ids: readonly TypeId[], out: TextOut, opts: LayoutTextOptions = {}): void {
-  const w = new RecordWriter(types, opts);
-  for (const id of ids) {
-    out.add(w.aggregate(id));
-  }
+export function layoutRecordsText(types: RecordTypes, ids: readonly TypeId[], out: ByteOut, opts: LayoutTextOptions = {}): void {
+  const w = new RecordWriter(types, out, opts);
+  for (const id of ids) w.aggregate(id);
 }
 
-const SPACES = Array.from({ length: TYPE_COL + NAME_COL + 2 }, (_, n) => " ".repeat(n));
+const NEWLINE = 0x0a;
+const SPACE = 0x20;
+const COLON = 0x3a;
+const SEMICOLON = 0x3b;
+/** Bytes a line holds besides its pieces from the arena, its name and its indent. */
+const LINE_ROOM = TYPE_COL + NAME_COL + 128;
 
-/** String(n).padStart(width), for widths up to SPACES' length. */
-function padded(n: number, width: number): string {
-  const s = String(n);
-  return s.length < width ? SPACES[width - s.length]! + s : s;
-}
-
-/** padded(n, 5) of the offsets most lines have, each made once. */
-const OFFSETS: string[] = [];
-function offset5(n: number): string {
-  if (n >= 1 << 14) return padded(n, 5);
-  return (OFFSETS[n] ??= padded(n, 5));
-}
+/** The constant parts of the summary lines, after the comment's opening bracket. */
+const SIZE = latin1("\t/* size: ");
+const CACHELINES = latin1(", cachelines: ");
+const MEMBERS = latin1(", members: ");
+const SUM_MEMBERS = latin1("\t/* sum members: ");
+const HOLES = latin1(", holes: ");
+const SUM_HOLES = latin1(", sum holes: ");
+const BIT_HOLES = latin1("\t/* bit holes: ");
+const SUM_BIT_HOLES = latin1(", sum bit holes: ");
+const BITS = latin1(" bits");
+const PADDING = latin1("\t/* padding: ");
+const BIT_PADDING = latin1("\t/* bit_padding: ");
+const ALIGN = latin1("\t/* align: ");
+const PACKED = latin1("\t/* encoding/binary size: ");
+const LAST = latin1("\t/* last cacheline: ");
+const BYTES = latin1(" bytes");
+const END_COMMENT = latin1(" */");
+const END_AGGREGATE = latin1("};\n\n");
+const END_NESTED = latin1(`};${" ".repeat(TYPE_COL + NAME_COL + 1 - 2)} /* `);
+/** Runs of tabs and spaces to copy a prefix of: the indent (prepareText bounds the depth) and the name column's padding. */
+const TABS = latin1("\t".repeat(MAX_NESTING + 2));
+const SPACES = latin1(" ".repeat(NAME_COL));
 
 class RecordWriter {
   private readonly style: Style;
   private readonly line: number;
-  /** What the style writes before a member line, and after its name column with the start of the position comment. */
-  private readonly open: string;
-  private readonly closeComment: string;
-  private readonly comment: readonly [string, string];
+  /** What the style writes before a member line; after its name column with the start of the position comment. */
+  private readonly open: Buffer;
+  private readonly closeComment: Buffer;
+  /** The comment's brackets, as bytes. */
+  private readonly commentOpen: Buffer;
+  private readonly commentClose: Buffer;
+  /** `struct ` and `union ` as the style writes them, by kind. */
+  private readonly keywords: Buffer[] = [];
+  /** `struct {` and `union {` and a newline, by kind. */
+  private readonly nestedOpen: Buffer[] = [];
+  /** The type style's brackets around an aggregate's name. */
+  private readonly typeOpen: Buffer;
+  private readonly typeClose: Buffer;
+  private readonly names: Uint8Array;
+
   constructor(
     private readonly types: RecordTypes,
+    private readonly out: ByteOut,
     private readonly opts: LayoutTextOptions,
   ) {
-    this.style = opts.style ?? plain;
+    const s = (this.style = opts.style ?? plain);
     this.line = opts.cachelineSize ?? 64;
-    const [open, close] = brackets(this.style.member);
-    this.open = open;
-    this.closeComment = `${close} /* `;
-    this.comment = brackets(this.style.comment);
+    const [open, close] = brackets(s.member);
+    this.open = latin1(open);
+    this.closeComment = latin1(`${close} /* `);
+    const [commentOpen, commentClose] = brackets(s.comment);
+    this.commentOpen = Buffer.from(commentOpen);
+    this.commentClose = Buffer.from(commentClose);
+    for (const kind of [STRUCT, UNION]) {
+      this.keywords[kind] = Buffer.from(`${s.keyword(keywordOf(kind))} `);
+      this.nestedOpen[kind] = Buffer.from(`${s.keyword(keywordOf(kind))} {\n`);
+    }
+    const [typeOpen, typeClose] = brackets(s.type);
+    this.typeOpen = Buffer.from(typeOpen);
+    this.typeClose = Buffer.from(`${typeClose} `);
+    this.names = types.nameBytes;
   }
 
   /** The lines of aggregate `id` and the blank line after them. */
-  aggregate(id: TypeId): string {
-    const s = this.style;
-    const kind = aggregateKind(this.types, id);
-    const name = this.types.name(id);
-    const align = this.types.alignOf(id);
-    const tally: Tally = { byteHoles: 0, sumHoles: 0, bitHoles: 0, sumBitHoles: 0, problems: [] };
-    const head = `${s.keyword(keywordOf(kind))} ${name ? s.type(name) + " " : ""}{\n`;
-    const tail = { bits: 0 };
-    const members = this.members(id, kind, 0, "\t", { value: this.line }, tally, tail);
-    return `${head}${members}${this.summary(id, kind, align, tail.bits, tally)}};\n\n`;
+  aggregate(id: TypeId): void {
+    const types = this.types;
+    const out = this.out;
+    const kind = aggregateKind(types, id);
+    const align = types.alignOf(id);
+    const nameOff = types.words[types.at[id]!]!;
+    const nameEnd = this.names.indexOf(0, nameOff);
+    out.room(LINE_ROOM + nameEnd - nameOff);
+    out.put(this.keywords[kind]!);
+    if (nameEnd > nameOff) {
+      out.put(this.typeOpen);
+      out.copy(this.names, nameOff, nameEnd);
+      out.put(this.typeClose);
+    }
+    out.buf[out.len++] = 0x7b; // {
+    out.buf[out.len++] = NEWLINE;
+    const tally = newTally();
+    const tail = this.members(id, kind, 0, 1, { value: this.line }, tally);
+    this.summary(id, kind, align, tail, tally);
+    out.room(END_AGGREGATE.length);
+    out.put(END_AGGREGATE);
   }
 
   /**
-   * The member lines of aggregate `id`, which starts `base` bits into the
-   * outermost type; its tail padding in bits goes to `tail`. Holes and
-   * problems are aggregateShape's, found in its order.
+   * Writes the member lines of aggregate `id`, which starts `base` bits into
+   * the outermost type and is indented `depth` tabs; returns its tail
+   * padding in bits. Holes and problems are aggregateShape's, found in its
+   * order.
    */
-  private members(id: TypeId, kind: number, base: number, indent: string, boundary: { value: number }, tally: Tally, tail: { bits: number }): string {
+  private members(id: TypeId, kind: number, base: number, depth: number, boundary: { value: number }, tally: Tally): number {
     const types = this.types;
+    const out = this.out;
     const w = types.words;
-    const { sizes, anon, slots, heads, afters, widths, tails } = types;
+    const { sizes, anon } = types;
     const at = types.at[id]!;
     const info = w[at + 1]!;
     const n = info & 0xffff;
     const bitfields = info >>> 31 === 1;
     const size = w[at + 2]!;
     const totalBits = size * 8;
-    const prefix = this.open + indent;
-    const closeComment = this.closeComment;
-    let out = "";
     let end = 0;
     for (let i = 0, q = at + 3; i < n; i++, q += 3) {
       const nameOff = w[q]!;
@@ -113,7 +161,7 @@ class RecordWriter {
       if (kind === STRUCT) {
         if (bitOffset > end) {
           const hole = { bitOffset: end, bits: bitOffset - end };
-          out += this.hole(hole, indent);
+          this.hole(hole, depth);
           this.count(hole, tally);
         } else if (bitOffset < end) {
           tally.problems.push(`member ${types.str(nameOff) || "(anonymous)"} at bit ${bitOffset} overlaps the member before it, which ends at bit ${end}`);
@@ -121,35 +169,74 @@ class RecordWriter {
       }
       if (bitOffset + width > end) end = bitOffset + width;
       const abs = base + bitOffset;
-      if (this.opts.cachelines) out += this.boundaries(abs, indent, boundary);
+      if (this.opts.cachelines) this.boundaries(abs, depth, boundary);
       const inner = anon[type]! - 1;
       if (inner) {
+        out.room(LINE_ROOM + depth);
+        this.tabs(depth);
+        out.put(this.nestedOpen[inner]!);
         // A nested aggregate's holes and problems are its own: they print inside it, not in the summary.
-        const nested: Tally = { byteHoles: 0, sumHoles: 0, bitHoles: 0, sumBitHoles: 0, problems: [] };
-        out += `${indent}${this.style.keyword(keywordOf(inner))} {\n`;
-        out += this.members(type, inner, abs, indent + "\t", boundary, nested, { bits: 0 });
-        out += indent + "};" + SPACES[TYPE_COL + NAME_COL + 1 - 2]! + " /* " + this.position(abs, 0, types.sizeOrType(type));
+        this.members(type, inner, abs, depth + 1, boundary, newTally());
+        out.room(LINE_ROOM + depth);
+        this.tabs(depth);
+        out.put(END_NESTED);
+        this.position(abs, 0, types.sizeOrType(type));
         continue;
       }
-      const slot = slots[type]!;
-      const name = types.str(nameOff);
-      if (bitSize === 0) {
-        const pad = NAME_COL - (widths[slot]! + name.length + 1);
-        // A shift where the offset allows: a division's double would be a heap number in unoptimized code.
-        const byte = abs <= 0x7fffffff ? abs >> 3 : Math.floor(abs / 8);
-        out += prefix + heads[slot]! + name + afters[slot]! + (pad > 0 ? ";" + SPACES[pad]! : ";") + closeComment + offset5(byte) + tails[slot]!;
-      } else {
-        const bits = String(bitSize);
-        const pad = NAME_COL - (widths[slot]! + name.length + bits.length + 2);
-        out += prefix + heads[slot]! + name + afters[slot]! + ":" + bits + (pad > 0 ? ";" + SPACES[pad]! : ";") + closeComment + this.position(abs, bitSize, typeSize);
-      }
+      this.memberLine(type, nameOff, bitSize, abs, typeSize, depth);
     }
-    tail.bits = Math.max(0, totalBits - end);
-    if (tail.bits && kind === STRUCT && n) {
+    const tail = Math.max(0, totalBits - end);
+    if (tail && kind === STRUCT && n) {
       // Tail padding of a nested anonymous aggregate is a hole in the outer one.
-      if (base !== 0 || indent !== "\t") out += this.hole({ bitOffset: size * 8 - tail.bits, bits: tail.bits }, indent);
+      if (base !== 0 || depth !== 1) this.hole({ bitOffset: size * 8 - tail, bits: tail }, depth);
     }
-    return out;
+    return tail;
+  }
+
+  /**
+   * The line of a member of type `type` named at `nameOff`, the bulk of the
+   * output, in a small function of its own so that V8 optimizes it early.
+   */
+  private memberLine(type: TypeId, nameOff: number, bitSize: number, abs: number, typeSize: number, depth: number): void {
+    const types = this.types;
+    const out = this.out;
+    const arena = types.arena.bytes;
+    const ends = types.arena.ends;
+    const names = this.names;
+    const piece = types.slots[type]!;
+    const headStart = ends[piece - 1]!;
+    const nameAt = ends[piece]!;
+    const afterEnd = ends[piece + 1]!;
+    const lineEnd = ends[piece + 2]!;
+    const nameEnd = names.indexOf(0, nameOff);
+    out.room(LINE_ROOM + depth + (lineEnd - headStart) + (nameEnd - nameOff));
+    // Each piece through one small copy loop, which V8 optimizes within the first few lines.
+    out.put(this.open);
+    out.copy(TABS, 0, depth);
+    out.copy(arena, headStart, nameAt);
+    out.copy(names, nameOff, nameEnd);
+    out.copy(arena, nameAt, afterEnd);
+    let pad = NAME_COL - (types.widths[type]! + (nameEnd - nameOff) + 1);
+    if (bitSize) {
+      out.buf[out.len++] = COLON;
+      const before = out.len;
+      out.number(bitSize, 0);
+      pad -= out.len - before + 1;
+    }
+    out.buf[out.len++] = SEMICOLON;
+    out.copy(SPACES, 0, pad);
+    out.put(this.closeComment);
+    if (bitSize) {
+      this.position(abs, bitSize, typeSize);
+    } else {
+      // A shift where the offset allows: a division's double would be a heap number in unoptimized code.
+      out.number(abs <= 0x7fffffff ? abs >> 3 : Math.floor(abs / 8), 5);
+      out.copy(arena, afterEnd, lineEnd);
+    }
+  }
+
+  private tabs(depth: number): void {
+    this.out.copy(TABS, 0, depth);
   }
 
   private count(hole: { bitOffset: number; bits: number }, tally: Tally): void {
@@ -164,53 +251,79 @@ class RecordWriter {
     }
   }
 
-  /** The offset and size columns after `/* `, and the end of the line. */
-  private position(bitOffset: number, bitSize: number, size: number): string {
+  /** The offset and size columns after `/* `, and the end of the line (room is the caller's). */
+  private position(bitOffset: number, bitSize: number, size: number): void {
+    const out = this.out;
     const byte = Math.floor(bitOffset / 8);
     if (bitSize) {
       // For a bitfield: byte of its storage unit, bit within that unit, unit size.
       const unit = size > 0 ? size : 1;
       const unitStart = Math.floor(byte / unit) * unit;
-      return `${padded(unitStart, 5)}:${padded(bitOffset - unitStart * 8, 2)} ${padded(size, 4)} */\n`;
+      out.number(unitStart, 5);
+      out.buf[out.len++] = COLON;
+      out.number(bitOffset - unitStart * 8, 2);
+      out.buf[out.len++] = SPACE;
+      out.number(size, 4);
+    } else {
+      out.number(byte, 5);
+      out.buf[out.len++] = SPACE;
+      out.number(size, 5);
     }
-    return `${padded(byte, 5)} ${padded(size, 5)} */\n`;
+    out.put(END_COMMENT);
+    out.buf[out.len++] = NEWLINE;
   }
 
-  private hole(hole: { bitOffset: number; bits: number }, indent: string): string {
-    return `${holeLines(hole, indent, this.style).join("\n")}\n`;
+  private hole(hole: { bitOffset: number; bits: number }, depth: number): void {
+    this.out.text(`${holeLines(hole, "\t".repeat(depth), this.style).join("\n")}\n`);
   }
 
-  private boundaries(bitOffset: number, indent: string, boundary: { value: number }): string {
-    const l = boundaryLine(bitOffset, indent, boundary, this.line, this.style);
-    return l === undefined ? "" : `${l}\n`;
+  private boundaries(bitOffset: number, depth: number, boundary: { value: number }): void {
+    const l = boundaryLine(bitOffset, "\t".repeat(depth), boundary, this.line, this.style);
+    if (l !== undefined) this.out.text(`${l}\n`);
   }
 
-  private summary(id: TypeId, kind: number, align: number, tail: number, t: Tally): string {
+  private summary(id: TypeId, kind: number, align: number, tail: number, t: Tally): void {
     const types = this.types;
+    const out = this.out;
     const w = types.words;
     const at = types.at[id]!;
     const info = w[at + 1]!;
     const n = info & 0xffff;
     const size = w[at + 2]!;
-    const [open, close] = this.comment;
-    let s = `\n${open}\t/* size: ${size}, cachelines: ${Math.ceil(size / this.line)}, members: ${n} */${close}\n`;
+    out.room(16 * LINE_ROOM);
+    out.buf[out.len++] = NEWLINE;
+    this.note(SIZE, size, CACHELINES, Math.ceil(size / this.line), MEMBERS, n);
     if (t.byteHoles) {
       let sumMembers = 0;
       const bitfields = info >>> 31 === 1;
       for (let i = 0, q = at + 3; i < n; i++, q += 3) {
         if (!bitfields || w[q + 2]! >>> 24 === 0) sumMembers += types.sizeOf(w[q + 1]!);
       }
-      s += `${open}\t/* sum members: ${sumMembers}, holes: ${t.byteHoles}, sum holes: ${t.sumHoles} */${close}\n`;
+      this.note(SUM_MEMBERS, sumMembers, HOLES, t.byteHoles, SUM_HOLES, t.sumHoles);
     }
-    if (t.bitHoles) s += `${open}\t/* bit holes: ${t.bitHoles}, sum bit holes: ${t.sumBitHoles} bits */${close}\n`;
-    if (kind === STRUCT && tail >= 8) s += `${open}\t/* padding: ${Math.floor(tail / 8)} */${close}\n`;
-    if (kind === STRUCT && tail % 8) s += `${open}\t/* bit_padding: ${tail % 8} bits */${close}\n`;
-    s += `${open}\t/* align: ${align} */${close}\n`;
+    if (t.bitHoles) this.note(BIT_HOLES, t.bitHoles, SUM_BIT_HOLES, t.sumBitHoles, BITS);
+    if (kind === STRUCT && tail >= 8) this.note(PADDING, Math.floor(tail / 8));
+    if (kind === STRUCT && tail % 8) this.note(BIT_PADDING, tail % 8, BITS);
+    this.note(ALIGN, align);
     const packed = this.opts.packedSizes?.get(id);
-    if (packed !== undefined) s += `${open}\t/* encoding/binary size: ${packed} */${close}\n`;
+    if (packed !== undefined) this.note(PACKED, packed);
     const last = size % this.line;
-    if (last) s += `${open}\t/* last cacheline: ${last} bytes */${close}\n`;
-    for (const p of t.problems) s += `${this.style.error(`\t/* ERROR: ${p} */`)}\n`;
-    return s;
+    if (last) this.note(LAST, last, BYTES);
+    for (const p of t.problems) out.text(`${this.style.error(`\t/* ERROR: ${p} */`)}\n`);
+  }
+
+  /** One line of the summary comment: its constant parts and numbers in turn (room is the caller's). */
+  private note(a: Buffer, x: number, b?: Buffer, y?: number, c?: Buffer, z?: number): void {
+    const out = this.out;
+    out.put(this.commentOpen);
+    out.put(a);
+    out.number(x, 0);
+    if (b) out.put(b);
+    if (y !== undefined) out.number(y, 0);
+    if (c) out.put(c);
+    if (z !== undefined) out.number(z, 0);
+    out.put(END_COMMENT);
+    out.put(this.commentClose);
+    out.buf[out.len++] = NEWLINE;
   }
 }

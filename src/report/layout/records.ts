@@ -1,7 +1,7 @@
 import { InputError } from "../../ir/errors.js";
 import type { TypeId } from "../../ir/types.js";
 import type { Style } from "../style.js";
-import { TextOut } from "./text-out.js";
+import { ByteOut } from "./byte-out.js";
 import { prepareJson, prepareText, RecordTypes, Unfit, type AggregateRecords } from "./record-types.js";
 import { RecordsJson } from "./records-json.js";
 import { layoutRecordsText } from "./records-text.js";
@@ -47,7 +47,7 @@ export function writeLayoutFromRecords(sources: readonly RecordsSource[], opts: 
     if (e instanceof Unfit || e instanceof InputError) return false;
     throw e;
   }
-  const out = new TextOut(write);
+  const out = new ByteOut(write);
   if (opts.format === "json") {
     const json = new RecordsJson(out);
     json.begin();
@@ -59,7 +59,7 @@ export function writeLayoutFromRecords(sources: readonly RecordsSource[], opts: 
   } else {
     for (let i = 0; i < sources.length; i++) {
       const heading = sources[i]!.heading;
-      if (heading !== undefined) out.add(`${heading}\n\n`);
+      if (heading !== undefined) out.text(`${heading}\n\n`);
       const t = types[i];
       if (t) layoutRecordsText(t, sources[i]!.ids, out, opts);
     }
