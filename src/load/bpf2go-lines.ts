@@ -59,6 +59,17 @@ export class Bpf2goIndex {
   }
 }
 
+/**
+ * The C file a bpf2go line compiles. A path rooted in a variable the tree
+ * does not set (`$REPO_ROOT/bpf/x.c`, set by the developer's shell or CI) is
+ * the file under it that `under` finds above the Go file.
+ */
+function sourceOf(dir: string, word: string, expanded: string, vars: (name: string) => string | undefined, under: (dir: string, rest: string) => string | undefined): string {
+  const rooted = /^\$(?:\{(\w+)\}|(\w+))\/(.+)$/.exec(word);
+  if (rooted && vars((rooted[1] ?? rooted[2])!) === undefined) return under(dir, rooted[3]!) ?? resolve(dir, rooted[3]!);
+  return resolve(dir, expanded);
+}
+
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
@@ -76,7 +87,12 @@ function writes(ident: string, name: string): boolean {
  * Makefile that runs `go generate` usually sets BPF_CFLAGS); a word that
  * still names an unknown variable is dropped, as an empty variable would be.
  */
-export function bpf2goLines(file: string, text: string, vars: (name: string) => string | undefined = () => undefined): Bpf2goLine[] {
+export function bpf2goLines(
+  file: string,
+  text: string,
+  vars: (name: string) => string | undefined = () => undefined,
+  under: (dir: string, rest: string) => string | undefined = () => undefined,
+): Bpf2goLine[] {
   if (!/bpf2go/i.test(text)) return [];
   const out: Bpf2goLine[] = [];
   const lines = text.split("\n");
@@ -98,6 +114,7 @@ export function bpf2goLines(file: string, text: string, vars: (name: string) => 
       return s === w ? [w] : shellWords(s);
     };
     const positional: string[] = [];
+    const raw: string[] = [];
     const cflags: string[] = [];
     const targets: string[] = [];
     const types: string[] = [];
@@ -108,6 +125,7 @@ export function bpf2goLines(file: string, text: string, vars: (name: string) => 
       const flag = /^--?([\w-]+)(?:=(.*))?$/.exec(w);
       if (!flag) {
         positional.push(...expand(w));
+        raw.push(w);
         continue;
       }
       const name = flag[1]!;
@@ -129,7 +147,7 @@ export function bpf2goLines(file: string, text: string, vars: (name: string) => 
       line: i + 1,
       dir,
       ident: positional[0]!,
-      source: resolve(dir, positional[1]!),
+      source: sourceOf(dir, raw[1] ?? "", positional[1]!, vars, under),
       targets: targets.length ? targets : ["bpfel", "bpfeb"],
       types,
       includeDirs: flags.includes.map((d) => resolve(dir, d)),

@@ -86,6 +86,15 @@ export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBui
   };
   const makefilesAbove = (file: string): Makefile[] => upward(file).flatMap((d) => makefileIn(d) ?? []);
 
+  const present = new Set(files.map((f) => resolve(f.path)));
+  // `rest` in the nearest folder above `dir`, within the tree, that holds it.
+  const fileAbove = (dir: string, rest: string): string | undefined => {
+    for (let d = dir; isWithin(d, absRoot); d = dirname(d)) {
+      if (present.has(join(d, rest))) return join(d, rest);
+      if (d === absRoot) break;
+    }
+    return undefined;
+  };
   const lines: Bpf2goLine[] = [];
   for (const f of files) {
     if (f.kind !== "go") continue;
@@ -98,7 +107,7 @@ export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBui
       }
       return undefined;
     };
-    lines.push(...bpf2goLines(resolve(f.path), text, vars));
+    lines.push(...bpf2goLines(resolve(f.path), text, vars, fileAbove));
   }
   const bpf2go = new Bpf2goIndex(lines);
 

@@ -75,6 +75,18 @@ describe.skipIf(!HAVE_CLANG || !HAVE_BPFTOOL)("include paths as the build finds 
     ]);
   });
 
+  it("finds a source rooted in a variable the tree does not set ($REPO_ROOT/...) in the folder above that holds it", () => {
+    const bytes = (t: string) => new TextEncoder().encode(t);
+    const files: TreeFile[] = [
+      { path: "/r/bpf/profiling/offcpu.c", kind: "c", bytes: bytes("int x;\n") },
+      { path: "/r/pkg/profiling/offcpu/runner.go", kind: "go", bytes: bytes("package offcpu\n\n//go:generate go run github.com/cilium/ebpf/cmd/bpf2go -target bpfel bpf $REPO_ROOT/bpf/profiling/offcpu.c -- -I$REPO_ROOT/bpf/include\n") },
+      // A file of that name nearer the Go file, but not under the path the line gives: not it.
+      { path: "/r/pkg/profiling/offcpu.c", kind: "c", bytes: bytes("int y;\n") },
+    ];
+    const build = readTreeBuild(files, "/r");
+    expect(build.bpf2go.lines.map((l) => l.source)).toEqual(["/r/bpf/profiling/offcpu.c"]);
+  });
+
   it("takes a Makefile's -I flags through its variables, $(ARCH) as the arch folder there is", () => {
     const dir = join(root, "makefile-flags");
     // No includes in the text: only what the Makefile names, no copy found in the tree.
