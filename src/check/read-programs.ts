@@ -1,6 +1,6 @@
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { BpfModule, RecordEmit, Suppression, UserspaceModule } from "../ir/bindings.js";
-import { BPF_MARKERS, type CText } from "../drift/tree.js";
+import { isBpfSource, type CText } from "../drift/tree.js";
 import { InputError } from "../ir/errors.js";
 import type { SourceTree } from "../ir/source-tree.js";
 import { TARGETS } from "../ir/targets.js";
@@ -77,6 +77,12 @@ export async function readPrograms(files: readonly InputFile[], config: Config, 
   const builtByBpf2go = bpf2goSources(objects.map((f) => f.path), tree.bpf2go);
 
   const objectFiles = new Set(objects);
+  let cTexts: Map<string, InputFile> | undefined;
+  const cText = (path: string): string | undefined => {
+    cTexts ??= new Map(files.filter((c) => c.kind === "c").map((c) => [join(c.path), c]));
+    const c = cTexts.get(path);
+    return c && decoder.decode(c.bytes);
+  };
   // Go is read by package: each Go file sees the others and its module's go.mod.
   let goFiles: SourceTree | undefined;
   const goSources = (): SourceTree => (goFiles ??= goTree(new Map(files.filter((g) => g.kind === "go").map((g) => [g.path, decoder.decode(g.bytes)]))));
@@ -98,7 +104,7 @@ export async function readPrograms(files: readonly InputFile[], config: Config, 
     if (f.kind === "go") goTexts.set(f.path, text);
     if (f.kind === "c") {
       silenced.set(f.path, scanSuppressions(text));
-      if (!BPF_MARKERS.test(text) && !tree.builtByBpf2go(f.path)) return;
+      if (!isBpfSource(f.path, text, cText) && !tree.builtByBpf2go(f.path)) return;
       cSources.push({ file: f.path, text });
       clockKeys.push(...(await findClockKeys(f.path, text)));
       // Found now, while the text's syntax tree is at hand.

@@ -1,4 +1,4 @@
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { programStem } from "../check/c-locate.js";
 import { kindOf } from "../check/discover.js";
 import { reader } from "../check/readers.js";
@@ -32,6 +32,23 @@ export interface CText {
  */
 export const BPF_MARKERS = new RegExp(String.raw`\bSEC\s*\(|bpf_helpers\.h|\bBPF_MAP_TYPE_|\b(?:${Object.keys(BCC_MACROS).join("|")})\s*\(`);
 
+const QUOTED_INCLUDE = /^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"/gm;
+
+/**
+ * BPF C: a file with BPF's marks, or a `.c` whose own header beside it
+ * (`#include "prog.h"`) holds the program, as a project that builds one
+ * object per library version from a file of offsets and one shared header.
+ */
+export function isBpfSource(path: string, text: string, textOf: (path: string) => string | undefined): boolean {
+  if (BPF_MARKERS.test(text)) return true;
+  if (!path.endsWith(".c")) return false;
+  for (const m of text.matchAll(QUOTED_INCLUDE)) {
+    const header = textOf(join(dirname(path), m[1]!));
+    if (header !== undefined && BPF_MARKERS.test(header)) return true;
+  }
+  return false;
+}
+
 /** Python that imports BCC, whose `BPF(text=...)` may hold a program. */
 const BCC_IMPORT = /^\s*(?:from\s+bcc\s+import|import\s+bcc)\b/m;
 
@@ -57,8 +74,9 @@ export async function readTree(
   for (const f of objects) modules.push(...(known.get(f.path) ?? readBpfObjects(f.bytes, f.path)));
   const built = new Set(objects.map((f) => programStem(f.path)));
   const cFiles = files.filter((f) => kindOf(f.path) === "c").map((f) => ({ file: f.path, text: decoder.decode(f.bytes) }));
-  const sources = cFiles.filter((c) => BPF_MARKERS.test(c.text));
   const texts = Object.fromEntries(cFiles.map((c) => [c.file, c.text]));
+  const textOf = new Map(cFiles.map((c) => [join(c.file), c.text]));
+  const sources = cFiles.filter((c) => isBpfSource(c.file, c.text, (p) => textOf.get(p)));
   for (const c of sources) {
     if (c.file.endsWith(".h")) continue;
     const read = known.get(c.file);

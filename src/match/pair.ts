@@ -234,7 +234,7 @@ function pairTwin(ctx: TwinContext, twin: TwinType): TypePair | undefined {
   const decodedOnly = uses.length > 0 && uses.every((use) => use.decode && !use.decode.method.startsWith("Map."));
   const made = (c: CTypeRef | undefined, reason: PairReason, mode: LayoutMode = "native"): TypePair | undefined => (c ? { c, user: u, twin, reason, mode, decodedOnly } : undefined);
   const named = (cName: string, loc: SourceLoc): CTypeRef | undefined => {
-    const r = choose(index.typesNamed(cName), u, scope, (c) => c.module);
+    const r = choose(index.typesNamed(cName), u, scope, (c) => c.module, undefined, sameLayout);
     if (r.programs.length) ctx.unresolved.push({ user: u, name: cName, loc, kind: "type", programs: r.programs });
     return r.pick;
   };
@@ -249,12 +249,8 @@ function pairTwin(ctx: TwinContext, twin: TwinType): TypePair | undefined {
   }
   const reg = ctx.registered.get(`${u.file}\0${twin.name}`);
   if (reg) {
-    // A registration names no program; programs that all lay the struct out
-    // alike (one shared header) agree on it, and the first answers.
-    const all = index.typesNamed(reg.cName);
-    const one = all.length > 1 && all.every((c) => sameLayout(c, all[0]!)) ? all[0] : undefined;
     // alignchecker compares the Go type's memory with C's.
-    const p = made(one ?? named(reg.cName, reg.loc), { by: "registered", via: reg.via, loc: reg.loc });
+    const p = made(named(reg.cName, reg.loc), { by: "registered", via: reg.via, loc: reg.loc });
     if (p) return p;
   }
   if (twin.generated?.cName) {
@@ -370,7 +366,14 @@ export function programOf(m: BpfModule): string {
  * several programs (`programs` then names them). Builds of one program (per
  * target and byte order) are one program; the nearest build wins.
  */
-function choose<T>(candidates: readonly T[], u: UserspaceModule, scope: Scope, bpfOf: (c: T) => BpfModule, named?: readonly string[]): { pick?: T; programs: string[] } {
+function choose<T>(
+  candidates: readonly T[],
+  u: UserspaceModule,
+  scope: Scope,
+  bpfOf: (c: T) => BpfModule,
+  named?: readonly string[],
+  alike?: (a: T, b: T) => boolean,
+): { pick?: T; programs: string[] } {
   if (candidates.length === 0) return { programs: [] };
   // A file that says what it loads resolves names there only: another program's type of the same name is not its.
   const pool = scope.modules.size ? candidates.filter((c) => scope.modules.has(bpfOf(c))) : candidates;
@@ -388,7 +391,8 @@ function choose<T>(candidates: readonly T[], u: UserspaceModule, scope: Scope, b
   const programs = new Set(top.map((c) => programKey(bpfOf(c))));
   // Programs the code itself names are alternatives of one tool (`b = BPF(text=a)` or
   // `BPF(text=b)` by kernel version): either may run, so the nearest answers for both.
-  if (programs.size > 1 && !named?.length) return { programs: [...programs].sort() };
+  // Programs that all lay the type out alike (one shared header) agree on its bytes: the nearest answers.
+  if (programs.size > 1 && !named?.length && !(alike && top.every((c) => alike(c, top[0]!)))) return { programs: [...programs].sort() };
   return { pick: top[0], programs: [] };
 }
 
@@ -490,7 +494,7 @@ class CIndex {
         if (refs.length > before) break;
       }
     }
-    const r = choose(refs, u, scope, (x) => x.bpf, programs);
+    const r = choose(refs, u, scope, (x) => x.bpf, programs, (a, b) => sameLayout(a.ref, b.ref));
     return { programs: r.programs, ...(r.pick ? { pick: r.pick.ref } : {}) };
   }
 
