@@ -6,6 +6,7 @@ import { locateInSource } from "./c-locate.js";
 import type { Config } from "./config.js";
 import { regenerateFixes } from "./generated-fixes.js";
 import type { ProgramsRead } from "./read-programs.js";
+import { shownLoc } from "./shown-path.js";
 import { isSilenced } from "./suppress.js";
 
 // The fifth stage of a check: every rule the config leaves on, run once over
@@ -21,7 +22,8 @@ export function runRules(ctx: RuleContext, read: ProgramsRead, config: Config, b
     if (setting === "off") continue;
     for (const f of locateInSource(rule.check(ctx), read.sources)) {
       if (isSilenced(f, read.silenced)) continue;
-      findings.push(setting ? { ...f, severity: setting } : f);
+      const shown = { ...f, locations: f.locations.map(shownLoc), ...(f.fix?.loc ? { fix: { ...f.fix, loc: shownLoc(f.fix.loc) } } : {}) };
+      findings.push(setting ? { ...shown, severity: setting } : shown);
     }
   }
   return regenerateFixes(findings, read.goTexts, build.bpf2go);

@@ -1,5 +1,5 @@
-import { isAbsolute, relative } from "node:path";
 import type { SourceProblem } from "../readers/c/preprocess.js";
+import { shownPath } from "./shown-path.js";
 
 // A header no include path reaches is one note for the whole check, naming
 // the header and where it was first included: a repository's fifty programs
@@ -38,9 +38,7 @@ export class MissingHeaders {
     return [...this.missing].map(([name, at]) => {
       const others = at.files.size - 1;
       const by = others > 0 ? ` and by ${others} other file${others === 1 ? "" : "s"}` : "";
-      // Headers reached through an include directory have absolute paths; reports print the tree's relative to where check runs.
-      const where = isAbsolute(at.file) ? relative(process.cwd(), at.file) : at.file;
-      return `${where}:${at.line}: header ${name} not found (included here${by}); what needs it is not read: name its directory in "includeDirs" of abidrift.config.json`;
+      return `${shownPath(at.file)}:${at.line}: header ${name} not found (included here${by}); what needs it is not read: name its directory in "includeDirs" of abidrift.config.json`;
     });
   }
 }

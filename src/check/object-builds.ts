@@ -9,6 +9,7 @@ import { sourceModule } from "../readers/c/module.js";
 import type { ObjectBuild, Rebuild } from "../rules/rule.js";
 import type { SourceIndex } from "./c-locate.js";
 import { reader } from "./readers.js";
+import { shownPath } from "./shown-path.js";
 
 // Which C source in the tree each object was built from, read as its build
 // reads it, and the command that builds the object again: what stale-object
@@ -81,7 +82,7 @@ export function goGenerate(line: Bpf2goLine): { command: string; loc: { file: st
   const pkg = relative(process.cwd(), line.dir) || ".";
   return {
     command: `go generate ${pkg === "." || pkg.startsWith("..") || pkg.startsWith("/") ? pkg : `./${pkg}`}`,
-    loc: { file: relative(process.cwd(), line.file) || line.file, line: line.line },
+    loc: { file: shownPath(line.file), line: line.line },
   };
 }
 
@@ -100,7 +101,7 @@ function rebuildOf(object: string, source: string, line: Bpf2goLine | undefined,
     return {
       command: `make -C ${dir}${named}`,
       description: `the Makefile builds ${basename(object)}`,
-      loc: { file: relative(process.cwd(), make.file) || make.file },
+      loc: { file: shownPath(make.file) },
     };
   }
   return {

@@ -29,6 +29,20 @@ describe.skipIf(!HAVE_CLANG || !HAVE_BPFTOOL)("a record's prefix decoded from an
     expect(r.findings).toEqual([]);
   });
 
+  it("notes a member of the prefix whose signedness differs, without calling the prefix short", async () => {
+    const file = join(dir(), "api/msg.go");
+    const text = readFileSync(file, "utf8");
+    const signed = text.replace("\tPid      uint32", "\tPid      int32");
+    expect(signed).not.toBe(text);
+    writeFileSync(file, signed);
+    try {
+      const r = await check({ paths: [dir()], lock: false });
+      expect(r.findings.map((f) => [f.code, f.messageId, f.severity, f.data.sizes])).toEqual([["struct-mismatch", "signedness", "note", ""]]);
+    } finally {
+      writeFileSync(file, text);
+    }
+  });
+
   it("still catches a member narrowed in the prefix", async () => {
     const file = join(dir(), "api/msg.go");
     const text = readFileSync(file, "utf8");

@@ -80,10 +80,10 @@ describe.skipIf(!HAVE_CLANG)("findings only on evidence (needs clang-16)", () =>
     expect(r.findings).toEqual([]);
   });
 
-  it("makes a difference in signedness alone a warning", async () => {
+  it("makes a difference in signedness alone a note", async () => {
     const r = await run("signedness-only");
     const go = readFileSync(join(root, "signedness-only/main.go"), "utf8");
-    expect(r.findings.map((f) => [f.code, f.messageId, f.severity, f.locations[0]!.line])).toEqual([["struct-mismatch", "signedness", "warning", lineOf(go, "ID  int32")]]);
+    expect(r.findings.map((f) => [f.code, f.messageId, f.severity, f.locations[0]!.line])).toEqual([["struct-mismatch", "signedness", "note", lineOf(go, "ID  int32")]]);
   });
 
   it("takes a bounded clock expression (% N, >> N) for a bucket, not a time-varying key", async () => {

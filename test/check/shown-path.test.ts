@@ -1,0 +1,15 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { shownLoc, shownPath } from "../../src/check/shown-path.js";
+
+// Reports print paths relative to where check runs, as it discovers files,
+// also those found through an absolute include directory.
+
+describe("paths as reports print them", () => {
+  it("makes a path under the working directory relative and leaves others alone", () => {
+    expect(shownPath(join(process.cwd(), "bpf/lib/generic.h"))).toBe("bpf/lib/generic.h");
+    expect(shownPath("bpf/lib/generic.h")).toBe("bpf/lib/generic.h");
+    expect(shownPath("/usr/include/linux/bpf.h")).toBe(process.cwd().startsWith("/usr/include") ? "linux/bpf.h" : "/usr/include/linux/bpf.h");
+    expect(shownLoc({ file: join(process.cwd(), "a.h"), line: 3 })).toEqual({ file: "a.h", line: 3 });
+  });
+});
