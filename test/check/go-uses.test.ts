@@ -64,6 +64,25 @@ describe.skipIf(!HAVE_CLANG)("Go uses on evidence (needs clang-16)", () => {
     expect(wrong.findings.map((f) => [f.code, f.locations[0]!.line])).toEqual([["struct-mismatch", lineOf(readFileSync(go, "utf8"), "Len uint16")]]);
   });
 
+  it("takes a second read from the header's reader for the bytes after it, not for the record", async () => {
+    // The payload read into a struct of its own after the header: its bytes start past the header, so it is not the record.
+    const go = join(root, "header-then-payload/main.go");
+    const text = readFileSync(go, "utf8");
+    // From the fixture as committed: the test above leaves its copy narrowed.
+    const typed = readFileSync("fixtures/check/header-then-payload/main.go", "utf8")
+      .replace("type objects struct {", "type Payload struct {\n\tData [64]byte\n}\n\ntype objects struct {")
+      .replace("\treturn r.Bytes()[:h.Len], nil", "\tvar p Payload\n\tif err := binary.Read(r, binary.LittleEndian, &p); err != nil {\n\t\treturn nil, err\n\t}\n\treturn p.Data[:h.Len], nil");
+    expect(typed).toContain("var p Payload");
+    writeFileSync(go, typed);
+    try {
+      const r = await run("header-then-payload");
+      expect(r.pairing.types.map((p) => [p.twin.name, p.c.name, p.reason.by])).toEqual([["MsgHeader", "struct msg_event", "record"]]);
+      expect(r.findings).toEqual([]);
+    } finally {
+      writeFileSync(go, text);
+    }
+  });
+
   it("follows a sample into the helper of the file that decodes it, and holds the decode to the record BPF emits there", async () => {
     const r = await run("decode-in-helper");
     const go = readFileSync(join(root, "decode-in-helper/main.go"), "utf8");

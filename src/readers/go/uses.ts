@@ -93,6 +93,10 @@ export class UseScanner {
   /** Map calls on struct fields, resolved once every assignment of the file is seen. */
   private readonly onFields: (() => void)[] = [];
 
+  // The top-level declaration being scanned, and where in it each variable is first read from.
+  private decl?: Node;
+  private readsFrom?: Map<string, number>;
+
   constructor(
     private readonly d: GoDecls,
     private readonly generated: boolean,
@@ -102,6 +106,8 @@ export class UseScanner {
   /** With `fieldSetsOnly`, only where the file sets struct fields, as another file of its package asks. */
   scan(fieldSetsOnly = false): void {
     for (const decl of this.d.root.namedChildren) {
+      this.decl = decl;
+      this.readsFrom = undefined;
       if (decl.type === "function_declaration" || decl.type === "method_declaration") {
         this.blocks = new BlockScopes(decl, this.d.fileScope);
         collectLocals(decl, this.blocks);
@@ -464,15 +470,37 @@ export class UseScanner {
     if (!reader || !order || !data) return;
     const t = this.argType(data, scope, false);
     if (!t || !isDecodable(t)) return;
+    // After an earlier read from the same reader the bytes start past the record's head: not the record emitted.
+    const atStart = !this.readBefore(reader, call);
     this.decodes.push({
       type: t,
       loc: this.d.loc(call),
       method: "binary.Read",
       mode: "packed",
       byteOrder: this.byteOrder(order, scope),
-      mapName: this.sampleMap(reader, scope),
+      mapName: atStart ? this.sampleMap(reader, scope) : undefined,
       ...(freshBuffer(reader) ? { single: true } : {}),
     });
+  }
+
+  /** Whether the function reads from `reader` (a variable) before `call`: binary.Read(r, ...), r.Read, r.Next, io.ReadFull(r, ...). */
+  private readBefore(reader: Node, call: Node): boolean {
+    const r = unparen(reader);
+    if (r.type !== "identifier" || !this.decl) return false;
+    if (!this.readsFrom) {
+      this.readsFrom = new Map();
+      for (const c of this.decl.descendantsOfType("call_expression")) {
+        const fn = unparen(field(c, "function") ?? c);
+        const first = field(c, "arguments")?.firstNamedChild;
+        const name = fn.type === "selector_expression" ? field(fn, "field")?.text : undefined;
+        const operand = fn.type === "selector_expression" ? field(fn, "operand") : undefined;
+        let from: string | undefined;
+        if ((name === "Read" && operand && this.pkg(operand, BINARY)) || (name === "ReadFull" && operand?.text === "io")) from = first ? unparen(first).text : undefined;
+        else if (name && READER_METHODS.has(name) && operand?.type === "identifier") from = operand.text;
+        if (from !== undefined) this.readsFrom.set(from, Math.min(this.readsFrom.get(from) ?? Infinity, c.startIndex));
+      }
+    }
+    return (this.readsFrom.get(r.text) ?? Infinity) < call.startIndex;
   }
 
   private byteOrder(order: Node, scope: Scope): "little" | "big" | "native" {
@@ -734,6 +762,9 @@ function freshBuffer(reader: Node): boolean {
   const fn = r.type === "call_expression" ? unparen(field(r, "function") ?? r) : undefined;
   return fn !== undefined && /^bytes\.New(Reader|Buffer)$/.test(dotted(fn) ?? "");
 }
+
+// Methods of bytes.Reader, bytes.Buffer and bufio.Reader that move past bytes.
+const READER_METHODS = new Set(["Read", "ReadByte", "ReadBytes", "ReadRune", "ReadString", "Next", "Discard", "Seek"]);
 
 /** `unsafe.Pointer(&v)`. */
 function isUnsafePointer(arg: Node, scanner: { isUnsafe(n: Node | undefined): boolean }): boolean {
