@@ -132,6 +132,12 @@ function tokenize(line: string): Tok[] {
   return out;
 }
 
+// Looked up in a Map, not as a property: a property lookup interns the token
+// in place, and V8 joins a line holding such a token into a two-byte string,
+// which makes the whole output two-byte (twice the memory, slower searches
+// and parses) for one macro name.
+const BCC_NAMES: ReadonlyMap<string, unknown> = new Map(Object.entries(BCC_MACROS));
+
 const join1 = (toks: readonly Tok[]): string => toks.map((t) => t.s).join("");
 
 interface Capture {
@@ -454,7 +460,7 @@ class Preprocessor {
     if (depth <= 0) return false;
     for (const m of line.matchAll(/[A-Za-z_]\w*/g)) {
       const mac = this.macros.get(m[0]);
-      if ((mac && mac.params) || (!mac && BCC_MACROS[m[0]])) return true;
+      if ((mac && mac.params) || (!mac && BCC_NAMES.has(m[0]))) return true;
     }
     return false;
   }
@@ -670,7 +676,7 @@ class Preprocessor {
       while (++i < n && isIdentPart(line.charCodeAt(i)));
       if (!this.initials[line.charCodeAt(start)]) continue;
       const name = line.slice(start, i);
-      if (this.macros.has(name) || BCC_MACROS[name] !== undefined || name === "_Pragma") return true;
+      if (this.macros.has(name) || BCC_NAMES.has(name) || name === "_Pragma") return true;
     }
     return false;
   }
@@ -693,7 +699,7 @@ class Preprocessor {
       }
       const mac = this.macros.get(t.s);
       if (!mac || t.hide?.has(t.s)) {
-        const bcc = file !== "" && !mac ? BCC_MACROS[t.s] : undefined;
+        const bcc = file !== "" && !mac && BCC_NAMES.has(t.s);
         if (bcc) {
           const call = this.callArgs(toks, i + 1);
           if (call) {
