@@ -4,10 +4,20 @@
 // module here imports only the API modules it uses rather than all of
 // src/index.ts, so `abidrift layout x.o` loads the BTF reader and the
 // layout formatter and not tree-sitter, ts-morph or the other readers.
+import { setFlagsFromString } from "node:v8";
 import { Command, CommanderError } from "commander";
 import { commands } from "./commands/index.js";
 import { exitWithError } from "./exit.js";
 import { VERSION } from "../version.js";
+
+// V8 recompiles a wasm function with its optimizing compiler once it has run
+// for a budget of bytes; tree-sitter's lexers are huge, and with the default
+// budget their recompiles (on other threads, before any file is half read)
+// cost more CPU than one program's parse takes. A budget 500 times larger
+// leaves a single program to the baseline code and still optimizes a run
+// that parses for seconds (a whole vmlinux.h, a tree of programs). Set
+// before web-tree-sitter compiles its modules, which it does on first use.
+setFlagsFromString("--wasm-tiering-budget=1000000000");
 
 const program = new Command("abidrift")
   .description("Keeps the binary layout of data shared between eBPF programs and their userspace in agreement")
