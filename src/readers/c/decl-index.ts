@@ -6,7 +6,7 @@
 // The scan errs on the side of needing more: a name it cannot place is
 // counted as used, which costs a parse, never a layout.
 
-import { W, Words } from "./words.js";
+import { W, wordKind, wordsOf, Words } from "./words.js";
 
 /** Names in one namespace: a tag is `#` and its name (C gives struct, union and enum one tag namespace). */
 export type Key = string;
@@ -76,6 +76,12 @@ const enum Mode {
  */
 const BODY_STOP = /[{}"']|(?=\b(?:struct|union|enum)\b(?:\s*__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\))*(?:\s+[A-Za-z_$][\w$]*)?(?:\s*__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\))*\s*\{)[sue]/g;
 
+/** Where the scan of an enum body looks: separators, groups, literals, and what ends the quick scan. */
+const ENUM_STOP = /[,(){}"'#]/g;
+
+/** Words that change the scan's state in an enum body: a body holding one is read word by word. */
+const ENUM_STATE_WORDS = new RegExp(`\\b(?:${[...wordsOf([W.Tag, W.Group, W.Shape, W.Typeof, W.Typedef]), "section"].join("|")})\\b`);
+
 /** What a `{` opened inside a declaration. */
 const enum Brace {
   Record,
@@ -83,9 +89,13 @@ const enum Brace {
   Other,
 }
 
-/** The declarations of `text`. */
-export function indexDeclarations(text: string): DeclIndex {
-  return new Scanner(text, Mode.Index).run();
+/**
+ * The declarations of `text`. `quick`: record and enum bodies are searched
+ * natively for the little an index wants of them; false reads them word by
+ * word, which must give the same (a test holds the two together).
+ */
+export function indexDeclarations(text: string, quick = true): DeclIndex {
+  return new Scanner(text, Mode.Index, quick).run();
 }
 
 /** What declaration `i` of `index` needs. */
@@ -150,6 +160,7 @@ class Scanner {
   constructor(
     private readonly text: string,
     private readonly mode: Mode,
+    private readonly quick = false,
   ) {
     this.n = text.length;
     this.words = new Words(text);
@@ -158,7 +169,7 @@ class Scanner {
   run(): DeclIndex {
     const { text, n } = this;
     let lineStart = true;
-    const index = this.mode === Mode.Index;
+    const index = this.quick;
     while (this.i < n) {
       if (index && this.inBody()) {
         BODY_STOP.lastIndex = this.i;
@@ -436,6 +447,7 @@ class Scanner {
       if (isEnum) {
         this.braces.push(Brace.Enum);
         this.enumerator = true;
+        if (this.quick) this.enumBody();
       } else {
         this.braces.push(Brace.Record);
         this.outerNamed.push(this.named);
@@ -454,6 +466,62 @@ class Scanner {
       return;
     }
     this.braces.push(Brace.Other);
+  }
+
+  /**
+   * Of an enum body an index wants only the enumerators: the first word
+   * after the `{` and after each `,` outside parentheses. They are found
+   * with native searches (a kernel header's enums are a fifth of it), and
+   * the scan goes on at the closing `}`, in the state the word-by-word scan
+   * would leave. A body holding anything else that scan would act on (a
+   * brace, a directive, a tag, an attribute, sizeof, an enumerator that is
+   * a keyword) is left to it, from the start of the body.
+   */
+  private enumBody(): void {
+    if (this.groupEnd >= 0 || this.typeofEnd >= 0 || this.shapeEnd >= 0) return;
+    const { text, n } = this;
+    const names: string[] = [];
+    let parens = this.parens;
+    let want = true;
+    let i = this.i;
+    for (;;) {
+      if (want) {
+        let c = text.charCodeAt(i);
+        while (c === C.Space || c === C.Nl || c === C.Tab || c === C.Cr || c === 11 || c === 12) c = text.charCodeAt(++i);
+        if (c < 128 && WORD[c] && !(c >= 48 && c <= 57)) {
+          const from = i;
+          while (++i < n && text.charCodeAt(i) < 128 && WORD[text.charCodeAt(i)]);
+          const name = text.slice(from, i);
+          if (wordKind(name) !== W.Name) return;
+          names.push(name);
+          want = false;
+          continue;
+        }
+        if (c !== C.RBrace) return;
+      }
+      ENUM_STOP.lastIndex = i;
+      if (!ENUM_STOP.test(text)) return;
+      i = ENUM_STOP.lastIndex - 1;
+      const c = text.charCodeAt(i);
+      if (c === C.LParen) parens++;
+      else if (c === C.RParen) parens--;
+      else if (c === C.Comma) {
+        if (parens === 0) want = true;
+      } else if (c === C.Quote || c === C.Apos) {
+        for (i++; i < n; i++) {
+          const d = text.charCodeAt(i);
+          if (d === C.Backslash) i++;
+          else if (d === c || d === C.Nl) break;
+        }
+      } else if (c === C.RBrace) break;
+      else return;
+      i++;
+    }
+    if (ENUM_STATE_WORDS.test(text.slice(this.i, i))) return;
+    for (const name of names) this.defines.push(name);
+    this.parens = parens;
+    this.enumerator = want;
+    this.i = i;
   }
 
   private skipBody(): void {

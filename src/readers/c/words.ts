@@ -27,6 +27,16 @@ for (const w of [
   "_Thread_local", "__thread", "_Noreturn", "__const", "__const__", "__volatile__", "__volatile", "_Atomic", "__extension__", "_Static_assert", "static_assert",
 ]) WORDS.set(w, W.Other);
 
+/** What `name` is to the scan, wherever it stands. */
+export function wordKind(name: string): W {
+  return WORDS.get(name) ?? W.Name;
+}
+
+/** The words of these kinds. */
+export function wordsOf(kinds: readonly W[]): string[] {
+  return [...WORDS].filter(([, k]) => kinds.includes(k)).map(([w]) => w);
+}
+
 /** The fields of a word in Words. The marks: the last declaration (plus one) that needed it as a name, as a tag. */
 const enum F {
   At,
