@@ -35,6 +35,12 @@ export interface PreprocessOptions {
   prelude?: readonly string[];
   /** Big headers already read in this run, reused where the macros in force are the same. */
   headers?: HeaderCache;
+  /**
+   * Lines that come out unchanged are found in runs and given together
+   * (the default); false reads every line by itself, which must give the
+   * same output (a test holds the two together).
+   */
+  runs?: boolean;
 }
 
 /**
@@ -42,8 +48,9 @@ export interface PreprocessOptions {
  * it: its output lines, what it left defined, what it complained of.
  */
 export interface HeaderRead {
+  /** Its output in pieces of whole lines: joined with newlines, its text. */
   lines: string[];
-  /** Per line, an index into `fileNames` (the header and what it includes). */
+  /** Per output line, an index into `fileNames` (the header and what it includes). */
   lineFile: number[];
   lineNo: number[];
   fileNames: string[];
@@ -224,6 +231,7 @@ class Preprocessor {
    * `#undef` leaves a needless lookup, never a missed macro.
    */
   private readonly initials = new Uint8Array(128);
+  /** The output, in pieces of one or more whole lines; lineFile and lineNo have an entry per line. */
   private readonly out: string[] = [];
   private readonly lineFile: number[] = [];
   private readonly lineNo: number[] = [];
@@ -334,6 +342,15 @@ class Preprocessor {
     this.lineNo.push(no);
   }
 
+  /** `count` lines of a file as one piece of output, the first being line `no`. */
+  private emitLines(text: string, file: number, no: number, count: number): void {
+    this.out.push(text);
+    for (let k = 0; k < count; k++) {
+      this.lineFile.push(file);
+      this.lineNo.push(no + k);
+    }
+  }
+
   private problem(file: string, line: number, message: string): void {
     this.problems.push({ file, line, message });
   }
@@ -345,16 +362,29 @@ class Preprocessor {
       this.fileNames.push(path);
       this.fileIndex.set(path, fi);
     }
-    const lines = stripComments(raw.replace(/\r\n?/g, "\n")).split("\n");
+    const src = stripComments(raw.includes("\r") ? raw.replace(/\r\n?/g, "\n") : raw);
+    const lines = new SourceLines(src);
     const conds: Cond[] = [];
     const on = (): boolean => conds.length === 0 || conds[conds.length - 1]!.on;
-    for (let i = 0; i < lines.length; i++) {
+    for (let i = 0; lines.has(i); i++) {
+      if (this.opts.runs !== false && on()) {
+        // Lines this loop would give unchanged go out together.
+        const at = lines.startOf(i);
+        const end = lines.plainEnd(at, this);
+        if (end > at) {
+          const { text, count } = lines.take(at, end);
+          this.depth = braceDepth(text, text.length, this.depth);
+          this.emitLines(text, fi, i + 1, count);
+          i += count - 1;
+          continue;
+        }
+      }
       const no = i + 1;
-      let line = lines[i]!;
+      let line = lines.get(i);
       // Backslash-newline joins lines; the joined ones stay as blank lines.
       let extra = 0;
-      while (line.endsWith("\\") && i + 1 < lines.length) {
-        line = line.slice(0, -1) + lines[++i]!;
+      while (line.endsWith("\\") && lines.has(i + 1)) {
+        line = line.slice(0, -1) + lines.get(++i);
         extra++;
       }
       const d = /^\s*#\s*([a-z_]*)(.*)$/.exec(line);
@@ -423,8 +453,8 @@ class Preprocessor {
       }
       // A macro call may run over several lines: read on to its closing parenthesis.
       let joined = 0;
-      while (this.openCall(line) && joined < MAX_CALL_LINES && i + 1 < lines.length && !/^\s*#/.test(lines[i + 1]!)) {
-        line += "\n" + lines[++i]!;
+      while (this.openCall(line) && joined < MAX_CALL_LINES && lines.has(i + 1) && !/^\s*#/.test(lines.get(i + 1))) {
+        line += "\n" + lines.get(++i);
         joined++;
       }
       const expanded = hoistDeclaratorAttributes(enumBitfields(complexTypes(this.expandLine(line, path, no))), this.depth);
@@ -432,7 +462,7 @@ class Preprocessor {
       this.emit(joined ? expanded.replace(/\n/g, " ") : expanded, fi, no);
       this.emitBlank(fi, no + 1, extra + joined);
     }
-    if (conds.length) this.problem(path, lines.length, "#if without #endif");
+    if (conds.length) this.problem(path, lines.count(), "#if without #endif");
   }
 
   /** Brace depth of the output so far: where declarations are at file scope. */
@@ -555,6 +585,7 @@ class Preprocessor {
       return true;
     }
     const start = this.out.length;
+    const startLine = this.lineFile.length;
     const problems = this.problems.length;
     const expansions = this.expansions;
     const bcc = this.bcc.length;
@@ -575,7 +606,7 @@ class Preprocessor {
     if ([...capture.probes].some((p) => once.has(p) || open.includes(p))) return true;
     const names: string[] = [];
     const local = new Map<number, number>();
-    const lineFile = this.lineFile.slice(start).map((fi) => {
+    const lineFile = this.lineFile.slice(startLine).map((fi) => {
       let l = local.get(fi);
       if (l === undefined) {
         local.set(fi, (l = names.length));
@@ -586,7 +617,7 @@ class Preprocessor {
     const read: HeaderRead = {
       lines: this.out.slice(start),
       lineFile,
-      lineNo: this.lineNo.slice(start),
+      lineNo: this.lineNo.slice(startLine),
       fileNames: names,
       problems: this.problems.slice(problems),
       macros: new Map(this.macros),
@@ -612,7 +643,11 @@ class Preprocessor {
       }
       return fi;
     });
-    for (let i = 0; i < h.lines.length; i++) this.emit(h.lines[i]!, index[h.lineFile[i]!]!, h.lineNo[i]!);
+    for (const piece of h.lines) this.out.push(piece);
+    for (let i = 0; i < h.lineFile.length; i++) {
+      this.lineFile.push(index[h.lineFile[i]!]!);
+      this.lineNo.push(h.lineNo[i]!);
+    }
     this.problems.push(...h.problems);
     this.macros.clear();
     for (const [name, m] of h.macros) this.setMacro(name, m);
@@ -658,15 +693,19 @@ class Preprocessor {
     return join1(this.expand(tokenize(line), file, no));
   }
 
-  /**
-   * Whether any identifier in `line` is a macro: each one (a letter or `_`,
-   * then word characters) whose first character could start one is looked
-   * up as it is scanned, with no match objects, since vmlinux.h alone has a
-   * hundred thousand lines to check.
-   */
   private namesMacro(line: string): boolean {
-    const n = line.length;
-    let i = 0;
+    return this.macroAt(line, 0, line.length) < line.length;
+  }
+
+  /**
+   * Where the first identifier of text[from, to) that is a macro starts, or
+   * `to`: each one (a letter or `_`, then word characters) whose first
+   * character could start one is looked up as it is scanned, with no match
+   * objects, since vmlinux.h alone has a hundred thousand lines to check.
+   */
+  macroAt(line: string, from: number, to: number): number {
+    const n = to;
+    let i = from;
     while (i < n) {
       if (!isIdentStart(line.charCodeAt(i))) {
         i++;
@@ -676,9 +715,9 @@ class Preprocessor {
       while (++i < n && isIdentPart(line.charCodeAt(i)));
       if (!this.initials[line.charCodeAt(start)]) continue;
       const name = line.slice(start, i);
-      if (this.macros.has(name) || BCC_NAMES.has(name) || name === "_Pragma") return true;
+      if (this.macros.has(name) || BCC_NAMES.has(name) || name === "_Pragma") return start;
     }
-    return false;
+    return to;
   }
 
   /** Expands macros in place, rescanning each replacement with the rest of the line. */
@@ -888,11 +927,92 @@ function hoistRecordAttributes(text: string): string {
  */
 function betweenDeclarations(out: readonly string[]): boolean {
   for (let i = out.length - 1; i >= 0; i--) {
-    const line = out[i]!.trim();
+    const piece = out[i]!.trimEnd();
+    if (piece === "") continue;
+    const line = piece.slice(piece.lastIndexOf("\n") + 1).trim();
     if (line === "") continue;
     return line.startsWith("#") || line.endsWith(";") || line.endsWith("}");
   }
   return true;
+}
+
+/** Where some line may start a directive, or end in a backslash. */
+const DIRECTIVE_OR_JOIN = /^\s*#|\\\n/gm;
+/** What the per-line rewrites act on: a line without any is given unchanged. */
+const REWRITTEN = /omplex|__attribute__|\benum\s+[A-Za-z_]\w*\s*:/g;
+
+/**
+ * The lines of one file's text, cut out as they are asked for (nearly
+ * always in order), so that a big header is not split into a hundred
+ * thousand strings; and the runs of whole lines that the preprocessor
+ * gives unchanged while they are read (no directive, no continued line, no
+ * macro, nothing a per-line rewrite acts on), found with native searches:
+ * a big header is nearly all of them. Each search's next match is kept
+ * until the lines pass it, so the text is searched once per kind.
+ */
+class SourceLines {
+  private readonly next = [-1, -1];
+  /** A line and where it starts. */
+  private line = 0;
+  private at = 0;
+
+  constructor(private readonly src: string) {}
+
+  /** Where line `i` starts, -1 past the last line. */
+  startOf(i: number): number {
+    if (i < this.line) this.line = this.at = 0;
+    while (this.line < i) {
+      const e = this.src.indexOf("\n", this.at);
+      if (e < 0) return -1;
+      this.at = e + 1;
+      this.line++;
+    }
+    return this.at;
+  }
+
+  has(i: number): boolean {
+    return this.startOf(i) >= 0;
+  }
+
+  get(i: number): string {
+    const at = this.startOf(i);
+    const e = this.src.indexOf("\n", at);
+    return e < 0 ? this.src.slice(at) : this.src.slice(at, e);
+  }
+
+  count(): number {
+    let n = 1;
+    for (let e = this.src.indexOf("\n"); e >= 0; e = this.src.indexOf("\n", e + 1)) n++;
+    return n;
+  }
+
+  /** Where the run of plain lines starting at `at` (a line start) ends: a line start, or the text's end. */
+  plainEnd(at: number, pp: { macroAt(text: string, from: number, to: number): number }): number {
+    const { src } = this;
+    let stop = src.length;
+    [DIRECTIVE_OR_JOIN, REWRITTEN].forEach((re, k) => {
+      if (this.next[k]! < at) {
+        re.lastIndex = at;
+        const m = re.exec(src);
+        this.next[k] = m ? m.index : src.length;
+      }
+      stop = Math.min(stop, this.next[k]!);
+    });
+    // A backslash ending the text continues nothing, but the line loop looks at it.
+    if (stop === src.length && src.endsWith("\\")) stop = src.length - 1;
+    stop = pp.macroAt(src, at, stop);
+    if (stop === src.length) return stop;
+    return src.lastIndexOf("\n", stop - 1) + 1;
+  }
+
+  /** The lines from `at` to `end` as one piece, and how many they are. */
+  take(at: number, end: number): { text: string; count: number } {
+    const { src } = this;
+    let count = 0;
+    for (let i = src.indexOf("\n", at); i >= 0 && i < end; i = src.indexOf("\n", i + 1)) count++;
+    if (end === src.length) return { text: src.slice(at), count: count + 1 };
+    return { text: src.slice(at, end - 1), count };
+  }
 }
 
 function isIdentStart(c: number): boolean {
