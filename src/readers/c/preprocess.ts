@@ -373,7 +373,7 @@ class Preprocessor {
         const end = lines.plainEnd(at, this);
         if (end > at) {
           const { text, count } = lines.take(at, end);
-          this.depth = braceDepth(text, text.length, this.depth);
+          this.depth += occurrences(text, "{") - occurrences(text, "}");
           this.emitLines(text, fi, i + 1, count);
           i += count - 1;
           continue;
@@ -1040,6 +1040,13 @@ function hoistDeclaratorAttributes(line: string, depth: number): string {
     if (name === "__attribute__" || !attr.includes("section") || braceDepth(line, offset, depth) !== 0) return all;
     return `${attr} ${stars}${name}${dims}${ws}`;
   });
+}
+
+/** How many times `c` occurs in `text`: a native search per occurrence, not a step per character. */
+function occurrences(text: string, c: string): number {
+  let n = 0;
+  for (let i = text.indexOf(c); i >= 0; i = text.indexOf(c, i + 1)) n++;
+  return n;
 }
 
 /** Brace depth at `end` of a line that starts at `depth`. */
