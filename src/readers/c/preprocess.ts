@@ -206,6 +206,8 @@ interface Cond {
 const MAX_INCLUDE_DEPTH = 200;
 /** `#ifndef X` then `#define X` before anything else but comments: an include guard. */
 const INCLUDE_GUARD = /^(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)*#\s*ifndef\s+(\w+)\s*\n\s*#\s*define\s+\1\b/;
+// Text longer than this is searched for macros with one regular expression of all their names.
+const MACRO_SEARCH_FROM = 4096;
 // A macro call may span this many lines before we call it unterminated.
 const MAX_CALL_LINES = 500;
 // Expansion steps on one line beyond this mean runaway recursion.
@@ -432,7 +434,10 @@ class Preprocessor {
           default:
             if (!on()) break;
             if (name === "define") this.defineText(rest);
-            else if (name === "undef") this.macros.delete(rest.split(/\s+/)[0] ?? "");
+            else if (name === "undef") {
+              this.macros.delete(rest.split(/\s+/)[0] ?? "");
+              this.macroNames = undefined;
+            }
             else if (name === "include" || name === "include_next") {
               this.emitBlank(fi, no, extra);
               this.include(rest, path, no, depth);
@@ -497,6 +502,7 @@ class Preprocessor {
 
   private setMacro(name: string, m: Macro): void {
     this.macros.set(name, m);
+    this.macroNames = undefined;
     this.initials[name.charCodeAt(0)] = 1;
   }
 
@@ -650,6 +656,7 @@ class Preprocessor {
     }
     this.problems.push(...h.problems);
     this.macros.clear();
+    this.macroNames = undefined;
     for (const [name, m] of h.macros) this.setMacro(name, m);
     for (const f of h.once) this.once.add(f);
     this.expansions += h.expansions;
@@ -667,6 +674,13 @@ class Preprocessor {
     for (const [name, m] of this.macros) out.push(`${name}${m.params ? `(${m.params.join(",")}${m.variadic ? "..." : ""})` : ""} ${m.body.map((t) => `${t.k}${t.s}`).join("\u0001")}`);
     return out.join("\n");
   }
+
+  /**
+   * Finds an identifier that is a macro (split into identifiers as
+   * macroAt's scan does: digits before letters are not part of one); made
+   * again after the macros change.
+   */
+  private macroNames: RegExp | undefined;
 
   /** The files being read, outermost first: an include of one of them is a cycle. */
   private readonly open: string[] = [];
@@ -704,6 +718,13 @@ class Preprocessor {
    * objects, since vmlinux.h alone has a hundred thousand lines to check.
    */
   macroAt(line: string, from: number, to: number): number {
+    if (to - from > MACRO_SEARCH_FROM) {
+      // Over a long stretch, one native search for every name at once.
+      this.macroNames ??= new RegExp(`(?<![A-Za-z_][A-Za-z0-9_]*)(?:${[...this.macros.keys(), ...BCC_NAMES.keys(), "_Pragma"].join("|")})(?![A-Za-z0-9_])`, "g");
+      this.macroNames.lastIndex = from;
+      const m = this.macroNames.exec(line);
+      return m && m.index < to ? m.index : to;
+    }
     const n = to;
     let i = from;
     while (i < n) {
@@ -936,10 +957,8 @@ function betweenDeclarations(out: readonly string[]): boolean {
   return true;
 }
 
-/** Where some line may start a directive, or end in a backslash. */
-const DIRECTIVE_OR_JOIN = /^\s*#|\\\n/gm;
-/** What the per-line rewrites act on: a line without any is given unchanged. */
-const REWRITTEN = /omplex|__attribute__|\benum\s+[A-Za-z_]\w*\s*:/g;
+/** What makes a line other than plain, each found by a native search: a directive, a continued line, what the per-line rewrites act on. */
+const NOT_PLAIN: readonly (string | RegExp)[] = ["#", "\\\n", "omplex", "__attribute__", /\benum\s+[A-Za-z_]\w*\s*:/g];
 
 /**
  * The lines of one file's text, cut out as they are asked for (nearly
@@ -951,7 +970,7 @@ const REWRITTEN = /omplex|__attribute__|\benum\s+[A-Za-z_]\w*\s*:/g;
  * until the lines pass it, so the text is searched once per kind.
  */
 class SourceLines {
-  private readonly next = [-1, -1];
+  private readonly next = NOT_PLAIN.map(() => -1);
   /** A line and where it starts. */
   private line = 0;
   private at = 0;
@@ -990,11 +1009,15 @@ class SourceLines {
   plainEnd(at: number, pp: { macroAt(text: string, from: number, to: number): number }): number {
     const { src } = this;
     let stop = src.length;
-    [DIRECTIVE_OR_JOIN, REWRITTEN].forEach((re, k) => {
+    NOT_PLAIN.forEach((what, k) => {
       if (this.next[k]! < at) {
-        re.lastIndex = at;
-        const m = re.exec(src);
-        this.next[k] = m ? m.index : src.length;
+        let next: number;
+        if (typeof what === "string") next = src.indexOf(what, at);
+        else {
+          what.lastIndex = at;
+          next = what.exec(src)?.index ?? -1;
+        }
+        this.next[k] = next < 0 ? src.length : next;
       }
       stop = Math.min(stop, this.next[k]!);
     });

@@ -64,6 +64,30 @@ describe("the preprocessor's runs of unchanged lines", () => {
     for (const path of Object.keys(files)) both(path, files);
   });
 
+  it("give what reading each line by itself gives, with macros deep in long runs", () => {
+    const filler = (tag: string) => Array.from({ length: 400 }, (_, i) => `int ${tag}${i};`);
+    const text = [
+      "#define MAC 7",
+      "#define F(x) (x + 1)",
+      ...filler("a"),
+      "int near = xMAC + MACx + _MAC + 0MAC + MAC_;",
+      ...filler("b"),
+      "int deep = MAC;",
+      ...filler("c"),
+      "int call = F(",
+      "  2);",
+      ...filler("d"),
+      "#undef MAC",
+      ...filler("e"),
+      "int gone = MAC;",
+      "#define LATE 9",
+      ...filler("f"),
+      "int late = LATE;",
+      ...filler("g"),
+    ].join("\n");
+    both("/t/long.c", { "/t/long.c": text });
+  });
+
   it("give what reading each line by itself gives, through a cache of headers", () => {
     const big = [...Array.from({ length: 3000 }, (_, i) => `struct s${i} { int a; long b; };`), "#define IN_BIG 1", "int big = IN_BIG;", ...Array.from({ length: 3000 }, (_, i) => `typedef int t${i};`)].join("\n") + "\n";
     const files = { "/t/big.h": big, "/t/p.c": '#include "big.h"\nint mine;\n#include "big.h"\n' };
