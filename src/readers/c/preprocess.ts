@@ -677,10 +677,11 @@ class Preprocessor {
 
   /**
    * Finds an identifier that is a macro (split into identifiers as
-   * macroAt's scan does: digits before letters are not part of one); made
-   * again after the macros change.
+   * macroAt's scan does: digits before letters are not part of one), and
+   * the last one it found: where it searched `text` from, and the match (or
+   * the text's end). Made again after the macros change.
    */
-  private macroNames: RegExp | undefined;
+  private macroNames: { re: RegExp; text: string; from: number; next: number } | undefined;
 
   /** The files being read, outermost first: an include of one of them is a cycle. */
   private readonly open: string[] = [];
@@ -719,11 +720,18 @@ class Preprocessor {
    */
   macroAt(line: string, from: number, to: number): number {
     if (to - from > MACRO_SEARCH_FROM) {
-      // Over a long stretch, one native search for every name at once.
-      this.macroNames ??= new RegExp(`(?<![A-Za-z_][A-Za-z0-9_]*)(?:${[...this.macros.keys(), ...BCC_NAMES.keys(), "_Pragma"].join("|")})(?![A-Za-z0-9_])`, "g");
-      this.macroNames.lastIndex = from;
-      const m = this.macroNames.exec(line);
-      return m && m.index < to ? m.index : to;
+      // Over a long stretch, one native search for every name at once; the
+      // match it finds past `to` holds for the next stretch of the same text.
+      this.macroNames ??= { re: new RegExp(`(?<![A-Za-z_][A-Za-z0-9_]*)(?:${[...this.macros.keys(), ...BCC_NAMES.keys(), "_Pragma"].join("|")})(?![A-Za-z0-9_])`, "g"), text: "", from: 0, next: -1 };
+      const s = this.macroNames;
+      if (s.text !== line || s.from > from || s.next < from) {
+        s.re.lastIndex = from;
+        const m = s.re.exec(line);
+        s.text = line;
+        s.from = from;
+        s.next = m ? m.index : line.length;
+      }
+      return Math.min(s.next, to);
     }
     const n = to;
     let i = from;
