@@ -71,16 +71,35 @@ const enum Mode {
 /**
  * In a record body, an index looks no further than the next brace, quote
  * or tag keyword that opens a body (`struct name {`, attributes allowed
- * between): one native search over the bulk of a header, past the members
- * that only name a type.
+ * between): native searches over the bulk of a header, past the members
+ * that only name a type. A search for braces, quotes and tag keywords,
+ * then at each keyword a check that a body follows: one expression doing
+ * both tries that check at every character.
  */
-const BODY_STOP = /[{}"']|(?=\b(?:struct|union|enum)\b(?:\s*__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\))*(?:\s+[A-Za-z_$][\w$]*)?(?:\s*__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\))*\s*\{)[sue]/g;
+const BODY_STOP = /[{}"']|\b(?:struct|union|enum)\b/g;
+const OPENS_BODY = /(?:struct|union|enum)\b(?:\s*__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\))*(?:\s+[A-Za-z_$][\w$]*)?(?:\s*__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\))*\s*\{/y;
 
 /** Where the scan of an enum body looks: separators, groups, literals, and what ends the quick scan. */
 const ENUM_STOP = /[,(){}"'#]/g;
 
 /** Words that change the scan's state in an enum body: a body holding one is read word by word. */
 const ENUM_STATE_WORDS = new RegExp(`\\b(?:${[...wordsOf([W.Tag, W.Group, W.Shape, W.Typeof, W.Typedef]), "section"].join("|")})\\b`);
+
+/** Where the search of a record body from `at` stops: a brace, a quote, a tag keyword opening a body, or the end. */
+function bodyStop(text: string, at: number): number {
+  for (;;) {
+    BODY_STOP.lastIndex = at;
+    if (!BODY_STOP.test(text)) return text.length;
+    const past = BODY_STOP.lastIndex;
+    const c = text.charCodeAt(past - 1);
+    if (c === C.LBrace || c === C.RBrace || c === C.Quote || c === C.Apos) return past - 1;
+    // struct, union, enum: told apart by their last letter.
+    const keyword = past - (c === 116 ? 6 : c === 110 ? 5 : 4);
+    OPENS_BODY.lastIndex = keyword;
+    if (OPENS_BODY.test(text)) return keyword;
+    at = past;
+  }
+}
 
 /** What a `{` opened inside a declaration. */
 const enum Brace {
@@ -172,8 +191,7 @@ class Scanner {
     const index = this.quick;
     while (this.i < n) {
       if (index && this.inBody()) {
-        BODY_STOP.lastIndex = this.i;
-        this.i = BODY_STOP.test(text) ? BODY_STOP.lastIndex - 1 : n;
+        this.i = bodyStop(text, this.i);
         lineStart = false;
         if (this.i >= n) break;
       }
