@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, normalize, resolve as resolvePath } from "node:path";
 import { InputError } from "../../ir/errors.js";
@@ -48,6 +47,8 @@ export interface PreprocessOptions {
  * it: its output lines, what it left defined, what it complained of.
  */
 export interface HeaderRead {
+  /** The header's text as read: the cache's key holds only its length, and a read is reused for the same text. */
+  source: string;
   /** Its output in pieces of whole lines: joined with newlines, its text. */
   lines: string[];
   /** Per output line, an index into `fileNames` (the header and what it includes). */
@@ -582,9 +583,9 @@ class Preprocessor {
   private fromCache(found: string, text: string, depth: number): boolean {
     const cache = this.opts.headers;
     if (!cache || this.capture || text.length < cache.minSize || this.depth !== 0 || !betweenDeclarations(this.out)) return false;
-    const key = [found, createHash("sha1").update(text).digest("hex"), ...this.systemDirs, "", this.macroState()].join("\0");
+    const key = [found, String(text.length), ...this.systemDirs, "", this.macroState()].join("\0");
     const known = cache.get(key);
-    if (known && known.includes.every((i) => (this.findInclude(i.name, i.from, i.quoted) ?? "") === i.found)) {
+    if (known && known.source === text && known.includes.every((i) => (this.findInclude(i.name, i.from, i.quoted) ?? "") === i.found)) {
       if (known.probes.some((p) => this.inMemory(p) !== undefined || this.blocks(p))) return false;
       if (this.expansions + known.expansions > MAX_EXPANSIONS) return false;
       this.replay(known);
@@ -621,6 +622,7 @@ class Preprocessor {
       return l;
     });
     const read: HeaderRead = {
+      source: text,
       lines: this.out.slice(start),
       lineFile,
       lineNo: this.lineNo.slice(startLine),
