@@ -6,7 +6,7 @@
 // The scan errs on the side of needing more: a name it cannot place is
 // counted as used, which costs a parse, never a layout.
 
-import { W, wordKind, wordsOf, Words } from "./words.js";
+import { W, wordsOf, Words } from "./words.js";
 
 /** Names in one namespace: a tag is `#` and its name (C gives struct, union and enum one tag namespace). */
 export type Key = string;
@@ -32,7 +32,41 @@ export interface DeclIndex {
   text: string;
   decls: Decl[];
   /** Declarations defining each key, in text order. */
-  definers: Map<Key, number[]>;
+  definers: Definers;
+}
+
+/**
+ * The declarations defining each key, found through the scan's own table
+ * of words: a key is a word (a tag, a word marked as one), so no map of a
+ * header's 30,000 names is built for the few a program looks up.
+ */
+export class Definers {
+  constructor(
+    private readonly words: Words,
+    /** Per word code (a word's number, twice, plus one for a tag), its first definer plus one; 0 for none. */
+    private readonly first: Int32Array,
+    /** Per word code defined more than once, all its definers. */
+    private readonly more: Map<number, number[]>,
+  ) {}
+
+  get(k: Key): readonly number[] | undefined {
+    const tag = k.startsWith("#");
+    const id = this.words.find(tag ? k.slice(1) : k);
+    if (id < 0) return undefined;
+    const code = id * 2 + (tag ? 1 : 0);
+    const first = code < this.first.length ? this.first[code]! : 0;
+    if (first === 0) return undefined;
+    return this.more.get(code) ?? [first - 1];
+  }
+
+  /** Every key defined. */
+  *keys(): Iterable<Key> {
+    for (let code = 0; code < this.first.length; code++) {
+      if (this.first[code] === 0) continue;
+      const name = this.words.name(code >> 1);
+      yield code & 1 ? tagKey(name) : name;
+    }
+  }
 }
 
 const enum C {
@@ -148,7 +182,13 @@ class Scanner {
   // The declaration being read.
   private start = -1;
   private defines: Key[] = [];
+  /** Per define, its word code (see Definers). */
+  private defineCodes: number[] = [];
   private needs: Key[] = [];
+  /** Per need, its word code. */
+  private needCodes: number[] = [];
+  private firstDefiner = new Int32Array(1024);
+  private readonly moreDefiners = new Map<number, number[]>();
   /** Paren depth where a sizeof, typeof, offsetof or alignment ends; -1 when outside one: a tag named in there is needed, pointer or not. */
   private shapeEnd = -1;
   private typedef = false;
@@ -216,18 +256,7 @@ class Scanner {
       else this.punct(c);
     }
     if (this.start >= 0) this.end(n);
-    const definers = new Map<Key, number[]>();
-    const { decls } = this;
-    for (let at = 0; at < decls.length; at++) {
-      const defines = decls[at]!.defines;
-      for (let j = 0; j < defines.length; j++) {
-        const k = defines[j]!;
-        const list = definers.get(k);
-        if (list === undefined) definers.set(k, [at]);
-        else if (list[list.length - 1] !== at) list.push(at);
-      }
-    }
-    return { text, decls: this.decls, definers };
+    return { text, decls: this.decls, definers: new Definers(this.words, this.firstDefiner, this.moreDefiners) };
   }
 
   private skipping(): boolean {
@@ -355,7 +384,7 @@ class Scanner {
     if (top === Brace.Enum) {
       if (this.enumerator) {
         this.enumerator = false;
-        this.defines.push(this.words.name(id));
+        this.define(id, false);
       } else this.need(id);
       return;
     }
@@ -371,7 +400,7 @@ class Scanner {
     }
     // A declarator's name: a declaration's is defined, a member's is nobody's business.
     this.named = true;
-    if (this.braces.length === 0) this.defines.push(this.words.name(id));
+    if (this.braces.length === 0) this.define(id, false);
   }
 
 
@@ -385,9 +414,12 @@ class Scanner {
     this.tagName = -1;
     const { words } = this;
     const serial = this.decls.length;
-    if (kind === C.LBrace) this.defines.push(this.tag(name));
+    if (kind === C.LBrace) this.define(name, true);
     // A pointer's layout is the same whether its target is defined or only declared.
-    else if ((kind !== C.Star || this.shapeEnd >= 0) && words.mark(name, true, serial)) this.needs.push(this.tag(name));
+    else if ((kind !== C.Star || this.shapeEnd >= 0) && words.mark(name, true, serial)) {
+      this.needs.push(this.tag(name));
+      this.needCodes.push(name * 2 + 1);
+    }
     const depth = this.braces.length;
     if ((depth === 0 || this.braces[depth - 1] === Brace.Record) && this.typeofEnd < 0) this.sawType = true;
   }
@@ -399,7 +431,16 @@ class Scanner {
 
   /** Lists word `id` among the names the declaration being read needs, once. */
   private need(id: number): void {
-    if (this.words.mark(id, false, this.decls.length)) this.needs.push(this.words.name(id));
+    if (this.words.mark(id, false, this.decls.length)) {
+      this.needs.push(this.words.name(id));
+      this.needCodes.push(id * 2);
+    }
+  }
+
+  /** Lists word `id`, or the tag it names, among what the declaration being read defines. */
+  private define(id: number, tag: boolean): void {
+    this.defines.push(tag ? this.tag(id) : this.words.name(id));
+    this.defineCodes.push(id * 2 + (tag ? 1 : 0));
   }
 
   private punct(c: number): void {
@@ -498,7 +539,7 @@ class Scanner {
   private enumBody(): void {
     if (this.groupEnd >= 0 || this.typeofEnd >= 0 || this.shapeEnd >= 0) return;
     const { text, n } = this;
-    const names: string[] = [];
+    const names: number[] = [];
     let parens = this.parens;
     let want = true;
     let i = this.i;
@@ -508,10 +549,11 @@ class Scanner {
         while (c === C.Space || c === C.Nl || c === C.Tab || c === C.Cr || c === 11 || c === 12) c = text.charCodeAt(++i);
         if (c < 128 && WORD[c] && !(c >= 48 && c <= 57)) {
           const from = i;
-          while (++i < n && text.charCodeAt(i) < 128 && WORD[text.charCodeAt(i)]);
-          const name = text.slice(from, i);
-          if (wordKind(name) !== W.Name) return;
-          names.push(name);
+          let h = c;
+          for (let d = text.charCodeAt(++i); i < n && d < 128 && WORD[d]; d = text.charCodeAt(++i)) h = (h * 31 + d) & 0xffffff;
+          const id = this.words.id(from, i, h);
+          if (this.words.kind(id) !== W.Name) return;
+          names.push(id);
           want = false;
           continue;
         }
@@ -536,7 +578,7 @@ class Scanner {
       i++;
     }
     if (ENUM_STATE_WORDS.test(text.slice(this.i, i))) return;
-    for (const name of names) this.defines.push(name);
+    for (const id of names) this.define(id, false);
     this.parens = parens;
     this.enumerator = want;
     this.i = i;
@@ -570,12 +612,32 @@ class Scanner {
     // `struct s;` declares the tag: read where the tag is, it gives the tag its place among the types.
     if (!this.defines.length && !this.typedef && needs.length === 1 && needs[0]!.startsWith("#")) {
       this.defines = needs;
+      this.defineCodes = this.needCodes;
       needs = [];
+    }
+    const serial = this.decls.length;
+    for (const code of this.defineCodes) {
+      if (code >= this.firstDefiner.length) {
+        let size = this.firstDefiner.length * 2;
+        while (size <= code) size *= 2;
+        const grown = new Int32Array(size);
+        grown.set(this.firstDefiner);
+        this.firstDefiner = grown;
+      }
+      const first = this.firstDefiner[code]! - 1;
+      if (first < 0) this.firstDefiner[code] = serial + 1;
+      else if (first !== serial) {
+        const more = this.moreDefiners.get(code);
+        if (!more) this.moreDefiners.set(code, [first, serial]);
+        else if (more[more.length - 1] !== serial) more.push(serial);
+      }
     }
     this.decls.push(this.mode === Mode.Index ? { start: this.start, end: at, defines: this.defines, root } : { start: this.start, end: at, defines: this.defines, needs, root });
     this.start = -1;
     this.defines = [];
+    this.defineCodes = [];
     this.needs = [];
+    this.needCodes = [];
     this.shapeEnd = -1;
     this.typedef = this.section = this.function = false;
     this.braces = [];

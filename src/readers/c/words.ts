@@ -27,11 +27,6 @@ for (const w of [
   "_Thread_local", "__thread", "_Noreturn", "__const", "__const__", "__volatile__", "__volatile", "_Atomic", "__extension__", "_Static_assert", "static_assert",
 ]) WORDS.set(w, W.Other);
 
-/** What `name` is to the scan, wherever it stands. */
-export function wordKind(name: string): W {
-  return WORDS.get(name) ?? W.Name;
-}
-
 /** The words of these kinds. */
 export function wordsOf(kinds: readonly W[]): string[] {
   return [...WORDS].filter(([, k]) => kinds.includes(k)).map(([w]) => w);
@@ -85,6 +80,26 @@ export class Words {
       if (id < 0) return this.add(s, from, len, h);
       const at = id * F.Size;
       if (info[at + F.Len] === len && info[at + F.Hash] === h && this.same(info[at + F.At]!, from, len)) return id;
+    }
+  }
+
+  /** The number of word `name`, -1 if the text has no such word. */
+  find(name: string): number {
+    const n = name.length;
+    if (n === 0) return -1;
+    let h = name.charCodeAt(0);
+    for (let k = 1; k < n; k++) h = (h * 31 + name.charCodeAt(k)) & 0xffffff;
+    const { slots, info, text } = this;
+    const mask = slots.length - 1;
+    for (let s = spread(h) & mask; ; s = (s + 1) & mask) {
+      const id = slots[s]!;
+      if (id < 0) return -1;
+      const at = id * F.Size;
+      if (info[at + F.Len] !== n || info[at + F.Hash] !== h) continue;
+      const from = info[at + F.At]!;
+      let k = 0;
+      while (k < n && text.charCodeAt(from + k) === name.charCodeAt(k)) k++;
+      if (k === n) return id;
     }
   }
 
