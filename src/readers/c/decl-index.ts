@@ -117,7 +117,7 @@ const OPENS_BODY = /(?:struct|union|enum)\b(?:\s*__attribute__\s*\(\((?:[^()]|\(
 const ENUM_STOP = /[,(){}"'#]/g;
 
 /** Words that change the scan's state in an enum body: a body holding one is read word by word. */
-const ENUM_STATE_WORDS = new RegExp(`\\b(?:${[...wordsOf([W.Tag, W.Group, W.Shape, W.Typeof, W.Typedef]), "section"].join("|")})\\b`);
+const ENUM_STATE_WORDS = new RegExp(`\\b(?:${[...wordsOf([W.Tag, W.Group, W.Shape, W.Typeof, W.Typedef]), "section"].join("|")})\\b`, "g");
 
 /** Where the search of a record body from `at` stops: a brace, a quote, a tag keyword opening a body, or the end. */
 function bodyStop(text: string, at: number): number {
@@ -176,17 +176,20 @@ class Scanner {
   private i = 0;
   private readonly n: number;
   private readonly words: Words;
-  private readonly tags: Key[] = [];
+  /** Tag keys made so far, by word: a map, since an array written at scattered word numbers turns into a dictionary. */
+  private readonly tags = new Map<number, Key>();
   private readonly decls: Decl[] = [];
 
   // The declaration being read.
   private start = -1;
-  private defines: Key[] = [];
+  private readonly defines: Key[] = [];
+  private defined = 0;
   /** Per define, its word code (see Definers). */
-  private defineCodes: number[] = [];
-  private needs: Key[] = [];
+  private readonly defineCodes: number[] = [];
+  private readonly needs: Key[] = [];
+  private needed = 0;
   /** Per need, its word code. */
-  private needCodes: number[] = [];
+  private readonly needCodes: number[] = [];
   private firstDefiner = new Int32Array(1024);
   private readonly moreDefiners = new Map<number, number[]>();
   /** Paren depth where a sizeof, typeof, offsetof or alignment ends; -1 when outside one: a tag named in there is needed, pointer or not. */
@@ -194,10 +197,19 @@ class Scanner {
   private typedef = false;
   private section = false;
   private function = false;
-  /** Open braces, innermost last. */
-  private braces: Brace[] = [];
+  // The lists below are kept from one declaration to the next, with a count
+  // of what they hold: emptying an array by `length = 0` gives up its room,
+  // and sixteen thousand declarations each grew theirs again.
+  /** Open braces, innermost last: `depth` of them. */
+  private readonly braces: Brace[] = [];
+  private depth = 0;
   /** Per record body open, whether the declarator around it had its name. */
-  private outerNamed: boolean[] = [];
+  private readonly outerNamed: boolean[] = [];
+  /** The enumerators enumBody finds, before it knows it may keep them. */
+  private readonly enumerators: number[] = [];
+  /** Where the next word after an enum body's `{` that enumBody leaves to the word-by-word scan ends. */
+  private stateWordEnd = -1;
+  private records = 0;
   private parens = 0;
   /** Paren depth where an attribute's group or typeof's ends; -1 when outside one. */
   private groupEnd = -1;
@@ -260,13 +272,13 @@ class Scanner {
   }
 
   private skipping(): boolean {
-    const depth = this.braces.length;
+    const depth = this.depth;
     return this.mode === Mode.Index && depth > 0 && this.braces[depth - 1] === Brace.Record;
   }
 
   /** In a record body, with no tag or attribute waiting for its next token: where an index skips ahead. */
   private inBody(): boolean {
-    const depth = this.braces.length;
+    const depth = this.depth;
     return depth > 0 && this.braces[depth - 1] === Brace.Record && !this.tagWord && this.tagName < 0 && this.groupEnd < 0;
   }
 
@@ -365,7 +377,7 @@ class Scanner {
       else if (kind === W.Name) this.need(id);
       return;
     }
-    const top = this.braces.length === 0 ? Brace.Record : this.braces[this.braces.length - 1]!;
+    const top = this.depth === 0 ? Brace.Record : this.braces[this.depth - 1]!;
     if (kind !== W.Name) {
       if (kind === W.Type) {
         if (top === Brace.Record && this.typeofEnd < 0) this.sawType = true;
@@ -400,7 +412,7 @@ class Scanner {
     }
     // A declarator's name: a declaration's is defined, a member's is nobody's business.
     this.named = true;
-    if (this.braces.length === 0) this.define(id, false);
+    if (this.depth === 0) this.define(id, false);
   }
 
 
@@ -417,30 +429,32 @@ class Scanner {
     if (kind === C.LBrace) this.define(name, true);
     // A pointer's layout is the same whether its target is defined or only declared.
     else if ((kind !== C.Star || this.shapeEnd >= 0) && words.mark(name, true, serial)) {
-      this.needs.push(this.tag(name));
-      this.needCodes.push(name * 2 + 1);
+      this.needs[this.needed] = this.tag(name);
+      this.needCodes[this.needed++] = name * 2 + 1;
     }
-    const depth = this.braces.length;
+    const depth = this.depth;
     if ((depth === 0 || this.braces[depth - 1] === Brace.Record) && this.typeofEnd < 0) this.sawType = true;
   }
 
   /** Word `id` as a tag's key. */
   private tag(id: number): Key {
-    return (this.tags[id] ??= tagKey(this.words.name(id)));
+    let key = this.tags.get(id);
+    if (key === undefined) this.tags.set(id, (key = tagKey(this.words.name(id))));
+    return key;
   }
 
   /** Lists word `id` among the names the declaration being read needs, once. */
   private need(id: number): void {
     if (this.words.mark(id, false, this.decls.length)) {
-      this.needs.push(this.words.name(id));
-      this.needCodes.push(id * 2);
+      this.needs[this.needed] = this.words.name(id);
+      this.needCodes[this.needed++] = id * 2;
     }
   }
 
   /** Lists word `id`, or the tag it names, among what the declaration being read defines. */
   private define(id: number, tag: boolean): void {
-    this.defines.push(tag ? this.tag(id) : this.words.name(id));
-    this.defineCodes.push(id * 2 + (tag ? 1 : 0));
+    this.defines[this.defined] = tag ? this.tag(id) : this.words.name(id);
+    this.defineCodes[this.defined++] = id * 2 + (tag ? 1 : 0);
   }
 
   private punct(c: number): void {
@@ -449,7 +463,7 @@ class Scanner {
     if (this.groupEnd < 0) this.tagWord = false;
     this.after(c);
     this.i++;
-    const depth = this.braces.length;
+    const depth = this.depth;
     const top = depth === 0 ? Brace.Record : this.braces[depth - 1]!;
     switch (c) {
       // An index counts no parentheses in a record body but an attribute's: it skips the others' mates.
@@ -467,10 +481,10 @@ class Scanner {
         this.lbrace(opening);
         return;
       case C.RBrace: {
-        const b = this.braces.pop();
+        const b = this.depth > 0 ? this.braces[--this.depth] : undefined;
         if (b === Brace.Record) {
           // The member or declaration around the body goes on: a type was named.
-          this.named = this.outerNamed.pop() ?? false;
+          this.named = this.records > 0 ? this.outerNamed[--this.records]! : false;
           this.sawType = true;
         } else if (b === Brace.Enum) {
           this.enumerator = false;
@@ -504,27 +518,27 @@ class Scanner {
       const isEnum = this.enumOpening;
       this.enumOpening = false;
       if (isEnum) {
-        this.braces.push(Brace.Enum);
+        this.braces[this.depth++] = Brace.Enum;
         this.enumerator = true;
         if (this.quick) this.enumBody();
       } else {
-        this.braces.push(Brace.Record);
-        this.outerNamed.push(this.named);
+        this.braces[this.depth++] = Brace.Record;
+        this.outerNamed[this.records++] = this.named;
         this.sawType = this.named = false;
       }
       return;
     }
     // A `{` after a parameter list at the outermost level opens a function's body: skip it whole.
-    if (this.braces.length === 0 && !this.initializer && last === C.RParen && this.parens === 0) {
+    if (this.depth === 0 && !this.initializer && last === C.RParen && this.parens === 0) {
       this.function = true;
-      if (this.mode === Mode.Program) this.braces.push(Brace.Other);
+      if (this.mode === Mode.Program) this.braces[this.depth++] = Brace.Other;
       else {
         this.skipBody();
         this.end(this.i);
       }
       return;
     }
-    this.braces.push(Brace.Other);
+    this.braces[this.depth++] = Brace.Other;
   }
 
   /**
@@ -539,7 +553,8 @@ class Scanner {
   private enumBody(): void {
     if (this.groupEnd >= 0 || this.typeofEnd >= 0 || this.shapeEnd >= 0) return;
     const { text, n } = this;
-    const names: number[] = [];
+    const names = this.enumerators;
+    let count = 0;
     let parens = this.parens;
     let want = true;
     let i = this.i;
@@ -553,7 +568,7 @@ class Scanner {
           for (let d = text.charCodeAt(++i); i < n && d < 128 && WORD[d]; d = text.charCodeAt(++i)) h = (h * 31 + d) & 0xffffff;
           const id = this.words.id(from, i, h);
           if (this.words.kind(id) !== W.Name) return;
-          names.push(id);
+          names[count++] = id;
           want = false;
           continue;
         }
@@ -577,8 +592,14 @@ class Scanner {
       else return;
       i++;
     }
-    if (ENUM_STATE_WORDS.test(text.slice(this.i, i))) return;
-    for (const id of names) this.define(id, false);
+    // Where the next such word ends, kept while it lies ahead: a word cannot
+    // hold a brace, so one that ends before the `}` is in the body.
+    if (this.stateWordEnd <= this.i) {
+      ENUM_STATE_WORDS.lastIndex = this.i;
+      this.stateWordEnd = ENUM_STATE_WORDS.test(text) ? ENUM_STATE_WORDS.lastIndex : n + 1;
+    }
+    if (this.stateWordEnd <= i) return;
+    for (let k = 0; k < count; k++) this.define(names[k]!, false);
     this.parens = parens;
     this.enumerator = want;
     this.i = i;
@@ -608,15 +629,12 @@ class Scanner {
 
   private end(at: number): void {
     const root = this.section && !this.typedef && !this.function;
-    let needs = this.needs;
     // `struct s;` declares the tag: read where the tag is, it gives the tag its place among the types.
-    if (!this.defines.length && !this.typedef && needs.length === 1 && needs[0]!.startsWith("#")) {
-      this.defines = needs;
-      this.defineCodes = this.needCodes;
-      needs = [];
-    }
+    const forward = this.defined === 0 && !this.typedef && this.needed === 1 && this.needs[0]!.startsWith("#");
+    const codes = forward ? this.needCodes : this.defineCodes;
     const serial = this.decls.length;
-    for (const code of this.defineCodes) {
+    for (let k = 0, count = forward ? this.needed : this.defined; k < count; k++) {
+      const code = codes[k]!;
       if (code >= this.firstDefiner.length) {
         let size = this.firstDefiner.length * 2;
         while (size <= code) size *= 2;
@@ -632,16 +650,15 @@ class Scanner {
         else if (more[more.length - 1] !== serial) more.push(serial);
       }
     }
-    this.decls.push(this.mode === Mode.Index ? { start: this.start, end: at, defines: this.defines, root } : { start: this.start, end: at, defines: this.defines, needs, root });
+    // The lists being built are kept for the next declaration; a declaration keeps copies of their exact size.
+    const defines = forward ? this.needs.slice(0, 1) : this.defines.slice(0, this.defined);
+    if (this.mode === Mode.Index) this.decls.push({ start: this.start, end: at, defines, root });
+    else this.decls.push({ start: this.start, end: at, defines, needs: forward ? [] : this.needs.slice(0, this.needed), root });
     this.start = -1;
-    this.defines = [];
-    this.defineCodes = [];
-    this.needs = [];
-    this.needCodes = [];
+    this.defined = this.needed = 0;
     this.shapeEnd = -1;
     this.typedef = this.section = this.function = false;
-    this.braces = [];
-    this.outerNamed = [];
+    this.depth = this.records = 0;
     this.parens = 0;
     this.groupEnd = this.typeofEnd = -1;
     this.sawType = this.named = this.initializer = false;

@@ -59,7 +59,8 @@ export class Words {
   /** Per word, F fields: where it first stands, its length, hash and kind, and the marks below. */
   private info: Int32Array;
   private count = 0;
-  private readonly names: string[] = [];
+  /** Per word, its text once asked for; as long as the word table, so that it stays an array and not a dictionary. */
+  private readonly names: (string | undefined)[];
   private slots: Int32Array;
 
   constructor(private readonly text: string) {
@@ -68,6 +69,7 @@ export class Words {
     while (size < text.length / 16) size *= 2;
     this.slots = new Int32Array(size).fill(-1);
     this.info = new Int32Array((size >> 1) * F.Size);
+    this.names = new Array<string | undefined>(size >> 1).fill(undefined);
   }
 
   /** The number of the word text[from, to), whose hash is `h`. */
@@ -156,6 +158,7 @@ export class Words {
     }
     const info = new Int32Array((slots.length >> 1) * F.Size);
     info.set(this.info);
+    for (let k = this.names.length; k < slots.length >> 1; k++) this.names.push(undefined);
     this.slots = slots;
     this.info = info;
   }
