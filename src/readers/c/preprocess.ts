@@ -932,7 +932,7 @@ const LEADING_ATTR = /\b(struct|union|enum)(\s+)(__attribute__\s*\(\((?:[^()]|\(
  * line count stays, so locations stay true.
  */
 function hoistRecordAttributes(text: string): string {
-  if (!text.includes("__attribute__")) return text;
+  if (!leadingAttribute(text)) return text;
   const inserts: { at: number; text: string }[] = [];
   let out = text.replace(LEADING_ATTR, (all, kw: string, ws: string, attr: string, name: string, offset: number) => {
     let depth = 0;
@@ -949,6 +949,30 @@ function hoistRecordAttributes(text: string): string {
   inserts.sort((a, b) => b.at - a.at);
   for (const ins of inserts) out = out.slice(0, ins.at) + ins.text + out.slice(ins.at);
   return out;
+}
+
+/**
+ * Whether some `__attribute__` in `text` follows `struct`, `union` or
+ * `enum` and spaces, as LEADING_ATTR needs: a native search for the word
+ * and a look back from each, where the expression would try its
+ * alternatives at every word of a header (whose attributes follow bodies).
+ */
+function leadingAttribute(text: string): boolean {
+  for (let at = text.indexOf("__attribute__"); at >= 0; at = text.indexOf("__attribute__", at + 1)) {
+    let i = at;
+    while (i > 0 && isSpace(text.charCodeAt(i - 1))) i--;
+    if (i === at) continue;
+    for (const kw of ["struct", "union", "enum"]) {
+      const k = i - kw.length;
+      if (k >= 0 && text.startsWith(kw, k) && (k === 0 || !isIdentPart(text.charCodeAt(k - 1)))) return true;
+    }
+  }
+  return false;
+}
+
+/** What `\s` matches, in the range of characters a source is read in (latin1), and beyond it. */
+function isSpace(c: number): boolean {
+  return (c >= 9 && c <= 13) || c === 32 || c === 160 || (c > 255 && /\s/.test(String.fromCharCode(c)));
 }
 
 /**
@@ -1044,6 +1068,11 @@ class SourceLines {
     let count = 0;
     for (let i = src.indexOf("\n", at); i >= 0 && i < end; i = src.indexOf("\n", i + 1)) count++;
     if (end === src.length) return { text: src.slice(at), count: count + 1 };
+    // The line after the run starts at its end: the next line asked for is found from there.
+    if (this.at === at) {
+      this.line += count;
+      this.at = end;
+    }
     return { text: src.slice(at, end - 1), count };
   }
 }
