@@ -15,9 +15,17 @@ const BCC_CALLS = new Set(["update", "insert", "lookup", "lookup_or_init", "look
 
 const BOUNDING = new Set(["%", ">>", "&"]);
 
-/** Cheap test before parsing: a file that names no clock helper has nothing to find. */
+/**
+ * A clock helper's name as a whole word before its call's parenthesis
+ * (spaces or a comment between): what the search of the tree finds. A
+ * kernel's vmlinux.h names every helper (`btf_bpf_ktime_get_ns`) and calls
+ * none, and is not parsed for its functions.
+ */
+const CALLS_CLOCK = new RegExp(`(?<![\\w$])(?:${[...CLOCKS].join("|")})[\\s\\\\]*(?:\\(|/[*/])`);
+
+/** Cheap test before parsing: a file that calls no clock helper has nothing to find. */
 export function mentionsClock(text: string): boolean {
-  return /bpf_ktime_get_\w*ns|bpf_jiffies64/.test(text);
+  return CALLS_CLOCK.test(text);
 }
 
 export async function findClockKeys(file: string, text: string): Promise<ClockKeyWrite[]> {

@@ -1,6 +1,9 @@
 import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { check, DRIFT_CODES, findingMessage, formatFindings, VERSION, writeLock, type CheckResult, type Finding } from "../index.js";
+import { DRIFT_CODES } from "../drift/codes.js";
+import { check, findingMessage, formatFindings, writeLock, type CheckResult } from "../jobs/index.js";
+import type { Finding } from "../rules/finding.js";
+import { VERSION } from "../version.js";
 import type { CheckCliOptions } from "./commands/check.js";
 import { progressBar } from "./progress.js";
 import { writeNotes } from "./notes.js";

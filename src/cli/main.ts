@@ -5,8 +5,24 @@
 // src/index.ts, so `abidrift layout x.o` loads the BTF reader and the
 // layout formatter and not tree-sitter, ts-morph or the other readers; a
 // plain `layout FILE` does not load commander either (layout-argv.ts).
+import { setFlagsFromString } from "node:v8";
 import { exitWithError } from "./exit.js";
 import { plainLayoutArgs } from "./layout-argv.js";
+
+// V8 recompiles a wasm function with its optimizing compiler once it has run
+// for a budget of bytes; tree-sitter's lexers are huge, and with the default
+// budget their recompiles (on other threads, before any file is half read)
+// cost more CPU than one program's parse takes. A budget 500 times larger
+// leaves a single program to the baseline code and still optimizes a run
+// that parses for seconds (a whole vmlinux.h, a tree of programs). Set
+// before web-tree-sitter compiles its modules, which it does on first use.
+setFlagsFromString("--wasm-tiering-budget=1000000000");
+// The optimizing compiler's own work is a third of what reading one program
+// with vmlinux.h costs: the scans of a 3 MB header are hot for a few
+// milliseconds each, and inlining every helper into them makes each compile
+// (and each recompile after a deopt) large. Inlining only small functions
+// costs less than it saves, on one program and on a whole header alike.
+setFlagsFromString("--max-inlined-bytecode-size=60");
 
 // `abidrift layout x | head` closes the pipe early; that is not an error.
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {

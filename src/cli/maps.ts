@@ -1,4 +1,6 @@
-import { mapsText, readMaps, styleFor } from "../index.js";
+import { readMaps } from "../jobs/index.js";
+import { mapsText } from "../report/maps.js";
+import { styleFor } from "../report/style.js";
 import type { MapsOptions } from "./commands/maps.js";
 
 export async function runMaps(file: string, opts: MapsOptions): Promise<void> {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { rename, stat, unlink, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { basename, dirname, join, relative } from "node:path";
-import Ajv2020 from "ajv/dist/2020.js";
 import { InputError } from "../ir/errors.js";
 
 // The lock file: the ABI a repository promised at its last snapshot, as plain
@@ -173,8 +173,10 @@ let validator: Validator | undefined;
 function validate(data: unknown): string | undefined {
   if (!validator) {
     const schema = JSON.parse(readFileSync(new URL("../../schemas/lock.schema.json", import.meta.url), "utf8")) as object;
-    // ajv is CommonJS: under node's ESM loader its class sits on `default`.
-    const Ajv = ((Ajv2020 as unknown as { default?: unknown }).default ?? Ajv2020) as new (o: object) => { compile(s: object): Validator };
+    // Loaded only when a lock is read: ajv is some forty CommonJS modules,
+    // which a check of a tree without a lock would load for nothing.
+    const Ajv2020 = createRequire(import.meta.url)("ajv/dist/2020.js") as { default?: unknown };
+    const Ajv = (Ajv2020.default ?? Ajv2020) as new (o: object) => { compile(s: object): Validator };
     validator = new Ajv({ allErrors: false, strict: false }).compile(schema);
   }
   if (validator(data)) return undefined;

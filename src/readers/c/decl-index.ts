@@ -6,7 +6,7 @@
 // The scan errs on the side of needing more: a name it cannot place is
 // counted as used, which costs a parse, never a layout.
 
-import { W, Words } from "./words.js";
+import { W, wordsOf, Words } from "./words.js";
 
 /** Names in one namespace: a tag is `#` and its name (C gives struct, union and enum one tag namespace). */
 export type Key = string;
@@ -32,7 +32,41 @@ export interface DeclIndex {
   text: string;
   decls: Decl[];
   /** Declarations defining each key, in text order. */
-  definers: Map<Key, number[]>;
+  definers: Definers;
+}
+
+/**
+ * The declarations defining each key, found through the scan's own table
+ * of words: a key is a word (a tag, a word marked as one), so no map of a
+ * header's 30,000 names is built for the few a program looks up.
+ */
+export class Definers {
+  constructor(
+    private readonly words: Words,
+    /** Per word code (a word's number, twice, plus one for a tag), its first definer plus one; 0 for none. */
+    private readonly first: Int32Array,
+    /** Per word code defined more than once, all its definers. */
+    private readonly more: Map<number, number[]>,
+  ) {}
+
+  get(k: Key): readonly number[] | undefined {
+    const tag = k.startsWith("#");
+    const id = this.words.find(tag ? k.slice(1) : k);
+    if (id < 0) return undefined;
+    const code = id * 2 + (tag ? 1 : 0);
+    const first = code < this.first.length ? this.first[code]! : 0;
+    if (first === 0) return undefined;
+    return this.more.get(code) ?? [first - 1];
+  }
+
+  /** Every key defined. */
+  *keys(): Iterable<Key> {
+    for (let code = 0; code < this.first.length; code++) {
+      if (this.first[code] === 0) continue;
+      const name = this.words.name(code >> 1);
+      yield code & 1 ? tagKey(name) : name;
+    }
+  }
 }
 
 const enum C {
@@ -71,10 +105,35 @@ const enum Mode {
 /**
  * In a record body, an index looks no further than the next brace, quote
  * or tag keyword that opens a body (`struct name {`, attributes allowed
- * between): one native search over the bulk of a header, past the members
- * that only name a type.
+ * between): native searches over the bulk of a header, past the members
+ * that only name a type. A search for braces, quotes and tag keywords,
+ * then at each keyword a check that a body follows: one expression doing
+ * both tries that check at every character.
  */
-const BODY_STOP = /[{}"']|(?=\b(?:struct|union|enum)\b(?:\s*__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\))*(?:\s+[A-Za-z_$][\w$]*)?(?:\s*__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\))*\s*\{)[sue]/g;
+const BODY_STOP = /[{}"']|\b(?:struct|union|enum)\b/g;
+const OPENS_BODY = /(?:struct|union|enum)\b(?:\s*__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\))*(?:\s+[A-Za-z_$][\w$]*)?(?:\s*__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\))*\s*\{/y;
+
+/** Where the scan of an enum body looks: separators, groups, literals, and what ends the quick scan. */
+const ENUM_STOP = /[,(){}"'#]/g;
+
+/** Words that change the scan's state in an enum body: a body holding one is read word by word. */
+const ENUM_STATE_WORDS = new RegExp(`\\b(?:${[...wordsOf([W.Tag, W.Group, W.Shape, W.Typeof, W.Typedef]), "section"].join("|")})\\b`, "g");
+
+/** Where the search of a record body from `at` stops: a brace, a quote, a tag keyword opening a body, or the end. */
+function bodyStop(text: string, at: number): number {
+  for (;;) {
+    BODY_STOP.lastIndex = at;
+    if (!BODY_STOP.test(text)) return text.length;
+    const past = BODY_STOP.lastIndex;
+    const c = text.charCodeAt(past - 1);
+    if (c === C.LBrace || c === C.RBrace || c === C.Quote || c === C.Apos) return past - 1;
+    // struct, union, enum: told apart by their last letter.
+    const keyword = past - (c === 116 ? 6 : c === 110 ? 5 : 4);
+    OPENS_BODY.lastIndex = keyword;
+    if (OPENS_BODY.test(text)) return keyword;
+    at = past;
+  }
+}
 
 /** What a `{` opened inside a declaration. */
 const enum Brace {
@@ -83,9 +142,13 @@ const enum Brace {
   Other,
 }
 
-/** The declarations of `text`. */
-export function indexDeclarations(text: string): DeclIndex {
-  return new Scanner(text, Mode.Index).run();
+/**
+ * The declarations of `text`. `quick`: record and enum bodies are searched
+ * natively for the little an index wants of them; false reads them word by
+ * word, which must give the same (a test holds the two together).
+ */
+export function indexDeclarations(text: string, quick = true): DeclIndex {
+  return new Scanner(text, Mode.Index, quick).run();
 }
 
 /** What declaration `i` of `index` needs. */
@@ -113,22 +176,40 @@ class Scanner {
   private i = 0;
   private readonly n: number;
   private readonly words: Words;
-  private readonly tags: Key[] = [];
+  /** Tag keys made so far, by word: a map, since an array written at scattered word numbers turns into a dictionary. */
+  private readonly tags = new Map<number, Key>();
   private readonly decls: Decl[] = [];
 
   // The declaration being read.
   private start = -1;
-  private defines: Key[] = [];
-  private needs: Key[] = [];
+  private readonly defines: Key[] = [];
+  private defined = 0;
+  /** Per define, its word code (see Definers). */
+  private readonly defineCodes: number[] = [];
+  private readonly needs: Key[] = [];
+  private needed = 0;
+  /** Per need, its word code. */
+  private readonly needCodes: number[] = [];
+  private firstDefiner = new Int32Array(1024);
+  private readonly moreDefiners = new Map<number, number[]>();
   /** Paren depth where a sizeof, typeof, offsetof or alignment ends; -1 when outside one: a tag named in there is needed, pointer or not. */
   private shapeEnd = -1;
   private typedef = false;
   private section = false;
   private function = false;
-  /** Open braces, innermost last. */
-  private braces: Brace[] = [];
+  // The lists below are kept from one declaration to the next, with a count
+  // of what they hold: emptying an array by `length = 0` gives up its room,
+  // and sixteen thousand declarations each grew theirs again.
+  /** Open braces, innermost last: `depth` of them. */
+  private readonly braces: Brace[] = [];
+  private depth = 0;
   /** Per record body open, whether the declarator around it had its name. */
-  private outerNamed: boolean[] = [];
+  private readonly outerNamed: boolean[] = [];
+  /** The enumerators enumBody finds, before it knows it may keep them. */
+  private readonly enumerators: number[] = [];
+  /** Where the next word after an enum body's `{` that enumBody leaves to the word-by-word scan ends. */
+  private stateWordEnd = -1;
+  private records = 0;
   private parens = 0;
   /** Paren depth where an attribute's group or typeof's ends; -1 when outside one. */
   private groupEnd = -1;
@@ -150,6 +231,7 @@ class Scanner {
   constructor(
     private readonly text: string,
     private readonly mode: Mode,
+    private readonly quick = false,
   ) {
     this.n = text.length;
     this.words = new Words(text);
@@ -158,11 +240,10 @@ class Scanner {
   run(): DeclIndex {
     const { text, n } = this;
     let lineStart = true;
-    const index = this.mode === Mode.Index;
+    const index = this.quick;
     while (this.i < n) {
       if (index && this.inBody()) {
-        BODY_STOP.lastIndex = this.i;
-        this.i = BODY_STOP.test(text) ? BODY_STOP.lastIndex - 1 : n;
+        this.i = bodyStop(text, this.i);
         lineStart = false;
         if (this.i >= n) break;
       }
@@ -187,28 +268,17 @@ class Scanner {
       else this.punct(c);
     }
     if (this.start >= 0) this.end(n);
-    const definers = new Map<Key, number[]>();
-    const { decls } = this;
-    for (let at = 0; at < decls.length; at++) {
-      const defines = decls[at]!.defines;
-      for (let j = 0; j < defines.length; j++) {
-        const k = defines[j]!;
-        const list = definers.get(k);
-        if (list === undefined) definers.set(k, [at]);
-        else if (list[list.length - 1] !== at) list.push(at);
-      }
-    }
-    return { text, decls: this.decls, definers };
+    return { text, decls: this.decls, definers: new Definers(this.words, this.firstDefiner, this.moreDefiners) };
   }
 
   private skipping(): boolean {
-    const depth = this.braces.length;
+    const depth = this.depth;
     return this.mode === Mode.Index && depth > 0 && this.braces[depth - 1] === Brace.Record;
   }
 
   /** In a record body, with no tag or attribute waiting for its next token: where an index skips ahead. */
   private inBody(): boolean {
-    const depth = this.braces.length;
+    const depth = this.depth;
     return depth > 0 && this.braces[depth - 1] === Brace.Record && !this.tagWord && this.tagName < 0 && this.groupEnd < 0;
   }
 
@@ -307,7 +377,7 @@ class Scanner {
       else if (kind === W.Name) this.need(id);
       return;
     }
-    const top = this.braces.length === 0 ? Brace.Record : this.braces[this.braces.length - 1]!;
+    const top = this.depth === 0 ? Brace.Record : this.braces[this.depth - 1]!;
     if (kind !== W.Name) {
       if (kind === W.Type) {
         if (top === Brace.Record && this.typeofEnd < 0) this.sawType = true;
@@ -326,7 +396,7 @@ class Scanner {
     if (top === Brace.Enum) {
       if (this.enumerator) {
         this.enumerator = false;
-        this.defines.push(this.words.name(id));
+        this.define(id, false);
       } else this.need(id);
       return;
     }
@@ -342,7 +412,7 @@ class Scanner {
     }
     // A declarator's name: a declaration's is defined, a member's is nobody's business.
     this.named = true;
-    if (this.braces.length === 0) this.defines.push(this.words.name(id));
+    if (this.depth === 0) this.define(id, false);
   }
 
 
@@ -356,21 +426,35 @@ class Scanner {
     this.tagName = -1;
     const { words } = this;
     const serial = this.decls.length;
-    if (kind === C.LBrace) this.defines.push(this.tag(name));
+    if (kind === C.LBrace) this.define(name, true);
     // A pointer's layout is the same whether its target is defined or only declared.
-    else if ((kind !== C.Star || this.shapeEnd >= 0) && words.mark(name, true, serial)) this.needs.push(this.tag(name));
-    const depth = this.braces.length;
+    else if ((kind !== C.Star || this.shapeEnd >= 0) && words.mark(name, true, serial)) {
+      this.needs[this.needed] = this.tag(name);
+      this.needCodes[this.needed++] = name * 2 + 1;
+    }
+    const depth = this.depth;
     if ((depth === 0 || this.braces[depth - 1] === Brace.Record) && this.typeofEnd < 0) this.sawType = true;
   }
 
   /** Word `id` as a tag's key. */
   private tag(id: number): Key {
-    return (this.tags[id] ??= tagKey(this.words.name(id)));
+    let key = this.tags.get(id);
+    if (key === undefined) this.tags.set(id, (key = tagKey(this.words.name(id))));
+    return key;
   }
 
   /** Lists word `id` among the names the declaration being read needs, once. */
   private need(id: number): void {
-    if (this.words.mark(id, false, this.decls.length)) this.needs.push(this.words.name(id));
+    if (this.words.mark(id, false, this.decls.length)) {
+      this.needs[this.needed] = this.words.name(id);
+      this.needCodes[this.needed++] = id * 2;
+    }
+  }
+
+  /** Lists word `id`, or the tag it names, among what the declaration being read defines. */
+  private define(id: number, tag: boolean): void {
+    this.defines[this.defined] = tag ? this.tag(id) : this.words.name(id);
+    this.defineCodes[this.defined++] = id * 2 + (tag ? 1 : 0);
   }
 
   private punct(c: number): void {
@@ -379,7 +463,7 @@ class Scanner {
     if (this.groupEnd < 0) this.tagWord = false;
     this.after(c);
     this.i++;
-    const depth = this.braces.length;
+    const depth = this.depth;
     const top = depth === 0 ? Brace.Record : this.braces[depth - 1]!;
     switch (c) {
       // An index counts no parentheses in a record body but an attribute's: it skips the others' mates.
@@ -397,10 +481,10 @@ class Scanner {
         this.lbrace(opening);
         return;
       case C.RBrace: {
-        const b = this.braces.pop();
+        const b = this.depth > 0 ? this.braces[--this.depth] : undefined;
         if (b === Brace.Record) {
           // The member or declaration around the body goes on: a type was named.
-          this.named = this.outerNamed.pop() ?? false;
+          this.named = this.records > 0 ? this.outerNamed[--this.records]! : false;
           this.sawType = true;
         } else if (b === Brace.Enum) {
           this.enumerator = false;
@@ -434,26 +518,91 @@ class Scanner {
       const isEnum = this.enumOpening;
       this.enumOpening = false;
       if (isEnum) {
-        this.braces.push(Brace.Enum);
+        this.braces[this.depth++] = Brace.Enum;
         this.enumerator = true;
+        if (this.quick) this.enumBody();
       } else {
-        this.braces.push(Brace.Record);
-        this.outerNamed.push(this.named);
+        this.braces[this.depth++] = Brace.Record;
+        this.outerNamed[this.records++] = this.named;
         this.sawType = this.named = false;
       }
       return;
     }
     // A `{` after a parameter list at the outermost level opens a function's body: skip it whole.
-    if (this.braces.length === 0 && !this.initializer && last === C.RParen && this.parens === 0) {
+    if (this.depth === 0 && !this.initializer && last === C.RParen && this.parens === 0) {
       this.function = true;
-      if (this.mode === Mode.Program) this.braces.push(Brace.Other);
+      if (this.mode === Mode.Program) this.braces[this.depth++] = Brace.Other;
       else {
         this.skipBody();
         this.end(this.i);
       }
       return;
     }
-    this.braces.push(Brace.Other);
+    this.braces[this.depth++] = Brace.Other;
+  }
+
+  /**
+   * Of an enum body an index wants only the enumerators: the first word
+   * after the `{` and after each `,` outside parentheses. They are found
+   * with native searches (a kernel header's enums are a fifth of it), and
+   * the scan goes on at the closing `}`, in the state the word-by-word scan
+   * would leave. A body holding anything else that scan would act on (a
+   * brace, a directive, a tag, an attribute, sizeof, an enumerator that is
+   * a keyword) is left to it, from the start of the body.
+   */
+  private enumBody(): void {
+    if (this.groupEnd >= 0 || this.typeofEnd >= 0 || this.shapeEnd >= 0) return;
+    const { text, n } = this;
+    const names = this.enumerators;
+    let count = 0;
+    let parens = this.parens;
+    let want = true;
+    let i = this.i;
+    for (;;) {
+      if (want) {
+        let c = text.charCodeAt(i);
+        while (c === C.Space || c === C.Nl || c === C.Tab || c === C.Cr || c === 11 || c === 12) c = text.charCodeAt(++i);
+        if (c < 128 && WORD[c] && !(c >= 48 && c <= 57)) {
+          const from = i;
+          let h = c;
+          for (let d = text.charCodeAt(++i); i < n && d < 128 && WORD[d]; d = text.charCodeAt(++i)) h = (h * 31 + d) & 0xffffff;
+          const id = this.words.id(from, i, h);
+          if (this.words.kind(id) !== W.Name) return;
+          names[count++] = id;
+          want = false;
+          continue;
+        }
+        if (c !== C.RBrace) return;
+      }
+      ENUM_STOP.lastIndex = i;
+      if (!ENUM_STOP.test(text)) return;
+      i = ENUM_STOP.lastIndex - 1;
+      const c = text.charCodeAt(i);
+      if (c === C.LParen) parens++;
+      else if (c === C.RParen) parens--;
+      else if (c === C.Comma) {
+        if (parens === 0) want = true;
+      } else if (c === C.Quote || c === C.Apos) {
+        for (i++; i < n; i++) {
+          const d = text.charCodeAt(i);
+          if (d === C.Backslash) i++;
+          else if (d === c || d === C.Nl) break;
+        }
+      } else if (c === C.RBrace) break;
+      else return;
+      i++;
+    }
+    // Where the next such word ends, kept while it lies ahead: a word cannot
+    // hold a brace, so one that ends before the `}` is in the body.
+    if (this.stateWordEnd <= this.i) {
+      ENUM_STATE_WORDS.lastIndex = this.i;
+      this.stateWordEnd = ENUM_STATE_WORDS.test(text) ? ENUM_STATE_WORDS.lastIndex : n + 1;
+    }
+    if (this.stateWordEnd <= i) return;
+    for (let k = 0; k < count; k++) this.define(names[k]!, false);
+    this.parens = parens;
+    this.enumerator = want;
+    this.i = i;
   }
 
   private skipBody(): void {
@@ -480,20 +629,36 @@ class Scanner {
 
   private end(at: number): void {
     const root = this.section && !this.typedef && !this.function;
-    let needs = this.needs;
     // `struct s;` declares the tag: read where the tag is, it gives the tag its place among the types.
-    if (!this.defines.length && !this.typedef && needs.length === 1 && needs[0]!.startsWith("#")) {
-      this.defines = needs;
-      needs = [];
+    const forward = this.defined === 0 && !this.typedef && this.needed === 1 && this.needs[0]!.startsWith("#");
+    const codes = forward ? this.needCodes : this.defineCodes;
+    const serial = this.decls.length;
+    for (let k = 0, count = forward ? this.needed : this.defined; k < count; k++) {
+      const code = codes[k]!;
+      if (code >= this.firstDefiner.length) {
+        let size = this.firstDefiner.length * 2;
+        while (size <= code) size *= 2;
+        const grown = new Int32Array(size);
+        grown.set(this.firstDefiner);
+        this.firstDefiner = grown;
+      }
+      const first = this.firstDefiner[code]! - 1;
+      if (first < 0) this.firstDefiner[code] = serial + 1;
+      else if (first !== serial) {
+        const more = this.moreDefiners.get(code);
+        if (!more) this.moreDefiners.set(code, [first, serial]);
+        else if (more[more.length - 1] !== serial) more.push(serial);
+      }
     }
-    this.decls.push(this.mode === Mode.Index ? { start: this.start, end: at, defines: this.defines, root } : { start: this.start, end: at, defines: this.defines, needs, root });
+    // The lists being built are kept for the next declaration; a declaration keeps copies of their exact size.
+    const defines = forward ? this.needs.slice(0, 1) : this.defines.slice(0, this.defined);
+    if (this.mode === Mode.Index) this.decls.push({ start: this.start, end: at, defines, root });
+    else this.decls.push({ start: this.start, end: at, defines, needs: forward ? [] : this.needs.slice(0, this.needed), root });
     this.start = -1;
-    this.defines = [];
-    this.needs = [];
+    this.defined = this.needed = 0;
     this.shapeEnd = -1;
     this.typedef = this.section = this.function = false;
-    this.braces = [];
-    this.outerNamed = [];
+    this.depth = this.records = 0;
     this.parens = 0;
     this.groupEnd = this.typeofEnd = -1;
     this.sawType = this.named = this.initializer = false;

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, normalize, resolve as resolvePath } from "node:path";
 import { InputError } from "../../ir/errors.js";
@@ -35,6 +34,12 @@ export interface PreprocessOptions {
   prelude?: readonly string[];
   /** Big headers already read in this run, reused where the macros in force are the same. */
   headers?: HeaderCache;
+  /**
+   * Lines that come out unchanged are found in runs and given together
+   * (the default); false reads every line by itself, which must give the
+   * same output (a test holds the two together).
+   */
+  runs?: boolean;
 }
 
 /**
@@ -42,8 +47,11 @@ export interface PreprocessOptions {
  * it: its output lines, what it left defined, what it complained of.
  */
 export interface HeaderRead {
+  /** The header's text as read: the cache's key holds only its length, and a read is reused for the same text. */
+  source: string;
+  /** Its output in pieces of whole lines: joined with newlines, its text. */
   lines: string[];
-  /** Per line, an index into `fileNames` (the header and what it includes). */
+  /** Per output line, an index into `fileNames` (the header and what it includes). */
   lineFile: number[];
   lineNo: number[];
   fileNames: string[];
@@ -132,6 +140,12 @@ function tokenize(line: string): Tok[] {
   return out;
 }
 
+// Looked up in a Map, not as a property: a property lookup interns the token
+// in place, and V8 joins a line holding such a token into a two-byte string,
+// which makes the whole output two-byte (twice the memory, slower searches
+// and parses) for one macro name.
+const BCC_NAMES: ReadonlyMap<string, unknown> = new Map(Object.entries(BCC_MACROS));
+
 const join1 = (toks: readonly Tok[]): string => toks.map((t) => t.s).join("");
 
 interface Capture {
@@ -193,6 +207,8 @@ interface Cond {
 const MAX_INCLUDE_DEPTH = 200;
 /** `#ifndef X` then `#define X` before anything else but comments: an include guard. */
 const INCLUDE_GUARD = /^(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)*#\s*ifndef\s+(\w+)\s*\n\s*#\s*define\s+\1\b/;
+// Text longer than this is searched for macros with one regular expression of all their names.
+const MACRO_SEARCH_FROM = 4096;
 // A macro call may span this many lines before we call it unterminated.
 const MAX_CALL_LINES = 500;
 // Expansion steps on one line beyond this mean runaway recursion.
@@ -218,6 +234,7 @@ class Preprocessor {
    * `#undef` leaves a needless lookup, never a missed macro.
    */
   private readonly initials = new Uint8Array(128);
+  /** The output, in pieces of one or more whole lines; lineFile and lineNo have an entry per line. */
   private readonly out: string[] = [];
   private readonly lineFile: number[] = [];
   private readonly lineNo: number[] = [];
@@ -328,6 +345,15 @@ class Preprocessor {
     this.lineNo.push(no);
   }
 
+  /** `count` lines of a file as one piece of output, the first being line `no`. */
+  private emitLines(text: string, file: number, no: number, count: number): void {
+    this.out.push(text);
+    for (let k = 0; k < count; k++) {
+      this.lineFile.push(file);
+      this.lineNo.push(no + k);
+    }
+  }
+
   private problem(file: string, line: number, message: string): void {
     this.problems.push({ file, line, message });
   }
@@ -339,16 +365,29 @@ class Preprocessor {
       this.fileNames.push(path);
       this.fileIndex.set(path, fi);
     }
-    const lines = stripComments(raw.replace(/\r\n?/g, "\n")).split("\n");
+    const src = stripComments(raw.includes("\r") ? raw.replace(/\r\n?/g, "\n") : raw);
+    const lines = new SourceLines(src);
     const conds: Cond[] = [];
     const on = (): boolean => conds.length === 0 || conds[conds.length - 1]!.on;
-    for (let i = 0; i < lines.length; i++) {
+    for (let i = 0; lines.has(i); i++) {
+      if (this.opts.runs !== false && on()) {
+        // Lines this loop would give unchanged go out together.
+        const at = lines.startOf(i);
+        const end = lines.plainEnd(at, this);
+        if (end > at) {
+          const { text, count } = lines.take(at, end);
+          this.depth += occurrences(text, "{") - occurrences(text, "}");
+          this.emitLines(text, fi, i + 1, count);
+          i += count - 1;
+          continue;
+        }
+      }
       const no = i + 1;
-      let line = lines[i]!;
+      let line = lines.get(i);
       // Backslash-newline joins lines; the joined ones stay as blank lines.
       let extra = 0;
-      while (line.endsWith("\\") && i + 1 < lines.length) {
-        line = line.slice(0, -1) + lines[++i]!;
+      while (line.endsWith("\\") && lines.has(i + 1)) {
+        line = line.slice(0, -1) + lines.get(++i);
         extra++;
       }
       const d = /^\s*#\s*([a-z_]*)(.*)$/.exec(line);
@@ -396,7 +435,10 @@ class Preprocessor {
           default:
             if (!on()) break;
             if (name === "define") this.defineText(rest);
-            else if (name === "undef") this.macros.delete(rest.split(/\s+/)[0] ?? "");
+            else if (name === "undef") {
+              this.macros.delete(rest.split(/\s+/)[0] ?? "");
+              this.macroNames = undefined;
+            }
             else if (name === "include" || name === "include_next") {
               this.emitBlank(fi, no, extra);
               this.include(rest, path, no, depth);
@@ -417,8 +459,8 @@ class Preprocessor {
       }
       // A macro call may run over several lines: read on to its closing parenthesis.
       let joined = 0;
-      while (this.openCall(line) && joined < MAX_CALL_LINES && i + 1 < lines.length && !/^\s*#/.test(lines[i + 1]!)) {
-        line += "\n" + lines[++i]!;
+      while (this.openCall(line) && joined < MAX_CALL_LINES && lines.has(i + 1) && !/^\s*#/.test(lines.get(i + 1))) {
+        line += "\n" + lines.get(++i);
         joined++;
       }
       const expanded = hoistDeclaratorAttributes(enumBitfields(complexTypes(this.expandLine(line, path, no))), this.depth);
@@ -426,7 +468,7 @@ class Preprocessor {
       this.emit(joined ? expanded.replace(/\n/g, " ") : expanded, fi, no);
       this.emitBlank(fi, no + 1, extra + joined);
     }
-    if (conds.length) this.problem(path, lines.length, "#if without #endif");
+    if (conds.length) this.problem(path, lines.count(), "#if without #endif");
   }
 
   /** Brace depth of the output so far: where declarations are at file scope. */
@@ -454,13 +496,14 @@ class Preprocessor {
     if (depth <= 0) return false;
     for (const m of line.matchAll(/[A-Za-z_]\w*/g)) {
       const mac = this.macros.get(m[0]);
-      if ((mac && mac.params) || (!mac && BCC_MACROS[m[0]])) return true;
+      if ((mac && mac.params) || (!mac && BCC_NAMES.has(m[0]))) return true;
     }
     return false;
   }
 
   private setMacro(name: string, m: Macro): void {
     this.macros.set(name, m);
+    this.macroNames = undefined;
     this.initials[name.charCodeAt(0)] = 1;
   }
 
@@ -540,15 +583,16 @@ class Preprocessor {
   private fromCache(found: string, text: string, depth: number): boolean {
     const cache = this.opts.headers;
     if (!cache || this.capture || text.length < cache.minSize || this.depth !== 0 || !betweenDeclarations(this.out)) return false;
-    const key = [found, createHash("sha1").update(text).digest("hex"), ...this.systemDirs, "", this.macroState()].join("\0");
+    const key = [found, String(text.length), ...this.systemDirs, "", this.macroState()].join("\0");
     const known = cache.get(key);
-    if (known && known.includes.every((i) => (this.findInclude(i.name, i.from, i.quoted) ?? "") === i.found)) {
+    if (known && known.source === text && known.includes.every((i) => (this.findInclude(i.name, i.from, i.quoted) ?? "") === i.found)) {
       if (known.probes.some((p) => this.inMemory(p) !== undefined || this.blocks(p))) return false;
       if (this.expansions + known.expansions > MAX_EXPANSIONS) return false;
       this.replay(known);
       return true;
     }
     const start = this.out.length;
+    const startLine = this.lineFile.length;
     const problems = this.problems.length;
     const expansions = this.expansions;
     const bcc = this.bcc.length;
@@ -569,7 +613,7 @@ class Preprocessor {
     if ([...capture.probes].some((p) => once.has(p) || open.includes(p))) return true;
     const names: string[] = [];
     const local = new Map<number, number>();
-    const lineFile = this.lineFile.slice(start).map((fi) => {
+    const lineFile = this.lineFile.slice(startLine).map((fi) => {
       let l = local.get(fi);
       if (l === undefined) {
         local.set(fi, (l = names.length));
@@ -578,9 +622,10 @@ class Preprocessor {
       return l;
     });
     const read: HeaderRead = {
+      source: text,
       lines: this.out.slice(start),
       lineFile,
-      lineNo: this.lineNo.slice(start),
+      lineNo: this.lineNo.slice(startLine),
       fileNames: names,
       problems: this.problems.slice(problems),
       macros: new Map(this.macros),
@@ -606,9 +651,14 @@ class Preprocessor {
       }
       return fi;
     });
-    for (let i = 0; i < h.lines.length; i++) this.emit(h.lines[i]!, index[h.lineFile[i]!]!, h.lineNo[i]!);
+    for (const piece of h.lines) this.out.push(piece);
+    for (let i = 0; i < h.lineFile.length; i++) {
+      this.lineFile.push(index[h.lineFile[i]!]!);
+      this.lineNo.push(h.lineNo[i]!);
+    }
     this.problems.push(...h.problems);
     this.macros.clear();
+    this.macroNames = undefined;
     for (const [name, m] of h.macros) this.setMacro(name, m);
     for (const f of h.once) this.once.add(f);
     this.expansions += h.expansions;
@@ -626,6 +676,14 @@ class Preprocessor {
     for (const [name, m] of this.macros) out.push(`${name}${m.params ? `(${m.params.join(",")}${m.variadic ? "..." : ""})` : ""} ${m.body.map((t) => `${t.k}${t.s}`).join("\u0001")}`);
     return out.join("\n");
   }
+
+  /**
+   * Finds an identifier that is a macro (split into identifiers as
+   * macroAt's scan does: digits before letters are not part of one), and
+   * the last one it found: where it searched `text` from, and the match (or
+   * the text's end). Made again after the macros change.
+   */
+  private macroNames: { re: RegExp; text: string; from: number; next: number } | undefined;
 
   /** The files being read, outermost first: an include of one of them is a cycle. */
   private readonly open: string[] = [];
@@ -652,15 +710,33 @@ class Preprocessor {
     return join1(this.expand(tokenize(line), file, no));
   }
 
-  /**
-   * Whether any identifier in `line` is a macro: each one (a letter or `_`,
-   * then word characters) whose first character could start one is looked
-   * up as it is scanned, with no match objects, since vmlinux.h alone has a
-   * hundred thousand lines to check.
-   */
   private namesMacro(line: string): boolean {
-    const n = line.length;
-    let i = 0;
+    return this.macroAt(line, 0, line.length) < line.length;
+  }
+
+  /**
+   * Where the first identifier of text[from, to) that is a macro starts, or
+   * `to`: each one (a letter or `_`, then word characters) whose first
+   * character could start one is looked up as it is scanned, with no match
+   * objects, since vmlinux.h alone has a hundred thousand lines to check.
+   */
+  macroAt(line: string, from: number, to: number): number {
+    if (to - from > MACRO_SEARCH_FROM) {
+      // Over a long stretch, one native search for every name at once; the
+      // match it finds past `to` holds for the next stretch of the same text.
+      this.macroNames ??= { re: new RegExp(`(?<![A-Za-z_][A-Za-z0-9_]*)(?:${[...this.macros.keys(), ...BCC_NAMES.keys(), "_Pragma"].join("|")})(?![A-Za-z0-9_])`, "g"), text: "", from: 0, next: -1 };
+      const s = this.macroNames;
+      if (s.text !== line || s.from > from || s.next < from) {
+        s.re.lastIndex = from;
+        const m = s.re.exec(line);
+        s.text = line;
+        s.from = from;
+        s.next = m ? m.index : line.length;
+      }
+      return Math.min(s.next, to);
+    }
+    const n = to;
+    let i = from;
     while (i < n) {
       if (!isIdentStart(line.charCodeAt(i))) {
         i++;
@@ -670,9 +746,9 @@ class Preprocessor {
       while (++i < n && isIdentPart(line.charCodeAt(i)));
       if (!this.initials[line.charCodeAt(start)]) continue;
       const name = line.slice(start, i);
-      if (this.macros.has(name) || BCC_MACROS[name] !== undefined || name === "_Pragma") return true;
+      if (this.macros.has(name) || BCC_NAMES.has(name) || name === "_Pragma") return start;
     }
-    return false;
+    return to;
   }
 
   /** Expands macros in place, rescanning each replacement with the rest of the line. */
@@ -693,7 +769,7 @@ class Preprocessor {
       }
       const mac = this.macros.get(t.s);
       if (!mac || t.hide?.has(t.s)) {
-        const bcc = file !== "" && !mac ? BCC_MACROS[t.s] : undefined;
+        const bcc = file !== "" && !mac && BCC_NAMES.has(t.s);
         if (bcc) {
           const call = this.callArgs(toks, i + 1);
           if (call) {
@@ -856,7 +932,7 @@ const LEADING_ATTR = /\b(struct|union|enum)(\s+)(__attribute__\s*\(\((?:[^()]|\(
  * line count stays, so locations stay true.
  */
 function hoistRecordAttributes(text: string): string {
-  if (!text.includes("__attribute__")) return text;
+  if (!leadingAttribute(text)) return text;
   const inserts: { at: number; text: string }[] = [];
   let out = text.replace(LEADING_ATTR, (all, kw: string, ws: string, attr: string, name: string, offset: number) => {
     let depth = 0;
@@ -876,17 +952,129 @@ function hoistRecordAttributes(text: string): string {
 }
 
 /**
+ * Whether some `__attribute__` in `text` follows `struct`, `union` or
+ * `enum` and spaces, as LEADING_ATTR needs: a native search for the word
+ * and a look back from each, where the expression would try its
+ * alternatives at every word of a header (whose attributes follow bodies).
+ */
+function leadingAttribute(text: string): boolean {
+  for (let at = text.indexOf("__attribute__"); at >= 0; at = text.indexOf("__attribute__", at + 1)) {
+    let i = at;
+    while (i > 0 && isSpace(text.charCodeAt(i - 1))) i--;
+    if (i === at) continue;
+    for (const kw of ["struct", "union", "enum"]) {
+      const k = i - kw.length;
+      if (k >= 0 && text.startsWith(kw, k) && (k === 0 || !isIdentPart(text.charCodeAt(k - 1)))) return true;
+    }
+  }
+  return false;
+}
+
+/** What `\s` matches, in the range of characters a source is read in (latin1), and beyond it. */
+function isSpace(c: number): boolean {
+  return (c >= 9 && c <= 13) || c === 32 || c === 160 || (c > 255 && /\s/.test(String.fromCharCode(c)));
+}
+
+/**
  * Whether the output so far ends between top-level declarations: nothing
  * yet, or a last line ending in `;` or `}` or a directive passed on. Only
  * called at brace depth 0.
  */
 function betweenDeclarations(out: readonly string[]): boolean {
   for (let i = out.length - 1; i >= 0; i--) {
-    const line = out[i]!.trim();
+    const piece = out[i]!.trimEnd();
+    if (piece === "") continue;
+    const line = piece.slice(piece.lastIndexOf("\n") + 1).trim();
     if (line === "") continue;
     return line.startsWith("#") || line.endsWith(";") || line.endsWith("}");
   }
   return true;
+}
+
+/** What makes a line other than plain, each found by a native search: a directive, a continued line, what the per-line rewrites act on. */
+const NOT_PLAIN: readonly (string | RegExp)[] = ["#", "\\\n", "omplex", "__attribute__", /\benum\s+[A-Za-z_]\w*\s*:/g];
+
+/**
+ * The lines of one file's text, cut out as they are asked for (nearly
+ * always in order), so that a big header is not split into a hundred
+ * thousand strings; and the runs of whole lines that the preprocessor
+ * gives unchanged while they are read (no directive, no continued line, no
+ * macro, nothing a per-line rewrite acts on), found with native searches:
+ * a big header is nearly all of them. Each search's next match is kept
+ * until the lines pass it, so the text is searched once per kind.
+ */
+class SourceLines {
+  private readonly next = NOT_PLAIN.map(() => -1);
+  /** A line and where it starts. */
+  private line = 0;
+  private at = 0;
+
+  constructor(private readonly src: string) {}
+
+  /** Where line `i` starts, -1 past the last line. */
+  startOf(i: number): number {
+    if (i < this.line) this.line = this.at = 0;
+    while (this.line < i) {
+      const e = this.src.indexOf("\n", this.at);
+      if (e < 0) return -1;
+      this.at = e + 1;
+      this.line++;
+    }
+    return this.at;
+  }
+
+  has(i: number): boolean {
+    return this.startOf(i) >= 0;
+  }
+
+  get(i: number): string {
+    const at = this.startOf(i);
+    const e = this.src.indexOf("\n", at);
+    return e < 0 ? this.src.slice(at) : this.src.slice(at, e);
+  }
+
+  count(): number {
+    let n = 1;
+    for (let e = this.src.indexOf("\n"); e >= 0; e = this.src.indexOf("\n", e + 1)) n++;
+    return n;
+  }
+
+  /** Where the run of plain lines starting at `at` (a line start) ends: a line start, or the text's end. */
+  plainEnd(at: number, pp: { macroAt(text: string, from: number, to: number): number }): number {
+    const { src } = this;
+    let stop = src.length;
+    NOT_PLAIN.forEach((what, k) => {
+      if (this.next[k]! < at) {
+        let next: number;
+        if (typeof what === "string") next = src.indexOf(what, at);
+        else {
+          what.lastIndex = at;
+          next = what.exec(src)?.index ?? -1;
+        }
+        this.next[k] = next < 0 ? src.length : next;
+      }
+      stop = Math.min(stop, this.next[k]!);
+    });
+    // A backslash ending the text continues nothing, but the line loop looks at it.
+    if (stop === src.length && src.endsWith("\\")) stop = src.length - 1;
+    stop = pp.macroAt(src, at, stop);
+    if (stop === src.length) return stop;
+    return src.lastIndexOf("\n", stop - 1) + 1;
+  }
+
+  /** The lines from `at` to `end` as one piece, and how many they are. */
+  take(at: number, end: number): { text: string; count: number } {
+    const { src } = this;
+    let count = 0;
+    for (let i = src.indexOf("\n", at); i >= 0 && i < end; i = src.indexOf("\n", i + 1)) count++;
+    if (end === src.length) return { text: src.slice(at), count: count + 1 };
+    // The line after the run starts at its end: the next line asked for is found from there.
+    if (this.at === at) {
+      this.line += count;
+      this.at = end;
+    }
+    return { text: src.slice(at, end - 1), count };
+  }
 }
 
 function isIdentStart(c: number): boolean {
@@ -914,6 +1102,13 @@ function hoistDeclaratorAttributes(line: string, depth: number): string {
     if (name === "__attribute__" || !attr.includes("section") || braceDepth(line, offset, depth) !== 0) return all;
     return `${attr} ${stars}${name}${dims}${ws}`;
   });
+}
+
+/** How many times `c` occurs in `text`: a native search per occurrence, not a step per character. */
+function occurrences(text: string, c: string): number {
+  let n = 0;
+  for (let i = text.indexOf(c); i >= 0; i = text.indexOf(c, i + 1)) n++;
+  return n;
 }
 
 /** Brace depth at `end` of a line that starts at `depth`. */

@@ -27,6 +27,11 @@ for (const w of [
   "_Thread_local", "__thread", "_Noreturn", "__const", "__const__", "__volatile__", "__volatile", "_Atomic", "__extension__", "_Static_assert", "static_assert",
 ]) WORDS.set(w, W.Other);
 
+/** The words of these kinds. */
+export function wordsOf(kinds: readonly W[]): string[] {
+  return [...WORDS].filter(([, k]) => kinds.includes(k)).map(([w]) => w);
+}
+
 /** The fields of a word in Words. The marks: the last declaration (plus one) that needed it as a name, as a tag. */
 const enum F {
   At,
@@ -54,7 +59,8 @@ export class Words {
   /** Per word, F fields: where it first stands, its length, hash and kind, and the marks below. */
   private info: Int32Array;
   private count = 0;
-  private readonly names: string[] = [];
+  /** Per word, its text once asked for; as long as the word table, so that it stays an array and not a dictionary. */
+  private readonly names: (string | undefined)[];
   private slots: Int32Array;
 
   constructor(private readonly text: string) {
@@ -63,6 +69,7 @@ export class Words {
     while (size < text.length / 16) size *= 2;
     this.slots = new Int32Array(size).fill(-1);
     this.info = new Int32Array((size >> 1) * F.Size);
+    this.names = new Array<string | undefined>(size >> 1).fill(undefined);
   }
 
   /** The number of the word text[from, to), whose hash is `h`. */
@@ -75,6 +82,26 @@ export class Words {
       if (id < 0) return this.add(s, from, len, h);
       const at = id * F.Size;
       if (info[at + F.Len] === len && info[at + F.Hash] === h && this.same(info[at + F.At]!, from, len)) return id;
+    }
+  }
+
+  /** The number of word `name`, -1 if the text has no such word. */
+  find(name: string): number {
+    const n = name.length;
+    if (n === 0) return -1;
+    let h = name.charCodeAt(0);
+    for (let k = 1; k < n; k++) h = (h * 31 + name.charCodeAt(k)) & 0xffffff;
+    const { slots, info, text } = this;
+    const mask = slots.length - 1;
+    for (let s = spread(h) & mask; ; s = (s + 1) & mask) {
+      const id = slots[s]!;
+      if (id < 0) return -1;
+      const at = id * F.Size;
+      if (info[at + F.Len] !== n || info[at + F.Hash] !== h) continue;
+      const from = info[at + F.At]!;
+      let k = 0;
+      while (k < n && text.charCodeAt(from + k) === name.charCodeAt(k)) k++;
+      if (k === n) return id;
     }
   }
 
@@ -131,6 +158,7 @@ export class Words {
     }
     const info = new Int32Array((slots.length >> 1) * F.Size);
     info.set(this.info);
+    for (let k = this.names.length; k < slots.length >> 1; k++) this.names.push(undefined);
     this.slots = slots;
     this.info = info;
   }

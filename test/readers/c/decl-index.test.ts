@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { HAVE_BPFTOOL, bpftoolDumpC } from "../../oracles/bpftool.js";
 import { indexDeclarations, namesOfProgram, needsOf, tagKey } from "../../../src/readers/c/decl-index.js";
 import { reachable } from "../../../src/readers/c/reachable.js";
 
@@ -65,6 +67,30 @@ describe("the declaration index", () => {
     const names = namesOfProgram("struct ev { struct task_struct *t; };\nint f(void *ctx) { struct sock *sk = ctx; return BPF_X + sizeof(u64) + sizeof(struct flow *); }");
     for (const k of [tagKey("ev"), tagKey("flow"), "BPF_X", "u64", "f"]) expect(names.has(k), k).toBe(true);
     for (const k of [tagKey("task_struct"), tagKey("sock")]) expect(names.has(k), k).toBe(false);
+  });
+});
+
+describe("the index's native searches of record and enum bodies", () => {
+  // Each body is also read word by word; both must find the same declarations.
+  const same = (text: string): void => expect(indexDeclarations(text, true).decls).toEqual(indexDeclarations(text, false).decls);
+
+  it("agree on enums of every shape", () => {
+    same(
+      [
+        "enum a { A1, A2 = 3, A3 = (1 << 2) | A2, A4 = F(1, 2), A5 = ',', A6 = '\\'', A7, };",
+        "enum { B1 = sizeof(struct s), B2 = sizeof(struct { int x, y; }) };",
+        "enum c { C1 __attribute__((deprecated)), C2 } __attribute__((packed));",
+        "enum d { D1 = (2, 3), D2 = (, D3 };",
+        "enum e { , E1 };\nenum f {};\nenum g { int G1 };\nenum h { H1 = 1\n#pragma pack(1)\n, H2 };",
+        "typedef enum { T1 = \"x,y\" } t_t;\nstruct r { enum { R1, R2 } r; enum q { Q1 } q; int section; };\nenum i { I1 = sizeof(enum j { J1, J2 }) };",
+        "enum k { K1 = ",
+      ].join("\n"),
+    );
+  });
+
+  it.skipIf(!HAVE_BPFTOOL || !existsSync("/sys/kernel/btf/vmlinux"))("agree on this kernel's vmlinux.h", () => {
+    const text = bpftoolDumpC("/sys/kernel/btf/vmlinux");
+    same(text);
   });
 });
 

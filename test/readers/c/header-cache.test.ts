@@ -75,6 +75,23 @@ describe("a header shared by the programs of a run", () => {
     // What it reads again is what it read the first time.
     expectPartOf(await readCSource(PROGRAMS[0]!, { target: TARGETS.bpfel, headers }), await readCSource(PROGRAMS[0]!, { target: TARGETS.bpfel }));
   });
+
+  it("reads a header again when its text changed, though its length did not", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "abidrift-header-text-"));
+    const header = (size: string) => `struct rec { char b[${size}]; };\n`.padEnd(4096, " ") + "\n";
+    writeFileSync(join(dir, "big.h"), header("16"));
+    writeFileSync(join(dir, "prog.bpf.c"), '#include "big.h"\nstruct rec r;\n');
+    const headers = new HeaderCache(1024);
+    const size = async () => {
+      const r = await readCSource(join(dir, "prog.bpf.c"), { target: TARGETS.bpfel, headers });
+      const [id] = r.graph.find("rec");
+      return (r.graph.type(id!) as { size: number }).size;
+    };
+    expect(await size()).toBe(16);
+    writeFileSync(join(dir, "big.h"), header("32"));
+    expect(await size()).toBe(32);
+    expect(headers.reads.size).toBe(1);
+  });
 });
 
 const VMLINUX = "/sys/kernel/btf/vmlinux";
