@@ -72,6 +72,8 @@ export interface TypePair {
    * decode of fewer bytes than the record reads a prefix of it.
    */
   decodedOnly: boolean;
+  /** Where a sample is cast to a generated type: its memory, not encoding/binary's stream, crosses there. */
+  castAt?: SourceLoc;
 }
 
 export interface MapPair {
@@ -255,7 +257,8 @@ function pairTwin(ctx: TwinContext, twin: TwinType): TypePair | undefined {
   }
   if (twin.generated?.cName) {
     const p = made(named(twin.generated.cName, twin.loc), { by: "generated", generator: twin.generated.by }, generatedMode(u, uses));
-    if (p) return p;
+    const cast = uses.find((use) => use.decode?.mode === "native")?.decode?.loc;
+    if (p) return cast ? { ...p, castAt: cast } : p;
   }
   let crossing: { what: string; loc: SourceLoc; mode: LayoutMode } | undefined;
   for (const use of uses) {

@@ -58,7 +58,9 @@ export const structMismatch: Rule = {
       const gap = sizeGap(p.c.module.graph, p.c.typeId, graph, p.twin.typeId, reads);
       // A field-by-field decoder that stops early, or a decode of a record's prefix whose bytes all sit right, leaves the rest unread, which is no fault.
       const prefix = gap?.longer === "c" && (p.twin.reads === true || (p.decodedOnly && p.reason.by !== "map" && d.what === "signedness"));
-      const f = describe(this, p, d, prefix ? undefined : gap);
+      const described = describe(this, p, d, prefix ? undefined : gap);
+      // bpf2go cannot spell a packed C struct in Go: where its bytes agree on encoding/binary's wire, the cast is what is wrong, and no regeneration mends it.
+      const f = p.castAt && !firstDifference(p.c.module.graph, p.c.typeId, ctx.layout(p.user, ctx.baseTarget, "packed"), p.twin.typeId, { reads }) ? { ...described, fix: castFix(p, p.castAt) } : described;
       const twin = "twin" in d ? d.twin.loc : undefined;
       const key = twin ? `${d.what}@${twin.file}:${twin.line}:${twin.column}` : undefined;
       if (key && told.has(key)) continue;
@@ -142,6 +144,13 @@ function describe(rule: Rule, p: TypePair, d: Difference, gap: SizeGap | undefin
   const locations = [...at("twin", loc(twinSlot ?? pastEnd, p.twin.loc)), ...at("c", loc(cSlot, p.c.loc) ?? { file: p.c.module.file }, cSlot ? memberSymbol(p.c.name, cSlot.path) : p.c.name)];
   const fix = p.user.language === "typescript" ? readFix(p, d) : declareFix(p, d);
   return finding(rule, d.what, differenceData(p, d, gap), locations, fix);
+}
+
+function castFix(p: TypePair, at: SourceLoc): Fix {
+  return {
+    description: `${p.twin.name} is generated with Go's alignment, which ${p.c.name} does not have (it holds a packed struct): decode the sample with encoding/binary instead of casting its memory`,
+    loc: at,
+  };
 }
 
 function declareFix(p: TypePair, d: Difference): Fix {

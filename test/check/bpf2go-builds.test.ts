@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HAVE_CLI, runCli } from "../cli/run.js";
 import { buildBpf2go, goMissing } from "../oracles/go.js";
-import { btfStruct, CLANG, HAVE_BPFTOOL, HAVE_CLANG } from "./repo.js";
+import { btfStruct, CLANG, HAVE_BPFTOOL, HAVE_CLANG, lineOf } from "./repo.js";
 
 // Two bpf2go builds a real repository made look wrong, each run by bpf2go
 // itself (built here from Debian's cilium/ebpf) and checked fresh:
@@ -20,6 +20,7 @@ interface JsonFinding {
   code: string;
   message: string;
   locations: { file: string; line: number | null; role: string }[];
+  fix?: { message: string; location: { file: string; line: number | null } | null };
 }
 
 function check(dir: string): { status: number; findings: JsonFinding[]; stderr: string } {
@@ -76,6 +77,9 @@ describe.skipIf(skip)(`bpf2go builds checked fresh ${why}`, () => {
     const ev = btfStruct(join(dir, "bpf_bpfel.o"), "ev");
     expect(mismatch[0]!.message).toContain(`C struct ev is ${ev.size}`);
     expect(mismatch[0]!.message).toContain(`struct ev's a is at offset ${ev.members.get("a")}`);
-    expect(readFileSync(join(dir, "decode.go"), "utf8")).toContain("unsafe.Pointer");
+    // The fix is at the cast, not a regeneration: bpf2go would write the same type again.
+    const decode = readFileSync(join(dir, "decode.go"), "utf8");
+    expect(mismatch[0]!.fix?.location).toMatchObject({ file: "decode.go", line: lineOf(decode, "unsafe.Pointer(&rec.RawSample[0])") });
+    expect(mismatch[0]!.fix?.message).toContain("decode the sample with encoding/binary");
   }, 120_000);
 });
