@@ -1,4 +1,4 @@
-import { dirname, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import type { BpfModule, RecordEmit, Suppression, UserspaceModule } from "../ir/bindings.js";
 import { isBpfSource, type CText } from "../drift/tree.js";
 import { InputError } from "../ir/errors.js";
@@ -77,11 +77,14 @@ export async function readPrograms(files: readonly InputFile[], config: Config, 
   const builtByBpf2go = bpf2goSources(objects.map((f) => f.path), tree.bpf2go);
 
   const objectFiles = new Set(objects);
-  let cTexts: Map<string, InputFile> | undefined;
+  // A header's text, decoded once however many programs include it.
+  let cFiles: Map<string, InputFile> | undefined;
+  const cTexts = new Map<string, string>();
   const cText = (path: string): string | undefined => {
-    cTexts ??= new Map(files.filter((c) => c.kind === "c").map((c) => [join(c.path), c]));
-    const c = cTexts.get(path);
-    return c && decoder.decode(c.bytes);
+    cFiles ??= new Map(files.filter((c) => c.kind === "c").map((c) => [c.path, c]));
+    const c = cFiles.get(path);
+    if (c && !cTexts.has(path)) cTexts.set(path, decoder.decode(c.bytes));
+    return cTexts.get(path);
   };
   // Go is read by package: each Go file sees the others and its module's go.mod.
   let goFiles: SourceTree | undefined;

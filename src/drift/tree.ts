@@ -74,9 +74,8 @@ export async function readTree(
   for (const f of objects) modules.push(...(known.get(f.path) ?? readBpfObjects(f.bytes, f.path)));
   const built = new Set(objects.map((f) => programStem(f.path)));
   const cFiles = files.filter((f) => kindOf(f.path) === "c").map((f) => ({ file: f.path, text: decoder.decode(f.bytes) }));
-  const texts = Object.fromEntries(cFiles.map((c) => [c.file, c.text]));
-  const textOf = new Map(cFiles.map((c) => [join(c.file), c.text]));
-  const sources = cFiles.filter((c) => isBpfSource(c.file, c.text, (p) => textOf.get(p)));
+  const texts: Record<string, string> = Object.fromEntries(cFiles.map((c) => [c.file, c.text]));
+  const sources = cFiles.filter((c) => isBpfSource(c.file, c.text, (p) => texts[p]));
   for (const c of sources) {
     if (c.file.endsWith(".h")) continue;
     const read = known.get(c.file);

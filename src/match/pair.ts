@@ -256,8 +256,12 @@ function pairTwin(ctx: TwinContext, twin: TwinType): TypePair | undefined {
     if (p) return p;
   }
   if (twin.generated?.cName) {
-    const p = made(named(twin.generated.cName, twin.loc), { by: "generated", generator: twin.generated.by }, generatedMode(u, uses));
+    // bpf2go spells C's padding as `_ [N]byte` but cannot spell `packed`: its
+    // type's memory may differ from C's while encoding/binary, which
+    // binary.Read and cilium/ebpf's map calls use for such a type, puts every
+    // byte where C has it. Only a cast of a sample holds the memory to C's.
     const cast = uses.find((use) => use.decode?.mode === "native")?.decode?.loc;
+    const p = made(named(twin.generated.cName, twin.loc), { by: "generated", generator: twin.generated.by }, cast ? "native" : mapMode(u));
     if (p) return cast ? { ...p, castAt: cast } : p;
   }
   let crossing: { what: string; loc: SourceLoc; mode: LayoutMode } | undefined;
@@ -288,17 +292,6 @@ function pairTwin(ctx: TwinContext, twin: TwinType): TypePair | undefined {
   if (byName.programs.length && crossing) ctx.unresolved.push({ user: u, name: twin.name, loc: twin.loc, kind: "type", programs: byName.programs });
   if (crossing) return made(byName.pick, { by: "crossing", what: crossing.what, loc: crossing.loc }, crossing.mode);
   return made(byName.pick, { by: "name" });
-}
-
-/**
- * The encoding a generated type's bytes cross in. bpf2go spells C's padding
- * as `_ [N]byte` but cannot spell `packed`, so its type's memory can differ
- * from C's while encoding/binary, which binary.Read and cilium/ebpf's map
- * calls use for such a type, puts every byte where C has it. Only a use that
- * copies memory (an unsafe cast of a sample) holds the memory to C's.
- */
-function generatedMode(u: UserspaceModule, uses: readonly { decode?: DecodeSite }[]): LayoutMode {
-  return uses.some((use) => use.decode?.mode === "native") ? "native" : mapMode(u);
 }
 
 type Defined = { bpf: BpfModule; map: MapDef };

@@ -57,7 +57,7 @@ export const structMismatch: Rule = {
       if ("twin" in d && (d.twin.kind === "struct" || d.twin.kind === "union") && wrong.has(`${p.user.file}#${resolve(graph, d.twin.typeId)}`)) continue;
       const gap = sizeGap(p.c.module.graph, p.c.typeId, graph, p.twin.typeId, reads);
       // A field-by-field decoder that stops early, or a decode of a record's prefix whose bytes all sit right, leaves the rest unread, which is no fault.
-      const prefix = gap?.longer === "c" && (p.twin.reads === true || (p.decodedOnly && p.reason.by !== "map" && d.what === "signedness"));
+      const prefix = gap?.longer === "c" && (p.twin.reads === true || (p.decodedOnly && d.what === "signedness"));
       const described = describe(this, p, d, prefix ? undefined : gap);
       // bpf2go cannot spell a packed C struct in Go: where its bytes agree on encoding/binary's wire, the cast is what is wrong, and no regeneration mends it.
       const f = p.castAt && !firstDifference(p.c.module.graph, p.c.typeId, ctx.layout(p.user, ctx.baseTarget, "packed"), p.twin.typeId, { reads }) ? { ...described, fix: castFix(p, p.castAt) } : described;
@@ -80,7 +80,7 @@ export const structMismatch: Rule = {
  * the twin's to read.
  */
 function headerOnly(p: TypePair, d: Difference): boolean {
-  if (p.user.language !== "go" || p.reason.by === "map" || !p.decodedOnly) return false;
+  if (p.user.language !== "go" || !p.decodedOnly) return false;
   return (d.what === "size" && d.twinSize < d.cSize) || (d.what === "missing" && d.c.offset >= d.twinSize);
 }
 

@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { shownLoc, shownPath } from "../../src/check/shown-path.js";
 
@@ -9,7 +9,8 @@ describe("paths as reports print them", () => {
   it("makes a path under the working directory relative and leaves others alone", () => {
     expect(shownPath(join(process.cwd(), "bpf/lib/generic.h"))).toBe("bpf/lib/generic.h");
     expect(shownPath("bpf/lib/generic.h")).toBe("bpf/lib/generic.h");
-    expect(shownPath("/usr/include/linux/bpf.h")).toBe(process.cwd().startsWith("/usr/include") ? "linux/bpf.h" : "/usr/include/linux/bpf.h");
+    const outside = join(dirname(process.cwd()), "elsewhere", "bpf.h");
+    expect(shownPath(outside)).toBe(outside);
     expect(shownLoc({ file: join(process.cwd(), "a.h"), line: 3 })).toEqual({ file: "a.h", line: 3 });
   });
 });
