@@ -1,5 +1,5 @@
 import { basename, dirname, relative, resolve as resolvePath } from "node:path";
-import type { BpfModule } from "../ir/bindings.js";
+import type { BpfModule, RecordEmit } from "../ir/bindings.js";
 import { InputError } from "../ir/errors.js";
 import { TARGETS } from "../ir/targets.js";
 import type { Bpf2goIndex, Bpf2goLine } from "../load/bpf2go-lines.js";
@@ -21,6 +21,7 @@ export async function objectBuilds(
   build: TreeBuild,
   flagsOf: (file: string, text: string) => BuildFlags,
   headers: HeaderCache,
+  sites: ReadonlyMap<string, RecordEmit[]>,
 ): Promise<ObjectBuild[]> {
   const reads = new Map<string, { module: BpfModule; unresolved: string[] } | undefined>();
   const out: ObjectBuild[] = [];
@@ -35,7 +36,7 @@ export async function objectBuilds(
     const arch = line ? bpf2goArch(object.file) : undefined;
     const key = `${src.file}\0${arch ?? ""}`;
     // Read once per architecture, little-endian: byte order moves no member, and layouts are what is compared.
-    if (!reads.has(key)) reads.set(key, await readSource(src, withArch(flagsOf(src.file, src.text), arch), headers));
+    if (!reads.has(key)) reads.set(key, await readSource(src, withArch(flagsOf(src.file, src.text), arch), headers, sites.get(src.file)));
     const read = reads.get(key);
     if (!read) continue;
     out.push({ object, source: read.module, unresolved: read.unresolved, rebuild: rebuildOf(object.file, src.file, line, build) });
@@ -59,10 +60,10 @@ function withArch(flags: BuildFlags, arch: string | undefined): BuildFlags {
   return arch ? { ...flags, defines: { ...flags.defines, [`__TARGET_ARCH_${arch}`]: "1" } } : flags;
 }
 
-async function readSource(src: { file: string; text: string }, flags: BuildFlags, headers: HeaderCache): Promise<{ module: BpfModule; unresolved: string[] } | undefined> {
+async function readSource(src: { file: string; text: string }, flags: BuildFlags, headers: HeaderCache, records: RecordEmit[] | undefined): Promise<{ module: BpfModule; unresolved: string[] } | undefined> {
   try {
     const readC = await reader("c");
-    const r = await readC(src.file, { target: TARGETS.bpfel, includeDirs: [dirname(src.file), ...flags.includeDirs], defines: flags.defines, files: { [src.file]: src.text }, headers });
+    const r = await readC(src.file, { target: TARGETS.bpfel, includeDirs: [dirname(src.file), ...flags.includeDirs], defines: flags.defines, files: { [src.file]: src.text }, headers, ...(records ? { records } : {}) });
     // A source that lacks a header is not the program that was built: nothing to compare.
     if (r.problems.some((p) => / not found$/.test(p.message))) return undefined;
     return { module: sourceModule(r), unresolved: r.unresolved.map((u) => u.name) };

@@ -41,7 +41,7 @@ export async function readObjectRecords(
       try {
         const readC = await reader("c");
         const flags = flagsOf(src.file, src.text);
-        const read = sourceModule(await readC(src.file, { target, includeDirs: [dirname(src.file), ...flags.includeDirs], defines: flags.defines, files: { [src.file]: src.text }, headers }));
+        const read = sourceModule(await readC(src.file, { target, includeDirs: [dirname(src.file), ...flags.includeDirs], defines: flags.defines, files: { [src.file]: src.text }, headers, records }));
         sourceReads.set(key, read);
         if (target.name === TARGETS.bpfel.name && !readFrom.has(src.file)) readFrom.set(src.file, [read]);
       } catch (e) {

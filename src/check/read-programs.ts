@@ -110,12 +110,13 @@ export async function readPrograms(files: readonly InputFile[], config: Config, 
       if (!isBpfSource(f.path, text, cText) && !tree.builtByBpf2go(f.path)) return;
       cSources.push({ file: f.path, text });
       clockKeys.push(...(await findClockKeys(f.path, text)));
-      // Found now, while the text's syntax tree is at hand.
-      sites.set(f.path, await findRecordEmits(f.path, text));
+      // Found now, while the text's syntax tree is at hand, and given to every read of the file.
+      const records = await findRecordEmits(f.path, text);
+      sites.set(f.path, records);
       if (f.path.endsWith(".h") || built.has(programStem(f.path)) || builtByBpf2go.has(resolve(f.path)) || tree.includedElsewhere(f.path)) return;
       const readC = await reader("c");
       const flags = flagsOf(f.path, text);
-      const r = await readC(f.path, { target: TARGETS.bpfel, includeDirs: [dirname(f.path), ...flags.includeDirs], defines: flags.defines, files: { [f.path]: text }, partial: true, headers });
+      const r = await readC(f.path, { target: TARGETS.bpfel, includeDirs: [dirname(f.path), ...flags.includeDirs], defines: flags.defines, files: { [f.path]: text }, partial: true, headers, records });
       const m = sourceModule(r);
       for (const p of missingHeaders.take(f.path, r.problems)) notes.push(`${p.file}:${p.line}: ${p.message}`);
       for (const u of unlaidRecords(r)) notes.push(`${f.path}:${u.line}: ${u.name} not laid out, so not compared: ${u.why}`);
@@ -136,7 +137,7 @@ export async function readPrograms(files: readonly InputFile[], config: Config, 
   const sources = new SourceIndex(cSources);
   await readObjectRecords(bpf, sources, flagsOf, readFrom, notes, sites, headers);
   notes.push(...missingHeaders.notes());
-  const builds = await objectBuilds(bpf, sources, tree, flagsOf, headers);
+  const builds = await objectBuilds(bpf, sources, tree, flagsOf, headers, sites);
   return { bpf, user, sources, carriedC, silenced, clockKeys, builds, goTexts, notes, readFrom, headers };
 }
 

@@ -37,13 +37,20 @@ export class HeaderCache {
   /**
    * @param minSize headers shorter than this are read in each program: a
    * key costs more than reading them.
+   * @param partialFrom of a file at least this long (vmlinux.h, the
+   * helpers' definitions) a program parses and lays out only the
+   * declarations it reaches; a smaller one is read whole, as the compiler
+   * reads it. Either way its declarations are parsed once per run.
    * @param capacity reads kept at once: a tree with a vmlinux.h per
    * architecture, or many include orders, would otherwise hold every one of
    * them, with its types, to the end of the run.
+   * @param textBudget characters of header text kept between programs.
    */
   constructor(
-    readonly minSize = 64 * 1024,
-    readonly capacity = 4,
+    readonly minSize = 8 * 1024,
+    readonly partialFrom = 64 * 1024,
+    readonly capacity = 16,
+    readonly textBudget = 64 * 1024 * 1024,
   ) {}
 
   /** The read stored under `key`, now the most recently used. */
@@ -66,6 +73,23 @@ export class HeaderCache {
       this.held.delete(old);
       this.decls.delete(old);
     }
+  }
+
+  /**
+   * Each header's text as read this run, by path, and whether a path names
+   * a file: a thousand programs including the same headers read and stat
+   * them once. Texts past `textBudget` characters in all are read again
+   * when asked for, not kept.
+   */
+  readonly texts = new Map<string, string>();
+  readonly present = new Map<string, boolean>();
+  private textChars = 0;
+
+  /** Keeps a header's text for the rest of the run, while the budget lasts. */
+  keepText(path: string, text: string): void {
+    if (this.textChars + text.length > this.textBudget) return;
+    this.textChars += text.length;
+    this.texts.set(path, text);
   }
 
   /** Keeps a read's declarations while the read is kept: a read forgotten before its program was parsed keeps none. */

@@ -1,10 +1,11 @@
-import type { Parser, Tree } from "web-tree-sitter";
+import type { Edit, Parser, Tree } from "web-tree-sitter";
 import { InputError } from "../../ir/errors.js";
 import type { TypeGraph } from "../../ir/graph.js";
 import type { Target } from "../../ir/targets.js";
 import { indexDeclarations, namesOfProgram, tagKey } from "./decl-index.js";
 import type { HeaderCache, HeaderDecls } from "./header-cache.js";
 import type { HeaderRead, Preprocessed } from "./preprocess.js";
+import { headerLineStarts } from "./line-index.js";
 import { reachable } from "./reachable.js";
 import { resolveRuns, type ItemRun, type Resolved } from "./resolve.js";
 import type { Item } from "./syntax.js";
@@ -22,14 +23,22 @@ import { walkTree } from "./walk.js";
 
 /** The tree of C `text`, with attributes after file-scope declarators moved where the grammar takes them. */
 export function parseC(parser: Parser, text: string, path: string): { tree: Tree; source: string } {
-  let tree = parser.parse(text);
+  const tree = parser.parse(text);
   if (!tree) throw new InputError(path, "the C parser gave no tree");
   const moved = moveTrailingAttributes(tree, text);
   if (moved === undefined) return { tree, source: text };
+  // Each rotated span keeps its length and line: an edit of the old tree
+  // says so, and tree-sitter parses again only around those spans.
+  for (const s of moved.spans) {
+    const startPosition = { row: s.row, column: s.column };
+    const endPosition = { row: s.row, column: s.column + s.end - s.start };
+    // Tree.edit reads the six fields only; Edit's methods are for callers' own points.
+    tree.edit({ startIndex: s.start, oldEndIndex: s.end, newEndIndex: s.end, startPosition, oldEndPosition: endPosition, newEndPosition: endPosition } as Edit);
+  }
+  const again = parser.parse(moved.text, tree);
   tree.delete();
-  tree = parser.parse(moved);
-  if (!tree) throw new InputError(path, "the C parser gave no tree");
-  return { tree, source: moved };
+  if (!again) throw new InputError(path, "the C parser gave no tree");
+  return { tree: again, source: moved.text };
 }
 
 /** Resolves a program whose text has cached headers in it, parsing of each header what the program reaches. */
@@ -95,6 +104,8 @@ export function readChunked(
  * where no base applies. That text is the program's own, and small.
  */
 function own(parser: Parser, text: string, at: number, path: string): ItemRun {
+  // Between two headers there is often nothing but blank lines.
+  if (!/\S/.test(text)) return { base: 0, items: [] };
   const { tree, source } = parseC(parser, text, path);
   try {
     const items = [...walkTree(tree, source)];
@@ -107,7 +118,18 @@ function own(parser: Parser, text: string, at: number, path: string): ItemRun {
 function headerDecls(header: HeaderRead, cache: HeaderCache): HeaderDecls {
   let h = cache.decls.get(header);
   if (h) return h;
-  h = { index: indexDeclarations(header.text!), items: [], shift: [] };
+  const index = indexDeclarations(header.text!);
+  // A small header's declarations are every program's, whether it reaches them or not.
+  if (header.big.length < header.fileNames.length) {
+    const big = new Set(header.big);
+    const starts = headerLineStarts(header);
+    let line = 0;
+    for (const d of index.decls) {
+      while (line < starts.length && starts[line]! <= d.start) line++;
+      if (!big.has(header.fileNames[header.lineFile[line]!]!)) d.root = true;
+    }
+  }
+  h = { index, items: [], shift: [] };
   cache.putDecls(header, h);
   return h;
 }

@@ -39,6 +39,8 @@ export interface CSourceOptions {
   headers?: HeaderCache;
   /** Types to read from such headers though the file does not reach them: `task_struct`, `struct sock`. */
   uses?: string[];
+  /** The records the file emits, when the caller found them already: its text is not parsed again for them. */
+  records?: RecordEmit[];
 }
 
 export interface CSourceResult {
@@ -81,7 +83,7 @@ export async function readCSource(path: string, opts: CSourceOptions): Promise<C
     const first = problems[0]!;
     throw new InputError(first.file, `nothing usable: ${first.message}`, { line: first.line });
   }
-  return { file: path, graph, maps, records: await findRecordEmits(path, text), unresolved: r.unresolved, problems };
+  return { file: path, graph, maps, records: opts.records ?? (await findRecordEmits(path, text)), unresolved: r.unresolved, problems };
 }
 
 function readWhole(parser: Parser, pre: Preprocessed, path: string, opts: CSourceOptions): Resolved {

@@ -67,8 +67,16 @@ export interface HeaderRead {
    * the same for it, so the directories need not be in the key.
    */
   includes: Include[];
+  /**
+   * The files it read that are parsed in part, big ones and what they
+   * include: of these a program parses only the declarations it reaches, of
+   * the others every one.
+   */
+  big: string[];
   /** Its lines joined, as the parser reads them; made on first use. */
   text?: string;
+  /** Where the lines of `text` after its first start; made on first use. */
+  lineStarts?: Int32Array;
 }
 
 /** An include as written (`name`, quoted or not, in `from`) and the file it found. */
@@ -152,6 +160,8 @@ interface Capture {
   probes: Set<string>;
   inMemory: boolean;
   includes: Include[];
+  /** The files read whose text is at least the cache's `partialFrom`, and what they include. */
+  big: Set<string>;
 }
 
 const COMMENT_OR_QUOTE = /["'/]/g;
@@ -203,6 +213,8 @@ interface Cond {
   outer: boolean;
 }
 
+/** Each macro's parameters and body as macroState writes them; a macro is never changed once made. */
+const SPELLED = new WeakMap<Macro, string>();
 // Includes nested deeper than this are a cycle without guards.
 const MAX_INCLUDE_DEPTH = 200;
 /** `#ifndef X` then `#define X` before anything else but comments: an include guard. */
@@ -314,12 +326,17 @@ class Preprocessor {
   private read(path: string, via?: { from: string; line: number }): string | undefined {
     const mem = this.inMemory(path);
     if (mem !== undefined) return mem;
+    const cache = this.opts.headers;
+    const kept = cache?.texts.get(path);
+    if (kept !== undefined) return kept;
     try {
       const st = statSync(path);
       if (!st.isFile()) return undefined;
       const over = overInputLimit(st.size);
       if (over) throw new InputError(path, via ? `${over}; included from ${via.from}:${via.line}` : over);
-      return readFileSync(path, "latin1");
+      const text = readFileSync(path, "latin1");
+      cache?.keepText(path, text);
+      return text;
     } catch (e) {
       if (e instanceof InputError) throw e;
       return undefined;
@@ -327,7 +344,14 @@ class Preprocessor {
   }
 
   private exists(path: string): boolean {
-    return this.inMemory(path) !== undefined || existsSync(path);
+    if (this.inMemory(path) !== undefined) return true;
+    const present = this.opts.headers?.present;
+    let found = present?.get(path);
+    if (found === undefined) {
+      found = existsSync(path);
+      present?.set(path, found);
+    }
+    return found;
   }
 
   private inMemory(path: string): string | undefined {
@@ -359,6 +383,11 @@ class Preprocessor {
   }
 
   private file(path: string, raw: string, depth: number): void {
+    if (this.capture) {
+      // What a big header includes is read in part with it, as when the big one was the unit of the cache.
+      const includer = this.open[this.open.length - 2];
+      if (raw.length >= this.opts.headers!.partialFrom || (includer !== undefined && this.capture.big.has(includer))) this.capture.big.add(path);
+    }
     let fi = this.fileIndex.get(path);
     if (fi === undefined) {
       fi = this.fileNames.length;
@@ -598,7 +627,7 @@ class Preprocessor {
     const bcc = this.bcc.length;
     const once = new Set(this.once);
     const open = [...this.open];
-    this.capture = { probes: new Set(), inMemory: false, includes: [] };
+    this.capture = { probes: new Set(), inMemory: false, includes: [], big: new Set() };
     this.open.push(found);
     let capture: Capture;
     try {
@@ -633,6 +662,7 @@ class Preprocessor {
       expansions: this.expansions - expansions,
       probes: [...capture.probes],
       includes: capture.includes,
+      big: [...capture.big],
     };
     cache.put(key, read);
     this.lineChunks.push({ from: start, to: this.out.length, header: read });
@@ -673,7 +703,12 @@ class Preprocessor {
   /** Every macro as defined now, in order of definition: equal states expand every text alike. */
   private macroState(): string {
     const out: string[] = [];
-    for (const [name, m] of this.macros) out.push(`${name}${m.params ? `(${m.params.join(",")}${m.variadic ? "..." : ""})` : ""} ${m.body.map((t) => `${t.k}${t.s}`).join("\u0001")}`);
+    for (const [name, m] of this.macros) {
+      // A header's macros live on in every program that includes it: each is spelled once.
+      let spelled = SPELLED.get(m);
+      if (spelled === undefined) SPELLED.set(m, (spelled = `${m.params ? `(${m.params.join(",")}${m.variadic ? "..." : ""})` : ""} ${m.body.map((t) => `${t.k}${t.s}`).join("\u0001")}`));
+      out.push(name + spelled);
+    }
     return out.join("\n");
   }
 
@@ -1085,6 +1120,7 @@ function isIdentPart(c: number): boolean {
   return isIdentStart(c) || (c >= 48 && c <= 57);
 }
 
+const HOISTED_ATTR = /section|\bunused\b|\bused\b/;
 const TRAILING_ATTR = /((?:\*\s*)*)\b([A-Za-z_]\w*)((?:\s*\[[^\]]*\])*)(\s*)(__attribute__\s*\(\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)\))(?=\s*[;=,])/g;
 
 /**
@@ -1093,13 +1129,16 @@ const TRAILING_ATTR = /((?:\*\s*)*)\b([A-Za-z_]\w*)((?:\s*\[[^\]]*\])*)(\s*)(__a
  * and `=` or `;`. Before the declarator (and its stars) they mean the same
  * to the compiler, and parse. Inside records the grammar takes them where
  * they are, so `depth`, the brace depth where the line starts, limits this
- * to file scope, and to sections, the one attribute there that matters here
- * (elsewhere the grammar copes, and a typedef's `aligned` must stay its own).
+ * to file scope, and to sections, the one attribute there that matters here,
+ * and to `unused` and `used`, which libbpf programs write after a pointer
+ * kept only for its type's BTF and which move no byte: the parser then reads
+ * the program once, not a second time after rotating them (parseC). A
+ * typedef's `aligned` must stay its own.
  */
 function hoistDeclaratorAttributes(line: string, depth: number): string {
   if (!line.includes("__attribute__")) return line;
   return line.replace(TRAILING_ATTR, (all, stars: string, name: string, dims: string, ws: string, attr: string, offset: number) => {
-    if (name === "__attribute__" || !attr.includes("section") || braceDepth(line, offset, depth) !== 0) return all;
+    if (name === "__attribute__" || !HOISTED_ATTR.test(attr) || braceDepth(line, offset, depth) !== 0) return all;
     return `${attr} ${stars}${name}${dims}${ws}`;
   });
 }

@@ -8,6 +8,7 @@ import { binaryInt, cint, parseCharLiteral, parseIntLiteral, unaryInt, type CInt
 import { BCC_MARK } from "./bcc.js";
 import { builtinTypedef } from "./builtin-types.js";
 import { COMPLEX_MARK, type Preprocessed, type SourceProblem } from "./preprocess.js";
+import { LineIndex } from "./line-index.js";
 import type { Attr, Declarator, Derived, Expr, Item, Pos, Spec, TypeName } from "./syntax.js";
 
 // Gives declarations their meaning in source order, as a C compiler does:
@@ -131,20 +132,11 @@ class Resolver {
     };
   }
 
-  private lineStarts?: Int32Array;
+  private lines?: LineIndex;
 
   loc(p: Pos): SourceLoc {
-    this.lineStarts ??= lineStarts(this.pre.text);
-    const starts = this.lineStarts;
-    const at = p.at + this.base;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= at) lo = mid;
-      else hi = mid - 1;
-    }
-    const column = at - starts[lo]! + 1;
+    this.lines ??= new LineIndex(this.pre);
+    const { line: lo, column } = this.lines.find(p.at + this.base);
     const fi = this.pre.lineFile[lo];
     if (fi === undefined) return { file: this.pre.fileNames[0] ?? "", line: lo + 1, column };
     return { file: this.pre.fileNames[fi]!, line: this.pre.lineNo[lo]!, column };
@@ -868,20 +860,6 @@ function findMember(types: readonly Type[], members: readonly Member[], name: st
   return undefined;
 }
 
-/** Where each line of `text` starts, in one pass: a header's text is 3 MB. */
-function lineStarts(text: string): Int32Array {
-  let out = new Int32Array(Math.max(64, text.length >> 5));
-  let k = 1;
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) {
-    if (k === out.length) {
-      const grown = new Int32Array(out.length * 2);
-      grown.set(out);
-      out = grown;
-    }
-    out[k++] = i + 1;
-  }
-  return out.subarray(0, k);
-}
 
 function stringValue(text: string): string {
   let out = "";
@@ -916,4 +894,3 @@ export function exprText(e: Expr): string {
       return "{...}";
   }
 }
-

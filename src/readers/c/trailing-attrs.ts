@@ -8,14 +8,23 @@ import type { Node, Tree } from "web-tree-sitter";
 // variable, as it would written before the declarator; so the text is
 // rotated to say that (`const struct event __attribute__((unused)) *unused;`)
 // and parsed again. The rotation keeps every other character where it was,
-// so offsets, lines and columns outside the rotated span do not move.
+// so offsets, lines and columns outside the rotated span do not move, and
+// the parser re-reads only the rotated spans.
 
 const ATTRIBUTE = "__attribute__";
 
-/** The text with each such attribute moved before its declarator, or undefined when there is none. */
-export function moveTrailingAttributes(tree: Tree, text: string): string | undefined {
+/** A rotated span: its offsets, and the line and column where it starts (it holds no newline). */
+export interface RotatedSpan {
+  start: number;
+  end: number;
+  row: number;
+  column: number;
+}
+
+/** The text with each such attribute moved before its declarator, and the spans rotated; undefined when there is none. */
+export function moveTrailingAttributes(tree: Tree, text: string): { text: string; spans: RotatedSpan[] } | undefined {
   if (!tree.rootNode.hasError || !text.includes(ATTRIBUTE)) return undefined;
-  const spans: { start: number; end: number; attr: number }[] = [];
+  const spans: (RotatedSpan & { attr: number })[] = [];
   for (const node of tree.rootNode.namedChildren) {
     if (node?.type !== "declaration") continue;
     const last = node.child(node.childCount - 1);
@@ -26,7 +35,7 @@ export function moveTrailingAttributes(tree: Tree, text: string): string | undef
     const attr = skipSpace(text, declarator.endIndex);
     const end = attributesEnd(text, attr);
     if (end === undefined || text.slice(declarator.startIndex, end).includes("\n")) continue;
-    spans.push({ start: declarator.startIndex, end, attr });
+    spans.push({ start: declarator.startIndex, end, attr, row: declarator.startPosition.row, column: declarator.startPosition.column });
   }
   if (!spans.length) return undefined;
   let out = "";
@@ -40,7 +49,7 @@ export function moveTrailingAttributes(tree: Tree, text: string): string | undef
     out += text.slice(at, s.start) + attrs + (space ? " " + bare + " ".repeat(space - 1) : bare);
     at = s.end;
   }
-  return out + text.slice(at);
+  return { text: out + text.slice(at), spans };
 }
 
 function skipSpace(text: string, i: number): number {

@@ -66,7 +66,7 @@ describe("a header shared by the programs of a run", () => {
     const marker = "enum bpf_map_type {";
     const parses = countParses(marker);
     // One read at a time: the define of extra.bpf.c's state pushes out the plain state's read.
-    const headers = new HeaderCache(0, 1);
+    const headers = new HeaderCache(0, 0, 1);
     await readCSource(PROGRAMS[0]!, { target: TARGETS.bpfel, headers });
     await readCSource(PROGRAMS[2]!, { target: TARGETS.bpfel, headers });
     expect([headers.reads.size, headers.decls.size]).toEqual([1, 1]);
@@ -76,21 +76,39 @@ describe("a header shared by the programs of a run", () => {
     expectPartOf(await readCSource(PROGRAMS[0]!, { target: TARGETS.bpfel, headers }), await readCSource(PROGRAMS[0]!, { target: TARGETS.bpfel }));
   });
 
-  it("reads a header again when its text changed, though its length did not", async () => {
+  it("lays out every declaration of a small header and only the reached ones of a big one, though one read holds both", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "abidrift-header-partial-"));
+    const filler = Array.from({ length: 80 }, (_, i) => `struct filler_${i} { int a; long b; };`).join("\n");
+    writeFileSync(join(dir, "big.h"), `struct big_used { int x; };\nstruct big_unused { int y; };\n${filler}\n`);
+    writeFileSync(join(dir, "small.h"), '#include "big.h"\nstruct small_unused { char c[3]; };\n');
+    writeFileSync(join(dir, "prog.bpf.c"), '#include "small.h"\nstruct big_used v;\n');
+    const headers = new HeaderCache(0, 1024);
+    for (let run = 0; run < 2; run++) {
+      const r = await readCSource(join(dir, "prog.bpf.c"), { target: TARGETS.bpfel, headers });
+      expect(headers.reads.size).toBe(1);
+      expect(r.graph.find("small_unused")).toHaveLength(1);
+      expect(r.graph.find("big_used")).toHaveLength(1);
+      expect(r.graph.find("big_unused")).toHaveLength(0);
+    }
+  });
+
+  it("reads each header from disk once per run: the next run reads it again", async () => {
     const dir = mkdtempSync(join(tmpdir(), "abidrift-header-text-"));
     const header = (size: string) => `struct rec { char b[${size}]; };\n`.padEnd(4096, " ") + "\n";
     writeFileSync(join(dir, "big.h"), header("16"));
     writeFileSync(join(dir, "prog.bpf.c"), '#include "big.h"\nstruct rec r;\n');
-    const headers = new HeaderCache(1024);
-    const size = async () => {
+    const size = async (headers: HeaderCache) => {
       const r = await readCSource(join(dir, "prog.bpf.c"), { target: TARGETS.bpfel, headers });
       const [id] = r.graph.find("rec");
       return (r.graph.type(id!) as { size: number }).size;
     };
-    expect(await size()).toBe(16);
+    const run = new HeaderCache(1024);
+    expect(await size(run)).toBe(16);
+    // Same length, other text: within the run the header is what it was when first read.
     writeFileSync(join(dir, "big.h"), header("32"));
-    expect(await size()).toBe(32);
-    expect(headers.reads.size).toBe(1);
+    expect(await size(run)).toBe(16);
+    expect(run.reads.size).toBe(1);
+    expect(await size(new HeaderCache(1024))).toBe(32);
   });
 });
 
