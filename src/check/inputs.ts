@@ -5,7 +5,7 @@ import { readTreeBuild, treeRootOf, type TreeBuild } from "../load/include-paths
 import { readInputFile } from "../load/input-file.js";
 import { CONFIG_FILE, DEFAULT_CONFIG, loadConfig, type Config } from "./config.js";
 import { discover, type Discovered } from "./discover.js";
-import { readLockInput, type LockInput } from "./lock.js";
+import { readLockInput, type LockInput } from "./lock-input.js";
 
 // The first stage of a check: what it reads, found once. The config and the
 // lock sit in the first path, or beside it when it is a file; the files are

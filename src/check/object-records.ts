@@ -7,7 +7,7 @@ import { splitCName } from "../match/names.js";
 import type { HeaderCache } from "../readers/c/header-cache.js";
 import { sourceModule } from "../readers/c/module.js";
 import { findRecordEmits } from "../readers/c/records.js";
-import type { CText } from "../drift/tree.js";
+import type { CText } from "../drift/bpf-source.js";
 import type { SourceIndex } from "./c-locate.js";
 import { reader } from "./readers.js";
 

@@ -1,4 +1,4 @@
-import type { CText } from "../drift/tree.js";
+import type { CText } from "../drift/bpf-source.js";
 import type { SourceLoc } from "../ir/types.js";
 import { describeReason, type Pairing } from "../match/pair.js";
 import type { PairSummary } from "../report/findings/context.js";

@@ -1,6 +1,6 @@
 import { dirname, resolve } from "node:path";
 import type { BpfModule, RecordEmit, Suppression, UserspaceModule } from "../ir/bindings.js";
-import { isBpfSource, type CText } from "../drift/tree.js";
+import { isBpfSource, type CText } from "../drift/bpf-source.js";
 import { InputError } from "../ir/errors.js";
 import type { SourceTree } from "../ir/source-tree.js";
 import { TARGETS } from "../ir/targets.js";
@@ -8,7 +8,6 @@ import type { BuildFlags, TreeBuild } from "../load/include-paths.js";
 import { HeaderCache } from "../readers/c/header-cache.js";
 import { sourceModule, unlaidRecords } from "../readers/c/module.js";
 import { findRecordEmits } from "../readers/c/records.js";
-import { holdsBpfObjects, readBpfObjects } from "../readers/object/index.js";
 import type { ClockKeyWrite, ObjectBuild } from "../rules/rule.js";
 import { programStem, SourceIndex } from "./c-locate.js";
 import { findClockKeys } from "./clock-keys.js";
@@ -66,9 +65,11 @@ export async function readPrograms(files: readonly InputFile[], config: Config, 
   const carriedC = new Map<string, string>();
   const readFrom = new Map<string, BpfModule[]>();
 
-  const objects = files.filter((f) => f.kind === "object" && holdsBpfObjects(f.bytes, f.path));
+  // The ELF, BTF and object readers load only for a tree with objects in it.
+  const objectReader = files.some((f) => f.kind === "object") ? await import("../readers/object/index.js") : undefined;
+  const objects = objectReader ? files.filter((f) => f.kind === "object" && objectReader.holdsBpfObjects(f.bytes, f.path)) : [];
   for (const f of objects) {
-    const modules = readBpfObjects(f.bytes, f.path);
+    const modules = objectReader?.readBpfObjects(f.bytes, f.path) ?? [];
     readFrom.set(f.path, modules);
     bpf.push(...modules);
     onRead(f.path);

@@ -11,7 +11,8 @@ import { DEFAULT_CONFIG, type Config } from "./config.js";
 import { runRules } from "./findings.js";
 import { readInputs, type InputFile } from "./inputs.js";
 import { link } from "./link.js";
-import { compareLock, type LockInput, type LockResult } from "./lock.js";
+import type { LockInput } from "./lock-input.js";
+import type { LockResult } from "./lock.js";
 import { summarize } from "./pair-summary.js";
 import { readPrograms } from "./read-programs.js";
 
@@ -78,7 +79,8 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
   const pairing = link(read, config.pairs);
   const { baseTarget, narrowTargets } = targetsOf(config);
   const ctx = compareContext(read, pairing, { baseTarget, narrowTargets });
-  const locked = lockInput ? await compareLock(lockInput, files, read, config.includeDirs, ctx) : {};
+  // The snapshot and drift rules load only for a tree with a lock, or one to take.
+  const locked = lockInput ? await (await import("./lock.js")).compareLock(lockInput, files, read, config.includeDirs, ctx) : {};
   const notes = locked.note ? [...read.notes, locked.note] : read.notes;
   const findings = runRules(ctx, read, config, tree);
   const { bpf, user } = read;

@@ -1,4 +1,4 @@
-import { dirname, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { programStem } from "../check/c-locate.js";
 import { kindOf } from "../check/discover.js";
 import { reader } from "../check/readers.js";
@@ -7,47 +7,15 @@ import { InputError } from "../ir/errors.js";
 import { TARGETS } from "../ir/targets.js";
 import { isBpfElf } from "../readers/elf/index.js";
 import { readBpfObjects } from "../readers/object/index.js";
-import { BCC_MACROS } from "../readers/c/bcc.js";
 import { HeaderCache } from "../readers/c/header-cache.js";
 import { sourceModule } from "../readers/c/module.js";
+import { isBpfSource, type CText, type TreeFile } from "./bpf-source.js";
 
 // Which files of a tree are the BPF side, and the modules they give. One
 // rule for `check`, `snapshot` and `diff`, so the lock a snapshot writes is
 // the lock the next check compares against, file for file.
 
-export interface TreeFile {
-  path: string;
-  bytes: Uint8Array;
-}
-
-export interface CText {
-  file: string;
-  text: string;
-}
-
-/**
- * Text that only BPF C (libbpf or BCC) contains: userspace C is not the truth.
- * BCC's map macros are the C reader's own list of them, so a file using only
- * `BPF_QUEUE` or `BPF_TASK_STORAGE` is BPF C as surely as one using `BPF_HASH`.
- */
-export const BPF_MARKERS = new RegExp(String.raw`\bSEC\s*\(|bpf_helpers\.h|\bBPF_MAP_TYPE_|\b(?:${Object.keys(BCC_MACROS).join("|")})\s*\(`);
-
-const QUOTED_INCLUDE = /^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"/gm;
-
-/**
- * BPF C: a file with BPF's marks, or a `.c` whose own header beside it
- * (`#include "prog.h"`) holds the program, as a project that builds one
- * object per library version from a file of offsets and one shared header.
- */
-export function isBpfSource(path: string, text: string, textOf: (path: string) => string | undefined): boolean {
-  if (BPF_MARKERS.test(text)) return true;
-  if (!path.endsWith(".c")) return false;
-  for (const m of text.matchAll(QUOTED_INCLUDE)) {
-    const header = textOf(join(dirname(path), m[1]!));
-    if (header !== undefined && BPF_MARKERS.test(header)) return true;
-  }
-  return false;
-}
+export type { CText, TreeFile } from "./bpf-source.js";
 
 /** Python that imports BCC, whose `BPF(text=...)` may hold a program. */
 const BCC_IMPORT = /^\s*(?:from\s+bcc\s+import|import\s+bcc)\b/m;
