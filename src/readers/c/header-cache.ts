@@ -21,8 +21,8 @@ export interface HeaderDecls {
    */
   items: (Item[] | undefined)[];
   /**
-   * Per declaration parsed, whether it declares a variable with an
-   * initializer, which a map reader evaluates after the walk: its positions
+   * Per declaration parsed, whether it declares a variable in a section with
+   * an initializer, which a map reader evaluates after the walk: its positions
    * must be true offsets in the program's text, so its items are copied
    * shifted, not given a base.
    */

@@ -161,11 +161,23 @@ function parseDecls(parser: Parser, text: string, h: HeaderDecls, want: readonly
       const i = todo[k]!;
       const by = decls[i]!.start - starts[k]!;
       h.items[i]!.push(by ? shifted(item, by) : item);
-      if (item.k === "decl" && !item.typedef && item.declarators.some((d) => d.init !== undefined)) h.shift[i] = true;
+      if (evaluatedLater(item)) h.shift[i] = true;
     }
   } finally {
     tree.delete();
   }
+}
+
+/**
+ * Whether the map reader evaluates an initializer of the item after the
+ * walk: a variable in a section (a legacy map's definition) that has one.
+ * The helpers' `(void *) 1` initializers are never read again.
+ */
+function evaluatedLater(item: Item): boolean {
+  if (item.k !== "decl" || item.typedef) return false;
+  const inSection = (attrs: readonly { name: string }[]): boolean => attrs.some((a) => a.name === "section");
+  const record = item.spec.k === "record" && inSection(item.spec.attrs);
+  return item.declarators.some((d) => d.init !== undefined && (record || inSection(item.attrs) || inSection(d.attrs)));
 }
 
 /** A copy of plain data with every position moved by `by`. */

@@ -92,6 +92,32 @@ describe("a header shared by the programs of a run", () => {
     }
   });
 
+  it("reads a legacy map defined in a shared header as the program alone does, wherever the header falls in the program", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "abidrift-header-map-"));
+    writeFileSync(
+      join(dir, "maps.h"),
+      [
+        "struct bpf_map_def { unsigned int type; unsigned int key_size; unsigned int value_size; unsigned int max_entries; };",
+        "static long (*helper)(void *map) = (void *) 1;",
+        'struct bpf_map_def __attribute__((section("maps"), used)) hdr_counts = { .type = 1, .key_size = sizeof(int), .value_size = sizeof(long), .max_entries = NOT_DEFINED_ANYWHERE };',
+        'struct bpf_map_def __attribute__((section("maps"), used)) hdr_sizes = { .type = 2, .key_size = 4, .value_size = 8, .max_entries = 64 };',
+        "",
+      ].join("\n"),
+    );
+    // Programs with more or less of their own text before the header: its offset in each differs.
+    const programs = ["", "struct before { int a; };\n", "struct before { int a; };\nstruct more { long b; char c[2]; };\n\n"].map((pre, i) => {
+      const path = join(dir, `prog${i}.bpf.c`);
+      writeFileSync(path, `${pre}#include "maps.h"\nint use(void) { return helper(&hdr_counts) + helper(&hdr_sizes); }\n`);
+      return path;
+    });
+    const headers = new HeaderCache(0, 0);
+    for (const path of [...programs, ...programs.reverse()]) {
+      const alone = await readCSource(path, { target: TARGETS.bpfel });
+      expect(alone.problems.some((p) => p.file.endsWith("maps.h"))).toBe(true);
+      expectPartOf(await readCSource(path, { target: TARGETS.bpfel, headers }), alone);
+    }
+  });
+
   it("reads each header from disk once per run: the next run reads it again", async () => {
     const dir = mkdtempSync(join(tmpdir(), "abidrift-header-text-"));
     const header = (size: string) => `struct rec { char b[${size}]; };\n`.padEnd(4096, " ") + "\n";
