@@ -37,7 +37,6 @@ export class RecordTypes {
   /** The records, as FlatRecords gives them. */
   readonly words: Uint32Array;
   readonly at: Int32Array;
-  private readonly names: string;
   /** The string sections, as bytes: a name runs from its offset to the next NUL. */
   readonly nameBytes: Uint8Array;
   /** By id: 1 + its kind once its record is known to decode, else 0 (ENUM64 is kept as ENUM). */
@@ -73,7 +72,6 @@ export class RecordTypes {
     if (!flat.ascii) throw new Unfit("names beyond ASCII");
     this.words = flat.words;
     this.at = flat.at;
-    this.names = flat.names;
     // A plain view, not a Buffer: its indexOf is V8's own, without Buffer's checks in JavaScript.
     this.nameBytes = new Uint8Array(flat.nameBytes.buffer, flat.nameBytes.byteOffset, flat.nameBytes.byteLength);
     this.pointerSize = r.target.scalars.pointer.size;
@@ -101,13 +99,19 @@ export class RecordTypes {
 
   /** The string at offset `off` (one `sound` has checked). */
   str(off: number): string {
-    return this.names.slice(off, this.names.indexOf("\u0000", off));
+    const b = this.nameBytes;
+    return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1", off, b.indexOf(0, off));
   }
 
   /** Whether no name needs escaping in a JSON string: then JSON.stringify(name) is the name in quotes. */
   namesJsonPlain(): boolean {
+    const b = this.nameBytes;
     // NUL only ends names; the other control characters, quotes and backslashes would be escaped.
-    return !/["\\\x01-\x1f]/.test(this.names);
+    for (let k = 0; k < b.length; k++) {
+      const c = b[k]!;
+      if ((c < 0x20 && c !== 0) || c === 0x22 || c === 0x5c) return false;
+    }
+    return true;
   }
 
   /** The name of type `id` (of a record `kind` has checked). */
