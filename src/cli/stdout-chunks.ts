@@ -1,5 +1,4 @@
 import { fstatSync, writeSync } from "node:fs";
-import { isatty } from "node:tty";
 
 // Where stdout is a file or a device such as /dev/null, node writes to it
 // synchronously anyway; writing each chunk straight to the descriptor lets
@@ -26,11 +25,12 @@ export function stdoutChunks(): StdoutChunks {
   return { write: (chunk) => process.stdout.write(chunk), reusable: false };
 }
 
-/** Whether writes to `fd` complete before they return: a file, or a device that is not a terminal. */
+/** Whether writes to stdout (`fd`) complete before they return: a file, or a device that is not a terminal. */
 function writesInPlace(fd: number): boolean {
   try {
     const st = fstatSync(fd);
-    return st.isFile() || (st.isCharacterDevice() && !isatty(fd));
+    // process.stdout says whether it is a terminal without loading node:tty for a file (styleFor has made it already).
+    return st.isFile() || (st.isCharacterDevice() && !process.stdout.isTTY);
   } catch {
     return false;
   }

@@ -80,7 +80,8 @@ export class Btf implements TypeGraph {
   private readonly words: Uint32Array;
   /** Byte offset (in the blob) of each own record, by id - firstId. */
   private readonly offsets: Uint32Array;
-  private readonly cache: (Type | undefined)[];
+  /** Decoded types by id - firstId, made on the first decode: a formatter that reads the records in place never needs it. */
+  private cache?: (Type | undefined)[];
   private readonly strBase: number;
   /**
    * The string section as one latin1 string, so a name is a slice of it
@@ -108,7 +109,6 @@ export class Btf implements TypeGraph {
     this.words = this.typeWords();
     this.offsets = this.indexRecords();
     this.count = this.firstId + this.offsets.length;
-    this.cache = new Array<Type | undefined>(this.offsets.length);
   }
 
   private fail(detail: string, blobOffset?: number): never {
@@ -271,7 +271,7 @@ export class Btf implements TypeGraph {
     if (id === 0) return true;
     if (id < this.firstId) return this.base!.sound(id);
     const i = id - this.firstId;
-    if (this.cache[i]) return true;
+    if (this.cache?.[i]) return true;
     const w = this.words;
     const count = this.count;
     // A string offset is good below the end of this blob's strings: the base's strings end where this blob's start.
@@ -359,10 +359,11 @@ export class Btf implements TypeGraph {
       return this.base.type(id);
     }
     const i = id - this.firstId;
-    const cached = this.cache[i];
+    const cache = (this.cache ??= new Array<Type | undefined>(this.offsets.length));
+    const cached = cache[i];
     if (cached) return cached;
     const t = this.decode(id, this.recordOffset(id));
-    this.cache[i] = t;
+    cache[i] = t;
     return t;
   }
 

@@ -39,6 +39,8 @@ export class RecordTypes {
   readonly at: Int32Array;
   /** The string sections, as bytes: a name runs from its offset to the next NUL. */
   readonly nameBytes: Uint8Array;
+  /** The same bytes, for Buffer's string decoding. */
+  private readonly nameBuffer: Buffer;
   /** By id: 1 + its kind once its record is known to decode, else 0 (ENUM64 is kept as ENUM). */
   private readonly kinds: Uint8Array;
   /**
@@ -74,6 +76,7 @@ export class RecordTypes {
     this.at = flat.at;
     // A plain view, not a Buffer: its indexOf is V8's own, without Buffer's checks in JavaScript.
     this.nameBytes = new Uint8Array(flat.nameBytes.buffer, flat.nameBytes.byteOffset, flat.nameBytes.byteLength);
+    this.nameBuffer = Buffer.from(flat.nameBytes.buffer, flat.nameBytes.byteOffset, flat.nameBytes.byteLength);
     this.pointerSize = r.target.scalars.pointer.size;
     this.pointerAlign = r.target.scalars.pointer.align;
     this.kinds = new Uint8Array(r.count);
@@ -99,8 +102,8 @@ export class RecordTypes {
 
   /** The string at offset `off` (one `sound` has checked). */
   str(off: number): string {
-    const b = this.nameBytes;
-    return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1", off, b.indexOf(0, off));
+    // The records path takes ASCII names only, so UTF-8 is latin1 here; Buffer decodes it without looking the encoding up.
+    return this.nameBuffer.toString(undefined, off, this.nameBytes.indexOf(0, off));
   }
 
   /** Whether no name needs escaping in a JSON string: then JSON.stringify(name) is the name in quotes. */
@@ -257,10 +260,88 @@ export class RecordTypes {
   columns(id: TypeId): number {
     const known = this.slots[id]!;
     if (known) return known;
-    const { type, before, after } = splitDeclaration(this.declare(id, MARK, 0));
+    const { type, before, after } = this.plainColumns(id) ?? splitDeclaration(this.declare(id, MARK, 0));
     const piece = this.arena.add(`${type}${" ".repeat(Math.max(0, TYPE_COL - type.length))} ${before}`, after, ` ${String(this.sizeOf(id)).padStart(5)} */\n`);
     this.widths[id] = before.length + after.length;
     return (this.slots[id] = piece);
+  }
+
+  /**
+   * What splitDeclaration makes of declare(id, MARK) where no declarator
+   * wraps the name (no function, no pointer to an array or a function):
+   * most member types, spelled in one walk down their chain without the
+   * whole declaration written and searched. Undefined for the others
+   * (declare spells them), and where declare would go too deep (it says so).
+   * Each step asks `kind` what declare asks it, in the same order.
+   */
+  private plainColumns(id: TypeId): { type: string; before: string; after: string } | undefined {
+    // The qualifiers written before the base type, the stars (and qualifiers of pointers) between it and the name, the array bounds after the name.
+    let quals = "";
+    let stars = "";
+    let after = "";
+    let x = id;
+    for (let depth = 0; depth <= MAX_CHAIN; depth++) {
+      const kind = this.kind(x);
+      switch (kind) {
+        case PTR: {
+          const target = this.sizeOrType(x);
+          const to = this.kind(target);
+          if (to === ARRAY || to === FUNC_PROTO) return undefined;
+          stars = `*${stars}`;
+          x = target;
+          continue;
+        }
+        case ARRAY:
+          after = `${after}[${this.word(x, 2)}]`;
+          x = this.word(x, 0);
+          continue;
+        case TYPE_TAG:
+          x = this.sizeOrType(x);
+          continue;
+        case CONST:
+        case VOLATILE:
+        case RESTRICT: {
+          const qualifier = kind === CONST ? "const" : kind === VOLATILE ? "volatile" : "restrict";
+          const target = this.sizeOrType(x);
+          // declare's trimEnd changes nothing here: what follows the qualifier ends with the name or a bound.
+          if (this.kind(target) === PTR) stars = `${qualifier} ${stars}`;
+          else quals = `${quals}${qualifier} `;
+          x = target;
+          continue;
+        }
+        case DATASEC:
+        case DECL_TAG:
+        case FUNC_PROTO:
+          return undefined;
+        default: {
+          const base = this.baseName(x, kind);
+          // splitDeclaration would take a parenthesis in a name for a declarator's.
+          if (base.includes("(")) return undefined;
+          return { type: `${quals}${base} ${stars}`.trimEnd(), before: "", after };
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** declare's spelling of a type that takes no declarator (void, a named or tagged type). */
+  private baseName(id: TypeId, kind: number): string {
+    switch (kind) {
+      case 0:
+        return "void";
+      case STRUCT:
+      case UNION:
+      case ENUM: {
+        const name = this.name(id);
+        const tag = kind === ENUM ? "enum" : keywordOf(kind);
+        return name ? `${tag} ${name}` : `${tag} {...}`;
+      }
+      case FWD:
+        return `${this.words[this.at[id]! + 1]! >>> 31 === 1 ? "union" : "struct"} ${this.name(id)}`;
+      default:
+        // int, float, typedef, func, var
+        return this.name(id);
+    }
   }
 
   /** As c-names.ts's cTypeName, as a JSON string; returns its piece. */
@@ -313,18 +394,8 @@ export class RecordTypes {
         return join(`SEC("${this.name(id)}")`, inner);
       case DECL_TAG:
         return join(`__attribute__((btf_decl_tag("${this.name(id)}")))`, inner);
-      case STRUCT:
-      case UNION:
-      case ENUM: {
-        const name = this.name(id);
-        const tag = kind === ENUM ? "enum" : keywordOf(kind);
-        return join(name ? `${tag} ${name}` : `${tag} {...}`, inner);
-      }
-      case FWD:
-        return join(`${this.words[this.at[id]! + 1]! >>> 31 === 1 ? "union" : "struct"} ${this.name(id)}`, inner);
       default:
-        // int, float, typedef, func, var
-        return join(this.name(id), inner);
+        return join(this.baseName(id, kind), inner);
     }
   }
 }
@@ -339,24 +410,26 @@ export class Arena {
   ends = new Int32Array(1 << 12);
   private count = 1;
 
-  /** Appends `parts` as consecutive pieces; returns the first. */
-  add(...parts: string[]): number {
+  /** Appends `a`, `b` and `c` as consecutive pieces (`b` and `c` if given); returns the first. */
+  add(a: string, b?: string, c?: string): number {
     const first = this.count;
     const start = this.ends[first - 1]!;
-    const s = parts.length === 1 ? parts[0]! : parts.join("");
+    const s = b === undefined ? a : c === undefined ? a + b : a + b + c;
     if (start + s.length > this.bytes.length) {
       const bytes = Buffer.alloc(Math.max(2 * this.bytes.length, start + s.length));
       this.bytes.copy(bytes);
       this.bytes = bytes;
     }
-    if (first + parts.length > this.ends.length) {
-      const ends = new Int32Array(2 * this.ends.length + parts.length);
+    if (first + 3 > this.ends.length) {
+      const ends = new Int32Array(2 * this.ends.length + 3);
       ends.set(this.ends);
       this.ends = ends;
     }
-    this.bytes.write(s, start, "latin1");
-    let end = start;
-    for (const p of parts) this.ends[this.count++] = end += p.length;
+    // ASCII, so UTF-8 is one byte a character; Buffer writes UTF-8 without looking the encoding up.
+    this.bytes.write(s, start);
+    let end = (this.ends[this.count++] = start + a.length);
+    if (b !== undefined) end = this.ends[this.count++] = end + b.length;
+    if (c !== undefined) this.ends[this.count++] = end + c.length;
     return first;
   }
 }
@@ -375,7 +448,9 @@ export const MAX_NESTING = MAX_CHAIN;
  * written.
  */
 export function prepareText(types: RecordTypes, ids: readonly TypeId[]): void {
-  for (const id of ids) {
+  // Indexed, not for-of: unoptimized code allocates an iterator result per step.
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
     aggregateKind(types, id);
     types.alignOf(id);
     prepareMembers(types, id, 0);
@@ -401,7 +476,9 @@ function prepareMembers(types: RecordTypes, id: TypeId, depth: number): void {
 
 /** As prepareText, for the JSON writer. */
 export function prepareJson(types: RecordTypes, ids: readonly TypeId[]): void {
-  for (const id of ids) {
+  // Indexed, not for-of: unoptimized code allocates an iterator result per step.
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
     aggregateKind(types, id);
     types.alignOf(id);
     const { words: w, sizes, jsonNames } = types;

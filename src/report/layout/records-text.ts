@@ -30,7 +30,8 @@ const newTally = (): Tally => ({ byteHoles: 0, sumHoles: 0, bitHoles: 0, sumBitH
  */
 export function layoutRecordsText(types: RecordTypes, ids: readonly TypeId[], out: ByteOut, opts: LayoutTextOptions = {}): void {
   const w = new RecordWriter(types, out, opts);
-  for (const id of ids) w.aggregate(id);
+  // Indexed, not for-of: unoptimized code allocates an iterator result per step.
+  for (let i = 0; i < ids.length; i++) w.aggregate(ids[i]!);
 }
 
 const NEWLINE = 0x0a;
