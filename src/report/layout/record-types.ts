@@ -102,6 +102,8 @@ export class RecordTypes {
 
   /** The string at offset `off` (one `sound` has checked). */
   str(off: number): string {
+    // Most parameters of function types have no name.
+    if (this.nameBytes[off] === 0) return "";
     // The records path takes ASCII names only, so UTF-8 is latin1 here; Buffer decodes it without looking the encoding up.
     return this.nameBuffer.toString(undefined, off, this.nameBytes.indexOf(0, off));
   }
@@ -267,20 +269,46 @@ export class RecordTypes {
   }
 
   /**
-   * What splitDeclaration makes of declare(id, MARK) where no declarator
-   * wraps the name (no function, no pointer to an array or a function):
-   * most member types, spelled in one walk down their chain without the
-   * whole declaration written and searched. Undefined for the others
-   * (declare spells them), and where declare would go too deep (it says so).
-   * Each step asks `kind` what declare asks it, in the same order.
+   * What splitDeclaration makes of declare(id, MARK), for a type plainWalk
+   * takes: most member types, spelled without the whole declaration written
+   * around a mark and searched. Undefined for the others, and for a base
+   * name with a parenthesis, which splitDeclaration would take for a
+   * declarator's (only corrupt input has one): declare spells those.
    */
   private plainColumns(id: TypeId): { type: string; before: string; after: string } | undefined {
-    // The qualifiers written before the base type, the stars (and qualifiers of pointers) between it and the name, the array bounds after the name.
+    const walk = this.plainWalk(id, MARK, 0);
+    if (!walk) return undefined;
+    const { quals, base, stars, after } = walk;
+    if (base.includes("(")) return undefined;
+    return { type: `${quals}${base} ${stars}`.trimEnd(), before: "", after };
+  }
+
+  /** As declare(id, name, depth), for a type plainWalk takes; else undefined. */
+  private plainDeclare(id: TypeId, name: string, depth: number): string | undefined {
+    // declare trims what follows a pointer's qualifier, which would cut into a name ending in a space (only corrupt input has one).
+    const last = name.charCodeAt(name.length - 1);
+    if (last === 0x20 || (last >= 0x09 && last <= 0x0d)) return undefined;
+    const walk = this.plainWalk(id, name, depth);
+    if (!walk) return undefined;
+    const inner = `${walk.stars}${name}${walk.after}`;
+    return `${walk.quals}${join(walk.base, inner)}`;
+  }
+
+  /**
+   * declare(id, name, depth) in one walk down the type's chain, where no
+   * declarator wraps the name (no function, no pointer to an array or a
+   * function): the qualifiers written before the base type, the base type,
+   * the stars (and qualifiers of pointers) between it and the name, the
+   * array bounds after it. Undefined for the other types, and where declare
+   * would go too deep (it then says so). Each step asks `kind` what declare
+   * asks it, in the same order.
+   */
+  private plainWalk(id: TypeId, name: string, depth: number): { quals: string; base: string; stars: string; after: string } | undefined {
     let quals = "";
     let stars = "";
     let after = "";
     let x = id;
-    for (let depth = 0; depth <= MAX_CHAIN; depth++) {
+    for (; depth <= MAX_CHAIN; depth++) {
       const kind = this.kind(x);
       switch (kind) {
         case PTR: {
@@ -303,8 +331,8 @@ export class RecordTypes {
         case RESTRICT: {
           const qualifier = kind === CONST ? "const" : kind === VOLATILE ? "volatile" : "restrict";
           const target = this.sizeOrType(x);
-          // declare's trimEnd changes nothing here: what follows the qualifier ends with the name or a bound.
-          if (this.kind(target) === PTR) stars = `${qualifier} ${stars}`;
+          // declare trims what follows a pointer's qualifier: there is nothing to trim unless that is empty.
+          if (this.kind(target) === PTR) stars = stars === "" && name === "" && after === "" ? qualifier : `${qualifier} ${stars}`;
           else quals = `${quals}${qualifier} `;
           x = target;
           continue;
@@ -313,12 +341,8 @@ export class RecordTypes {
         case DECL_TAG:
         case FUNC_PROTO:
           return undefined;
-        default: {
-          const base = this.baseName(x, kind);
-          // splitDeclaration would take a parenthesis in a name for a declarator's.
-          if (base.includes("(")) return undefined;
-          return { type: `${quals}${base} ${stars}`.trimEnd(), before: "", after };
-        }
+        default:
+          return { quals, base: this.baseName(x, kind), stars, after };
       }
     }
     return undefined;
@@ -348,7 +372,7 @@ export class RecordTypes {
   typeNameJson(id: TypeId): number {
     const known = this.jsonNames[id]!;
     if (known) return known;
-    return (this.jsonNames[id] = this.arena.add(JSON.stringify(this.declare(id, "", 0))));
+    return (this.jsonNames[id] = this.arena.add(JSON.stringify(this.plainDeclare(id, "", 0) ?? this.declare(id, "", 0))));
   }
 
   /** As c-names.ts's declare. */
@@ -376,7 +400,8 @@ export class RecordTypes {
             params.push("...");
             break;
           }
-          params.push(this.declare(type, this.str(this.word(id, 2 * k)), depth + 1));
+          const name = this.str(this.word(id, 2 * k));
+          params.push(this.plainDeclare(type, name, depth + 1) ?? this.declare(type, name, depth + 1));
         }
         return this.declare(this.sizeOrType(id), `${inner}(${params.length ? params.join(", ") : "void"})`, depth + 1);
       }
