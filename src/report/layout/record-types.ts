@@ -263,7 +263,7 @@ export class RecordTypes {
     const known = this.slots[id]!;
     if (known) return known;
     const { type, before, after } = this.plainColumns(id) ?? splitDeclaration(this.declare(id, MARK, 0));
-    const piece = this.arena.addColumns(type, before, after, this.sizeOf(id));
+    const piece = this.arena.add(`${type}${" ".repeat(Math.max(0, TYPE_COL - type.length))} ${before}`, after, ` ${String(this.sizeOf(id)).padStart(5)} */\n`);
     this.widths[id] = before.length + after.length;
     return (this.slots[id] = piece);
   }
@@ -435,71 +435,27 @@ export class Arena {
   ends = new Int32Array(1 << 12);
   private count = 1;
 
-  /** Appends `s` as one piece; returns it. */
-  add(s: string): number {
-    const piece = this.count;
-    const start = this.ends[piece - 1]!;
-    this.reserve(s.length);
-    // ASCII, so UTF-8 is one byte a character; Buffer writes UTF-8 without looking the encoding up.
-    this.bytes.write(s, start);
-    this.ends[this.count++] = start + s.length;
-    return piece;
-  }
-
-  /**
-   * Appends the three pieces of a member line's type columns, written as
-   * bytes rather than joined as strings first: `type` padded to TYPE_COL and
-   * a space, then `before`; `after`; the size column (`size` right-aligned
-   * in 5) and the end of the line. Returns the first.
-   */
-  addColumns(type: string, before: string, after: string, size: number): number {
+  /** Appends `a`, `b` and `c` as consecutive pieces (`b` and `c` if given); returns the first. */
+  add(a: string, b?: string, c?: string): number {
     const first = this.count;
-    let at = this.ends[first - 1]!;
-    const sizeText = size >= 0 && size <= 99999 ? undefined : String(size);
-    this.reserve(TYPE_COL + type.length + before.length + after.length + 32 + (sizeText?.length ?? 0));
-    const bytes = this.bytes;
-    at += bytes.write(type, at);
-    for (let n = type.length; n < TYPE_COL; n++) bytes[at++] = 0x20;
-    bytes[at++] = 0x20;
-    if (before !== "") at += bytes.write(before, at);
-    this.ends[this.count++] = at;
-    if (after !== "") at += bytes.write(after, at);
-    this.ends[this.count++] = at;
-    bytes[at++] = 0x20;
-    if (sizeText === undefined) {
-      // String(size).padStart(5), digit by digit.
-      let digits = 1;
-      for (let p = 10; p <= size; p *= 10) digits++;
-      for (let n = digits; n < 5; n++) bytes[at++] = 0x20;
-      for (let i = at + digits - 1; i >= at; i--) {
-        // size / 10 as a multiply and a shift where that is exact: unoptimized code divides in doubles it allocates.
-        const quotient = size < 16389 ? (size * 6554) >> 16 : Math.floor(size / 10);
-        bytes[i] = 0x30 + size - quotient * 10;
-        size = quotient;
-      }
-      at += digits;
-    } else {
-      for (let n = sizeText.length; n < 5; n++) bytes[at++] = 0x20;
-      at += bytes.write(sizeText, at);
-    }
-    at += bytes.write(" */\n", at);
-    this.ends[this.count++] = at;
-    return first;
-  }
-
-  /** Room for `n` more bytes and three more pieces. */
-  private reserve(n: number): void {
-    const start = this.ends[this.count - 1]!;
-    if (start + n > this.bytes.length) {
-      const bytes = Buffer.alloc(Math.max(2 * this.bytes.length, start + n));
+    const start = this.ends[first - 1]!;
+    const s = b === undefined ? a : c === undefined ? a + b : a + b + c;
+    if (start + s.length > this.bytes.length) {
+      const bytes = Buffer.alloc(Math.max(2 * this.bytes.length, start + s.length));
       this.bytes.copy(bytes);
       this.bytes = bytes;
     }
-    if (this.count + 3 > this.ends.length) {
+    if (first + 3 > this.ends.length) {
       const ends = new Int32Array(2 * this.ends.length + 3);
       ends.set(this.ends);
       this.ends = ends;
     }
+    // ASCII, so UTF-8 is one byte a character; Buffer writes UTF-8 without looking the encoding up.
+    this.bytes.write(s, start);
+    let end = (this.ends[this.count++] = start + a.length);
+    if (b !== undefined) end = this.ends[this.count++] = end + b.length;
+    if (c !== undefined) this.ends[this.count++] = end + c.length;
+    return first;
   }
 }
 
