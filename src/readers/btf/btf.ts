@@ -296,11 +296,12 @@ export class Btf implements TypeGraph {
         for (let k = 0, p = body; k < vlen; k++, p += 3) if (w[p]! >= strEnd || w[p + 1]! >= count) return false;
         return true;
       case Kind.ENUM:
-        for (let k = 0, p = body; k < vlen; k++, p += 2) if (w[p]! >= strEnd) return false;
+      case Kind.ENUM64: {
+        // One loop for both, so that the rarer ENUM64 runs no comparison optimized code has not seen.
+        const stride = infoKind(info) === Kind.ENUM ? 2 : 3;
+        for (let k = 0, p = body; k < vlen; k++, p += stride) if (w[p]! >= strEnd) return false;
         return true;
-      case Kind.ENUM64:
-        for (let k = 0, p = body; k < vlen; k++, p += 3) if (w[p]! >= strEnd) return false;
-        return true;
+      }
       case Kind.FWD:
         return true;
       case Kind.FUNC_PROTO:

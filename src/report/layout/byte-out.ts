@@ -40,7 +40,8 @@ export class ByteOut {
   text(s: string): void {
     // Every UTF-16 unit takes at most 3 bytes of UTF-8.
     this.room(s.length * 3);
-    this.len += this.buf.write(s, this.len, "utf8");
+    // UTF-8 by default: called as the arena calls it, so that V8 sees one shape of call to Buffer's write.
+    this.len += this.buf.write(s, this.len);
   }
 
   /** Appends `bytes[start..end)` (room is the caller's). */
@@ -77,9 +78,9 @@ export class ByteOut {
     this.spaces(width - digits);
     const buf = this.buf;
     const start = this.len;
-    // Integer arithmetic, which unoptimized code does without allocating: a quotient by 10 as a multiply and a shift where that is exact.
+    // Integer arithmetic, which unoptimized code does without allocating.
     for (let i = start + digits - 1; i >= start; i--) {
-      const q = n < 16389 ? (n * 6554) >> 16 : (n / 10) | 0;
+      const q = (n / 10) | 0;
       buf[i] = 0x30 + n - q * 10;
       n = q;
     }

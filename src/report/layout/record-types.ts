@@ -28,6 +28,12 @@ export class Unfit extends Error {}
 
 export const { INT, PTR, ARRAY, STRUCT, UNION, ENUM, FWD, TYPEDEF, VOLATILE, CONST, RESTRICT, FUNC, FUNC_PROTO, VAR, DATASEC, FLOAT, DECL_TAG, TYPE_TAG, ENUM64 } = Kind;
 
+/** The C keyword of a qualifier, by kind. */
+const QUALIFIERS: string[] = [];
+QUALIFIERS[CONST] = "const";
+QUALIFIERS[VOLATILE] = "volatile";
+QUALIFIERS[RESTRICT] = "restrict";
+
 /** The C keyword of a struct or union kind. */
 export const keywordOf = (kind: number): "struct" | "union" => (kind === UNION ? "union" : "struct");
 
@@ -286,8 +292,10 @@ export class RecordTypes {
   /** As declare(id, name, depth), for a type plainWalk takes; else undefined. */
   private plainDeclare(id: TypeId, name: string, depth: number): string | undefined {
     // declare trims what follows a pointer's qualifier, which would cut into a name ending in a space (only corrupt input has one).
-    const last = name.charCodeAt(name.length - 1);
-    if (last === 0x20 || (last >= 0x09 && last <= 0x0d)) return undefined;
+    if (name !== "") {
+      const last = name.charCodeAt(name.length - 1);
+      if (last === 0x20 || (last >= 0x09 && last <= 0x0d)) return undefined;
+    }
     const walk = this.plainWalk(id, name, depth);
     if (!walk) return undefined;
     const inner = `${walk.stars}${name}${walk.after}`;
@@ -329,10 +337,11 @@ export class RecordTypes {
         case CONST:
         case VOLATILE:
         case RESTRICT: {
-          const qualifier = kind === CONST ? "const" : kind === VOLATILE ? "volatile" : "restrict";
+          // A table and non-short-circuit tests, so that the rare qualifiers run no operation V8's optimized code has not seen (each would throw it away).
+          const qualifier = QUALIFIERS[kind]!;
           const target = this.sizeOrType(x);
           // declare trims what follows a pointer's qualifier: there is nothing to trim unless that is empty.
-          if (this.kind(target) === PTR) stars = stars === "" && name === "" && after === "" ? qualifier : `${qualifier} ${stars}`;
+          if (this.kind(target) === PTR) stars = (+(stars === "") & +(name === "") & +(after === "")) === 1 ? qualifier : `${qualifier} ${stars}`;
           else quals = `${quals}${qualifier} `;
           x = target;
           continue;
