@@ -1,12 +1,15 @@
 // `abidrift layout` as a subprocess: text and JSON for objects of both byte
 // orders, the kernel's BTF and a libbpf-tools binary, every JSON output valid
 // against schemas/layout.schema.json, and its figures equal to bpftool's.
-import { existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bpftoolDump, HAVE_BPFTOOL, type BtfRecord } from "../oracles/bpftool.js";
 import { uniqueAggregates } from "../readers/btf/compare.js";
 import { rng, freshSeed } from "../readers/btf/random-structs.js";
-import { HAVE_CLI, ROOT, runCli, schemaValidator } from "./run.js";
+import { CLI, HAVE_CLI, ROOT, runCli, schemaValidator } from "./run.js";
 
 const OBJECTS = ["fixtures/objects/dns_key.bpfel.o", "fixtures/objects/dns_key.bpfeb.o"];
 const VMLINUX = "/sys/kernel/btf/vmlinux";
@@ -85,6 +88,24 @@ describe.skipIf(!HAVE_CLI)("abidrift layout (skipped until `npm run build` has m
     const json = JSON.parse(r.stdout) as LayoutJson;
     expect(json.types.length, `seed ${seed}`).toBe(names.size);
     expect(diffJson(json, records, names).join("\n"), `seed ${seed}`).toBe("");
+  });
+
+  // Into a file, the chunks are written in place and one buffer serves them all (src/cli/stdout-chunks.ts); through a pipe each is a fresh buffer.
+  it("writes the same bytes into a file as through a pipe, the kernel's BTF included where there is one", () => {
+    const dir = mkdtempSync(join(tmpdir(), "abidrift-layout-file-"));
+    const inputs = existsSync(VMLINUX) ? [...OBJECTS, VMLINUX] : OBJECTS;
+    for (const input of inputs) {
+      for (const format of ["text", "json"]) {
+        const piped = runCli(["layout", input, "--format", format]);
+        expect(piped.status, piped.stderr).toBe(0);
+        const file = join(dir, `${format}.out`);
+        const fd = openSync(file, "w");
+        const r = spawnSync(process.execPath, [CLI, "layout", input, "--format", format], { cwd: ROOT, stdio: ["ignore", fd, "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+        closeSync(fd);
+        expect(r.status, String(r.stderr)).toBe(0);
+        expect(readFileSync(file, "utf8") === piped.stdout, `${input} --format ${format}: the file differs from the pipe`).toBe(true);
+      }
+    }
   });
 
   it.skipIf(!existsSync("/usr/sbin/execsnoop"))("reads the object a libbpf-tools binary carries (skipped without libbpf-tools)", () => {

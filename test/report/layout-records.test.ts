@@ -261,6 +261,37 @@ describe("layout from BTF records on mutated and hand-built BTF", () => {
     expect(declined, "some hand-built cases are declined").toBeGreaterThan(0);
   });
 
+  it("spells qualified pointers, arrays of them, tagged pointers and function parameters as the graph path does", () => {
+    // Member and parameter names first, so their offsets are known: "x " (1) ends in a space, which declare's trim would cut.
+    const strings = ["x ", "n", "a", "b", "c", "d", "e"];
+    const at = (name: string): number => 1 + strings.slice(0, strings.indexOf(name)).reduce((n, s) => n + s.length + 1, 0);
+    const types: RawType[] = [
+      int("int", 4, true), // 1
+      { kind: Kind.CONST, sizeOrType: 3 }, // 2: int *const
+      { kind: Kind.PTR, sizeOrType: 1 }, // 3
+      {
+        kind: Kind.STRUCT,
+        name: "quals",
+        vlen: 5,
+        sizeOrType: 56,
+        words: [...member(at("a"), 2, 0), ...member(at("b"), 6, 64), ...member(at("c"), 9, 128), ...member(at("d"), 10, 320), ...member(at("e"), 12, 384)],
+      }, // 4
+      int("char", 1, true), // 5
+      { kind: Kind.PTR, sizeOrType: 7 }, // 6
+      { kind: Kind.FUNC_PROTO, vlen: 3, sizeOrType: 1, words: [0, 2, at("x "), 13, at("n"), 2] }, // 7: int (*)(int *const, const char *x , int *const n)
+      int("long", 8, true), // 8
+      { kind: Kind.ARRAY, sizeOrType: 0, words: [2, 8, 3] }, // 9: int *const [3]
+      { kind: Kind.VOLATILE, sizeOrType: 11 }, // 10: volatile over a restrict pointer
+      { kind: Kind.RESTRICT, sizeOrType: 3 }, // 11
+      { kind: Kind.TYPE_TAG, name: "user", sizeOrType: 3 }, // 12
+      { kind: Kind.PTR, sizeOrType: 14 }, // 13
+      { kind: Kind.CONST, sizeOrType: 5 }, // 14
+    ];
+    const { printed, declined, problems } = holdToGraph([{ name: "qualifiers", bytes: writeBtf(types, { strings }) }], "qualifiers.btf");
+    expect(problems.join("\n")).toBe("");
+    expect({ printed, declined }).toEqual({ printed: VARIANTS.length, declined: 0 });
+  });
+
   describe.skipIf(!HAVE_CLANG || !HAVE_OBJCOPY)("mutants (skipped without clang-16 or llvm-objcopy-16)", () => {
     const inputs: { name: string; bytes: Uint8Array }[] = [];
     beforeAll(() => {

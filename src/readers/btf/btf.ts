@@ -38,15 +38,14 @@ export interface ParseBtfOptions {
  * Every type record of a blob and its bases, read in place: `words` holds
  * the records as host-order 32-bit words and `at[id]` the index of a
  * record's first word (name_off, then info, then size or type, then what
- * follows). `nameBytes` is the string sections as one run of bytes, and
- * `names` the same as a latin1 string, so a name is a slice of either up to
- * the next NUL; `ascii` says whether those slices are the names.
+ * follows). `nameBytes` is the string sections as one run of bytes, so a
+ * name runs from its offset to the next NUL; `ascii` says whether those
+ * bytes are the names' characters one for one.
  */
 export interface FlatRecords {
   readonly words: Uint32Array;
   readonly at: Int32Array;
   readonly nameBytes: Uint8Array;
-  readonly names: string;
   readonly ascii: boolean;
 }
 
@@ -73,9 +72,16 @@ export class Btf implements TypeGraph {
   private readonly buf: Buffer;
   private readonly le: boolean;
   private readonly fileOffset: number;
+  /**
+   * The type section as host-order words: a view of the blob where it is
+   * little-endian and aligned (the kernel's BTF), else a copy. Records start
+   * on whole words from the section's start, so word k is at byte 4k of it.
+   */
+  private readonly words: Uint32Array;
   /** Byte offset (in the blob) of each own record, by id - firstId. */
   private readonly offsets: Uint32Array;
-  private readonly cache: (Type | undefined)[];
+  /** Decoded types by id - firstId, made on the first decode: a formatter that reads the records in place never needs it. */
+  private cache?: (Type | undefined)[];
   private readonly strBase: number;
   /**
    * The string section as one latin1 string, so a name is a slice of it
@@ -100,9 +106,9 @@ export class Btf implements TypeGraph {
     this.firstId = opts.base ? opts.base.count : 1;
     this.strBase = opts.base ? opts.base.header.strLen + opts.base.strBase : 0;
     this.checkStrings();
+    this.words = this.typeWords();
     this.offsets = this.indexRecords();
     this.count = this.firstId + this.offsets.length;
-    this.cache = new Array<Type | undefined>(this.offsets.length);
   }
 
   private fail(detail: string, blobOffset?: number): never {
@@ -153,16 +159,26 @@ export class Btf implements TypeGraph {
     if (this.bytes[strStart + strLen - 1] !== 0) this.fail("string section does not end with a NUL", strStart + strLen - 1);
   }
 
+  private typeWords(): Uint32Array {
+    const { typeStart, typeLen } = this.header;
+    const start = this.bytes.byteOffset + typeStart;
+    if (this.le && HOST_LE && start % 4 === 0) return new Uint32Array(this.bytes.buffer, start, typeLen >> 2);
+    const words = new Uint32Array(typeLen >> 2);
+    for (let k = 0; k < words.length; k++) words[k] = this.view.getUint32(typeStart + 4 * k, this.le);
+    return words;
+  }
+
   /** One pass over the type section: where each record starts, nothing decoded. */
   private indexRecords(): Uint32Array {
     const { typeStart, typeLen } = this.header;
     const end = typeStart + typeLen;
+    const words = this.words;
     // The smallest record is 12 bytes, so this bounds the count from above.
-    let offsets = new Uint32Array(Math.floor(typeLen / COMMON_LEN));
+    const offsets = new Uint32Array(Math.floor(typeLen / COMMON_LEN));
     let n = 0;
     for (let off = typeStart; off < end; ) {
       if (off + COMMON_LEN > end) this.fail(`type ${this.firstId + n}: record header cut short by the end of the type section`, off);
-      const info = this.view.getUint32(off + 4, this.le);
+      const info = words[((off - typeStart) >>> 2) + 1]!;
       const kind = infoKind(info);
       const len = recordLength(kind, infoVlen(info));
       if (len < 0) this.fail(`type ${this.firstId + n}: unknown kind ${kind}`, off);
@@ -221,37 +237,22 @@ export class Btf implements TypeGraph {
   }
 
   private makeFlat(): FlatRecords {
-    const { typeStart, typeLen } = this.header;
+    const { typeStart, strStart, strLen } = this.header;
     const base = this.base?.flatRecords();
     const baseWords = base ? base.words.length : 0;
     const at = new Int32Array(this.count);
     if (base) at.set(base.at.subarray(0, this.firstId));
-    for (let i = 0; i < this.offsets.length; i++) at[this.firstId + i] = baseWords + ((this.offsets[i]! - typeStart) >> 2);
-    let words: Uint32Array;
-    const start = this.bytes.byteOffset + typeStart;
-    if (!base && this.le && HOST_LE && start % 4 === 0) {
-      words = new Uint32Array(this.bytes.buffer, start, typeLen >> 2);
-    } else {
-      words = new Uint32Array(baseWords + (typeLen >> 2));
-      if (base) words.set(base.words);
-      for (let k = 0; k < typeLen >> 2; k++) words[baseWords + k] = this.view.getUint32(typeStart + 4 * k, this.le);
-    }
-    const strings = (this.strings ??= this.decodeStrings());
-    const { strStart, strLen } = this.header;
+    for (let i = 0; i < this.offsets.length; i++) at[this.firstId + i] = baseWords + ((this.offsets[i]! - typeStart) >>> 2);
     const own = this.bytes.subarray(strStart, strStart + strLen);
-    let nameBytes = own;
-    if (base) {
-      nameBytes = new Uint8Array(base.nameBytes.length + strLen);
-      nameBytes.set(base.nameBytes);
-      nameBytes.set(own, base.nameBytes.length);
-    }
-    return {
-      words,
-      at,
-      nameBytes,
-      names: base ? base.names + strings.table : strings.table,
-      ascii: strings.ascii && (base?.ascii ?? true),
-    };
+    const ascii = isAscii(own) && (base?.ascii ?? true);
+    if (!base) return { words: this.words, at, nameBytes: own, ascii };
+    const words = new Uint32Array(baseWords + this.words.length);
+    words.set(base.words);
+    words.set(this.words, baseWords);
+    const nameBytes = new Uint8Array(base.nameBytes.length + strLen);
+    nameBytes.set(base.nameBytes);
+    nameBytes.set(own, base.nameBytes.length);
+    return { words, at, nameBytes, ascii };
   }
 
   /** Whether `off` is a string of this blob or its base. */
@@ -262,58 +263,60 @@ export class Btf implements TypeGraph {
 
   /**
    * Whether `type(id)` would decode without an error, found in place: the
-   * checks decode makes, without building the node.
+   * checks decode makes, without building the node, read from the words
+   * (a formatter of a whole kernel asks this of some 30,000 types).
    */
   sound(id: TypeId): boolean {
     if (!Number.isInteger(id) || id < 0 || id >= this.count) return false;
     if (id === 0) return true;
     if (id < this.firstId) return this.base!.sound(id);
     const i = id - this.firstId;
-    if (this.cache[i]) return true;
-    const v = this.view;
-    const le = this.le;
-    const off = this.offsets[i]!;
-    const info = v.getUint32(off + 4, le);
-    const vlen = infoVlen(info);
-    const third = v.getUint32(off + 8, le);
-    const body = off + COMMON_LEN;
-    if (!this.strOk(v.getUint32(off, le))) return false;
-    switch (infoKind(info)) {
+    if (this.cache?.[i]) return true;
+    const w = this.words;
+    const count = this.count;
+    // A string offset is good below the end of this blob's strings: the base's strings end where this blob's start.
+    const strEnd = this.strBase + this.header.strLen;
+    const at = (this.offsets[i]! - this.header.typeStart) >>> 2;
+    const info = w[at + 1]!;
+    const vlen = info & 0xffff;
+    const third = w[at + 2]!;
+    const body = at + 3;
+    if (w[at]! >= strEnd) return false;
+    switch ((info >>> 24) & 0x1f) {
       case Kind.INT: {
-        const bits = intBits(v.getUint32(body, le));
+        const bits = intBits(w[body]!);
         return bits !== 0 && bits <= 128 && third !== 0 && third <= 16;
       }
       case Kind.FLOAT:
-        return [2, 4, 8, 12, 16].includes(third);
+        return third === 2 || third === 4 || third === 8 || third === 12 || third === 16;
       case Kind.ARRAY:
-        return v.getUint32(body, le) < this.count;
+        return w[body]! < count;
       case Kind.STRUCT:
       case Kind.UNION:
-        for (let k = 0, p = body; k < vlen; k++, p += 12) {
-          if (!this.strOk(v.getUint32(p, le)) || v.getUint32(p + 4, le) >= this.count) return false;
-        }
+        for (let k = 0, p = body; k < vlen; k++, p += 3) if (w[p]! >= strEnd || w[p + 1]! >= count) return false;
         return true;
       case Kind.ENUM:
-        for (let k = 0, p = body; k < vlen; k++, p += 8) if (!this.strOk(v.getUint32(p, le))) return false;
+      case Kind.ENUM64: {
+        // One loop for both, so that the rarer ENUM64 runs no comparison optimized code has not seen.
+        const stride = infoKind(info) === Kind.ENUM ? 2 : 3;
+        for (let k = 0, p = body; k < vlen; k++, p += stride) if (w[p]! >= strEnd) return false;
         return true;
-      case Kind.ENUM64:
-        for (let k = 0, p = body; k < vlen; k++, p += 12) if (!this.strOk(v.getUint32(p, le))) return false;
-        return true;
+      }
       case Kind.FWD:
         return true;
       case Kind.FUNC_PROTO:
-        for (let k = 0, p = body; k < vlen; k++, p += 8) {
-          const type = v.getUint32(p + 4, le);
+        for (let k = 0, p = body; k < vlen; k++, p += 2) {
+          const type = w[p + 1]!;
           if (type === 0 && k === vlen - 1) break;
-          if (!this.strOk(v.getUint32(p, le)) || type >= this.count) return false;
+          if (w[p]! >= strEnd || type >= count) return false;
         }
-        return third < this.count;
+        return third < count;
       case Kind.DATASEC:
-        for (let k = 0, p = body; k < vlen; k++, p += 12) if (v.getUint32(p, le) >= this.count) return false;
+        for (let k = 0, p = body; k < vlen; k++, p += 3) if (w[p]! >= count) return false;
         return true;
       default:
         // The kinds whose third word is the type they refer to.
-        return third < this.count;
+        return third < count;
     }
   }
 
@@ -324,14 +327,15 @@ export class Btf implements TypeGraph {
    */
   namedAggregates(): TypeId[] {
     const ids: TypeId[] = [];
-    const v = this.view;
-    const le = this.le;
+    const w = this.words;
     const offsets = this.offsets;
+    const { typeStart } = this.header;
     for (let i = 0; i < offsets.length; i++) {
       const off = offsets[i]!;
-      const kind = infoKind(v.getUint32(off + 4, le));
+      const at = (off - typeStart) >>> 2;
+      const kind = (w[at + 1]! >>> 24) & 0x1f;
       if (kind !== Kind.STRUCT && kind !== Kind.UNION) continue;
-      const name = v.getUint32(off, le);
+      const name = w[at]!;
       if (name !== 0 && !this.emptyName(name, off)) ids.push(this.firstId + i);
     }
     return ids;
@@ -356,10 +360,11 @@ export class Btf implements TypeGraph {
       return this.base.type(id);
     }
     const i = id - this.firstId;
-    const cached = this.cache[i];
+    const cache = (this.cache ??= new Array<Type | undefined>(this.offsets.length));
+    const cached = cache[i];
     if (cached) return cached;
     const t = this.decode(id, this.recordOffset(id));
-    this.cache[i] = t;
+    cache[i] = t;
     return t;
   }
 

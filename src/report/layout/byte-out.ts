@@ -3,7 +3,8 @@
 // the string section and type columns from an arena, so no string is built
 // per line and the garbage collector has next to nothing to do. The buffer
 // is handed over in chunks as it fills, so the whole output (the JSON of a
-// kernel is 12 MB) never sits in memory at once.
+// kernel is 12 MB) never sits in memory at once; where the taker is done
+// with a chunk when it returns, one buffer serves them all.
 
 /** Bytes pending before they are handed over. */
 const CHUNK = 1 << 20;
@@ -14,8 +15,14 @@ export class ByteOut {
   buf: Buffer;
   len = 0;
 
-  /** `write` takes each chunk and keeps it: the buffer is not written to again. */
-  constructor(private readonly write: (chunk: Buffer) => void) {
+  /**
+   * `write` takes each chunk and keeps it, so the buffer is not written to
+   * again; or, if `reusable`, it is done with the chunk when it returns.
+   */
+  constructor(
+    private readonly write: (chunk: Buffer) => void,
+    private readonly reusable = false,
+  ) {
     // Stored twice, so that V8 takes the field for one that changes from the start: optimized code that took it
     // for a constant would be thrown away when the first chunk is handed over.
     this.buf = Buffer.allocUnsafe(0);
@@ -33,7 +40,8 @@ export class ByteOut {
   text(s: string): void {
     // Every UTF-16 unit takes at most 3 bytes of UTF-8.
     this.room(s.length * 3);
-    this.len += this.buf.write(s, this.len, "utf8");
+    // UTF-8 by default: called as the arena calls it, so that V8 sees one shape of call to Buffer's write.
+    this.len += this.buf.write(s, this.len);
   }
 
   /** Appends `bytes[start..end)` (room is the caller's). */
@@ -83,7 +91,7 @@ export class ByteOut {
   flush(): void {
     if (this.len === 0) return;
     this.write(this.buf.subarray(0, this.len));
-    this.buf = Buffer.allocUnsafe(CHUNK);
+    if (!this.reusable) this.buf = Buffer.allocUnsafe(CHUNK);
     this.len = 0;
   }
 }

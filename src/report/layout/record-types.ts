@@ -28,6 +28,12 @@ export class Unfit extends Error {}
 
 export const { INT, PTR, ARRAY, STRUCT, UNION, ENUM, FWD, TYPEDEF, VOLATILE, CONST, RESTRICT, FUNC, FUNC_PROTO, VAR, DATASEC, FLOAT, DECL_TAG, TYPE_TAG, ENUM64 } = Kind;
 
+/** The C keyword of a qualifier, by kind. */
+const QUALIFIERS: string[] = [];
+QUALIFIERS[CONST] = "const";
+QUALIFIERS[VOLATILE] = "volatile";
+QUALIFIERS[RESTRICT] = "restrict";
+
 /** The C keyword of a struct or union kind. */
 export const keywordOf = (kind: number): "struct" | "union" => (kind === UNION ? "union" : "struct");
 
@@ -37,9 +43,10 @@ export class RecordTypes {
   /** The records, as FlatRecords gives them. */
   readonly words: Uint32Array;
   readonly at: Int32Array;
-  private readonly names: string;
   /** The string sections, as bytes: a name runs from its offset to the next NUL. */
   readonly nameBytes: Uint8Array;
+  /** The same bytes, for Buffer's string decoding. */
+  private readonly nameBuffer: Buffer;
   /** By id: 1 + its kind once its record is known to decode, else 0 (ENUM64 is kept as ENUM). */
   private readonly kinds: Uint8Array;
   /**
@@ -73,9 +80,9 @@ export class RecordTypes {
     if (!flat.ascii) throw new Unfit("names beyond ASCII");
     this.words = flat.words;
     this.at = flat.at;
-    this.names = flat.names;
     // A plain view, not a Buffer: its indexOf is V8's own, without Buffer's checks in JavaScript.
     this.nameBytes = new Uint8Array(flat.nameBytes.buffer, flat.nameBytes.byteOffset, flat.nameBytes.byteLength);
+    this.nameBuffer = Buffer.from(flat.nameBytes.buffer, flat.nameBytes.byteOffset, flat.nameBytes.byteLength);
     this.pointerSize = r.target.scalars.pointer.size;
     this.pointerAlign = r.target.scalars.pointer.align;
     this.kinds = new Uint8Array(r.count);
@@ -101,13 +108,21 @@ export class RecordTypes {
 
   /** The string at offset `off` (one `sound` has checked). */
   str(off: number): string {
-    return this.names.slice(off, this.names.indexOf("\u0000", off));
+    // Most parameters of function types have no name.
+    if (this.nameBytes[off] === 0) return "";
+    // The records path takes ASCII names only, so UTF-8 is latin1 here; Buffer decodes it without looking the encoding up.
+    return this.nameBuffer.toString(undefined, off, this.nameBytes.indexOf(0, off));
   }
 
   /** Whether no name needs escaping in a JSON string: then JSON.stringify(name) is the name in quotes. */
   namesJsonPlain(): boolean {
+    const b = this.nameBytes;
     // NUL only ends names; the other control characters, quotes and backslashes would be escaped.
-    return !/["\\\x01-\x1f]/.test(this.names);
+    for (let k = 0; k < b.length; k++) {
+      const c = b[k]!;
+      if ((c < 0x20 && c !== 0) || c === 0x22 || c === 0x5c) return false;
+    }
+    return true;
   }
 
   /** The name of type `id` (of a record `kind` has checked). */
@@ -253,17 +268,120 @@ export class RecordTypes {
   columns(id: TypeId): number {
     const known = this.slots[id]!;
     if (known) return known;
-    const { type, before, after } = splitDeclaration(this.declare(id, MARK, 0));
+    const { type, before, after } = this.plainColumns(id) ?? splitDeclaration(this.declare(id, MARK, 0));
     const piece = this.arena.add(`${type}${" ".repeat(Math.max(0, TYPE_COL - type.length))} ${before}`, after, ` ${String(this.sizeOf(id)).padStart(5)} */\n`);
     this.widths[id] = before.length + after.length;
     return (this.slots[id] = piece);
+  }
+
+  /**
+   * What splitDeclaration makes of declare(id, MARK), for a type plainWalk
+   * takes: most member types, spelled without the whole declaration written
+   * around a mark and searched. Undefined for the others, and for a base
+   * name with a parenthesis, which splitDeclaration would take for a
+   * declarator's (only corrupt input has one): declare spells those.
+   */
+  private plainColumns(id: TypeId): { type: string; before: string; after: string } | undefined {
+    const walk = this.plainWalk(id, MARK, 0);
+    if (!walk) return undefined;
+    const { quals, base, stars, after } = walk;
+    if (base.includes("(")) return undefined;
+    return { type: `${quals}${base} ${stars}`.trimEnd(), before: "", after };
+  }
+
+  /** As declare(id, name, depth), for a type plainWalk takes; else undefined. */
+  private plainDeclare(id: TypeId, name: string, depth: number): string | undefined {
+    // declare trims what follows a pointer's qualifier, which would cut into a name ending in a space (only corrupt input has one).
+    if (name !== "") {
+      const last = name.charCodeAt(name.length - 1);
+      if (last === 0x20 || (last >= 0x09 && last <= 0x0d)) return undefined;
+    }
+    const walk = this.plainWalk(id, name, depth);
+    if (!walk) return undefined;
+    const inner = `${walk.stars}${name}${walk.after}`;
+    return `${walk.quals}${join(walk.base, inner)}`;
+  }
+
+  /**
+   * declare(id, name, depth) in one walk down the type's chain, where no
+   * declarator wraps the name (no function, no pointer to an array or a
+   * function): the qualifiers written before the base type, the base type,
+   * the stars (and qualifiers of pointers) between it and the name, the
+   * array bounds after it. Undefined for the other types, and where declare
+   * would go too deep (it then says so). Each step asks `kind` what declare
+   * asks it, in the same order.
+   */
+  private plainWalk(id: TypeId, name: string, depth: number): { quals: string; base: string; stars: string; after: string } | undefined {
+    let quals = "";
+    let stars = "";
+    let after = "";
+    let x = id;
+    for (; depth <= MAX_CHAIN; depth++) {
+      const kind = this.kind(x);
+      switch (kind) {
+        case PTR: {
+          const target = this.sizeOrType(x);
+          const to = this.kind(target);
+          if (to === ARRAY || to === FUNC_PROTO) return undefined;
+          stars = `*${stars}`;
+          x = target;
+          continue;
+        }
+        case ARRAY:
+          after = `${after}[${this.word(x, 2)}]`;
+          x = this.word(x, 0);
+          continue;
+        case TYPE_TAG:
+          x = this.sizeOrType(x);
+          continue;
+        case CONST:
+        case VOLATILE:
+        case RESTRICT: {
+          // A table and non-short-circuit tests, so that the rare qualifiers run no operation V8's optimized code has not seen (each would throw it away).
+          const qualifier = QUALIFIERS[kind]!;
+          const target = this.sizeOrType(x);
+          // declare trims what follows a pointer's qualifier: there is nothing to trim unless that is empty.
+          if (this.kind(target) === PTR) stars = (+(stars === "") & +(name === "") & +(after === "")) === 1 ? qualifier : `${qualifier} ${stars}`;
+          else quals = `${quals}${qualifier} `;
+          x = target;
+          continue;
+        }
+        case DATASEC:
+        case DECL_TAG:
+        case FUNC_PROTO:
+          return undefined;
+        default:
+          return { quals, base: this.baseName(x, kind), stars, after };
+      }
+    }
+    return undefined;
+  }
+
+  /** declare's spelling of a type that takes no declarator (void, a named or tagged type). */
+  private baseName(id: TypeId, kind: number): string {
+    switch (kind) {
+      case 0:
+        return "void";
+      case STRUCT:
+      case UNION:
+      case ENUM: {
+        const name = this.name(id);
+        const tag = kind === ENUM ? "enum" : keywordOf(kind);
+        return name ? `${tag} ${name}` : `${tag} {...}`;
+      }
+      case FWD:
+        return `${this.words[this.at[id]! + 1]! >>> 31 === 1 ? "union" : "struct"} ${this.name(id)}`;
+      default:
+        // int, float, typedef, func, var
+        return this.name(id);
+    }
   }
 
   /** As c-names.ts's cTypeName, as a JSON string; returns its piece. */
   typeNameJson(id: TypeId): number {
     const known = this.jsonNames[id]!;
     if (known) return known;
-    return (this.jsonNames[id] = this.arena.add(JSON.stringify(this.declare(id, "", 0))));
+    return (this.jsonNames[id] = this.arena.add(JSON.stringify(this.plainDeclare(id, "", 0) ?? this.declare(id, "", 0))));
   }
 
   /** As c-names.ts's declare. */
@@ -291,7 +409,8 @@ export class RecordTypes {
             params.push("...");
             break;
           }
-          params.push(this.declare(type, this.str(this.word(id, 2 * k)), depth + 1));
+          const name = this.str(this.word(id, 2 * k));
+          params.push(this.plainDeclare(type, name, depth + 1) ?? this.declare(type, name, depth + 1));
         }
         return this.declare(this.sizeOrType(id), `${inner}(${params.length ? params.join(", ") : "void"})`, depth + 1);
       }
@@ -309,18 +428,8 @@ export class RecordTypes {
         return join(`SEC("${this.name(id)}")`, inner);
       case DECL_TAG:
         return join(`__attribute__((btf_decl_tag("${this.name(id)}")))`, inner);
-      case STRUCT:
-      case UNION:
-      case ENUM: {
-        const name = this.name(id);
-        const tag = kind === ENUM ? "enum" : keywordOf(kind);
-        return join(name ? `${tag} ${name}` : `${tag} {...}`, inner);
-      }
-      case FWD:
-        return join(`${this.words[this.at[id]! + 1]! >>> 31 === 1 ? "union" : "struct"} ${this.name(id)}`, inner);
       default:
-        // int, float, typedef, func, var
-        return join(this.name(id), inner);
+        return join(this.baseName(id, kind), inner);
     }
   }
 }
@@ -335,24 +444,26 @@ export class Arena {
   ends = new Int32Array(1 << 12);
   private count = 1;
 
-  /** Appends `parts` as consecutive pieces; returns the first. */
-  add(...parts: string[]): number {
+  /** Appends `a`, `b` and `c` as consecutive pieces (`b` and `c` if given); returns the first. */
+  add(a: string, b?: string, c?: string): number {
     const first = this.count;
     const start = this.ends[first - 1]!;
-    const s = parts.length === 1 ? parts[0]! : parts.join("");
+    const s = b === undefined ? a : c === undefined ? a + b : a + b + c;
     if (start + s.length > this.bytes.length) {
       const bytes = Buffer.alloc(Math.max(2 * this.bytes.length, start + s.length));
       this.bytes.copy(bytes);
       this.bytes = bytes;
     }
-    if (first + parts.length > this.ends.length) {
-      const ends = new Int32Array(2 * this.ends.length + parts.length);
+    if (first + 3 > this.ends.length) {
+      const ends = new Int32Array(2 * this.ends.length + 3);
       ends.set(this.ends);
       this.ends = ends;
     }
-    this.bytes.write(s, start, "latin1");
-    let end = start;
-    for (const p of parts) this.ends[this.count++] = end += p.length;
+    // ASCII, so UTF-8 is one byte a character; Buffer writes UTF-8 without looking the encoding up.
+    this.bytes.write(s, start);
+    let end = (this.ends[this.count++] = start + a.length);
+    if (b !== undefined) end = this.ends[this.count++] = end + b.length;
+    if (c !== undefined) this.ends[this.count++] = end + c.length;
     return first;
   }
 }
@@ -371,7 +482,9 @@ export const MAX_NESTING = MAX_CHAIN;
  * written.
  */
 export function prepareText(types: RecordTypes, ids: readonly TypeId[]): void {
-  for (const id of ids) {
+  // Indexed, not for-of: unoptimized code allocates an iterator result per step.
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
     aggregateKind(types, id);
     types.alignOf(id);
     prepareMembers(types, id, 0);
@@ -397,7 +510,9 @@ function prepareMembers(types: RecordTypes, id: TypeId, depth: number): void {
 
 /** As prepareText, for the JSON writer. */
 export function prepareJson(types: RecordTypes, ids: readonly TypeId[]): void {
-  for (const id of ids) {
+  // Indexed, not for-of: unoptimized code allocates an iterator result per step.
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
     aggregateKind(types, id);
     types.alignOf(id);
     const { words: w, sizes, jsonNames } = types;

@@ -23,6 +23,12 @@ interface Tally {
 
 const newTally = (): Tally => ({ byteHoles: 0, sumHoles: 0, bitHoles: 0, sumBitHoles: 0, problems: [] });
 
+/** Empties a tally for the next aggregate. */
+function resetTally(t: Tally): void {
+  t.byteHoles = t.sumHoles = t.bitHoles = t.sumBitHoles = 0;
+  if (t.problems.length) t.problems = [];
+}
+
 /**
  * Writes the layout of each aggregate in `ids` to `out`, as layoutText does
  * over the graph, once prepareText has asked `types` everything: it cannot
@@ -30,7 +36,8 @@ const newTally = (): Tally => ({ byteHoles: 0, sumHoles: 0, bitHoles: 0, sumBitH
  */
 export function layoutRecordsText(types: RecordTypes, ids: readonly TypeId[], out: ByteOut, opts: LayoutTextOptions = {}): void {
   const w = new RecordWriter(types, out, opts);
-  for (const id of ids) w.aggregate(id);
+  // Indexed, not for-of: unoptimized code allocates an iterator result per step.
+  for (let i = 0; i < ids.length; i++) w.aggregate(ids[i]!);
 }
 
 const NEWLINE = 0x0a;
@@ -80,6 +87,12 @@ class RecordWriter {
   private readonly typeOpen: Buffer;
   private readonly typeClose: Buffer;
   private readonly names: Uint8Array;
+  /** The summary's tally of the aggregate being written. */
+  private readonly tally = newTally();
+  /** Where the tallies of nested aggregates go: nothing reads them. */
+  private readonly nested = newTally();
+  /** The next cacheline boundary of the aggregate being written. */
+  private readonly boundary = { value: 0 };
 
   constructor(
     private readonly types: RecordTypes,
@@ -121,8 +134,13 @@ class RecordWriter {
     }
     out.buf[out.len++] = 0x7b; // {
     out.buf[out.len++] = NEWLINE;
-    const tally = newTally();
-    const tail = this.members(id, kind, 0, 1, { value: this.line }, tally);
+    // One tally and one boundary serve every aggregate in turn: unoptimized code would allocate them 10,000 times for a kernel.
+    const tally = this.tally;
+    resetTally(tally);
+    resetTally(this.nested);
+    const boundary = this.boundary;
+    boundary.value = this.line;
+    const tail = this.members(id, kind, 0, 1, boundary, tally);
     this.summary(id, kind, align, tail, tally);
     out.room(END_AGGREGATE.length);
     out.put(END_AGGREGATE);
@@ -176,7 +194,7 @@ class RecordWriter {
         this.tabs(depth);
         out.put(this.nestedOpen[inner]!);
         // A nested aggregate's holes and problems are its own: they print inside it, not in the summary.
-        this.members(type, inner, abs, depth + 1, boundary, newTally());
+        this.members(type, inner, abs, depth + 1, boundary, this.nested);
         out.room(LINE_ROOM + depth);
         this.tabs(depth);
         out.put(END_NESTED);
@@ -309,7 +327,8 @@ class RecordWriter {
     if (packed !== undefined) this.note(PACKED, packed);
     const last = size % this.line;
     if (last) this.note(LAST, last, BYTES);
-    for (const p of t.problems) out.text(`${this.style.error(`\t/* ERROR: ${p} */`)}\n`);
+    // Indexed, not for-of: unoptimized code allocates an iterator per aggregate even for no problems.
+    for (let i = 0; i < t.problems.length; i++) out.text(`${this.style.error(`\t/* ERROR: ${t.problems[i]} */`)}\n`);
   }
 
   /** One line of the summary comment: its constant parts and numbers in turn (room is the caller's). */

@@ -18,6 +18,8 @@ export interface RecordsOptions {
   cachelines?: boolean;
   cachelineSize?: number;
   style?: Style;
+  /** `write` is done with each chunk when it returns, so one buffer may serve them all. */
+  reusable?: boolean;
 }
 
 /** Whether a graph also offers its BTF records to be read in place. */
@@ -47,7 +49,7 @@ export function writeLayoutFromRecords(sources: readonly RecordsSource[], opts: 
     if (e instanceof Unfit || e instanceof InputError) return false;
     throw e;
   }
-  const out = new ByteOut(write);
+  const out = new ByteOut(write, opts.reusable);
   if (opts.format === "json") {
     const json = new RecordsJson(out);
     json.begin();
