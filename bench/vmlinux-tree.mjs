@@ -11,6 +11,10 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { childCpuMs } from "./child-cpu.mjs";
+import { withoutCertBundle } from "./plain-node.mjs";
+
+const certNote = withoutCertBundle();
+if (certNote) console.log(certNote);
 
 const PROGRAMS = 20;
 const VMLINUX = "/sys/kernel/btf/vmlinux";
