@@ -1,9 +1,10 @@
-import type { Parser, Tree } from "web-tree-sitter";
+import type { Language, Node, Parser, Tree } from "web-tree-sitter";
 import { InputError } from "../../ir/errors.js";
 import type { TypeGraph } from "../../ir/graph.js";
 import type { Target } from "../../ir/targets.js";
-import { indexDeclarations, namesOfProgram, tagKey } from "./decl-index.js";
+import { indexDeclarations, namesOfProgram, tagKey, type DeclIndex } from "./decl-index.js";
 import type { HeaderCache, HeaderDecls } from "./header-cache.js";
+import { PlainReader } from "./plain-decls.js";
 import type { HeaderRead, Preprocessed } from "./preprocess.js";
 import { reachable } from "./reachable.js";
 import { resolveRuns, type ItemRun, type Resolved } from "./resolve.js";
@@ -30,6 +31,98 @@ export function parseC(parser: Parser, text: string, path: string): { tree: Tree
   tree = parser.parse(moved);
   if (!tree) throw new InputError(path, "the C parser gave no tree");
   return { tree, source: moved };
+}
+
+/** The text does not read the same declaration by declaration; the caller parses it whole. */
+export class ReadWhole extends Error {}
+
+const keywordSets = new WeakMap<Language, ReadonlySet<string>>();
+
+/** The words tree-sitter-c lexes as keywords, from the grammar itself: its unnamed tokens spelled as identifiers. */
+export function keywordsOf(lang: Language): ReadonlySet<string> {
+  let set = keywordSets.get(lang);
+  if (set) return set;
+  const words = new Set<string>();
+  for (let i = 0; i < lang.nodeTypeCount; i++) {
+    const t = lang.types[i];
+    if (t && !lang.nodeTypeIsNamed(i) && /^[A-Za-z_]\w*$/.test(t)) words.add(t);
+  }
+  set = words;
+  keywordSets.set(lang, set);
+  return set;
+}
+
+/**
+ * The declarations of C `text`, in order: the plain ones read by
+ * PlainReader, each run of the others parsed by tree-sitter by itself, cut
+ * where the declaration index cuts (each top-level declaration parses by
+ * itself as within the whole). Throws ReadWhole where that would not hold
+ * for sure: a run the parser had to mend (a mend may reach across
+ * declarations in the whole text), text between declarations the index
+ * does not place.
+ */
+export function* readDecls(parser: Parser, text: string, path: string): Generator<Item> {
+  if (!parser.language) throw new ReadWhole();
+  const plain = new PlainReader(text, keywordsOf(parser.language));
+  let index: DeclIndex | undefined;
+  for (let at = plain.skipBlanks(0); at < text.length; at = plain.skipBlanks(at)) {
+    const r = plain.declaration(at);
+    if (r) {
+      yield r.item;
+      at = r.end;
+      continue;
+    }
+    index ??= indexDeclarations(text);
+    const decls = index.decls;
+    const first = startingAt(index, at);
+    if (first < 0) throw new ReadWhole();
+    let last = first + 1;
+    while (last < decls.length && plain.declaration(decls[last]!.start)?.end !== decls[last]!.end) last++;
+    const end = decls[last - 1]!.end;
+    const { tree, source } = parseC(parser, text.slice(at, end), path);
+    let items: Item[];
+    try {
+      if (!mendedAsC(tree.rootNode)) throw new ReadWhole();
+      items = [...walkTree(tree, source)];
+    } finally {
+      tree.delete();
+    }
+    for (const item of items) yield shifted(item, at);
+    at = end;
+  }
+}
+
+/**
+ * Whether the parser mended under `node` only where walk.ts reads the mend
+ * as C: the name it makes up for an unnamed bitfield (`long: 64;`) or for
+ * `_Atomic(T)`, a second attribute after a member's name, the words of an
+ * enum's fixed type. Those stay within their declaration. Any other mend
+ * (a missing `;` or `}`, text it skipped) may reach across declarations in
+ * the whole text, so a run showing one is not read by itself.
+ */
+function mendedAsC(node: Node): boolean {
+  if (!node.hasError) return true;
+  if (node.isMissing) return node.type === "field_identifier" || (node.type === "identifier" && node.parent?.type === "macro_type_specifier");
+  if (node.isError) {
+    const parent = node.parent;
+    if (parent?.type === "field_declaration") return node.children.every((c) => c !== null && !c.hasError && (c.type === "attribute_specifier" || c.type === "comment" || c.type === ";"));
+    return parent?.type === "enum_specifier" && /^enum\s+[A-Za-z_]\w*\s*:\s*[A-Za-z_][\w\s]*\{/.test(parent.text) && /^(?::\s*)?[A-Za-z_][\w\s]*$/.test(node.text);
+  }
+  for (const child of node.children) if (child && !mendedAsC(child)) return false;
+  return true;
+}
+
+/** The index of the declaration starting at `at`, or -1. */
+function startingAt(index: DeclIndex, at: number): number {
+  const decls = index.decls;
+  let lo = 0;
+  let hi = decls.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (decls[mid]!.start < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return decls[lo]?.start === at ? lo : -1;
 }
 
 /** Resolves a program whose text has cached headers in it, parsing of each header what the program reaches. */
