@@ -2,7 +2,7 @@ import type { Language, Node, Parser, Tree } from "web-tree-sitter";
 import { InputError } from "../../ir/errors.js";
 import type { TypeGraph } from "../../ir/graph.js";
 import type { Target } from "../../ir/targets.js";
-import { indexDeclarations, namesOfProgram, tagKey, type DeclIndex } from "./decl-index.js";
+import { indexDeclarations, namesOfProgram, tagKey } from "./decl-index.js";
 import type { HeaderCache, HeaderDecls } from "./header-cache.js";
 import { PlainReader } from "./plain-decls.js";
 import type { HeaderRead, Preprocessed } from "./preprocess.js";
@@ -54,17 +54,15 @@ export function keywordsOf(lang: Language): ReadonlySet<string> {
 
 /**
  * The declarations of C `text`, in order: the plain ones read by
- * PlainReader, each run of the others parsed by tree-sitter by itself, cut
- * where the declaration index cuts (each top-level declaration parses by
- * itself as within the whole). Throws ReadWhole where that would not hold
- * for sure: a run the parser had to mend (a mend may reach across
- * declarations in the whole text), text between declarations the index
- * does not place.
+ * PlainReader, each run of the others parsed by tree-sitter by itself, up
+ * to the next plain declaration where the declaration index places one
+ * (each top-level declaration parses by itself as within the whole).
+ * Throws ReadWhole where a run needed mending that may reach across
+ * declarations in the whole text.
  */
 export function* readDecls(parser: Parser, text: string, path: string): Generator<Item> {
   if (!parser.language) throw new ReadWhole();
   const plain = new PlainReader(text, keywordsOf(parser.language));
-  let index: DeclIndex | undefined;
   for (let at = plain.skipBlanks(0); at < text.length; at = plain.skipBlanks(at)) {
     const r = plain.declaration(at);
     if (r) {
@@ -72,13 +70,7 @@ export function* readDecls(parser: Parser, text: string, path: string): Generato
       at = r.end;
       continue;
     }
-    index ??= indexDeclarations(text);
-    const decls = index.decls;
-    const first = startingAt(index, at);
-    if (first < 0) throw new ReadWhole();
-    let last = first + 1;
-    while (last < decls.length && plain.declaration(decls[last]!.start)?.end !== decls[last]!.end) last++;
-    const end = decls[last - 1]!.end;
+    const end = nextPlain(plain, text, at);
     const { tree, source } = parseC(parser, text.slice(at, end), path);
     let items: Item[];
     try {
@@ -89,6 +81,32 @@ export function* readDecls(parser: Parser, text: string, path: string): Generato
     }
     for (const item of items) yield shifted(item, at);
     at = end;
+  }
+}
+
+/** Where the first declaration after `at` that the plain reader takes starts, by the index; the text's end if none. */
+function nextPlain(plain: PlainReader, text: string, at: number): number {
+  for (let from = at; ; ) {
+    const decls = indexWindow(text, from);
+    for (const d of decls) if (d.start > at && plain.declaration(d.start)?.end === d.end) return d.start;
+    if (!decls.length) return text.length;
+    from = decls[decls.length - 1]!.end;
+  }
+}
+
+/**
+ * The declarations the index finds from `at` on, in a window of the text
+ * grown until it holds one whole: an index of the whole of a big header
+ * for one declaration the plain reader leaves would cost more than all the
+ * rest. Positions are the text's.
+ */
+function indexWindow(text: string, at: number): { start: number; end: number }[] {
+  for (let size = 1 << 14; ; size *= 8) {
+    const to = Math.min(text.length, at + size);
+    const decls = indexDeclarations(text.slice(at, to)).decls;
+    // The window's end may cut its last declaration.
+    if (to < text.length) decls.pop();
+    if (decls.length || to === text.length) return decls.map((d) => ({ start: d.start + at, end: d.end + at }));
   }
 }
 
@@ -110,19 +128,6 @@ function mendedAsC(node: Node): boolean {
   }
   for (const child of node.children) if (child && !mendedAsC(child)) return false;
   return true;
-}
-
-/** The index of the declaration starting at `at`, or -1. */
-function startingAt(index: DeclIndex, at: number): number {
-  const decls = index.decls;
-  let lo = 0;
-  let hi = decls.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (decls[mid]!.start < at) lo = mid + 1;
-    else hi = mid;
-  }
-  return decls[lo]?.start === at ? lo : -1;
 }
 
 /** Resolves a program whose text has cached headers in it, parsing of each header what the program reaches. */

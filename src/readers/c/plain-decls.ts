@@ -111,7 +111,8 @@ export class PlainReader {
       const item = this.topLevel();
       return { item, end: this.end };
     } catch (e) {
-      if (e === NOT_PLAIN) return undefined;
+      // Nesting deeper than the stack goes (a fuzzer's `((((...`) is tree-sitter's to read too.
+      if (e === NOT_PLAIN || e instanceof RangeError) return undefined;
       throw e;
     }
   }

@@ -48,9 +48,10 @@ describe("a header shared by the programs of a run", () => {
   it("parses what the programs reach of the header once, for those that include it under the same macros", async () => {
     // Both programs name map types, enumerators of this enum.
     const marker = "enum bpf_map_type {";
+    // Read alone, the header's plain declarations never reach the parser.
     const alone = countParses(marker);
     for (const path of PROGRAMS.slice(0, 2)) await readCSource(path, { target: TARGETS.bpfel });
-    expect(alone.count()).toBe(2);
+    expect(alone.count()).toBe(0);
     vi.restoreAllMocks();
 
     const shared = countParses(marker);
