@@ -257,6 +257,17 @@ export class PlainReader {
     if (w === "enum") return this.enumSpec();
     if (this.keywords.has(w)) throw NOT_PLAIN;
     this.next();
+    if (this.kind === K.Word && SIZE_WORDS.has(this.word)) {
+      // `__int128 unsigned`: the size words may follow a built-in type.
+      if (!PRIMITIVES.has(w) && !TS_PRIMITIVE.has(w)) throw NOT_PLAIN;
+      const words = [w];
+      while (this.kind === K.Word && SIZE_WORDS.has(this.word)) {
+        words.push(this.word);
+        this.next();
+      }
+      if (this.kind === K.Word && (TS_PRIMITIVE.has(this.word) || QUALIFIERS.has(this.word))) throw NOT_PLAIN;
+      return { k: "prim", words };
+    }
     return PRIMITIVES.has(w) ? { k: "prim", words: [w] } : { k: "name", name: w, pos: { at } };
   }
 

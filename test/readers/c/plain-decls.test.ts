@@ -78,6 +78,8 @@ describe("declarations read plain or in pieces give tree-sitter's items", () => 
       "typedef long long unsigned int __u64;",
       "typedef __u64 u64;",
       "typedef _Bool bool;",
+      "typedef __int128 unsigned __u128;",
+      "struct w { __int128 unsigned a; int unsigned b; char signed c: 3; int long d; };",
       "typedef long unsigned int size_t;",
       "typedef int (*initcall_t)(void);",
       "typedef void (*f_t)(void *, const char *, ...);",
@@ -101,7 +103,7 @@ describe("declarations read plain or in pieces give tree-sitter's items", () => 
 
   it("constructs tree-sitter reads its own way: declined or the same", async () => {
     const cases = [
-      "typedef __int128 unsigned __u128;",
+      "typedef __int128 unsigned long __u128; typedef foo_t long x; typedef int long long unsigned y; typedef int unsigned const z;",
       "struct s { long x; unsigned y; unsigned z: 3; long f2 __attribute__((x)); };",
       "struct s { int a; int b[sizeof(int)]; int c[(N)]; int d[(N) + 1]; int e[-N]; int f[1 -1]; int g[1-1]; int h[- 1]; };",
       "enum __attribute__((packed)) e { A }; enum f : unsigned char { B }; enum g { C } __attribute__((packed));",
