@@ -4,7 +4,7 @@ import type { TypeGraph } from "../../ir/graph.js";
 import type { Target } from "../../ir/targets.js";
 import { indexDeclarations, namesOfProgram, tagKey } from "./decl-index.js";
 import type { HeaderCache, HeaderDecls } from "./header-cache.js";
-import { PlainReader } from "./plain-decls.js";
+import { PlainReader, type PlainRead } from "./plain-decls.js";
 import type { HeaderRead, Preprocessed } from "./preprocess.js";
 import { reachable } from "./reachable.js";
 import { resolveRuns, type ItemRun, type Resolved } from "./resolve.js";
@@ -12,10 +12,10 @@ import type { Item } from "./syntax.js";
 import { moveTrailingAttributes } from "./trailing-attrs.js";
 import { walkTree } from "./walk.js";
 
-// A program whose text holds big headers from the run's cache is parsed in
+// A program whose text holds big headers from the run's cache is read in
 // pieces: of each header only the declarations the program reaches, each
-// parsed once per run, and the program's own text between the headers,
-// each piece by itself. The preprocessor only marks a header where it
+// read once per run (by PlainReader, or parsed), and the program's own text
+// between the headers, each piece by itself. The preprocessor only marks a header where it
 // starts and ends between top-level declarations, and the C grammar reads
 // each top-level declaration by itself, so the pieces give the declarations
 // the whole text would, less those nothing in the program leads to, in the
@@ -61,17 +61,18 @@ export function keywordsOf(lang: Language): ReadonlySet<string> {
  * declarations in the whole text.
  */
 export function* readDecls(parser: Parser, text: string, path: string): Generator<Item> {
-  if (!parser.language) throw new ReadWhole();
-  const plain = new PlainReader(text, keywordsOf(parser.language));
+  const plain = new PlainReader(text, keywordsOf(parser.language!));
+  let read: PlainRead | undefined;
   for (let at = plain.skipBlanks(0); at < text.length; at = plain.skipBlanks(at)) {
-    const r = plain.declaration(at);
-    if (r) {
-      yield r.item;
-      at = r.end;
+    read ??= plain.declaration(at);
+    if (read) {
+      yield read.item;
+      at = read.end;
+      read = undefined;
       continue;
     }
-    const end = nextPlain(plain, text, at);
-    const { tree, source } = parseC(parser, text.slice(at, end), path);
+    const next = nextPlain(plain, at);
+    const { tree, source } = parseC(parser, text.slice(at, next.start), path);
     let items: Item[];
     try {
       if (!mendedAsC(tree.rootNode)) throw new ReadWhole();
@@ -80,16 +81,22 @@ export function* readDecls(parser: Parser, text: string, path: string): Generato
       tree.delete();
     }
     for (const item of items) yield shifted(item, at);
-    at = end;
+    at = next.start;
+    read = next.read;
   }
 }
 
-/** Where the first declaration after `at` that the plain reader takes starts, by the index; the text's end if none. */
-function nextPlain(plain: PlainReader, text: string, at: number): number {
+/** The first declaration after `at` that the plain reader takes, where the index places one, and its reading; the text's end if none. */
+function nextPlain(plain: PlainReader, at: number): { start: number; read?: PlainRead } {
+  const text = plain.text;
   for (let from = at; ; ) {
     const decls = indexWindow(text, from);
-    for (const d of decls) if (d.start > at && plain.declaration(d.start)?.end === d.end) return d.start;
-    if (!decls.length) return text.length;
+    for (const d of decls) {
+      if (d.start <= at) continue;
+      const read = plain.declaration(d.start);
+      if (read?.end === d.end) return { start: d.start, read };
+    }
+    if (!decls.length) return { start: text.length };
     from = decls[decls.length - 1]!.end;
   }
 }
@@ -211,14 +218,22 @@ function headerDecls(header: HeaderRead, cache: HeaderCache): HeaderDecls {
 }
 
 /**
- * Parses the declarations of `want` not parsed yet, all in one text: each
- * is whole, so each parses there as in its header, and its items are moved
- * back to where it stands in the header.
+ * Reads the declarations of `want` not read yet: the plain ones with
+ * PlainReader, the others parsed all in one text: each is whole, so each
+ * parses there as in its header, and its items are moved back to where it
+ * stands in the header.
  */
 function parseDecls(parser: Parser, text: string, h: HeaderDecls, want: readonly number[], path: string): void {
-  const todo = want.filter((i) => !h.items[i]);
-  if (!todo.length) return;
   const decls = h.index.decls;
+  const plain = new PlainReader(text, keywordsOf(parser.language!));
+  const todo: number[] = [];
+  for (const i of want) {
+    if (h.items[i]) continue;
+    const read = plain.declaration(decls[i]!.start);
+    if (read?.end === decls[i]!.end) h.items[i] = [read.item];
+    else todo.push(i);
+  }
+  if (!todo.length) return;
   const starts: number[] = [];
   const pieces: string[] = [];
   let at = 0;

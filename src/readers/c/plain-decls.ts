@@ -75,6 +75,12 @@ const BINARY: Record<number, [string, number]> = {
 /** A number as tree-sitter-c's `number_literal` reads it, narrowed to integers. */
 const INTEGER = /^(?:0[xX][0-9a-fA-F]+|[0-9]+)[uUlL]*$/;
 
+/** A declaration read, and where it ends (past its `;`). */
+export interface PlainRead {
+  item: Item;
+  end: number;
+}
+
 export class PlainReader {
   private readonly n: number;
   /** The current token: its kind, where it starts and ends, its text if a word, its code if punctuation. */
@@ -85,16 +91,16 @@ export class PlainReader {
   private punct = 0;
 
   constructor(
-    private readonly src: string,
+    readonly text: string,
     /** Words tree-sitter-c lexes as keywords: none of them is taken as a name. */
     private readonly keywords: ReadonlySet<string>,
   ) {
-    this.n = src.length;
+    this.n = text.length;
   }
 
   /** Where the next token from `at` starts, past blanks; the text's length at its end. */
   skipBlanks(at: number): number {
-    const { src, n } = this;
+    const { text: src, n } = this;
     while (at < n) {
       const c = src.charCodeAt(at);
       if (c === 32 || c === 10 || c === 9 || c === 13 || c === 11 || c === 12) at++;
@@ -103,8 +109,8 @@ export class PlainReader {
     return at;
   }
 
-  /** The top-level declaration at `at`, a token's start, and where it ends (past its `;`); undefined when it is not plain. */
-  declaration(at: number): { item: Item; end: number } | undefined {
+  /** The top-level declaration at `at`, a token's start; undefined when it is not plain. */
+  declaration(at: number): PlainRead | undefined {
     this.end = at;
     try {
       this.next();
@@ -118,7 +124,7 @@ export class PlainReader {
   }
 
   private next(): void {
-    const { src, n } = this;
+    const { text: src, n } = this;
     const at = this.skipBlanks(this.end);
     this.start = at;
     if (at >= n) {
@@ -494,7 +500,7 @@ export class PlainReader {
 
   private unary(): Expr {
     if (this.kind === K.Num) {
-      const text = this.src.slice(this.start, this.end);
+      const text = this.text.slice(this.start, this.end);
       this.next();
       return { k: "num", text };
     }
@@ -508,12 +514,12 @@ export class PlainReader {
     const c = this.punct;
     if (c === 45 || c === 43) {
       // A sign written against its digits is part of the number, as tree-sitter-c lexes it.
-      const d = this.src.charCodeAt(this.end);
+      const d = this.text.charCodeAt(this.end);
       if (d >= 48 && d <= 57) {
         const from = this.start;
         this.next();
         if (!this.isNumber() || this.start !== from + 1) throw NOT_PLAIN;
-        const text = this.src.slice(from, this.end);
+        const text = this.text.slice(from, this.end);
         this.next();
         return { k: "num", text };
       }
