@@ -1,3 +1,4 @@
+import type { Language } from "web-tree-sitter";
 import { attrName, PRIMITIVES, type Attr, type Declarator, type Derived, type Enumerator, type Expr, type FieldDecl, type Item, type Param, type Spec } from "./syntax.js";
 
 // The plain declarations bpftool writes into a vmlinux.h (records, enums,
@@ -15,6 +16,25 @@ const enum K {
   Word,
   Num,
   Punct,
+}
+
+/** Punctuation the grammar below asks for by name. */
+const enum C {
+  Bang = 33,
+  LParen = 40,
+  RParen = 41,
+  Star = 42,
+  Plus = 43,
+  Comma = 44,
+  Minus = 45,
+  Colon = 58,
+  Semi = 59,
+  Assign = 61,
+  LBracket = 91,
+  RBracket = 93,
+  LBrace = 123,
+  RBrace = 125,
+  Tilde = 126,
 }
 
 /** Punctuation of two characters, by a code past any character's. */
@@ -75,6 +95,21 @@ const BINARY: Record<number, [string, number]> = {
 /** A number as tree-sitter-c's `number_literal` reads it, narrowed to integers. */
 const INTEGER = /^(?:0[xX][0-9a-fA-F]+|[0-9]+)[uUlL]*$/;
 
+const keywordSets = new WeakMap<Language, ReadonlySet<string>>();
+
+/** The words tree-sitter-c lexes as keywords, from the grammar itself: its unnamed tokens spelled as identifiers. */
+function keywordsOf(lang: Language): ReadonlySet<string> {
+  let words = keywordSets.get(lang);
+  if (words) return words;
+  const set = new Set<string>();
+  for (let i = 0; i < lang.nodeTypeCount; i++) {
+    const t = lang.types[i];
+    if (t && !lang.nodeTypeIsNamed(i) && /^[A-Za-z_]\w*$/.test(t)) set.add(t);
+  }
+  keywordSets.set(lang, (words = set));
+  return words;
+}
+
 /** A declaration read, and where it ends (past its `;`). */
 export interface PlainRead {
   item: Item;
@@ -83,6 +118,8 @@ export interface PlainRead {
 
 export class PlainReader {
   private readonly n: number;
+  /** Words tree-sitter-c lexes as keywords: none of them is taken as a name. */
+  private readonly keywords: ReadonlySet<string>;
   /** The current token: its kind, where it starts and ends, its text if a word, its code if punctuation. */
   private kind = K.End;
   private start = 0;
@@ -92,10 +129,11 @@ export class PlainReader {
 
   constructor(
     readonly text: string,
-    /** Words tree-sitter-c lexes as keywords: none of them is taken as a name. */
-    private readonly keywords: ReadonlySet<string>,
+    /** tree-sitter-c, whose keywords the reader leaves to it. */
+    grammar: Language,
   ) {
     this.n = text.length;
+    this.keywords = keywordsOf(grammar);
   }
 
   /** Where the next token from `at` starts, past blanks; the text's length at its end. */
@@ -211,7 +249,7 @@ export class PlainReader {
     if (typedef) this.next();
     const quals = this.qualifiers();
     const spec = this.spec();
-    if (this.is(59)) {
+    if (this.is(C.Semi)) {
       // `struct s { ... };`: a type specifier alone, as tree-sitter-c takes it only bare.
       if (typedef || quals || (spec.k !== "record" && spec.k !== "enum")) throw NOT_PLAIN;
       return { k: "decl", spec, typedef: false, attrs: [], declarators: [], at };
@@ -220,12 +258,12 @@ export class PlainReader {
     const declarators: Declarator[] = [];
     for (;;) {
       declarators.push(this.declarator(typedef));
-      if (!this.is(44)) break;
+      if (!this.is(C.Comma)) break;
       this.next();
     }
     // A typedef's attributes after its declarators are the last declarator's; a variable's, tree-sitter-c does not place.
     if (typedef) while (this.isAttribute()) declarators[declarators.length - 1]!.attrs.push(...this.attributes());
-    if (!this.is(59)) throw NOT_PLAIN;
+    if (!this.is(C.Semi)) throw NOT_PLAIN;
     return { k: "decl", spec, typedef, attrs: [], declarators, at };
   }
 
@@ -253,7 +291,7 @@ export class PlainReader {
         words.push(this.word);
         this.next();
         if (this.kind === K.Word && (SIZE_WORDS.has(this.word) || QUALIFIERS.has(this.word))) throw NOT_PLAIN;
-      } else if (!this.is(58)) {
+      } else if (!this.is(C.Colon)) {
         // `long x`: tree-sitter-c may take x for the type; only an unnamed bitfield (`long: 64`) is sure.
         throw NOT_PLAIN;
       }
@@ -283,7 +321,7 @@ export class PlainReader {
     let name = "";
     if (this.kind === K.Word && !this.isAttribute()) name = this.name();
     let fields: FieldDecl[] | undefined;
-    if (this.is(123)) fields = this.fields();
+    if (this.is(C.LBrace)) fields = this.fields();
     else if (name === "") throw NOT_PLAIN;
     const attrs = this.isAttribute() ? this.attributes() : [];
     const spec: Spec = { k: "record", tag, name, attrs, at };
@@ -294,7 +332,7 @@ export class PlainReader {
   private fields(): FieldDecl[] {
     this.next();
     const out: FieldDecl[] = [];
-    while (!this.is(125)) out.push(this.field());
+    while (!this.is(C.RBrace)) out.push(this.field());
     this.next();
     return out;
   }
@@ -305,24 +343,24 @@ export class PlainReader {
     const spec = this.spec();
     this.qualifiers();
     const declarators: Declarator[] = [];
-    if (this.is(59)) {
+    if (this.is(C.Semi)) {
       if (spec.k !== "record" && spec.k !== "enum") throw NOT_PLAIN;
     } else {
       for (;;) {
-        if (this.is(58)) {
+        if (this.is(C.Colon)) {
           // An unnamed bitfield: tree-sitter-c makes up the missing name and walk.ts reads the clause.
           const colon = this.start;
           this.next();
           declarators.push({ name: "", derived: [], attrs: [], bits: this.expr(1), at: colon });
         } else {
           const d = this.declarator(false);
-          if (this.is(58)) {
+          if (this.is(C.Colon)) {
             this.next();
             d.bits = this.expr(1);
           }
           declarators.push(d);
         }
-        if (!this.is(44)) break;
+        if (!this.is(C.Comma)) break;
         this.next();
       }
       if (this.isAttribute()) {
@@ -330,7 +368,7 @@ export class PlainReader {
         declarators[declarators.length - 1]!.attrs.push(...this.attributes());
       }
     }
-    this.expect(59);
+    this.expect(C.Semi);
     return { spec, attrs: [], declarators, at };
   }
 
@@ -340,26 +378,26 @@ export class PlainReader {
     let name = "";
     if (this.kind === K.Word) name = this.name();
     let values: Enumerator[] | undefined;
-    if (this.is(123)) {
+    if (this.is(C.LBrace)) {
       this.next();
       values = [];
-      while (!this.is(125)) {
+      while (!this.is(C.RBrace)) {
         // tree-sitter-c takes `true` and `false` for enumerator names, as in vmlinux.h's `enum { false = 0, true = 1 }`.
         const e: Enumerator = { name: this.kind === K.Word && (this.word === "true" || this.word === "false") ? this.word : "", at: this.start };
         if (e.name) this.next();
         else e.name = this.name();
-        if (this.is(61)) {
+        if (this.is(C.Assign)) {
           this.next();
           e.value = this.expr(1);
         }
         values.push(e);
-        if (this.is(44)) this.next();
-        else if (!this.is(125)) throw NOT_PLAIN;
+        if (this.is(C.Comma)) this.next();
+        else if (!this.is(C.RBrace)) throw NOT_PLAIN;
       }
       this.next();
     } else if (name === "") throw NOT_PLAIN;
     // A fixed type (`enum e : int`) and attributes are left to tree-sitter.
-    if (this.is(58) || this.isAttribute()) throw NOT_PLAIN;
+    if (this.is(C.Colon) || this.isAttribute()) throw NOT_PLAIN;
     const spec: Spec = { k: "enum", name, attrs: [], at };
     if (values) spec.values = values;
     return spec;
@@ -371,7 +409,7 @@ export class PlainReader {
    * follows it, each suffix around what precedes it.
    */
   private declarator(typedef: boolean): Declarator {
-    if (this.is(42)) {
+    if (this.is(C.Star)) {
       this.next();
       this.qualifiers();
       const inner = this.declarator(typedef);
@@ -379,11 +417,11 @@ export class PlainReader {
       return inner;
     }
     let d: Declarator;
-    if (this.is(40)) {
+    if (this.is(C.LParen)) {
       this.next();
-      if (!this.is(42)) throw NOT_PLAIN;
+      if (!this.is(C.Star)) throw NOT_PLAIN;
       d = this.declarator(typedef);
-      this.expect(41);
+      this.expect(C.RParen);
     } else {
       const at = this.start;
       // A typedef may name `size_t`, a primitive_type to tree-sitter-c, as walk.ts reads it.
@@ -398,31 +436,31 @@ export class PlainReader {
   /** Arrays and parameter lists after a declarator, each around what precedes it. */
   private suffixes(derived: Derived[]): void {
     for (;;) {
-      if (this.is(91)) {
+      if (this.is(C.LBracket)) {
         this.next();
-        if (this.is(93)) derived.unshift({ k: "array" });
+        if (this.is(C.RBracket)) derived.unshift({ k: "array" });
         else derived.unshift({ k: "array", len: this.expr(1) });
-        this.expect(93);
-      } else if (this.is(40)) derived.unshift(this.params());
+        this.expect(C.RBracket);
+      } else if (this.is(C.LParen)) derived.unshift(this.params());
       else return;
     }
   }
 
   /** A parameter's declarator, named or not: `*`, `(*)(int)`, `*name`. */
   private paramDeclarator(): { name: string; derived: Derived[] } {
-    if (this.is(42)) {
+    if (this.is(C.Star)) {
       this.next();
       this.qualifiers();
-      const inner = this.is(44) || this.is(41) ? { name: "", derived: [] } : this.paramDeclarator();
+      const inner = this.is(C.Comma) || this.is(C.RParen) ? { name: "", derived: [] } : this.paramDeclarator();
       inner.derived.unshift({ k: "ptr" });
       return inner;
     }
     let d: { name: string; derived: Derived[] };
-    if (this.is(40)) {
+    if (this.is(C.LParen)) {
       this.next();
-      if (!this.is(42)) throw NOT_PLAIN;
+      if (!this.is(C.Star)) throw NOT_PLAIN;
       d = this.paramDeclarator();
-      this.expect(41);
+      this.expect(C.RParen);
     } else d = { name: this.name(), derived: [] };
     this.suffixes(d.derived);
     return d;
@@ -432,7 +470,7 @@ export class PlainReader {
     this.next();
     const params: Param[] = [];
     let variadic = false;
-    if (!this.is(41)) {
+    if (!this.is(C.RParen)) {
       for (;;) {
         if (this.is(P.Ellipsis)) {
           variadic = true;
@@ -441,14 +479,14 @@ export class PlainReader {
           this.qualifiers();
           const spec = this.spec();
           this.qualifiers();
-          const d = this.is(44) || this.is(41) ? undefined : this.paramDeclarator();
+          const d = this.is(C.Comma) || this.is(C.RParen) ? undefined : this.paramDeclarator();
           params.push({ name: d?.name ?? "", type: { spec, derived: d?.derived ?? [] } });
         }
-        if (!this.is(44)) break;
+        if (!this.is(C.Comma)) break;
         this.next();
       }
     }
-    this.expect(41);
+    this.expect(C.RParen);
     return { k: "func", params, variadic };
   }
 
@@ -459,31 +497,31 @@ export class PlainReader {
   /** `__attribute__((a, b(1)))`: names, and arguments that are arithmetic. */
   private attributes(): Attr[] {
     this.next();
-    this.expect(40);
-    this.expect(40);
+    this.expect(C.LParen);
+    this.expect(C.LParen);
     const out: Attr[] = [];
-    if (!this.is(41)) {
+    if (!this.is(C.RParen)) {
       for (;;) {
         const name = attrName(this.name());
         const args: Expr[] = [];
-        if (this.is(40)) {
+        if (this.is(C.LParen)) {
           this.next();
-          if (!this.is(41)) {
+          if (!this.is(C.RParen)) {
             for (;;) {
               args.push(this.expr(1));
-              if (!this.is(44)) break;
+              if (!this.is(C.Comma)) break;
               this.next();
             }
           }
-          this.expect(41);
+          this.expect(C.RParen);
         }
         out.push({ name, args });
-        if (!this.is(44)) break;
+        if (!this.is(C.Comma)) break;
         this.next();
       }
     }
-    this.expect(41);
-    this.expect(41);
+    this.expect(C.RParen);
+    this.expect(C.RParen);
     return out;
   }
 
@@ -507,12 +545,12 @@ export class PlainReader {
     if (this.kind === K.Word) {
       const name = this.name();
       // A call, or a cast's operand: not arithmetic this reader follows.
-      if (this.is(40)) throw NOT_PLAIN;
+      if (this.is(C.LParen)) throw NOT_PLAIN;
       return { k: "id", name };
     }
     if (this.kind !== K.Punct) throw NOT_PLAIN;
     const c = this.punct;
-    if (c === 45 || c === 43) {
+    if (c === C.Minus || c === C.Plus) {
       // A sign written against its digits is part of the number, as tree-sitter-c lexes it.
       const d = this.text.charCodeAt(this.end);
       if (d >= 48 && d <= 57) {
@@ -524,16 +562,16 @@ export class PlainReader {
         return { k: "num", text };
       }
     }
-    if (c === 45 || c === 43 || c === 126 || c === 33) {
+    if (c === C.Minus || c === C.Plus || c === C.Tilde || c === C.Bang) {
       this.next();
       return { k: "unary", op: String.fromCharCode(c), a: this.unary() };
     }
-    if (c === 40) {
+    if (c === C.LParen) {
       this.next();
       const inner = this.expr(1);
       // `(name)` may be a cast; tree-sitter-c decides that by what follows.
       if (inner.k === "id") throw NOT_PLAIN;
-      this.expect(41);
+      this.expect(C.RParen);
       return inner;
     }
     throw NOT_PLAIN;

@@ -2,10 +2,11 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { TARGETS } from "../../../src/ir/targets.js";
-import { keywordsOf, parseC, readDecls, ReadWhole } from "../../../src/readers/c/header-parse.js";
+import { parseC } from "../../../src/readers/c/header-parse.js";
 import { cParser } from "../../../src/readers/c/parser.js";
 import { PlainReader } from "../../../src/readers/c/plain-decls.js";
 import { preprocess } from "../../../src/readers/c/preprocess.js";
+import { readDecls, ReadWhole } from "../../../src/readers/c/read-decls.js";
 import { walkTree } from "../../../src/readers/c/walk.js";
 import { HAVE_BPFTOOL, bpftoolDumpC } from "../../oracles/bpftool.js";
 import { freshSeed, rng } from "../../oracles/random.js";
@@ -46,7 +47,7 @@ async function inPieces(text: string): Promise<string[] | "whole"> {
 /** How many top-level declarations of `text` the plain reader declines, as it meets them. */
 async function declined(text: string): Promise<number> {
   const parser = await cParser();
-  const plain = new PlainReader(text, keywordsOf(parser.language!));
+  const plain = new PlainReader(text, parser.language!);
   let n = 0;
   let at = plain.skipBlanks(0);
   while (at < text.length) {
