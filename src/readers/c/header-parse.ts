@@ -4,6 +4,7 @@ import type { TypeGraph } from "../../ir/graph.js";
 import type { Target } from "../../ir/targets.js";
 import { indexDeclarations, namesOfProgram, tagKey } from "./decl-index.js";
 import type { HeaderCache, HeaderDecls } from "./header-cache.js";
+import { PlainReader } from "./plain-decls.js";
 import type { HeaderRead, Preprocessed } from "./preprocess.js";
 import { headerLineStarts } from "./line-index.js";
 import { reachable } from "./reachable.js";
@@ -12,14 +13,14 @@ import type { Item } from "./syntax.js";
 import { moveTrailingAttributes } from "./trailing-attrs.js";
 import { walkTree } from "./walk.js";
 
-// A program whose text holds big headers from the run's cache is parsed in
+// A program whose text holds big headers from the run's cache is read in
 // pieces: of each header only the declarations the program reaches, each
-// parsed once per run, and the program's own text between the headers,
-// each piece by itself. The preprocessor only marks a header where it
-// starts and ends between top-level declarations, and the C grammar reads
-// each top-level declaration by itself, so the pieces give the declarations
-// the whole text would, less those nothing in the program leads to, in the
-// same order.
+// read once per run (by PlainReader, or parsed), and the program's own text
+// between the headers, each piece by itself. The preprocessor only marks a
+// header where it starts and ends between top-level declarations, and the
+// C grammar reads each top-level declaration by itself, so the pieces give
+// the declarations the whole text would, less those nothing in the program
+// leads to, in the same order.
 
 /** The tree of C `text`, with attributes after file-scope declarators moved where the grammar takes them. */
 export function parseC(parser: Parser, text: string, path: string): { tree: Tree; source: string } {
@@ -135,14 +136,24 @@ function headerDecls(header: HeaderRead, cache: HeaderCache): HeaderDecls {
 }
 
 /**
- * Parses the declarations of `want` not parsed yet, all in one text: each
- * is whole, so each parses there as in its header, and its items are moved
- * back to where it stands in the header.
+ * Reads the declarations of `want` not read yet: the plain ones with
+ * PlainReader, the others parsed all in one text: each is whole, so each
+ * parses there as in its header, and its items are moved back to where it
+ * stands in the header.
  */
 function parseDecls(parser: Parser, text: string, h: HeaderDecls, want: readonly number[], path: string): void {
-  const todo = want.filter((i) => !h.items[i]);
-  if (!todo.length) return;
   const decls = h.index.decls;
+  const plain = new PlainReader(text, parser.language!);
+  const todo: number[] = [];
+  for (const i of want) {
+    if (h.items[i]) continue;
+    const read = plain.declaration(decls[i]!.start);
+    if (read?.end === decls[i]!.end) {
+      h.items[i] = [read.item];
+      if (evaluatedLater(read.item)) h.shift[i] = true;
+    } else todo.push(i);
+  }
+  if (!todo.length) return;
   const starts: number[] = [];
   const pieces: string[] = [];
   let at = 0;
@@ -181,7 +192,7 @@ function evaluatedLater(item: Item): boolean {
 }
 
 /** A copy of plain data with every position moved by `by`. */
-function shifted<T>(x: T, by: number): T {
+export function shifted<T>(x: T, by: number): T {
   if (Array.isArray(x)) return x.map((y: unknown) => shifted(y, by)) as T;
   if (x === null || typeof x !== "object") return x;
   const out: Record<string, unknown> = {};

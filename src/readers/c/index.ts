@@ -10,6 +10,7 @@ import { cParser } from "./parser.js";
 import type { HeaderCache } from "./header-cache.js";
 import { parseC, readChunked } from "./header-parse.js";
 import { preprocess, type Preprocessed, type SourceProblem } from "./preprocess.js";
+import { readDecls, ReadWhole } from "./read-decls.js";
 import { findRecordEmits, liftLocalRecords } from "./records.js";
 import { resolveItems, type Resolved, type Unresolved } from "./resolve.js";
 import { walkTree } from "./walk.js";
@@ -87,6 +88,11 @@ export async function readCSource(path: string, opts: CSourceOptions): Promise<C
 }
 
 function readWhole(parser: Parser, pre: Preprocessed, path: string, opts: CSourceOptions): Resolved {
+  try {
+    return resolveItems(readDecls(parser, pre.text, path), pre, opts.target, opts.btf);
+  } catch (e) {
+    if (!(e instanceof ReadWhole)) throw e;
+  }
   const { tree, source } = parseC(parser, pre.text, path);
   try {
     return resolveItems(walkTree(tree, source), pre, opts.target, opts.btf);

@@ -80,3 +80,11 @@ export type Item =
   | ({ k: "decl"; spec: Spec; typedef: boolean; attrs: Attr[]; declarators: Declarator[] } & Pos)
   | ({ k: "pack"; arg: string } & Pos)
   | ({ k: "error"; text: string } & Pos);
+
+/** Words that make a built-in type: a specifier of one of these is `prim`, of any other word a `name`. */
+export const PRIMITIVES: ReadonlySet<string> = new Set(["char", "int", "float", "double", "void", "_Bool", "bool", "short", "long", "signed", "unsigned", "__int128", "_Float16", "__fp16"]);
+
+/** An attribute's name without surrounding underscores: `__aligned__` is `aligned`. */
+export function attrName(text: string): string {
+  return text.replace(/^__(.*)__$/, "$1");
+}

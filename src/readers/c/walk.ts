@@ -1,5 +1,5 @@
 import type { Language, Tree, TreeCursor } from "web-tree-sitter";
-import type { Attr, Declarator, Derived, Enumerator, Expr, FieldDecl, Item, Param, Spec, TypeName } from "./syntax.js";
+import { attrName, PRIMITIVES, type Attr, type Declarator, type Derived, type Enumerator, type Expr, type FieldDecl, type Item, type Param, type Spec, type TypeName } from "./syntax.js";
 
 // Turns a tree-sitter-c tree into declarations with one TreeCursor, never
 // materialising nodes. Every call into the wasm parser costs more than the
@@ -9,8 +9,6 @@ import type { Attr, Declarator, Derived, Enumerator, Expr, FieldDecl, Item, Para
 // method starts on a node and leaves the cursor on that same node.
 // Function bodies are skipped; a top-level ERROR is reported and what
 // parsed inside it is still read.
-
-const PRIMITIVES = new Set(["char", "int", "float", "double", "void", "_Bool", "bool", "short", "long", "signed", "unsigned", "__int128", "_Float16", "__fp16"]);
 
 const NAMES = [
   "declaration",
@@ -579,8 +577,4 @@ class Walker {
     }
     return { k: "other", text: this.text() };
   }
-}
-
-function attrName(text: string): string {
-  return text.replace(/^__(.*)__$/, "$1");
 }

@@ -1,7 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Parser } from "web-tree-sitter";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { TARGETS } from "../../../src/ir/targets.js";
 import { indexDeclarations } from "../../../src/readers/c/decl-index.js";
@@ -9,7 +8,7 @@ import { HeaderCache, readCSource, type CSourceResult } from "../../../src/reade
 import { layoutJsonTypes } from "../../../src/report/layout/json.js";
 import { HAVE_BPFTOOL, bpftoolDumpC } from "../../oracles/bpftool.js";
 import { clangAvailable, clangRecordLayouts } from "../../oracles/clang.js";
-import { expectPartOf, namedTypes } from "./read-part.js";
+import { expectPartOf, namedTypes, readsFrom } from "./read-part.js";
 
 // A program that includes a big header reads, through the run's header
 // cache, only the declarations it reaches; each type it does read must be
@@ -38,12 +37,12 @@ function namingEverything(dir: string, header: string): string {
   return path;
 }
 
-/** The texts given to the C parser while `f` runs. */
-async function parsedDuring(f: () => Promise<unknown>): Promise<string[]> {
-  const parse = vi.spyOn(Parser.prototype, "parse");
+/** The texts read (parsed, or taken by the plain reader) while `f` runs. */
+async function readDuring(f: () => Promise<unknown>): Promise<string[]> {
+  const reads = readsFrom();
   await f();
-  const texts = parse.mock.calls.map(([text]) => (typeof text === "string" ? text : ""));
-  parse.mockRestore();
+  const texts = reads.texts();
+  reads.stop();
   return texts;
 }
 
@@ -57,14 +56,14 @@ describe("a program reads of a big header what it reaches", () => {
   it("gives every type it reaches as the whole header does: enum constants in array sizes, #pragma pack, anonymous unions, function pointers, a map in the header", async () => {
     const whole = await readCSource(prog, { target: TARGETS.bpfel });
     let part: CSourceResult | undefined;
-    const parsed = await parsedDuring(async () => (part = await readCSource(prog, { target: TARGETS.bpfel, headers: new HeaderCache(0, 0) })));
+    const read = await readDuring(async () => (part = await readCSource(prog, { target: TARGETS.bpfel, headers: new HeaderCache(0, 0) })));
     expectPartOf(part!, whole);
     const types = namedTypes(part!.graph);
     for (const name of ["struct wire_hdr", "struct sized", "struct after_pack", "struct task_struct", "struct sched_info", "typedef atomic_t"]) expect(types.has(name), name).toBe(true);
     // The header's own map is read though the program never names it.
     expect(part!.maps.map((m) => m.name)).toEqual(["header_map", "events", "snapshots"]);
-    // What nothing leads to is never given to the parser; what only a pointer leads to stays declared.
-    for (const name of ["struct never_reached", "struct pointed_only {"]) expect(parsed.some((t) => t.includes(name)), name).toBe(false);
+    // What nothing leads to is never read; what only a pointer leads to stays declared.
+    for (const name of ["struct never_reached", "struct pointed_only {"]) expect(read.some((t) => t.includes(name)), name).toBe(false);
     expect(whole.graph.find("never_reached")).toHaveLength(1);
     expect(part!.graph.find("never_reached")).toHaveLength(0);
     expect(types.has("fwd pointed_only")).toBe(true);
@@ -92,12 +91,12 @@ describe("a program reads of a big header what it reaches", () => {
     }
   });
 
-  it("parses each declaration once for the programs of a run", async () => {
+  it("reads each declaration once for the programs of a run", async () => {
     const headers = new HeaderCache(0, 0);
-    const parsed = await parsedDuring(async () => {
+    const read = await readDuring(async () => {
       for (let i = 0; i < 3; i++) await readCSource(prog, { target: TARGETS.bpfel, headers });
     });
-    expect(parsed.filter((t) => t.includes("struct wire_hdr {"))).toHaveLength(1);
+    expect(read.filter((t) => t.includes("struct wire_hdr {"))).toHaveLength(1);
   });
 
   for (const [dir, header] of [
@@ -124,7 +123,7 @@ describe.skipIf(!HAVE_BPFTOOL || !existsSync(VMLINUX))("this kernel's vmlinux.h,
     expect(contents(part)).toEqual(contents(whole));
   });
 
-  it("gives a program using ten kernel types those types as the whole header does, parsing a small part of it", { timeout: 600_000 }, async () => {
+  it("gives a program using ten kernel types those types as the whole header does, reading a small part of it", { timeout: 600_000 }, async () => {
     const path = join(dir, "ten.bpf.c");
     writeFileSync(
       path,
@@ -135,10 +134,10 @@ struct { int (*type)[BPF_MAP_TYPE_HASH]; int (*max_entries)[1024]; u32 *key; str
     );
     const whole = await readCSource(path, { target: TARGETS.bpfel });
     let part: CSourceResult | undefined;
-    const parsed = await parsedDuring(async () => (part = await readCSource(path, { target: TARGETS.bpfel, headers: new HeaderCache() })));
+    const read = await readDuring(async () => (part = await readCSource(path, { target: TARGETS.bpfel, headers: new HeaderCache() })));
     expectPartOf(part!, whole);
     const size = readFileSync(join(dir, "vmlinux.h"), "utf8").length;
-    expect(parsed.reduce((n, t) => n + t.length, 0)).toBeLessThan(size / 10);
+    expect(read.reduce((n, t) => n + t.length, 0)).toBeLessThan(size / 10);
     expect(part!.graph.count).toBeLessThan(whole.graph.count / 10);
   });
 });

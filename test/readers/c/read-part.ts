@@ -1,6 +1,8 @@
-import { expect } from "vitest";
+import { Parser } from "web-tree-sitter";
+import { expect, vi } from "vitest";
 import type { TypeGraph } from "../../../src/ir/graph.js";
 import type { CSourceResult } from "../../../src/readers/c/index.js";
+import { PlainReader } from "../../../src/readers/c/plain-decls.js";
 import { layoutJsonTypes } from "../../../src/report/layout/json.js";
 import { mapJson } from "../../../src/report/maps.js";
 
@@ -36,4 +38,27 @@ export function expectPartOf(part: CSourceResult, whole: CSourceResult): void {
   expect(part.records).toEqual(whole.records);
   expect(part.problems).toEqual(whole.problems);
   expect(part.unresolved).toEqual(whole.unresolved);
+}
+
+/**
+ * The texts read from here on: each given to the C parser, and each
+ * declaration the plain reader took (a declaration it declines goes on to
+ * the parser). `stop` ends the count.
+ */
+export function readsFrom(): { texts: () => string[]; stop: () => void } {
+  const parse = vi.spyOn(Parser.prototype, "parse");
+  const plain = vi.spyOn(PlainReader.prototype, "declaration");
+  return {
+    texts: () => [
+      ...parse.mock.calls.map(([text]) => (typeof text === "string" ? text : "")),
+      ...plain.mock.calls.flatMap(([at], i) => {
+        const read = plain.mock.results[i]!.value as { end: number } | undefined;
+        return read ? [(plain.mock.contexts[i] as PlainReader).text.slice(at, read.end)] : [];
+      }),
+    ],
+    stop: () => {
+      parse.mockRestore();
+      plain.mockRestore();
+    },
+  };
 }
