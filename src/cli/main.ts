@@ -4,10 +4,11 @@
 // module here imports only the API modules it uses rather than all of
 // src/index.ts, so `abidrift layout x.o` loads the BTF reader and the
 // layout formatter and not tree-sitter, ts-morph or the other readers; a
-// plain `layout FILE` does not load commander either (layout-argv.ts).
+// plain `layout FILE` or `check [PATH...]` does not load commander either
+// (plain-argv.ts).
 import { setFlagsFromString } from "node:v8";
 import { exitWithError } from "./exit.js";
-import { plainLayoutArgs } from "./layout-argv.js";
+import { plainCheckArgs, plainLayoutArgs } from "./plain-argv.js";
 
 // V8 recompiles a wasm function with its optimizing compiler once it has run
 // for a budget of bytes; tree-sitter's lexers are huge, and with the default
@@ -30,11 +31,16 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-const plain = plainLayoutArgs(process.argv.slice(2));
+const args = process.argv.slice(2);
+const plainLayout = plainLayoutArgs(args);
+const plainCheck = plainLayout ? undefined : plainCheckArgs(args);
 try {
-  if (plain) {
+  if (plainLayout) {
     const { runLayout } = await import("./layout.js");
-    await runLayout(plain.file, plain.opts);
+    await runLayout(plainLayout.file, plainLayout.opts);
+  } else if (plainCheck) {
+    const { runCheck } = await import("./check.js");
+    await runCheck(plainCheck.paths, plainCheck.opts);
   } else {
     await runCommands();
   }
