@@ -1,7 +1,9 @@
 #!/bin/sh
 # The package as a user gets it: `npm pack`, then `npm install ./abidrift-X.tgz`
-# offline into an empty directory (no dev dependencies; npm's cache must hold
-# the dependencies, as it does after `npm ci`), then the installed CLI, with
+# into an empty directory (no dev dependencies), from npm's cache where it
+# can: `npm ci` caches the dependencies' tarballs, but npm 11 resolves the
+# tarball's version ranges from full registry documents that `npm ci` never
+# fetches, so those are asked of the registry. Then the installed CLI, with
 # only node on PATH, on a copy of the bundled example: --version, check,
 # layout, audit and gen ts, each with the exit code and output it must give.
 set -eu
@@ -27,7 +29,7 @@ app="$work/app"
 mkdir "$app"
 cd "$app"
 echo '{ "name": "app", "private": true }' >package.json
-npm install --offline --omit=dev --no-audit --no-fund --loglevel=error "$tarball" >/dev/null
+npm install --prefer-offline --omit=dev --no-audit --no-fund --loglevel=error "$tarball" >/dev/null
 cp -r "$repo/examples/dns-monitor" example
 
 bare="$work/bin"
@@ -67,4 +69,4 @@ if (!findings.some((f) => f.severity === "error") || !VERSION) process.exit(1);
 JS
 PATH="$bare" node use.mjs || fail "the library's check found no error in the example"
 
-echo "test-pack: $(basename "$tarball") ($(wc -l <"$work/files") files, $(du -k "$tarball" | cut -f1) KiB) installs offline and runs check, layout, audit and gen ts"
+echo "test-pack: $(basename "$tarball") ($(wc -l <"$work/files") files, $(du -k "$tarball" | cut -f1) KiB) installs into an empty directory and runs check, layout, audit and gen ts"
