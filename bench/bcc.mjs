@@ -8,10 +8,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { withoutCertBundle } from "./plain-node.mjs";
+import { withoutCertBundle } from "./lib/plain-node.mjs";
 
-const certNote = withoutCertBundle();
-if (certNote) console.log(certNote);
+withoutCertBundle();
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const cli = join(root, "dist/cli/main.js");

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TARGETS } from "../dist/ir/targets.js";
 import { readCSource } from "../dist/readers/c/index.js";
-import { childCpuMs } from "./child-cpu.mjs";
+import { childCpuMs } from "./lib/child-cpu.mjs";
 
 let header = process.argv[2];
 if (!header) {

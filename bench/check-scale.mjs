@@ -14,10 +14,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { withoutCertBundle } from "./plain-node.mjs";
+import { withoutCertBundle } from "./lib/plain-node.mjs";
 
-const certNote = withoutCertBundle();
-if (certNote) console.log(certNote);
+withoutCertBundle();
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const SIZES = sizes.length ? sizes : [50, 1000];

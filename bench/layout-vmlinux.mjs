@@ -7,11 +7,10 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, openSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { childCpuMs } from "./child-cpu.mjs";
-import { withoutCertBundle } from "./plain-node.mjs";
+import { childCpuMs } from "./lib/child-cpu.mjs";
+import { withoutCertBundle } from "./lib/plain-node.mjs";
 
-const certNote = withoutCertBundle();
-if (certNote) console.log(certNote);
+withoutCertBundle();
 
 const VMLINUX = "/sys/kernel/btf/vmlinux";
 const CLI = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));

@@ -10,11 +10,10 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { childCpuMs } from "./child-cpu.mjs";
-import { withoutCertBundle } from "./plain-node.mjs";
+import { childCpuMs } from "./lib/child-cpu.mjs";
+import { withoutCertBundle } from "./lib/plain-node.mjs";
 
-const certNote = withoutCertBundle();
-if (certNote) console.log(certNote);
+withoutCertBundle();
 
 const PROGRAMS = 20;
 const VMLINUX = "/sys/kernel/btf/vmlinux";

@@ -63,7 +63,7 @@ function withArch(flags: BuildFlags, arch: string | undefined): BuildFlags {
 async function readSource(src: { file: string; text: string }, flags: BuildFlags, headers: HeaderCache, records: RecordEmit[] | undefined): Promise<{ module: BpfModule; unresolved: string[] } | undefined> {
   try {
     const readC = await reader("c");
-    const r = await readC(src.file, { target: TARGETS.bpfel, includeDirs: [dirname(src.file), ...flags.includeDirs], defines: flags.defines, files: { [src.file]: src.text }, headers, ...(records ? { records } : {}) });
+    const r = await readC(src.file, { target: TARGETS.bpfel, includeDirs: [dirname(src.file), ...flags.includeDirs], defines: flags.defines, files: { [src.file]: src.text }, headers, records });
     // A source that lacks a header is not the program that was built: nothing to compare.
     if (r.problems.some((p) => / not found$/.test(p.message))) return undefined;
     return { module: sourceModule(r), unresolved: r.unresolved.map((u) => u.name) };

@@ -66,13 +66,17 @@ export async function readPrograms(files: readonly InputFile[], config: Config, 
   const readFrom = new Map<string, BpfModule[]>();
 
   // The ELF, BTF and object readers load only for a tree with objects in it.
-  const objectReader = files.some((f) => f.kind === "object") ? await import("../readers/object/index.js") : undefined;
-  const objects = objectReader ? files.filter((f) => f.kind === "object" && objectReader.holdsBpfObjects(f.bytes, f.path)) : [];
-  for (const f of objects) {
-    const modules = objectReader?.readBpfObjects(f.bytes, f.path) ?? [];
-    readFrom.set(f.path, modules);
-    bpf.push(...modules);
-    onRead(f.path);
+  const objects: InputFile[] = [];
+  if (files.some((f) => f.kind === "object")) {
+    const { holdsBpfObjects, readBpfObjects } = await import("../readers/object/index.js");
+    for (const f of files) {
+      if (f.kind !== "object" || !holdsBpfObjects(f.bytes, f.path)) continue;
+      objects.push(f);
+      const modules = readBpfObjects(f.bytes, f.path);
+      readFrom.set(f.path, modules);
+      bpf.push(...modules);
+      onRead(f.path);
+    }
   }
   const built = new Set(objects.map((f) => programStem(f.path)));
   const builtByBpf2go = bpf2goSources(objects.map((f) => f.path), tree.bpf2go);
@@ -111,7 +115,7 @@ export async function readPrograms(files: readonly InputFile[], config: Config, 
       if (!isBpfSource(f.path, text, cText) && !tree.builtByBpf2go(f.path)) return;
       cSources.push({ file: f.path, text });
       clockKeys.push(...(await findClockKeys(f.path, text)));
-      // Found now, while the text's syntax tree is at hand, and given to every read of the file.
+      // Found now, while the text's syntax tree is at hand, and given to this check's reads of the file.
       const records = await findRecordEmits(f.path, text);
       sites.set(f.path, records);
       if (f.path.endsWith(".h") || built.has(programStem(f.path)) || builtByBpf2go.has(resolve(f.path)) || tree.includedElsewhere(f.path)) return;

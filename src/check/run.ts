@@ -79,7 +79,7 @@ export async function checkFiles(files: readonly InputFile[], config: Config = D
   const pairing = link(read, config.pairs);
   const { baseTarget, narrowTargets } = targetsOf(config);
   const ctx = compareContext(read, pairing, { baseTarget, narrowTargets });
-  // The snapshot and drift rules load only for a tree with a lock, or one to take.
+  // The snapshot, and the reading of the tree it takes, load only for a tree with a lock or one to take.
   const locked = lockInput ? await (await import("./lock.js")).compareLock(lockInput, files, read, config.includeDirs, ctx) : {};
   const notes = locked.note ? [...read.notes, locked.note] : read.notes;
   const findings = runRules(ctx, read, config, tree);

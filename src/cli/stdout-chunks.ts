@@ -8,13 +8,13 @@ import { fstatSync, writeSync } from "node:fs";
 // millisecond, more in a virtual machine.
 
 /** How chunks reach stdout, and whether a chunk's buffer may be written again once `write` returns. */
-export interface StdoutChunks {
+interface StdoutChunks {
   write: (chunk: Buffer) => void;
   reusable: boolean;
 }
 
 export function stdoutChunks(): StdoutChunks {
-  if (writesInPlace(1)) {
+  if (writesInPlace()) {
     return {
       write: (chunk) => {
         for (let done = 0; done < chunk.length; ) done += writeSync(1, chunk, done, chunk.length - done);
@@ -25,10 +25,10 @@ export function stdoutChunks(): StdoutChunks {
   return { write: (chunk) => process.stdout.write(chunk), reusable: false };
 }
 
-/** Whether writes to stdout (`fd`) complete before they return: a file, or a device that is not a terminal. */
-function writesInPlace(fd: number): boolean {
+/** Whether writes to stdout complete before they return: a file, or a device that is not a terminal. */
+function writesInPlace(): boolean {
   try {
-    const st = fstatSync(fd);
+    const st = fstatSync(1);
     // process.stdout says whether it is a terminal without loading node:tty for a file (styleFor has made it already).
     return st.isFile() || (st.isCharacterDevice() && !process.stdout.isTTY);
   } catch {

@@ -12,7 +12,8 @@ import type { DriftSide } from "./findings.js";
 import { parseLock } from "./lock.js";
 import { snapshot } from "./snapshot.js";
 import { isBpfElf } from "../readers/elf/index.js";
-import { readTree, type CText, type TreeFile } from "./tree.js";
+import type { CText, TreeFile } from "./bpf-source.js";
+import { readTree } from "./tree.js";
 import { FILES_IN_FLIGHT, mapBounded, PROCESSES_IN_FLIGHT } from "../load/bounded.js";
 
 // One side of a comparison: a lock file, a BPF object, a C source, a

@@ -15,8 +15,6 @@ import { isBpfSource, type CText, type TreeFile } from "./bpf-source.js";
 // rule for `check`, `snapshot` and `diff`, so the lock a snapshot writes is
 // the lock the next check compares against, file for file.
 
-export type { CText, TreeFile } from "./bpf-source.js";
-
 /** Python that imports BCC, whose `BPF(text=...)` may hold a program. */
 const BCC_IMPORT = /^\s*(?:from\s+bcc\s+import|import\s+bcc)\b/m;
 

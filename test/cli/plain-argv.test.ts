@@ -4,17 +4,17 @@
 // every other shape must go to commander.
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import { registerLayout, type LayoutOptions } from "../../src/cli/commands/layout.js";
-import { registerCheck, type CheckCliOptions } from "../../src/cli/commands/check.js";
+import { registerLayout } from "../../src/cli/commands/layout.js";
+import { registerCheck } from "../../src/cli/commands/check.js";
 import { plainCheckArgs, plainLayoutArgs } from "../../src/cli/plain-argv.js";
 
-/** What commander hands the layout action for `args`. */
-async function viaCommander(args: string[]): Promise<{ file: string; opts: LayoutOptions }> {
+/** The two arguments commander hands a command's action for `args`: what it was given, and its options. */
+async function viaCommander(register: (program: Command) => void, args: string[]): Promise<[unknown, unknown]> {
   const program = new Command("abidrift").exitOverride();
-  registerLayout(program);
-  let got: { file: string; opts: LayoutOptions } | undefined;
-  program.commands[0]!.action((file: string, opts: LayoutOptions) => {
-    got = { file, opts };
+  register(program);
+  let got: [unknown, unknown] | undefined;
+  program.commands[0]!.action((given: unknown, opts: unknown) => {
+    got = [given, opts];
   });
   await program.parseAsync(args, { from: "user" });
   return got!;
@@ -30,7 +30,8 @@ describe("plain layout argv", () => {
     it(`${args.join(" ")}: the options commander gives`, async () => {
       const plain = plainLayoutArgs(args);
       expect(plain).toBeDefined();
-      expect(plain).toStrictEqual(await viaCommander(args));
+      const [file, opts] = await viaCommander(registerLayout, args);
+      expect(plain).toStrictEqual({ file, opts });
     });
   }
 
@@ -54,18 +55,6 @@ describe("plain layout argv", () => {
   }
 });
 
-/** What commander hands the check action for `args`. */
-async function checkViaCommander(args: string[]): Promise<{ paths: string[]; opts: CheckCliOptions }> {
-  const program = new Command("abidrift").exitOverride();
-  registerCheck(program);
-  let got: { paths: string[]; opts: CheckCliOptions } | undefined;
-  program.commands[0]!.action((paths: string[], opts: CheckCliOptions) => {
-    got = { paths, opts };
-  });
-  await program.parseAsync(args, { from: "user" });
-  return got!;
-}
-
 describe("plain check argv", () => {
   for (const args of [
     ["check"],
@@ -79,7 +68,8 @@ describe("plain check argv", () => {
     it(`${args.join(" ")}: the paths and options commander gives`, async () => {
       const plain = plainCheckArgs(args);
       expect(plain).toBeDefined();
-      expect(plain).toStrictEqual(await checkViaCommander(args));
+      const [paths, opts] = await viaCommander(registerCheck, args);
+      expect(plain).toStrictEqual({ paths, opts });
     });
   }
 

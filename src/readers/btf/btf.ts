@@ -282,7 +282,8 @@ export class Btf implements TypeGraph {
     const third = w[at + 2]!;
     const body = at + 3;
     if (w[at]! >= strEnd) return false;
-    switch ((info >>> 24) & 0x1f) {
+    const kind = infoKind(info);
+    switch (kind) {
       case Kind.INT: {
         const bits = intBits(w[body]!);
         return bits !== 0 && bits <= 128 && third !== 0 && third <= 16;
@@ -298,7 +299,7 @@ export class Btf implements TypeGraph {
       case Kind.ENUM:
       case Kind.ENUM64: {
         // One loop for both, so that the rarer ENUM64 runs no comparison optimized code has not seen.
-        const stride = infoKind(info) === Kind.ENUM ? 2 : 3;
+        const stride = kind === Kind.ENUM ? 2 : 3;
         for (let k = 0, p = body; k < vlen; k++, p += stride) if (w[p]! >= strEnd) return false;
         return true;
       }

@@ -5,23 +5,24 @@ import type { Item } from "./syntax.js";
 // A tree of BPF programs nearly always includes one big vmlinux.h in each
 // of them. Its lines come out of the preprocessor the same for every
 // program that includes it under the same macros, and its declarations
-// parse the same: both are kept here and reused, so N programs cost one
-// header and N small parses. A program parses only the declarations of the
-// header it reaches (reachable.ts), each once per run: the header is
-// scanned once for where its declarations are, and each declaration's
-// items are kept once parsed. The caller makes one per run and hands it to
-// every read; nothing outlives the run.
+// read the same: both are kept here and reused, so N programs cost one
+// header and N small reads of their own text. A program reads only the
+// declarations of a big header it reaches (reachable.ts), each once per
+// run: the header is scanned once for where its declarations are, and each
+// declaration's items are kept once read (plain-decls.ts, else parsed).
+// The caller makes one per run and hands it to every read; nothing
+// outlives the run.
 
-/** A header's declarations found by one scan, and those parsed so far. */
+/** A header's declarations found by one scan, and those read so far. */
 export interface HeaderDecls {
   index: DeclIndex;
   /**
-   * Per declaration of `index`, its items once parsed, positions counted
+   * Per declaration of `index`, its items once read, positions counted
    * from the header's first character.
    */
   items: (Item[] | undefined)[];
   /**
-   * Per declaration parsed, whether it declares a variable in a section with
+   * Per declaration read, whether it declares a variable in a section with
    * an initializer, which a map reader evaluates after the walk: its positions
    * must be true offsets in the program's text, so its items are copied
    * shifted, not given a base.
@@ -29,29 +30,45 @@ export interface HeaderDecls {
   shift: boolean[];
 }
 
+export interface HeaderLimits {
+  /** Headers shorter than this are read in each program: a key costs more than reading them. */
+  minSize: number;
+  /**
+   * Of a file at least this long (vmlinux.h, the helpers' definitions) a
+   * program reads and lays out only the declarations it reaches; a smaller
+   * one is laid out whole, as the compiler reads it. Either way its
+   * declarations are read once per run.
+   */
+  partialFrom: number;
+  /**
+   * Reads kept at once: a tree with a vmlinux.h per architecture, or many
+   * include orders, would otherwise hold every one of them, with its types,
+   * to the end of the run.
+   */
+  capacity: number;
+  /** Characters of header text kept between programs. */
+  textBudget: number;
+}
+
+const DEFAULT_LIMITS: HeaderLimits = { minSize: 8 * 1024, partialFrom: 64 * 1024, capacity: 16, textBudget: 64 * 1024 * 1024 };
+
 export class HeaderCache {
   /** Headers read under one macro state, by path, content, search dirs and that state; the least recently used first. */
   readonly reads = new Map<string, HeaderRead>();
   readonly decls = new Map<HeaderRead, HeaderDecls>();
 
-  /**
-   * @param minSize headers shorter than this are read in each program: a
-   * key costs more than reading them.
-   * @param partialFrom of a file at least this long (vmlinux.h, the
-   * helpers' definitions) a program parses and lays out only the
-   * declarations it reaches; a smaller one is read whole, as the compiler
-   * reads it. Either way its declarations are parsed once per run.
-   * @param capacity reads kept at once: a tree with a vmlinux.h per
-   * architecture, or many include orders, would otherwise hold every one of
-   * them, with its types, to the end of the run.
-   * @param textBudget characters of header text kept between programs.
-   */
-  constructor(
-    readonly minSize = 8 * 1024,
-    readonly partialFrom = 64 * 1024,
-    readonly capacity = 16,
-    readonly textBudget = 64 * 1024 * 1024,
-  ) {}
+  readonly minSize: number;
+  readonly partialFrom: number;
+  readonly capacity: number;
+  readonly textBudget: number;
+
+  constructor(limits: Partial<HeaderLimits> = {}) {
+    const l = { ...DEFAULT_LIMITS, ...limits };
+    this.minSize = l.minSize;
+    this.partialFrom = l.partialFrom;
+    this.capacity = l.capacity;
+    this.textBudget = l.textBudget;
+  }
 
   /** The read stored under `key`, now the most recently used. */
   get(key: string): HeaderRead | undefined {

@@ -143,10 +143,12 @@ function headerDecls(header: HeaderRead, cache: HeaderCache): HeaderDecls {
  */
 function parseDecls(parser: Parser, text: string, h: HeaderDecls, want: readonly number[], path: string): void {
   const decls = h.index.decls;
-  const plain = new PlainReader(text, parser.language!);
+  // Most programs of a run find every declaration they reach read already.
+  let plain: PlainReader | undefined;
   const todo: number[] = [];
   for (const i of want) {
     if (h.items[i]) continue;
+    plain ??= new PlainReader(text, parser.language!);
     const read = plain.declaration(decls[i]!.start);
     if (read?.end === decls[i]!.end) {
       h.items[i] = [read.item];
@@ -186,10 +188,11 @@ function parseDecls(parser: Parser, text: string, h: HeaderDecls, want: readonly
  */
 function evaluatedLater(item: Item): boolean {
   if (item.k !== "decl" || item.typedef) return false;
-  const inSection = (attrs: readonly { name: string }[]): boolean => attrs.some((a) => a.name === "section");
   const record = item.spec.k === "record" && inSection(item.spec.attrs);
   return item.declarators.some((d) => d.init !== undefined && (record || inSection(item.attrs) || inSection(d.attrs)));
 }
+
+const inSection = (attrs: readonly { name: string }[]): boolean => attrs.some((a) => a.name === "section");
 
 /** A copy of plain data with every position moved by `by`. */
 export function shifted<T>(x: T, by: number): T {

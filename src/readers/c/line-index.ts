@@ -24,8 +24,7 @@ export class LineIndex {
     let at = 0;
     let line = 0;
     let lineStart = 0;
-    const own = (end: number): void => {
-      const starts = lineStarts(text, at, end);
+    const segment = (starts: Int32Array, end: number): void => {
       this.segments.push({ at, line, lineStart, starts });
       if (starts.length) {
         line += starts.length;
@@ -34,16 +33,10 @@ export class LineIndex {
       at = end;
     };
     for (const c of pre.chunks) {
-      if (c.at > at) own(c.at);
-      const starts = headerLineStarts(c.header);
-      this.segments.push({ at, line, lineStart, starts });
-      if (starts.length) {
-        line += starts.length;
-        lineStart = at + starts[starts.length - 1]!;
-      }
-      at = c.end;
+      if (c.at > at) segment(lineStarts(text, at, c.at), c.at);
+      segment(headerLineStarts(c.header), c.end);
     }
-    if (text.length >= at) own(text.length);
+    if (text.length >= at) segment(lineStarts(text, at, text.length), text.length);
   }
 
   /** The 0-based output line of offset `at`, and its 1-based column. */

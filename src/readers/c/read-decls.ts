@@ -42,7 +42,7 @@ export function* readDecls(parser: Parser, text: string, path: string): Generato
     } finally {
       tree.delete();
     }
-    for (const item of items) yield shifted(item, at);
+    for (const item of items) yield at ? shifted(item, at) : item;
     at = next.start;
     read = next.read;
   }

@@ -860,7 +860,6 @@ function findMember(types: readonly Type[], members: readonly Member[], name: st
   return undefined;
 }
 
-
 function stringValue(text: string): string {
   let out = "";
   for (const m of text.matchAll(/"((?:\\.|[^"\\])*)"/g)) out += m[1]!.replace(/\\(.)/g, "$1");

@@ -29,7 +29,7 @@ afterEach(() => {
 describe("a header shared by the programs of a run", () => {
   it("gives each program what reading it alone gives", async () => {
     // Size 0: the small fixture header is cached as vmlinux.h would be.
-    const headers = new HeaderCache(0);
+    const headers = new HeaderCache({ minSize: 0 });
     for (const path of PROGRAMS) {
       const alone = await readCSource(path, { target: TARGETS.bpfel });
       const shared = await readCSource(path, { target: TARGETS.bpfel, headers });
@@ -53,7 +53,7 @@ describe("a header shared by the programs of a run", () => {
     vi.restoreAllMocks();
 
     const shared = countReads(marker);
-    const headers = new HeaderCache(0);
+    const headers = new HeaderCache({ minSize: 0 });
     for (const path of PROGRAMS.slice(0, 2)) await readCSource(path, { target: TARGETS.bpfel, headers });
     expect(shared.count()).toBe(1);
     // Another macro state is another read.
@@ -65,7 +65,7 @@ describe("a header shared by the programs of a run", () => {
     const marker = "enum bpf_map_type {";
     const reads = countReads(marker);
     // One read at a time: the define of extra.bpf.c's state pushes out the plain state's read.
-    const headers = new HeaderCache(0, 0, 1);
+    const headers = new HeaderCache({ minSize: 0, partialFrom: 0, capacity: 1 });
     await readCSource(PROGRAMS[0]!, { target: TARGETS.bpfel, headers });
     await readCSource(PROGRAMS[2]!, { target: TARGETS.bpfel, headers });
     expect([headers.reads.size, headers.decls.size]).toEqual([1, 1]);
@@ -81,7 +81,7 @@ describe("a header shared by the programs of a run", () => {
     writeFileSync(join(dir, "big.h"), `struct big_used { int x; };\nstruct big_unused { int y; };\n${filler}\n`);
     writeFileSync(join(dir, "small.h"), '#include "big.h"\nstruct small_unused { char c[3]; };\n');
     writeFileSync(join(dir, "prog.bpf.c"), '#include "small.h"\nstruct big_used v;\n');
-    const headers = new HeaderCache(0, 1024);
+    const headers = new HeaderCache({ minSize: 0, partialFrom: 1024 });
     for (let run = 0; run < 2; run++) {
       const r = await readCSource(join(dir, "prog.bpf.c"), { target: TARGETS.bpfel, headers });
       expect(headers.reads.size).toBe(1);
@@ -109,8 +109,8 @@ describe("a header shared by the programs of a run", () => {
       writeFileSync(path, `${pre}#include "maps.h"\nint use(void) { return helper(&hdr_counts) + helper(&hdr_sizes); }\n`);
       return path;
     });
-    const headers = new HeaderCache(0, 0);
-    for (const path of [...programs, ...programs.reverse()]) {
+    const headers = new HeaderCache({ minSize: 0, partialFrom: 0 });
+    for (const path of [...programs, ...[...programs].reverse()]) {
       const alone = await readCSource(path, { target: TARGETS.bpfel });
       expect(alone.problems.some((p) => p.file.endsWith("maps.h"))).toBe(true);
       expectPartOf(await readCSource(path, { target: TARGETS.bpfel, headers }), alone);
@@ -127,13 +127,13 @@ describe("a header shared by the programs of a run", () => {
       const [id] = r.graph.find("rec");
       return (r.graph.type(id!) as { size: number }).size;
     };
-    const run = new HeaderCache(1024);
+    const run = new HeaderCache({ minSize: 1024 });
     expect(await size(run)).toBe(16);
     // Same length, other text: within the run the header is what it was when first read.
     writeFileSync(join(dir, "big.h"), header("32"));
     expect(await size(run)).toBe(16);
     expect(run.reads.size).toBe(1);
-    expect(await size(new HeaderCache(1024))).toBe(32);
+    expect(await size(new HeaderCache({ minSize: 1024 }))).toBe(32);
   });
 });
 
@@ -190,7 +190,7 @@ describe("a header read under other include directories", () => {
 
   it("is reused where every include resolves as it did, and read again where one does not", async () => {
     const t = tree();
-    const headers = new HeaderCache(0);
+    const headers = new HeaderCache({ minSize: 0 });
     const read = (d: string, cache?: HeaderCache) => readCSource(join(d, "prog.bpf.c"), { target: TARGETS.bpfel, includeDirs: [d, t.common], ...(cache ? { headers: cache } : {}) });
     const size = (r: Awaited<ReturnType<typeof read>>): number => {
       const [id] = r.graph.find("event");

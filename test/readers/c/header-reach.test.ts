@@ -56,7 +56,7 @@ describe("a program reads of a big header what it reaches", () => {
   it("gives every type it reaches as the whole header does: enum constants in array sizes, #pragma pack, anonymous unions, function pointers, a map in the header", async () => {
     const whole = await readCSource(prog, { target: TARGETS.bpfel });
     let part: CSourceResult | undefined;
-    const read = await readDuring(async () => (part = await readCSource(prog, { target: TARGETS.bpfel, headers: new HeaderCache(0, 0) })));
+    const read = await readDuring(async () => (part = await readCSource(prog, { target: TARGETS.bpfel, headers: new HeaderCache({ minSize: 0, partialFrom: 0 }) })));
     expectPartOf(part!, whole);
     const types = namedTypes(part!.graph);
     for (const name of ["struct wire_hdr", "struct sized", "struct after_pack", "struct task_struct", "struct sched_info", "typedef atomic_t"]) expect(types.has(name), name).toBe(true);
@@ -72,14 +72,14 @@ describe("a program reads of a big header what it reaches", () => {
 
   it("reads the types asked for by name though the program only points to them", async () => {
     const whole = await readCSource(prog, { target: TARGETS.bpfel });
-    const part = await readCSource(prog, { target: TARGETS.bpfel, headers: new HeaderCache(0, 0), uses: ["pointed_only", "struct never_reached"] });
+    const part = await readCSource(prog, { target: TARGETS.bpfel, headers: new HeaderCache({ minSize: 0, partialFrom: 0 }), uses: ["pointed_only", "struct never_reached"] });
     expectPartOf(part, whole);
     const types = namedTypes(part.graph);
     for (const name of ["struct pointed_only", "struct never_reached"]) expect(types.has(name), name).toBe(true);
   });
 
   it.skipIf(!clangAvailable)("lays out what it reaches as clang does (skipped without clang-16)", async () => {
-    const part = await readCSource(prog, { target: TARGETS.bpfel, headers: new HeaderCache(0, 0) });
+    const part = await readCSource(prog, { target: TARGETS.bpfel, headers: new HeaderCache({ minSize: 0, partialFrom: 0 }) });
     const source = `${readFileSync(join(REACH, "kernel.h"), "utf8")}\n${readFileSync(prog, "utf8").replace(/#include.*\n/, "")}`;
     const names = [...namedTypes(part.graph).keys()].filter((k) => /^(struct|union) /.test(k));
     const clang = clangRecordLayouts(source, "bpfel", names);
@@ -92,7 +92,7 @@ describe("a program reads of a big header what it reaches", () => {
   });
 
   it("reads each declaration once for the programs of a run", async () => {
-    const headers = new HeaderCache(0, 0);
+    const headers = new HeaderCache({ minSize: 0, partialFrom: 0 });
     const read = await readDuring(async () => {
       for (let i = 0; i < 3; i++) await readCSource(prog, { target: TARGETS.bpfel, headers });
     });
@@ -106,7 +106,7 @@ describe("a program reads of a big header what it reaches", () => {
     it(`given every name ${header} of ${dir.split("/").pop()} declares, reads it whole, id for id`, async () => {
       const path = namingEverything(dir, header);
       const whole = await readCSource(path, { target: TARGETS.bpfel });
-      const part = await readCSource(path, { target: TARGETS.bpfel, headers: new HeaderCache(0, 0) });
+      const part = await readCSource(path, { target: TARGETS.bpfel, headers: new HeaderCache({ minSize: 0, partialFrom: 0 }) });
       expect(contents(part)).toEqual(contents(whole));
     });
   }

@@ -119,10 +119,15 @@ describe("declarations read plain or in pieces give tree-sitter's items", () => 
       "struct s { int a; ; };",
       "struct s { int a: 1 __attribute__((packed)); unsigned int b: 3 __attribute__((aligned(4))); };",
     ];
+    let compared = 0;
     for (const text of cases) {
       const got = await inPieces(text);
-      if (got !== "whole") expect(got, text).toEqual(await whole(text));
+      if (got === "whole") continue;
+      expect(got, text).toEqual(await whole(text));
+      compared++;
     }
+    // Declining everything would hold nothing: most of these are read in pieces.
+    expect(compared).toBeGreaterThan(cases.length / 2);
   });
 
   const seeds = [1, 2, 3, 0xc0ffee, freshSeed()];
@@ -143,25 +148,33 @@ describe("declarations read plain or in pieces give tree-sitter's items", () => 
   ];
 
   it("the C fixtures", async () => {
+    let compared = 0;
     for (const f of fixtures) {
       const text = preprocessed(f, readFileSync(join(ROOT, f), "latin1"));
       const got = await inPieces(text);
-      if (got !== "whole") expect(got, f).toEqual(await whole(text));
+      if (got === "whole") continue;
+      expect(got, f).toEqual(await whole(text));
+      compared++;
     }
+    expect(compared).toBeGreaterThan(fixtures.length / 2);
   });
 
   const seed = freshSeed();
   it(`seeded mutants of the C fixtures (seed ${seed})`, async () => {
     const { mutate } = (await import(join(ROOT, "scripts/fuzz.mjs"))) as { mutate: (text: string, r: () => number) => { what: string; text: string } };
     const r = rng(seed);
+    let compared = 0;
     for (const f of fixtures) {
       const original = readFileSync(join(ROOT, f), "latin1");
       for (let i = 0; i < 4; i++) {
         const m = mutate(original, r);
         const text = preprocessed(f, m.text);
         const got = await inPieces(text);
-        if (got !== "whole") expect(got, `${f} case ${i} (${m.what})`).toEqual(await whole(text));
+        if (got === "whole") continue;
+        expect(got, `${f} case ${i} (${m.what})`).toEqual(await whole(text));
+        compared++;
       }
     }
+    expect(compared).toBeGreaterThan(fixtures.length);
   });
 });

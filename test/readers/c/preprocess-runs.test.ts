@@ -91,8 +91,8 @@ describe("the preprocessor's runs of unchanged lines", () => {
   it("give what reading each line by itself gives, through a cache of headers", () => {
     const big = [...Array.from({ length: 3000 }, (_, i) => `struct s${i} { int a; long b; };`), "#define IN_BIG 1", "int big = IN_BIG;", ...Array.from({ length: 3000 }, (_, i) => `typedef int t${i};`)].join("\n") + "\n";
     const files = { "/t/big.h": big, "/t/p.c": '#include "big.h"\nint mine;\n#include "big.h"\n' };
-    const cache = new HeaderCache(1024);
-    both("/t/p.c", files, () => new HeaderCache(1024));
+    const cache = new HeaderCache({ minSize: 1024 });
+    both("/t/p.c", files, () => new HeaderCache({ minSize: 1024 }));
     both("/t/p.c", files, () => cache);
   });
 

@@ -4,10 +4,10 @@
 // which bpftool and clang never pay and no user of the CLI needs. The benches
 // time abidrift without it, and say so.
 
-/** Removes the variable from this process's environment (children inherit that); the line to print, or undefined when it was not set. */
+/** Removes the variable from this process's environment, which children inherit, and says so when it was set. */
 export function withoutCertBundle() {
   const was = process.env.NODE_EXTRA_CA_CERTS;
-  if (was === undefined) return undefined;
+  if (was === undefined) return;
   delete process.env.NODE_EXTRA_CA_CERTS;
-  return `(NODE_EXTRA_CA_CERTS=${was} unset for the node runs: it loads a certificate bundle before any script)`;
+  console.log(`(NODE_EXTRA_CA_CERTS=${was} unset for the node runs: it loads a certificate bundle before any script)`);
 }
