@@ -6,12 +6,14 @@
 // The tree is generated here at bench time, in the temporary directory,
 // never committed. Prints wall
 // time, CPU time and peak memory (from /usr/bin/time) per size, and the time
-// per program, which stays flat if the growth is linear. Issue 16's goal: 1,000
+// per program, which stays flat if the growth is linear; each size is checked
+// with C read on the main thread alone (`--concurrency off`) and as `auto`
+// chooses, alternated twice, and their ratio printed. Issue 16's goal: 1,000
 // programs in under 4 s and 300 MB; issue 5's, 50 programs under 2 s.
 //   npm run build && node bench/check-scale.mjs [N...]     (default 50 1000)
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { withoutCertBundle } from "./lib/plain-node.mjs";
@@ -150,23 +152,38 @@ function tree(n) {
 }
 
 const haveTime = existsSync(TIME);
-console.log(`check of a synthetic tree: N programs, each .bpf.c + .bpf.o + Go loader`);
-for (const n of SIZES) {
-  const root = tree(n);
+
+/** One check of the tree at `root`; wall and CPU seconds, peak MB, and the report's last line. */
+function run(root, extra) {
+  const args = [CLI, "check", ".", ...extra];
   const start = process.hrtime.bigint();
   const r = haveTime
-    ? spawnSync(TIME, ["-f", "%M %U %S", process.execPath, CLI, "check", "."], { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 1 << 30 })
-    : spawnSync(process.execPath, [CLI, "check", "."], { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 1 << 30 });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  // Peak memory and CPU seconds (user + system): CPU is what a busy machine disturbs least.
-  const [rssKb, user, sys] = haveTime ? r.stderr.trim().split("\n").pop().split(" ").map(Number) : [NaN, NaN, NaN];
-  const rssMb = rssKb / 1024;
-  const cpu = user + sys;
+    ? spawnSync(TIME, ["-f", "%M %U %S", process.execPath, ...args], { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 1 << 30 })
+    : spawnSync(process.execPath, args, { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 1 << 30 });
+  const s = Number(process.hrtime.bigint() - start) / 1e9;
   if (r.status !== 0 && r.status !== 1) {
     console.error(`check exited ${r.status}: ${r.stderr.slice(0, 1000)}`);
     process.exit(1);
   }
-  const summary = r.stdout.trim().split("\n").pop();
-  console.log(`  ${String(n).padStart(6)} programs   ${(ms / 1000).toFixed(2).padStart(7)} s   ${haveTime ? `${rssMb.toFixed(0).padStart(5)} MB   CPU ${cpu.toFixed(2)} s` : "(no /usr/bin/time)"}   ${(ms / n).toFixed(2)} ms/program   ${summary}`);
+  // Peak memory and CPU seconds (user + system): CPU is what a busy machine disturbs least.
+  const [rssKb, user, sys] = haveTime ? r.stderr.trim().split("\n").pop().split(" ").map(Number) : [NaN, NaN, NaN];
+  return { s, cpu: user + sys, mb: rssKb / 1024, summary: r.stdout.trim().split("\n").pop() };
 }
-console.log(`  goal: 1,000 programs in under 4 s and 300 MB, growing linearly`);
+
+const show = (label, n, x) =>
+  console.log(`  ${String(n).padStart(6)} programs ${label.padEnd(17)} ${x.s.toFixed(2).padStart(7)} s   ${haveTime ? `${x.mb.toFixed(0).padStart(5)} MB   CPU ${x.cpu.toFixed(2).padStart(6)} s` : "(no /usr/bin/time)"}   ${((x.s * 1000) / n).toFixed(2)} ms/program   ${x.summary}`);
+
+console.log(`check of a synthetic tree: N programs, each .bpf.c + .bpf.o + Go loader; C read on this thread (off) and as --concurrency auto chooses, alternated`);
+for (const n of SIZES) {
+  const root = tree(n);
+  const off = run(root, ["--concurrency", "off"]);
+  const auto = run(root, []);
+  const off2 = run(root, ["--concurrency", "off"]);
+  const auto2 = run(root, []);
+  show("off", n, off);
+  show("auto", n, auto);
+  show("off", n, off2);
+  show("auto", n, auto2);
+  console.log(`  ${String(n).padStart(6)} programs auto/off: ${((auto.s + auto2.s) / (off.s + off2.s)).toFixed(2)}x wall, ${haveTime ? `${((auto.cpu + auto2.cpu) / (off.cpu + off2.cpu)).toFixed(2)}x CPU` : ""}`);
+}
+console.log(`  goal: 1,000 programs in under 4 s and 300 MB, growing linearly; this machine has ${availableParallelism()} cores`);

@@ -4,11 +4,10 @@ import { InputError } from "../ir/errors.js";
 import { TARGETS } from "../ir/targets.js";
 import type { Bpf2goIndex, Bpf2goLine } from "../load/bpf2go-lines.js";
 import type { BuildFlags, TreeBuild } from "../load/include-paths.js";
-import type { HeaderCache } from "../readers/c/header-cache.js";
 import { sourceModule } from "../readers/c/module.js";
 import type { ObjectBuild, Rebuild } from "../rules/rule.js";
 import type { SourceIndex } from "./c-locate.js";
-import { reader } from "./readers.js";
+import { handled, type CReads } from "./c-reads.js";
 import { shownPath } from "./shown-path.js";
 
 // Which C source in the tree each object was built from, read as its build
@@ -20,11 +19,12 @@ export async function objectBuilds(
   sources: SourceIndex<{ file: string; text: string }>,
   build: TreeBuild,
   flagsOf: (file: string, text: string) => BuildFlags,
-  headers: HeaderCache,
+  reads: CReads,
   sites: ReadonlyMap<string, RecordEmit[]>,
 ): Promise<ObjectBuild[]> {
-  const reads = new Map<string, { module: BpfModule; unresolved: string[] } | undefined>();
-  const out: ObjectBuild[] = [];
+  // Every read asked for first, so that reading threads work on them together; taken in order after.
+  const started = new Map<string, Promise<SourceRead | undefined>>();
+  const asked: { object: BpfModule; src: { file: string }; line: Bpf2goLine | undefined; key: string }[] = [];
   const byPath = new Map(sources.all.map((s) => [resolvePath(s.file), s]));
   // Little-endian first: a finding names the object most readers load.
   const ordered = [...objects].sort((a, b) => Number(a.graph.target.name !== "bpfel") - Number(b.graph.target.name !== "bpfel"));
@@ -35,9 +35,13 @@ export async function objectBuilds(
     if (!src || src.file.endsWith(".h")) continue;
     const arch = line ? bpf2goArch(object.file) : undefined;
     const key = `${src.file}\0${arch ?? ""}`;
+    asked.push({ object, src, line, key });
     // Read once per architecture, little-endian: byte order moves no member, and layouts are what is compared.
-    if (!reads.has(key)) reads.set(key, await readSource(src, withArch(flagsOf(src.file, src.text), arch), headers, sites.get(src.file)));
-    const read = reads.get(key);
+    if (!started.has(key)) started.set(key, handled(readSource(src, withArch(flagsOf(src.file, src.text), arch), reads, sites.get(src.file))));
+  }
+  const out: ObjectBuild[] = [];
+  for (const { object, src, line, key } of asked) {
+    const read = await started.get(key)!;
     if (!read) continue;
     out.push({ object, source: read.module, unresolved: read.unresolved, rebuild: rebuildOf(object.file, src.file, line, build) });
   }
@@ -60,10 +64,14 @@ function withArch(flags: BuildFlags, arch: string | undefined): BuildFlags {
   return arch ? { ...flags, defines: { ...flags.defines, [`__TARGET_ARCH_${arch}`]: "1" } } : flags;
 }
 
-async function readSource(src: { file: string; text: string }, flags: BuildFlags, headers: HeaderCache, records: RecordEmit[] | undefined): Promise<{ module: BpfModule; unresolved: string[] } | undefined> {
+interface SourceRead {
+  module: BpfModule;
+  unresolved: string[];
+}
+
+async function readSource(src: { file: string; text: string }, flags: BuildFlags, reads: CReads, records: RecordEmit[] | undefined): Promise<SourceRead | undefined> {
   try {
-    const readC = await reader("c");
-    const r = await readC(src.file, { target: TARGETS.bpfel, includeDirs: [dirname(src.file), ...flags.includeDirs], defines: flags.defines, files: { [src.file]: src.text }, headers, records });
+    const r = await reads.read(src.file, { target: TARGETS.bpfel, includeDirs: [dirname(src.file), ...flags.includeDirs], defines: flags.defines, files: { [src.file]: src.text }, ...(records ? { records } : {}) });
     // A source that lacks a header is not the program that was built: nothing to compare.
     if (r.problems.some((p) => / not found$/.test(p.message))) return undefined;
     return { module: sourceModule(r), unresolved: r.unresolved.map((u) => u.name) };

@@ -4,12 +4,11 @@ import { InputError } from "../ir/errors.js";
 import { TARGETS } from "../ir/targets.js";
 import type { BuildFlags } from "../load/include-paths.js";
 import { splitCName } from "../match/names.js";
-import type { HeaderCache } from "../readers/c/header-cache.js";
+import type { CSourceResult } from "../readers/c/index.js";
 import { sourceModule } from "../readers/c/module.js";
-import { findRecordEmits } from "../readers/c/records.js";
 import type { CText } from "../drift/bpf-source.js";
 import type { SourceIndex } from "./c-locate.js";
-import { reader } from "./readers.js";
+import { handled, type CReads } from "./c-reads.js";
 
 /**
  * Each object's records: its C says which record goes to which buffer, its
@@ -24,26 +23,33 @@ export async function readObjectRecords(
   readFrom: Map<string, BpfModule[]>,
   notes: string[],
   sites: Map<string, RecordEmit[]>,
-  headers: HeaderCache,
+  reads: CReads,
 ): Promise<void> {
-  const sourceReads = new Map<string, BpfModule | undefined>();
+  // Every read asked for first, so that reading threads work on them together; taken in order after.
+  const asked: { m: BpfModule; src: CText; key: string }[] = [];
+  const started = new Map<string, Promise<CSourceResult>>();
   for (const m of bpf) {
     if (m.origin !== "btf" || m.records) continue;
     const src = sources.sourceFor(m.file);
     if (!src) continue;
     let records = sites.get(src.file);
-    if (!records) sites.set(src.file, (records = await findRecordEmits(src.file, src.text)));
+    if (!records) sites.set(src.file, (records = (await reads.scan(src.file, src.text)).records));
     m.records = records;
     if (records.every((r) => !r.type || m.graph.find(splitCName(r.type).name).length > 0)) continue;
     const target = m.graph.target;
     const key = `${src.file}\0${target.name}`;
+    asked.push({ m, src, key });
+    if (started.has(key)) continue;
+    const flags = flagsOf(src.file, src.text);
+    started.set(key, handled(reads.read(src.file, { target, includeDirs: [dirname(src.file), ...flags.includeDirs], defines: flags.defines, files: { [src.file]: src.text }, records })));
+  }
+  const sourceReads = new Map<string, BpfModule | undefined>();
+  for (const { m, src, key } of asked) {
     if (!sourceReads.has(key)) {
       try {
-        const readC = await reader("c");
-        const flags = flagsOf(src.file, src.text);
-        const read = sourceModule(await readC(src.file, { target, includeDirs: [dirname(src.file), ...flags.includeDirs], defines: flags.defines, files: { [src.file]: src.text }, headers, records }));
+        const read = sourceModule(await started.get(key)!);
         sourceReads.set(key, read);
-        if (target.name === TARGETS.bpfel.name && !readFrom.has(src.file)) readFrom.set(src.file, [read]);
+        if (m.graph.target.name === TARGETS.bpfel.name && !readFrom.has(src.file)) readFrom.set(src.file, [read]);
       } catch (e) {
         // The object still stands; only the records it lacks stay unpaired.
         if (!(e instanceof InputError)) throw e;

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
 import type { BpfModule, RecordEmit, Suppression, UserspaceModule } from "../ir/bindings.js";
 import { isBpfSource, type CText } from "../drift/bpf-source.js";
@@ -6,11 +7,11 @@ import type { SourceTree } from "../ir/source-tree.js";
 import { TARGETS } from "../ir/targets.js";
 import type { BuildFlags, TreeBuild } from "../load/include-paths.js";
 import { HeaderCache } from "../readers/c/header-cache.js";
+import type { CSourceResult } from "../readers/c/index.js";
 import { sourceModule, unlaidRecords } from "../readers/c/module.js";
-import { findRecordEmits } from "../readers/c/records.js";
 import type { ClockKeyWrite, ObjectBuild } from "../rules/rule.js";
 import { programStem, SourceIndex } from "./c-locate.js";
-import { findClockKeys } from "./clock-keys.js";
+import { handled, ThreadReads, type CReads, type CScan } from "./c-reads.js";
 import { goTree } from "./go-tree.js";
 import type { Config } from "./config.js";
 import { MissingHeaders } from "./header-notes.js";
@@ -48,7 +49,10 @@ export interface ProgramsRead {
   headers: HeaderCache;
 }
 
-export async function readPrograms(files: readonly InputFile[], config: Config, tree: TreeBuild, onRead: (file: string) => void): Promise<ProgramsRead> {
+/** Threads reading C besides the check's own: a count, none (`off`), or as many as pay for the tree (`auto`). */
+export type Concurrency = number | "auto" | "off";
+
+export async function readPrograms(files: readonly InputFile[], config: Config, tree: TreeBuild, onRead: (file: string) => void, concurrency: Concurrency = "auto"): Promise<ProgramsRead> {
   const notes: string[] = [];
   const silenced = new Map<string, Silenced>();
   const bpf: BpfModule[] = [];
@@ -91,59 +95,103 @@ export async function readPrograms(files: readonly InputFile[], config: Config, 
     if (c && !cTexts.has(path)) cTexts.set(path, decoder.decode(c.bytes));
     return cTexts.get(path);
   };
-  // Go is read by package: each Go file sees the others and its module's go.mod.
-  let goFiles: SourceTree | undefined;
-  const goSources = (): SourceTree => (goFiles ??= goTree(new Map(files.filter((g) => g.kind === "go").map((g) => [g.path, decoder.decode(g.bytes)]))));
-  for (const f of files) {
-    if (objectFiles.has(f)) continue;
-    // One file that cannot be read (a userspace C test whose header is elsewhere) is a note, not the end of the run.
-    try {
-      await readSource(f);
-    } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      notes.push(e.message);
-      readFrom.set(f.path, []);
-    }
-    onRead(f.path);
-  }
-  async function readSource(f: InputFile): Promise<void> {
-    if (f.kind === "object") return;
-    const text = decoder.decode(f.bytes);
-    if (f.kind === "go") goTexts.set(f.path, text);
-    if (f.kind === "c") {
-      silenced.set(f.path, scanSuppressions(text));
-      if (!isBpfSource(f.path, text, cText) && !tree.builtByBpf2go(f.path)) return;
-      cSources.push({ file: f.path, text });
-      clockKeys.push(...(await findClockKeys(f.path, text)));
-      // Found now, while the text's syntax tree is at hand, and given to this check's reads of the file.
-      const records = await findRecordEmits(f.path, text);
-      sites.set(f.path, records);
-      if (f.path.endsWith(".h") || built.has(programStem(f.path)) || builtByBpf2go.has(resolve(f.path)) || tree.includedElsewhere(f.path)) return;
-      const readC = await reader("c");
-      const flags = flagsOf(f.path, text);
-      const r = await readC(f.path, { target: TARGETS.bpfel, includeDirs: [dirname(f.path), ...flags.includeDirs], defines: flags.defines, files: { [f.path]: text }, partial: true, headers, records });
-      const m = sourceModule(r);
-      for (const p of missingHeaders.take(f.path, r.problems)) notes.push(`${p.file}:${p.line}: ${p.message}`);
-      for (const u of unlaidRecords(r)) notes.push(`${f.path}:${u.line}: ${u.name} not laid out, so not compared: ${u.why}`);
-      readFrom.set(f.path, [m]);
-      bpf.push(m);
-      return;
-    }
-    const read = await reader(f.kind);
-    const m = await read(f.path, text, { ...(f.kind === "go" ? { tree: goSources() } : {}), ...(config.python ? { python: config.python } : {}) });
-    user.push(m);
-    silenced.set(f.path, fromModule(m.suppressions));
-    bpf.push(...(m.embeddedBpf ?? []));
-    if (f.kind === "python") readFrom.set(f.path, m.embeddedBpf ?? []);
-    if (m.embeddedBpf?.length) carriedC.set(f.path, text);
-    for (const p of m.problems) notes.push(`${p.loc.file}:${p.loc.line ?? 0}: ${p.message}`);
-  }
 
-  const sources = new SourceIndex(cSources);
-  await readObjectRecords(bpf, sources, flagsOf, readFrom, notes, sites, headers);
-  notes.push(...missingHeaders.notes());
-  const builds = await objectBuilds(bpf, sources, tree, flagsOf, headers, sites);
-  return { bpf, user, sources, carriedC, silenced, clockKeys, builds, goTexts, notes, readFrom, headers };
+  // Every BPF source's C work is asked for before any is awaited, so that
+  // reading threads parse while this one reads Go; answers are taken in
+  // file order, as if read one by one.
+  const programs = files.filter((f) => f.kind === "c" && !objectFiles.has(f) && (isBpfSource(f.path, cText(f.path)!, cText) || tree.builtByBpf2go(f.path)));
+  const reads = await cReadsFor(programs.length, concurrency, headers);
+  try {
+    const started = new Map<InputFile, StartedC>();
+    for (const f of programs) {
+      const text = cText(f.path)!;
+      const scan = handled(reads.scan(f.path, text));
+      const own = !(f.path.endsWith(".h") || built.has(programStem(f.path)) || builtByBpf2go.has(resolve(f.path)) || tree.includedElsewhere(f.path));
+      const read = own
+        ? handled(
+            scan.then(({ records }) => {
+              const flags = flagsOf(f.path, text);
+              return reads.read(f.path, { target: TARGETS.bpfel, includeDirs: [dirname(f.path), ...flags.includeDirs], defines: flags.defines, files: { [f.path]: text }, partial: true, records });
+            }),
+          )
+        : undefined;
+      started.set(f, { text, scan, ...(read ? { read } : {}) });
+    }
+    // Go is read by package: each Go file sees the others and its module's go.mod.
+    let goFiles: SourceTree | undefined;
+    const goSources = (): SourceTree => (goFiles ??= goTree(new Map(files.filter((g) => g.kind === "go").map((g) => [g.path, decoder.decode(g.bytes)]))));
+    for (const f of files) {
+      if (objectFiles.has(f)) continue;
+      // One file that cannot be read (a userspace C test whose header is elsewhere) is a note, not the end of the run.
+      try {
+        await readSource(f);
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        notes.push(e.message);
+        readFrom.set(f.path, []);
+      }
+      onRead(f.path);
+    }
+    async function readSource(f: InputFile): Promise<void> {
+      if (f.kind === "object") return;
+      if (f.kind === "c") {
+        const text = cText(f.path)!;
+        silenced.set(f.path, scanSuppressions(text));
+        const c = started.get(f);
+        if (!c) return;
+        cSources.push({ file: f.path, text });
+        const scan = await c.scan;
+        clockKeys.push(...scan.clockKeys);
+        sites.set(f.path, scan.records);
+        if (!c.read) return;
+        const r = await c.read;
+        const m = sourceModule(r);
+        for (const p of missingHeaders.take(f.path, r.problems)) notes.push(`${p.file}:${p.line}: ${p.message}`);
+        for (const u of unlaidRecords(r)) notes.push(`${f.path}:${u.line}: ${u.name} not laid out, so not compared: ${u.why}`);
+        readFrom.set(f.path, [m]);
+        bpf.push(m);
+        return;
+      }
+      const text = decoder.decode(f.bytes);
+      if (f.kind === "go") goTexts.set(f.path, text);
+      const read = await reader(f.kind);
+      const m = await read(f.path, text, { ...(f.kind === "go" ? { tree: goSources() } : {}), ...(config.python ? { python: config.python } : {}) });
+      user.push(m);
+      silenced.set(f.path, fromModule(m.suppressions));
+      bpf.push(...(m.embeddedBpf ?? []));
+      if (f.kind === "python") readFrom.set(f.path, m.embeddedBpf ?? []);
+      if (m.embeddedBpf?.length) carriedC.set(f.path, text);
+      for (const p of m.problems) notes.push(`${p.loc.file}:${p.loc.line ?? 0}: ${p.message}`);
+    }
+
+    const sources = new SourceIndex(cSources);
+    await readObjectRecords(bpf, sources, flagsOf, readFrom, notes, sites, reads);
+    notes.push(...missingHeaders.notes());
+    const builds = await objectBuilds(bpf, sources, tree, flagsOf, reads, sites);
+    return { bpf, user, sources, carriedC, silenced, clockKeys, builds, goTexts, notes, readFrom, headers };
+  } finally {
+    await reads.close();
+  }
+}
+
+interface StartedC {
+  text: string;
+  scan: Promise<CScan>;
+  read?: Promise<CSourceResult>;
+}
+
+// Below this many programs a thread's start (its modules, tree-sitter, its own
+// index of vmlinux.h) costs more than it saves.
+const THREADED_FROM = 16;
+// `auto` leaves one core to the check's own thread, which reads Go and objects
+// meanwhile, and stops where each thread's own header cache costs more memory than the next core saves time.
+const AUTO_MAX = 4;
+
+async function cReadsFor(programs: number, concurrency: Concurrency, headers: HeaderCache): Promise<CReads> {
+  const threads = concurrency === "off" ? 0 : concurrency === "auto" ? (programs >= THREADED_FROM ? Math.min(availableParallelism() - 1, AUTO_MAX) : 0) : concurrency;
+  if (threads < 1) return new ThreadReads(headers);
+  const { ReadPool, threadsAvailable } = await import("./read-pool.js");
+  return threadsAvailable() ? new ReadPool(threads) : new ThreadReads(headers);
 }
 
 function fromModule(list: readonly Suppression[]): Silenced {

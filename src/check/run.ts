@@ -14,7 +14,7 @@ import { link } from "./link.js";
 import type { LockInput } from "./lock-input.js";
 import type { LockResult } from "./lock.js";
 import { summarize } from "./pair-summary.js";
-import { readPrograms } from "./read-programs.js";
+import { readPrograms, type Concurrency } from "./read-programs.js";
 
 // A check is a pipeline, each stage one pass that hands plain data to the
 // next: discover the inputs (inputs.ts), read each program in its scope
@@ -57,6 +57,16 @@ export interface CheckOptions {
   snapshot?: boolean;
   /** `--python-version`: before the config's `python.version`. */
   python?: PythonVersion;
+  /** Threads reading C besides the check's own: `auto` starts them for a tree of many programs. */
+  concurrency?: Concurrency;
+}
+
+/** What `checkFiles` takes besides the files and the config. */
+export interface CheckFilesOptions {
+  onProgress?: OnProgress | undefined;
+  lock?: LockInput | undefined;
+  build?: TreeBuild | undefined;
+  concurrency?: Concurrency | undefined;
 }
 
 /** Discovers and reads a repository, then checks it. */
@@ -64,7 +74,7 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
   const paths = opts.paths.length ? opts.paths : ["."];
   const inputs = await readInputs(paths, opts);
   const config = opts.python ? { ...inputs.config, python: opts.python } : inputs.config;
-  const result = await checkFiles(inputs.files, config, opts.onProgress, inputs.lock, inputs.build);
+  const result = await checkFiles(inputs.files, config, { onProgress: opts.onProgress, lock: inputs.lock, build: inputs.build, concurrency: opts.concurrency });
   const rust = inputs.unreadRust ? `${inputs.unreadRust} Rust file${inputs.unreadRust === 1 ? "" : "s"} not read: abidrift reads no Rust yet, so aya or libbpf-rs programs and their userspace go unchecked` : undefined;
   // A CI gate pointed at the wrong path must fail, not pass having compared nothing.
   if (result.files.bpf === 0 && !inputs.lock?.lock) throw new InputError(paths.join(", "), `no BPF input found: no BPF object, BPF C source or BCC program here${rust ? ` (${rust})` : ""}`);
@@ -72,10 +82,11 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
 }
 
 /** Checks files already in memory. */
-export async function checkFiles(files: readonly InputFile[], config: Config = DEFAULT_CONFIG, onProgress?: OnProgress, lockInput?: LockInput, build?: TreeBuild): Promise<CheckResult> {
-  const tree = build ?? readTreeBuild(files, ".");
+export async function checkFiles(files: readonly InputFile[], config: Config = DEFAULT_CONFIG, opts: CheckFilesOptions = {}): Promise<CheckResult> {
+  const { onProgress, lock: lockInput } = opts;
+  const tree = opts.build ?? readTreeBuild(files, ".");
   let done = 0;
-  const read = await readPrograms(files, config, tree, (file) => onProgress?.(++done, files.length, file));
+  const read = await readPrograms(files, config, tree, (file) => onProgress?.(++done, files.length, file), opts.concurrency);
   const pairing = link(read, config.pairs);
   const { baseTarget, narrowTargets } = targetsOf(config);
   const ctx = compareContext(read, pairing, { baseTarget, narrowTargets });

@@ -7,7 +7,7 @@ import { progressBar } from "./progress.js";
 /** `abidrift audit`: write the report, say where, and exit 1 when check would. */
 export async function runAudit(paths: string[], opts: AuditCliOptions): Promise<void> {
   const bar = progressBar(process.stderr);
-  const inv = await audit({ paths, ...(opts.config ? { config: opts.config } : {}), onProgress: bar.update }).finally(() => bar.end());
+  const inv = await audit({ paths, ...(opts.config ? { config: opts.config } : {}), ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}), onProgress: bar.update }).finally(() => bar.end());
   const report = await formatAudit(opts.format, inv);
   const output = opts.output ?? AUDIT_DEFAULT_OUTPUT[opts.format];
   if (output === "-") {

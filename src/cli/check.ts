@@ -24,6 +24,7 @@ export async function runCheck(paths: string[], opts: CheckCliOptions): Promise<
     ...(opts.lock !== undefined ? { lock: opts.lock } : {}),
     ...(opts.updateLock ? { snapshot: true } : {}),
     ...(opts.pythonVersion ? { python: opts.pythonVersion } : {}),
+    ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
     onProgress: bar.update,
   }).finally(() => bar.end());
   // Accepted drift is the new lock's content, not a finding.

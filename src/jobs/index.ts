@@ -16,6 +16,7 @@ import type { DiffResult } from "./diff.js";
 import type { GenerateTypeScriptOptions } from "./generate-ts.js";
 
 export type { CheckOptions, CheckResult, OnProgress } from "../check/run.js";
+export type { Concurrency } from "../check/read-programs.js";
 export type { DiffResult } from "./diff.js";
 export type { GenerateTypeScriptOptions } from "./generate-ts.js";
 export type { GeneratedModule } from "../codegen/ts/index.js";

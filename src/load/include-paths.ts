@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
+import { DirListings } from "../readers/dir-listings.js";
 import { Bpf2goIndex, bpf2goLines, type Bpf2goLine } from "./bpf2go-lines.js";
 import { parseMakefile, type Makefile } from "./makefile.js";
 import { compilerFlags, shellWords } from "./shell-words.js";
@@ -52,17 +53,13 @@ const INCLUDE = /^[ \t]*#[ \t]*include[ \t]*([<"])([^>"\n]+)[>"]/gm;
 export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBuild {
   const absRoot = resolve(root);
   const decoder = new TextDecoder();
-  const isDir = cached((p: string) => {
-    try {
-      return statSync(p).isDirectory();
-    } catch {
-      return false;
-    }
-  });
-  const exists = cached((p: string) => existsSync(p));
+  const listings = new DirListings();
+  const isDir = (p: string): boolean => listings.isDir(p);
+  const exists = (p: string): boolean => listings.exists(p);
   const makefileIn = cached((dir: string): Makefile | undefined => {
     for (const name of MAKEFILES) {
       const file = join(dir, name);
+      if (listings.kind(file) !== "file") continue;
       try {
         return parseMakefile(file, readFileSync(file, "utf8"));
       } catch {

@@ -1,4 +1,6 @@
 import { Command, Option } from "commander";
+import type { Concurrency } from "../../index.js";
+import { CONCURRENCY_HELP, concurrencyArg } from "./check.js";
 
 export interface AuditCliOptions {
   /** Every note, not the first few and a count. */
@@ -6,6 +8,7 @@ export interface AuditCliOptions {
   format: "html" | "md" | "json";
   config?: string;
   output?: string;
+  concurrency?: Concurrency;
 }
 
 export function registerAudit(program: Command): void {
@@ -17,6 +20,7 @@ export function registerAudit(program: Command): void {
     .option("-c, --config <file>", "config file (default: abidrift.config.json in the first path)")
     .option("-o, --output <file>", "where to write the report; - for stdout (default: abidrift-audit.html, .md or .json)")
     .option("--verbose", "list every note on inputs read in part, not only their count")
+    .option("--concurrency <n|auto|off>", CONCURRENCY_HELP, concurrencyArg)
     .action(async (paths: string[], opts: AuditCliOptions) => {
       const { runAudit } = await import("../audit.js");
       await runAudit(paths, opts);

@@ -1,5 +1,5 @@
-import { Command, Option } from "commander";
-import type { PythonVersion } from "../../index.js";
+import { Command, InvalidArgumentError, Option } from "commander";
+import type { Concurrency, PythonVersion } from "../../index.js";
 import { pythonVersionArg } from "./layout.js";
 
 export interface CheckCliOptions {
@@ -13,7 +13,21 @@ export interface CheckCliOptions {
   lock?: string | false;
   updateLock?: boolean;
   pythonVersion?: PythonVersion;
+  concurrency?: Concurrency;
 }
+
+// A thread each is a tree-sitter and a header cache: beyond this, memory grows and little else does.
+const MAX_THREADS = 64;
+
+/** `--concurrency`: `auto`, `off`, or how many threads read C besides the main one. */
+export function concurrencyArg(value: string): Concurrency {
+  if (value === "auto" || value === "off") return value;
+  const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= MAX_THREADS)) throw new InvalidArgumentError(`--concurrency takes auto, off or a number of threads from 1 to ${MAX_THREADS}, not "${value}"`);
+  return n;
+}
+
+export const CONCURRENCY_HELP = "threads that read C sources besides the main one: a number, off, or auto (one fewer than the cores, up to 4, for a tree of 16 programs or more)";
 
 export function registerCheck(program: Command): void {
   program
@@ -28,6 +42,7 @@ export function registerCheck(program: Command): void {
     .option("--no-lock", "do not compare against a lock")
     .option("--python-version <x.y>", "CPython whose ctypes rules lay out the Python twins (default: the config's python.version, else 3.11)", pythonVersionArg)
     .option("--verbose", "list every note on inputs read in part, not only their count")
+    .option("--concurrency <n|auto|off>", CONCURRENCY_HELP, concurrencyArg)
     .option("--update-lock", "accept the tree's ABI: write it to the lock, and report what changed as accepted rather than as findings")
     .action(async (paths: string[], opts: CheckCliOptions) => {
       const { runCheck } = await import("../check.js");

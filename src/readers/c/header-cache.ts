@@ -1,3 +1,4 @@
+import { DirListings } from "../dir-listings.js";
 import type { DeclIndex } from "./decl-index.js";
 import type { HeaderRead } from "./preprocess.js";
 import type { Item } from "./syntax.js";
@@ -93,13 +94,13 @@ export class HeaderCache {
   }
 
   /**
-   * Each header's text as read this run, by path, and whether a path names
-   * a file: a thousand programs including the same headers read and stat
-   * them once. Texts past `textBudget` characters in all are read again
-   * when asked for, not kept.
+   * Each header's text as read this run, by path: a thousand programs
+   * including the same headers read them once. Texts past `textBudget`
+   * characters in all are read again when asked for, not kept.
    */
   readonly texts = new Map<string, string>();
-  readonly present = new Map<string, boolean>();
+  /** What the run has seen of folders: where a header is not, asked once per folder. */
+  readonly dirs = new DirListings();
   private textChars = 0;
 
   /** Keeps a header's text for the rest of the run, while the budget lasts. */

@@ -215,6 +215,8 @@ interface Cond {
 
 /** Each macro's parameters and body as macroState writes them; a macro is never changed once made. */
 const SPELLED = new WeakMap<Macro, string>();
+/** A path `normalize` changes: doubled or trailing separators, `.` or `..` segments. */
+const UNNORMAL = /\/\/|(?:^|\/)\.\.?(?:\/|$)|.\/$|^$/;
 // Includes nested deeper than this are a cycle without guards.
 const MAX_INCLUDE_DEPTH = 200;
 /** `#ifndef X` then `#define X` before anything else but comments: an include guard. */
@@ -345,17 +347,14 @@ class Preprocessor {
 
   private exists(path: string): boolean {
     if (this.inMemory(path) !== undefined) return true;
-    const present = this.opts.headers?.present;
-    let found = present?.get(path);
-    if (found === undefined) {
-      found = existsSync(path);
-      present?.set(path, found);
-    }
-    return found;
+    const dirs = this.opts.headers?.dirs;
+    return dirs ? dirs.exists(path) : existsSync(path);
   }
 
   private inMemory(path: string): string | undefined {
-    const mem = this.opts.files[path] ?? this.opts.files[normalize(path)];
+    const files = this.opts.files;
+    // Asked of every path an include probes: normalized only where that can change it.
+    const mem = files[path] ?? (UNNORMAL.test(path) ? files[normalize(path)] : undefined);
     if (this.capture) {
       this.capture.probes.add(path);
       if (mem !== undefined) this.capture.inMemory = true;
@@ -727,8 +726,10 @@ class Preprocessor {
     if (isAbsolute(name)) return this.exists(name) ? name : undefined;
     const dirs = [...(quoted ? [dirname(from)] : []), ...this.opts.includeDirs, ...this.systemDirs];
     for (const dir of dirs) {
-      const p = normalize(join(dir, name));
+      // join normalizes; a relative folder is also tried from the working directory's absolute path.
+      const p = join(dir, name);
       if (this.exists(p)) return p;
+      if (isAbsolute(dir)) continue;
       const abs = resolvePath(dir, name);
       if (abs !== p && this.exists(abs)) return abs;
     }

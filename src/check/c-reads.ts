@@ -1,0 +1,62 @@
+import type { RecordEmit } from "../ir/bindings.js";
+import type { Target } from "../ir/targets.js";
+import { HeaderCache } from "../readers/c/header-cache.js";
+import type { CSourceResult } from "../readers/c/index.js";
+import { findRecordEmits } from "../readers/c/records.js";
+import type { ClockKeyWrite } from "../rules/rule.js";
+import { findClockKeys } from "./clock-keys.js";
+import { reader } from "./readers.js";
+
+// The C work of a check, the most of its time in a tree of many programs:
+// each BPF source's functions scanned for clock keys and emitted records,
+// and each source read as its build reads it. Every request is a file's
+// text in and plain data out, so a pool of worker threads (read-pool.ts)
+// answers the same requests as this thread does, and a check reads the
+// same either way.
+
+/** What a read of a C source takes: `CSourceOptions` without what cannot leave a thread. */
+export interface CReadRequest {
+  target: Target;
+  includeDirs: string[];
+  defines: Record<string, string>;
+  files: Record<string, string>;
+  partial?: boolean;
+  records?: RecordEmit[];
+}
+
+/** What the functions of a BPF source do with clocks and buffers. */
+export interface CScan {
+  clockKeys: ClockKeyWrite[];
+  records: RecordEmit[];
+}
+
+export interface CReads {
+  scan(file: string, text: string): Promise<CScan>;
+  read(file: string, request: CReadRequest): Promise<CSourceResult>;
+  /** Frees what the reads hold; no request after it. */
+  close(): Promise<void>;
+}
+
+/** Reads on this thread, with one header cache for every read of the run. */
+export class ThreadReads implements CReads {
+  constructor(readonly headers: HeaderCache = new HeaderCache()) {}
+
+  async scan(file: string, text: string): Promise<CScan> {
+    // Both walk the same syntax tree, parsed once for the two.
+    const clockKeys = await findClockKeys(file, text);
+    return { clockKeys, records: await findRecordEmits(file, text) };
+  }
+
+  async read(file: string, request: CReadRequest): Promise<CSourceResult> {
+    const readC = await reader("c");
+    return readC(file, { ...request, headers: this.headers });
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** A request asked for now and awaited later, after others: its failure is taken then, not reported as unhandled now. */
+export function handled<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
+}

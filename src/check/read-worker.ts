@@ -1,0 +1,34 @@
+import { parentPort } from "node:worker_threads";
+import { ThreadReads } from "./c-reads.js";
+import { errorToWire, readToWire, type Answer, type Job } from "./read-wire.js";
+
+// A reading thread of a check (read-pool.ts): answers the jobs it is sent in
+// order, with one header cache for all of them, as the check's own thread
+// would.
+
+const reads = new ThreadReads();
+const port = parentPort;
+if (!port) throw new Error("read-worker.js runs as a worker thread of a check");
+
+// One job at a time: the header cache and the parser's last tree are this thread's, as they are a check's.
+let queue: Promise<void> = Promise.resolve();
+port.on("message", (job: Job) => {
+  queue = queue.then(async () => {
+    const a = await answer(job);
+    try {
+      port.postMessage(a);
+    } catch (e) {
+      // What cannot be cloned is our bug, and the check must hear of it rather than wait.
+      port.postMessage({ id: job.id, error: errorToWire(e) } satisfies Answer);
+    }
+  });
+});
+
+async function answer(job: Job): Promise<Answer> {
+  try {
+    if (job.kind === "scan") return { id: job.id, scan: await reads.scan(job.file, job.text) };
+    return { id: job.id, read: readToWire(await reads.read(job.file, job.request)) };
+  } catch (e) {
+    return { id: job.id, error: errorToWire(e) };
+  }
+}

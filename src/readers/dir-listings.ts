@@ -1,0 +1,82 @@
+import { readdirSync, statSync, type Dirent } from "node:fs";
+import { basename, dirname, isAbsolute, resolve } from "node:path";
+
+// Most paths a check asks about do not exist: a thousand programs each look
+// for `headers/`, `include/`, three Makefile names and every header in their
+// own folder first. One listing of a folder answers all of its questions,
+// and a folder its parent's listing lacks is never listed or stat'ed. What a
+// run has seen stays as it was seen: a check reads a tree once.
+
+type Kind = "dir" | "file" | "other";
+
+/** The listing of a folder that is not there: nothing is in it. */
+const ABSENT: ReadonlyMap<string, Kind> = new Map();
+// A path with `.` or `..` segments, or ending in a separator, means what the
+// system makes of it (`file/../x` is no path at all), not what lexical
+// normalizing would: it is stat'ed.
+const LITERAL = /(?:^|[\\/])\.\.?(?:[\\/]|$)|[\\/]$/;
+
+export class DirListings {
+  /** Entries of each folder listed, by name; ABSENT for no such folder, null where one cannot be listed. */
+  private readonly listed = new Map<string, Map<string, Kind | Dirent> | typeof ABSENT | null>();
+  /** Answers for paths in folders that cannot be listed, from stat. */
+  private readonly stated = new Map<string, Kind | undefined>();
+
+  /** What is at `path`, following symbolic links; undefined when nothing is. */
+  kind(path: string): Kind | undefined {
+    if (LITERAL.test(path)) return this.stat(path);
+    if (!isAbsolute(path)) path = resolve(path);
+    const dir = dirname(path);
+    if (dir === path) return "dir";
+    const entries = this.entries(dir);
+    if (!entries) return this.stat(path);
+    const name = basename(path);
+    const e = entries.get(name);
+    if (e === undefined || typeof e === "string" || entries === ABSENT) return e as Kind | undefined;
+    // A link: stat once what it points to, and keep the answer.
+    const k = e.isDirectory() ? "dir" : e.isFile() ? "file" : e.isSymbolicLink() ? this.stat(path) : "other";
+    const own = entries as Map<string, Kind | Dirent>;
+    if (k === undefined) own.delete(name);
+    else own.set(name, k);
+    return k;
+  }
+
+  isDir(path: string): boolean {
+    return this.kind(path) === "dir";
+  }
+
+  exists(path: string): boolean {
+    return this.kind(path) !== undefined;
+  }
+
+  private entries(dir: string): Map<string, Kind | Dirent> | typeof ABSENT | null {
+    let entries = this.listed.get(dir);
+    if (entries !== undefined) return entries;
+    // A folder whose parent does not hold it is not listed; one that cannot be listed is answered by stat.
+    const parent = dirname(dir);
+    if (parent !== dir && this.kind(dir) !== "dir") {
+      entries = ABSENT;
+    } else {
+      try {
+        entries = new Map(readdirSync(dir, { withFileTypes: true }).map((d) => [d.name, d]));
+      } catch {
+        entries = null;
+      }
+    }
+    this.listed.set(dir, entries);
+    return entries;
+  }
+
+  private stat(path: string): Kind | undefined {
+    if (this.stated.has(path)) return this.stated.get(path);
+    let k: Kind | undefined;
+    try {
+      const st = statSync(path);
+      k = st.isDirectory() ? "dir" : st.isFile() ? "file" : "other";
+    } catch {
+      k = undefined;
+    }
+    this.stated.set(path, k);
+    return k;
+  }
+}
