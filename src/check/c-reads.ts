@@ -37,19 +37,33 @@ export interface CReads {
   close(): Promise<void>;
 }
 
-/** Reads on this thread, with one header cache for every read of the run. */
+/**
+ * Reads on this thread, with one header cache for every read of the run,
+ * one at a time in the order asked: a check asks for all of them at once,
+ * and a thousand reads begun together would hold a thousand preprocessed
+ * texts at once.
+ */
 export class ThreadReads implements CReads {
+  private last: Promise<unknown> = Promise.resolve();
+
   constructor(readonly headers: HeaderCache = new HeaderCache()) {}
 
-  async scan(file: string, text: string): Promise<CScan> {
-    // Both walk the same syntax tree, parsed once for the two.
-    const clockKeys = await findClockKeys(file, text);
-    return { clockKeys, records: await findRecordEmits(file, text) };
+  private inTurn<T>(job: () => Promise<T>): Promise<T> {
+    const p = this.last.then(job);
+    this.last = p.catch(() => {});
+    return p;
   }
 
-  async read(file: string, request: CReadRequest): Promise<CSourceResult> {
-    const readC = await reader("c");
-    return readC(file, { ...request, headers: this.headers });
+  scan(file: string, text: string): Promise<CScan> {
+    return this.inTurn(async () => {
+      // Both walk the same syntax tree, parsed once for the two.
+      const clockKeys = await findClockKeys(file, text);
+      return { clockKeys, records: await findRecordEmits(file, text) };
+    });
+  }
+
+  read(file: string, request: CReadRequest): Promise<CSourceResult> {
+    return this.inTurn(async () => (await reader("c"))(file, { ...request, headers: this.headers }));
   }
 
   async close(): Promise<void> {}

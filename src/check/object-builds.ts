@@ -20,7 +20,8 @@ export async function objectBuilds(
   build: TreeBuild,
   flagsOf: (file: string, text: string) => BuildFlags,
   reads: CReads,
-  sites: ReadonlyMap<string, RecordEmit[]>,
+  /** The records each source emits, once its scan answers; undefined where it could not be scanned. */
+  recordsOf: (file: string) => Promise<RecordEmit[] | undefined>,
 ): Promise<ObjectBuild[]> {
   // Every read asked for first, so that reading threads work on them together; taken in order after.
   const started = new Map<string, Promise<SourceRead | undefined>>();
@@ -37,7 +38,10 @@ export async function objectBuilds(
     const key = `${src.file}\0${arch ?? ""}`;
     asked.push({ object, src, line, key });
     // Read once per architecture, little-endian: byte order moves no member, and layouts are what is compared.
-    if (!started.has(key)) started.set(key, handled(readSource(src, withArch(flagsOf(src.file, src.text), arch), reads, sites.get(src.file))));
+    if (!started.has(key)) {
+      const flags = withArch(flagsOf(src.file, src.text), arch);
+      started.set(key, handled(recordsOf(src.file).then((records) => readSource(src, flags, reads, records))));
+    }
   }
   const out: ObjectBuild[] = [];
   for (const { object, src, line, key } of asked) {

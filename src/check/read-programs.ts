@@ -65,7 +65,6 @@ export async function readPrograms(files: readonly InputFile[], config: Config, 
   const flagsOf = (file: string, text: string): BuildFlags => (config.includeDirs.length ? { includeDirs: config.includeDirs, defines: {} } : tree.flagsFor(file, text));
   const missingHeaders = new MissingHeaders();
   const headers = new HeaderCache();
-  const cSources: CText[] = [];
   const carriedC = new Map<string, string>();
   const readFrom = new Map<string, BpfModule[]>();
 
@@ -117,6 +116,11 @@ export async function readPrograms(files: readonly InputFile[], config: Config, 
         : undefined;
       started.set(f, { text, scan, ...(read ? { read } : {}) });
     }
+    const sources = new SourceIndex<CText>(programs.map((f) => ({ file: f.path, text: cText(f.path)! })));
+    const scans = new Map(programs.map((f) => [f.path, started.get(f)!.scan]));
+    const recordsOf = (file: string): Promise<RecordEmit[] | undefined> => scans.get(file)?.then((s) => s.records, () => undefined) ?? Promise.resolve(undefined);
+    // Objects' sources are asked for now, to be read for stale-object while this thread reads userspace.
+    const builds = handled(objectBuilds(bpf, sources, tree, flagsOf, reads, recordsOf));
     // Go is read by package: each Go file sees the others and its module's go.mod.
     let goFiles: SourceTree | undefined;
     const goSources = (): SourceTree => (goFiles ??= goTree(new Map(files.filter((g) => g.kind === "go").map((g) => [g.path, decoder.decode(g.bytes)]))));
@@ -139,7 +143,6 @@ export async function readPrograms(files: readonly InputFile[], config: Config, 
         silenced.set(f.path, scanSuppressions(text));
         const c = started.get(f);
         if (!c) return;
-        cSources.push({ file: f.path, text });
         const scan = await c.scan;
         clockKeys.push(...scan.clockKeys);
         sites.set(f.path, scan.records);
@@ -164,11 +167,9 @@ export async function readPrograms(files: readonly InputFile[], config: Config, 
       for (const p of m.problems) notes.push(`${p.loc.file}:${p.loc.line ?? 0}: ${p.message}`);
     }
 
-    const sources = new SourceIndex(cSources);
     await readObjectRecords(bpf, sources, flagsOf, readFrom, notes, sites, reads);
     notes.push(...missingHeaders.notes());
-    const builds = await objectBuilds(bpf, sources, tree, flagsOf, reads, sites);
-    return { bpf, user, sources, carriedC, silenced, clockKeys, builds, goTexts, notes, readFrom, headers };
+    return { bpf, user, sources, carriedC, silenced, clockKeys, builds: await builds, goTexts, notes, readFrom, headers };
   } finally {
     await reads.close();
   }

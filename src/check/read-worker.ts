@@ -2,19 +2,16 @@ import { parentPort } from "node:worker_threads";
 import { ThreadReads } from "./c-reads.js";
 import { errorToWire, readToWire, type Answer, type Job } from "./read-wire.js";
 
-// A reading thread of a check (read-pool.ts): answers the jobs it is sent in
-// order, with one header cache for all of them, as the check's own thread
-// would.
+// A reading thread of a check (read-pool.ts): answers the jobs it is sent,
+// one at a time in order and with one header cache for all of them, as the
+// check's own thread would (ThreadReads).
 
 const reads = new ThreadReads();
 const port = parentPort;
 if (!port) throw new Error("read-worker.js runs as a worker thread of a check");
 
-// One job at a time: the header cache and the parser's last tree are this thread's, as they are a check's.
-let queue: Promise<void> = Promise.resolve();
 port.on("message", (job: Job) => {
-  queue = queue.then(async () => {
-    const a = await answer(job);
+  void answer(job).then((a) => {
     try {
       port.postMessage(a);
     } catch (e) {
