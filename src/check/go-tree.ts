@@ -7,6 +7,11 @@ import { sourceTree, type SourceTree } from "../ir/source-tree.js";
 // says under what path the module's own packages are imported.
 
 export function goTree(goFiles: ReadonlyMap<string, string>): SourceTree {
+  return sourceTree(goTreeFiles(goFiles));
+}
+
+/** The Go files and the go.mod files above them, by path, as `goTree` holds them: what a reading thread is sent. */
+export function goTreeFiles(goFiles: ReadonlyMap<string, string>): [string, string][] {
   const mods = new Map<string, string | undefined>();
   const modAbove = (dir: string): void => {
     for (let d = dir, i = 0; i < 64; i++) {
@@ -21,7 +26,7 @@ export function goTree(goFiles: ReadonlyMap<string, string>): SourceTree {
   };
   for (const file of goFiles.keys()) modAbove(dirname(file));
   const found = [...mods].filter((e): e is [string, string] => e[1] !== undefined);
-  return sourceTree([...goFiles, ...found]);
+  return [...goFiles, ...found];
 }
 
 function readText(path: string): string | undefined {

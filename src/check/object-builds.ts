@@ -7,7 +7,7 @@ import type { BuildFlags, TreeBuild } from "../load/include-paths.js";
 import { sourceModule } from "../readers/c/module.js";
 import type { ObjectBuild, Rebuild } from "../rules/rule.js";
 import type { SourceIndex } from "./c-locate.js";
-import { handled, type CReads } from "./c-reads.js";
+import { handled, type Reads } from "./reads.js";
 import { shownPath } from "./shown-path.js";
 
 // Which C source in the tree each object was built from, read as its build
@@ -19,7 +19,7 @@ export async function objectBuilds(
   sources: SourceIndex<{ file: string; text: string }>,
   build: TreeBuild,
   flagsOf: (file: string, text: string) => BuildFlags,
-  reads: CReads,
+  reads: Reads,
   /** The records each source emits, once its scan answers; undefined where it could not be scanned. */
   recordsOf: (file: string) => Promise<RecordEmit[] | undefined>,
 ): Promise<ObjectBuild[]> {
@@ -73,7 +73,7 @@ interface SourceRead {
   unresolved: string[];
 }
 
-async function readSource(src: { file: string; text: string }, flags: BuildFlags, reads: CReads, records: RecordEmit[] | undefined): Promise<SourceRead | undefined> {
+async function readSource(src: { file: string; text: string }, flags: BuildFlags, reads: Reads, records: RecordEmit[] | undefined): Promise<SourceRead | undefined> {
   try {
     const r = await reads.read(src.file, { target: TARGETS.bpfel, includeDirs: [dirname(src.file), ...flags.includeDirs], defines: flags.defines, files: { [src.file]: src.text }, ...(records ? { records } : {}) });
     // A source that lacks a header is not the program that was built: nothing to compare.

@@ -8,7 +8,7 @@ import type { CSourceResult } from "../readers/c/index.js";
 import { sourceModule } from "../readers/c/module.js";
 import type { CText } from "../drift/bpf-source.js";
 import type { SourceIndex } from "./c-locate.js";
-import { handled, type CReads } from "./c-reads.js";
+import { handled, type Reads } from "./reads.js";
 
 /**
  * Each object's records: its C says which record goes to which buffer, its
@@ -23,7 +23,7 @@ export async function readObjectRecords(
   readFrom: Map<string, BpfModule[]>,
   notes: string[],
   sites: Map<string, RecordEmit[]>,
-  reads: CReads,
+  reads: Reads,
 ): Promise<void> {
   // Every read asked for first, so that reading threads work on them together; taken in order after.
   const asked: { m: BpfModule; src: CText; key: string }[] = [];

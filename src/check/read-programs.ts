@@ -3,7 +3,7 @@ import { dirname, resolve } from "node:path";
 import type { BpfModule, RecordEmit, Suppression, UserspaceModule } from "../ir/bindings.js";
 import { isBpfSource, type CText } from "../drift/bpf-source.js";
 import { InputError } from "../ir/errors.js";
-import type { SourceTree } from "../ir/source-tree.js";
+import { sourceTree, type SourceTree } from "../ir/source-tree.js";
 import { TARGETS } from "../ir/targets.js";
 import type { BuildFlags, TreeBuild } from "../load/include-paths.js";
 import { HeaderCache } from "../readers/c/header-cache.js";
@@ -11,8 +11,8 @@ import type { CSourceResult } from "../readers/c/index.js";
 import { sourceModule, unlaidRecords } from "../readers/c/module.js";
 import type { ClockKeyWrite, ObjectBuild } from "../rules/rule.js";
 import { programStem, SourceIndex } from "./c-locate.js";
-import { handled, ThreadReads, type CReads, type CScan } from "./c-reads.js";
-import { goTree } from "./go-tree.js";
+import { handled, ThreadReads, type Reads, type CScan } from "./reads.js";
+import { goTreeFiles } from "./go-tree.js";
 import type { Config } from "./config.js";
 import { MissingHeaders } from "./header-notes.js";
 import type { InputFile } from "./inputs.js";
@@ -59,7 +59,6 @@ export async function readPrograms(files: readonly InputFile[], config: Config, 
   const user: UserspaceModule[] = [];
   const clockKeys: ClockKeyWrite[] = [];
   const sites = new Map<string, RecordEmit[]>();
-  const goTexts = new Map<string, string>();
   const decoder = new TextDecoder();
   // The config's include directories stand instead of the ones the build names.
   const flagsOf = (file: string, text: string): BuildFlags => (config.includeDirs.length ? { includeDirs: config.includeDirs, defines: {} } : tree.flagsFor(file, text));
@@ -95,14 +94,25 @@ export async function readPrograms(files: readonly InputFile[], config: Config, 
     return cTexts.get(path);
   };
 
-  // Every BPF source's C work is asked for before any is awaited, so that
-  // reading threads parse while this one reads Go; answers are taken in
-  // file order, as if read one by one.
+  // Go is read by package: each Go file sees the others and its module's go.mod.
+  const goTexts = new Map(files.filter((g) => g.kind === "go").map((g) => [g.path, decoder.decode(g.bytes)]));
+  let goFiles: [string, string][] | undefined;
+  const goFilesOf = (): [string, string][] => (goFiles ??= goTreeFiles(goTexts));
+  let goSources: SourceTree | undefined;
+  const goSourcesOf = (): SourceTree => (goSources ??= sourceTree(goFilesOf()));
+
+  // Every BPF source's C work and every Go file is asked for before any is
+  // awaited, so that reading threads parse them all while this thread reads
+  // the rest; answers are taken in file order, as if read one by one.
   const programs = files.filter((f) => f.kind === "c" && !objectFiles.has(f) && (isBpfSource(f.path, cText(f.path)!, cText) || tree.builtByBpf2go(f.path)));
-  const reads = await cReadsFor(programs.length, concurrency, headers);
+  const reads = await readsFor(programs.length + goTexts.size, concurrency, new ThreadReads(goSourcesOf, headers), goFilesOf);
+  const isProgram = new Set(programs);
   try {
     const started = new Map<InputFile, StartedC>();
-    for (const f of programs) {
+    const goReads = new Map<InputFile, Promise<UserspaceModule>>();
+    for (const f of files) {
+      if (f.kind === "go") goReads.set(f, handled(reads.readGo(f.path, goTexts.get(f.path)!)));
+      if (!isProgram.has(f)) continue;
       const text = cText(f.path)!;
       const scan = handled(reads.scan(f.path, text));
       const own = !(f.path.endsWith(".h") || built.has(programStem(f.path)) || builtByBpf2go.has(resolve(f.path)) || tree.includedElsewhere(f.path));
@@ -121,9 +131,6 @@ export async function readPrograms(files: readonly InputFile[], config: Config, 
     const recordsOf = (file: string): Promise<RecordEmit[] | undefined> => scans.get(file)?.then((s) => s.records, () => undefined) ?? Promise.resolve(undefined);
     // Objects' sources are asked for now, to be read for stale-object while this thread reads userspace.
     const builds = handled(objectBuilds(bpf, sources, tree, flagsOf, reads, recordsOf));
-    // Go is read by package: each Go file sees the others and its module's go.mod.
-    let goFiles: SourceTree | undefined;
-    const goSources = (): SourceTree => (goFiles ??= goTree(new Map(files.filter((g) => g.kind === "go").map((g) => [g.path, decoder.decode(g.bytes)]))));
     for (const f of files) {
       if (objectFiles.has(f)) continue;
       // One file that cannot be read (a userspace C test whose header is elsewhere) is a note, not the end of the run.
@@ -155,10 +162,9 @@ export async function readPrograms(files: readonly InputFile[], config: Config, 
         bpf.push(m);
         return;
       }
-      const text = decoder.decode(f.bytes);
-      if (f.kind === "go") goTexts.set(f.path, text);
-      const read = await reader(f.kind);
-      const m = await read(f.path, text, { ...(f.kind === "go" ? { tree: goSources() } : {}), ...(config.python ? { python: config.python } : {}) });
+      const go = goReads.get(f);
+      const text = go ? goTexts.get(f.path)! : decoder.decode(f.bytes);
+      const m = go ? await go : await (await reader(f.kind))(f.path, text, config.python ? { python: config.python } : {});
       user.push(m);
       silenced.set(f.path, fromModule(m.suppressions));
       bpf.push(...(m.embeddedBpf ?? []));
@@ -181,18 +187,18 @@ interface StartedC {
   read?: Promise<CSourceResult>;
 }
 
-// Below this many programs a thread's start (its modules, tree-sitter, its own
-// index of vmlinux.h) costs more than it saves.
-const THREADED_FROM = 16;
-// `auto` leaves one core to the check's own thread, which reads Go and objects
-// meanwhile, and stops where each thread's own header cache costs more memory than the next core saves time.
-const AUTO_MAX = 4;
+// Below this many files to parse (BPF sources and Go files) a thread's start
+// (its modules, tree-sitter, its own index of vmlinux.h) costs more than it saves.
+const THREADED_FROM = 48;
+// `auto` starts a thread per core but the check's own, which reads too, and
+// stops where each thread's own header cache costs more memory than the next core saves time.
+const AUTO_MAX = 3;
 
-async function cReadsFor(programs: number, concurrency: Concurrency, headers: HeaderCache): Promise<CReads> {
-  const threads = concurrency === "off" ? 0 : concurrency === "auto" ? (programs >= THREADED_FROM ? Math.min(availableParallelism() - 1, AUTO_MAX) : 0) : concurrency;
-  if (threads < 1) return new ThreadReads(headers);
+async function readsFor(toParse: number, concurrency: Concurrency, here: ThreadReads, goFiles: () => [string, string][]): Promise<Reads> {
+  const threads = concurrency === "off" ? 0 : concurrency === "auto" ? (toParse >= THREADED_FROM ? Math.min(availableParallelism() - 1, AUTO_MAX) : 0) : concurrency;
+  if (threads < 1) return here;
   const { ReadPool, threadsAvailable } = await import("./read-pool.js");
-  return threadsAvailable() ? new ReadPool(threads) : new ThreadReads(headers);
+  return threadsAvailable() ? new ReadPool(threads, here, goFiles) : here;
 }
 
 function fromModule(list: readonly Suppression[]): Silenced {

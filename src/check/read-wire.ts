@@ -3,13 +3,19 @@ import { ListGraph } from "../ir/graph.js";
 import type { Target } from "../ir/targets.js";
 import type { Type } from "../ir/types.js";
 import type { CSourceResult } from "../readers/c/index.js";
-import type { CReadRequest, CScan } from "./c-reads.js";
+import type { PortableGoModule } from "../readers/go/layout-spec.js";
+import type { CReadRequest, CScan } from "./reads.js";
 
 // The messages between a check and its reading threads. Structured clone
 // carries plain data only: a graph crosses as its list of types, an input
 // error as its parts, and each is made whole again on the check's side.
 
-export type JobBody = { kind: "scan"; file: string; text: string } | { kind: "read"; file: string; request: CReadRequest };
+export type JobBody =
+  | { kind: "scan"; file: string; text: string }
+  | { kind: "read"; file: string; request: CReadRequest }
+  | { kind: "go"; file: string; text: string }
+  /** The check's Go tree, sent once before a thread's first Go job. */
+  | { kind: "go-tree"; files: [string, string][] };
 export type Job = JobBody & { id: number };
 
 export interface ReadWire {
@@ -24,7 +30,7 @@ export interface ReadWire {
 /** An error as it crosses: a bad input stays one, anything else is our bug and keeps its stack. */
 export type ErrorWire = { input: { file: string; detail: string; at: InputPosition } } | { bug: { message: string; stack?: string } };
 
-export type Answer = { id: number; scan: CScan } | { id: number; read: ReadWire } | { id: number; error: ErrorWire };
+export type Answer = { id: number; scan: CScan } | { id: number; read: ReadWire } | { id: number; go: PortableGoModule } | { id: number; done: true } | { id: number; error: ErrorWire };
 
 export function readToWire(r: CSourceResult): ReadWire {
   const types: Type[] = [];

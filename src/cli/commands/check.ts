@@ -27,7 +27,7 @@ export function concurrencyArg(value: string): Concurrency {
   return n;
 }
 
-export const CONCURRENCY_HELP = "threads that read C sources besides the main one: a number, off, or auto (one fewer than the cores, up to 4, for a tree of 16 programs or more)";
+export const CONCURRENCY_HELP = "threads that parse C and Go besides the main one, which parses too: a number, off, or auto (one per core but one, up to 3, for a tree with 48 or more BPF sources and Go files)";
 
 export function registerCheck(program: Command): void {
   program

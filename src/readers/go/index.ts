@@ -1,7 +1,7 @@
 import type { Node, Parser } from "web-tree-sitter";
-import type { DecodeSite, LayoutMode, MapRef, TwinType, UserspaceModule, UserspaceReader } from "../../ir/bindings.js";
+import type { DecodeSite, MapRef, TwinType, UserspaceModule, UserspaceReader } from "../../ir/bindings.js";
 import { InputError } from "../../ir/errors.js";
-import type { ListGraph, TypeGraph } from "../../ir/graph.js";
+import type { TypeGraph } from "../../ir/graph.js";
 import {
   buildGoGraph,
   GO_ARCHES,
@@ -22,9 +22,11 @@ import { GoPackages, type OwnPackage } from "./package.js";
 import { goParser, parseGo } from "./parser.js";
 import { programRefs } from "./loads.js";
 import { readTwins } from "./read-twins.js";
+import { frozenSpec, goLayout, type GoLayoutSpec, type PortableGoModule } from "./layout-spec.js";
 import { snakeFromIdentifier, UseScanner } from "./uses.js";
 
 export { bpf2goIdentifier, isBpf2goOutput } from "./bpf2go.js";
+export type { PortableGoModule } from "./layout-spec.js";
 
 // The Go reader: one file's struct declarations, the maps it names, the
 // bytes it decodes, as claims about the C side. Nothing is compiled or run.
@@ -36,22 +38,26 @@ interface ReadResult {
   decls: GoDecls;
   broken: Set<GoType>;
   idOf: (t: GoType) => TypeId;
+  spec: GoLayoutSpec;
+  /** The spec frozen while the syntax trees live, when asked for. */
+  frozen?: GoLayoutSpec;
 }
 
-async function read(file: string, text: string, sources?: SourceTree): Promise<ReadResult> {
+async function read(file: string, text: string, sources?: SourceTree, freeze = false): Promise<ReadResult> {
   if (text.includes("\0")) {
     throw new InputError(file, "not a Go source file: it contains NUL bytes", { offset: text.indexOf("\0") });
   }
   const tree = await parseGo(text);
+  const frozen = (r: ReadResult): ReadResult => (freeze ? { ...r, frozen: frozenSpec(r.spec) } : r);
   if (!sources) {
     try {
-      return readTree(file, text, tree.rootNode);
+      return frozen(readTree(file, text, tree.rootNode));
     } finally {
       tree.delete();
     }
   }
   const packages = packagesFor(sources, await goParser());
-  return readTree(file, text, tree.rootNode, packages.forFile(file, text, tree));
+  return frozen(readTree(file, text, tree.rootNode, packages.forFile(file, text, tree)));
 }
 
 // The packages of the check reading now; a check on another tree frees them.
@@ -118,15 +124,9 @@ function readTree(file: string, text: string, root: Node, pkg?: OwnPackage): Rea
     }
   }
 
-  const graphs = new Map<string, ListGraph>();
-  const layout = (target: Target, mode: LayoutMode): TypeGraph => {
-    const key = `${target.name}/${mode}`;
-    let g = graphs.get(key);
-    if (!g) graphs.set(key, (g = readers.extend(buildGoGraph(roots, broken, target, mode, file).graph)));
-    return g;
-  };
   const { ids, graph: base } = buildGoGraph(roots, broken, TARGETS.x86_64, "native", file);
   const readers = readTwins(uses.fieldDecoders, base.count);
+  const spec: GoLayoutSpec = { roots, broken, extra: readers.extra, file };
   const idOf = (t: GoType): TypeId => {
     const id = ids.get(t);
     if (id === undefined) throw new Error(`go reader: type ${describe(t)} missing from the graph`);
@@ -176,14 +176,14 @@ function readTree(file: string, text: string, root: Node, pkg?: OwnPackage): Rea
     maps,
     decodes,
     suppressions: claims.suppressions,
-    layout,
+    layout: goLayout(spec),
     problems: dedupe(problems).slice(0, MAX_PROBLEMS),
   };
   const loads = programRefs(file, text, generated);
   if (loads.length) module.loads = loads;
   const registrations = alignRegistrations(decls, text);
   if (registrations.length) module.registrations = registrations;
-  return { module, decls, broken, idOf };
+  return { module, decls, broken, idOf, spec };
 }
 
 /**
@@ -315,6 +315,13 @@ function dedupe(problems: Problem[]): Problem[] {
 }
 
 export const readGo: UserspaceReader = async (file, text, opts) => (await read(file, text, opts.tree)).module;
+
+/** `readGo` for a check reading on another thread. */
+export async function readGoPortable(file: string, text: string, tree: SourceTree): Promise<PortableGoModule> {
+  const r = await read(file, text, tree, true);
+  const { layout: _, ...module } = r.module;
+  return { module, spec: r.frozen! };
+}
 
 export interface GoFileLayout {
   graph: TypeGraph;

@@ -13,8 +13,8 @@ import type { GoFieldDecoder } from "./uses.js";
 
 export interface ReadTwins {
   twins: TwinType[];
-  /** The package's graph with the decoders' structs after its own types. */
-  extend(g: ListGraph): ListGraph;
+  /** The decoders' structs and what they are made of, to follow the package's own types in every graph. */
+  extra: Type[];
 }
 
 export function readTwins(decoders: readonly GoFieldDecoder[], base: number): ReadTwins {
@@ -46,13 +46,13 @@ export function readTwins(decoders: readonly GoFieldDecoder[], base: number): Re
     const typeId = add({ kind: "struct", name, size: end, members, loc: d.loc });
     twins.push({ name, typeId, loc: d.loc, reads: true });
   }
-  return {
-    twins,
-    extend(g) {
-      if (!extra.length) return g;
-      const types: Type[] = [];
-      for (let i = 0; i < g.count; i++) types.push(g.type(i));
-      return new ListGraph(g.target, g.file, [...types, ...extra]);
-    },
-  };
+  return { twins, extra };
+}
+
+/** The package's graph with the decoders' structs after its own types. */
+export function withReadTwins(g: ListGraph, extra: readonly Type[]): ListGraph {
+  if (!extra.length) return g;
+  const types: Type[] = [];
+  for (let i = 0; i < g.count; i++) types.push(g.type(i));
+  return new ListGraph(g.target, g.file, [...types, ...extra]);
 }

@@ -1,4 +1,5 @@
-import type { RecordEmit } from "../ir/bindings.js";
+import type { RecordEmit, UserspaceModule } from "../ir/bindings.js";
+import type { SourceTree } from "../ir/source-tree.js";
 import type { Target } from "../ir/targets.js";
 import { HeaderCache } from "../readers/c/header-cache.js";
 import type { CSourceResult } from "../readers/c/index.js";
@@ -7,12 +8,12 @@ import type { ClockKeyWrite } from "../rules/rule.js";
 import { findClockKeys } from "./clock-keys.js";
 import { reader } from "./readers.js";
 
-// The C work of a check, the most of its time in a tree of many programs:
+// The parsing of a check, the most of its time in a tree of many programs:
 // each BPF source's functions scanned for clock keys and emitted records,
-// and each source read as its build reads it. Every request is a file's
-// text in and plain data out, so a pool of worker threads (read-pool.ts)
-// answers the same requests as this thread does, and a check reads the
-// same either way.
+// each source read as its build reads it, each Go file read in its package.
+// Every request is a file's text in and plain data out, so a pool of worker
+// threads (read-pool.ts) answers the same requests as this thread does, and
+// a check reads the same either way.
 
 /** What a read of a C source takes: `CSourceOptions` without what cannot leave a thread. */
 export interface CReadRequest {
@@ -30,9 +31,11 @@ export interface CScan {
   records: RecordEmit[];
 }
 
-export interface CReads {
+export interface Reads {
   scan(file: string, text: string): Promise<CScan>;
   read(file: string, request: CReadRequest): Promise<CSourceResult>;
+  /** A Go file, read in its package as the check's Go tree gives it. */
+  readGo(file: string, text: string): Promise<UserspaceModule>;
   /** Frees what the reads hold; no request after it. */
   close(): Promise<void>;
 }
@@ -43,12 +46,17 @@ export interface CReads {
  * and a thousand reads begun together would hold a thousand preprocessed
  * texts at once.
  */
-export class ThreadReads implements CReads {
+export class ThreadReads implements Reads {
   private last: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly headers: HeaderCache = new HeaderCache()) {}
+  constructor(
+    /** Every Go file of the check, and the go.mod files above them: made on the first Go read. */
+    readonly goTree: () => SourceTree,
+    readonly headers: HeaderCache = new HeaderCache(),
+  ) {}
 
-  private inTurn<T>(job: () => Promise<T>): Promise<T> {
+  /** Runs `job` after every job asked for before it. */
+  inTurn<T>(job: () => Promise<T>): Promise<T> {
     const p = this.last.then(job);
     this.last = p.catch(() => {});
     return p;
@@ -64,6 +72,10 @@ export class ThreadReads implements CReads {
 
   read(file: string, request: CReadRequest): Promise<CSourceResult> {
     return this.inTurn(async () => (await reader("c"))(file, { ...request, headers: this.headers }));
+  }
+
+  readGo(file: string, text: string): Promise<UserspaceModule> {
+    return this.inTurn(async () => (await reader("go"))(file, text, { tree: this.goTree() }));
   }
 
   async close(): Promise<void> {}
