@@ -124,7 +124,7 @@ export async function readPrograms(files: readonly InputFile[], config: Config, 
             }),
           )
         : undefined;
-      started.set(f, { text, scan, ...(read ? { read } : {}) });
+      started.set(f, { scan, ...(read ? { read } : {}) });
     }
     const sources = new SourceIndex<CText>(programs.map((f) => ({ file: f.path, text: cText(f.path)! })));
     const scans = new Map(programs.map((f) => [f.path, started.get(f)!.scan]));
@@ -182,7 +182,6 @@ export async function readPrograms(files: readonly InputFile[], config: Config, 
 }
 
 interface StartedC {
-  text: string;
   scan: Promise<CScan>;
   read?: Promise<CSourceResult>;
 }
