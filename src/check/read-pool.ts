@@ -99,8 +99,14 @@ export class ReadPool implements Reads {
       if (!t) return;
       inFlight.delete(a.id);
       if (inFlight.size === 0) worker.unref();
-      if ("error" in a) this.finish(reader, t, undefined, errorFromWire(a.error));
-      else this.finish(reader, t, t.remote(a));
+      if ("error" in a) return this.finish(reader, t, undefined, errorFromWire(a.error));
+      let value: unknown;
+      try {
+        value = t.remote(a);
+      } catch (e) {
+        return this.finish(reader, t, undefined, e instanceof Error ? e : new Error(String(e)));
+      }
+      this.finish(reader, t, value);
     });
     // A thread that dies takes its jobs with it: each fails with why, and so does every later one.
     worker.on("error", (e) => this.fail(e instanceof Error ? e : new Error(String(e))));

@@ -74,7 +74,7 @@ export function readChunked(
   const runs: ItemRun[] = [];
   let next = 0;
   const ownUpTo = (end: number): void => {
-    for (; next < ownText.length && ownText[next]!.at < end; next++) runs.push(own(parser, ownText[next]!.text, ownText[next]!.at, path));
+    for (; next < ownText.length && ownText[next]!.at < end; next++) runs.push(...own(parser, ownText[next]!.text, ownText[next]!.at, path));
   };
   pre.chunks.forEach((c, x) => {
     ownUpTo(c.at);
@@ -100,17 +100,29 @@ export function readChunked(
 }
 
 /**
- * The declarations of the text between headers. Their positions are made
- * true offsets: a map's definition among them is evaluated after the walk,
- * where no base applies. That text is the program's own, and small.
+ * The declarations of the text between headers, at `at` in the program's
+ * text. A map's definition among them is evaluated after the walk, where no
+ * base applies: its positions are made true offsets, as a header's are.
  */
-function own(parser: Parser, text: string, at: number, path: string): ItemRun {
+function own(parser: Parser, text: string, at: number, path: string): ItemRun[] {
   // Between two headers there is often nothing but blank lines.
-  if (!/\S/.test(text)) return { base: 0, items: [] };
+  if (!/\S/.test(text)) return [];
   const { tree, source } = parseC(parser, text, path);
   try {
     const items = [...walkTree(tree, source)];
-    return { base: 0, items: at === 0 ? items : items.map((item) => shifted(item, at)) };
+    if (at === 0) return [{ base: 0, items }];
+    const runs: ItemRun[] = [];
+    let plain: Item[] = [];
+    for (const item of items) {
+      if (!evaluatedLater(item)) plain.push(item);
+      else {
+        if (plain.length) runs.push({ base: at, items: plain });
+        plain = [];
+        runs.push({ base: 0, items: [shifted(item, at)] });
+      }
+    }
+    if (plain.length) runs.push({ base: at, items: plain });
+    return runs;
   } finally {
     tree.delete();
   }

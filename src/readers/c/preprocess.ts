@@ -61,6 +61,8 @@ export interface HeaderRead {
   expansions: number;
   /** Paths it looked for: an in-memory file at one of them in another program reads differently. */
   probes: string[];
+  /** `probes` as a set, and with each also as `normalize` gives it: made on first reuse. */
+  probeSet?: { exact: ReadonlySet<string>; normal: ReadonlySet<string> };
   /**
    * Each `#include` it resolved, and to what ("" where nothing): a program
    * with other include directories reuses the read where every one resolves
@@ -614,7 +616,7 @@ class Preprocessor {
     const key = [found, String(text.length), ...this.systemDirs, "", this.macroState()].join("\0");
     const known = cache.get(key);
     if (known && known.source === text && known.includes.every((i) => (this.findInclude(i.name, i.from, i.quoted) ?? "") === i.found)) {
-      if (known.probes.some((p) => this.inMemory(p) !== undefined || this.blocks(p))) return false;
+      if (this.probedHere(known)) return false;
       if (this.expansions + known.expansions > MAX_EXPANSIONS) return false;
       this.replay(known);
       return true;
@@ -694,9 +696,17 @@ class Preprocessor {
     this.lineChunks.push({ from: start, to: this.out.length, header: h });
   }
 
-  /** Whether an include of `path` now stops short of reading it: `#pragma once`, or a file being read. */
-  private blocks(path: string): boolean {
-    return this.once.has(path) || this.open.includes(path);
+  /**
+   * Whether a path the read looked for is in memory here, or would stop
+   * short of being read here (after `#pragma once`, or while it is being
+   * read): asked from the side of this program's few files, not of the
+   * read's many probes.
+   */
+  private probedHere(h: HeaderRead): boolean {
+    const probes = (h.probeSet ??= { exact: new Set(h.probes), normal: new Set([...h.probes, ...h.probes.map((p) => normalize(p))]) });
+    for (const f in this.opts.files) if (probes.normal.has(f)) return true;
+    for (const f of this.once) if (probes.exact.has(f)) return true;
+    return this.open.some((f) => probes.exact.has(f));
   }
 
   /** Every macro as defined now, in order of definition: equal states expand every text alike. */
