@@ -1,16 +1,11 @@
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { sourceTree, type SourceTree } from "../ir/source-tree.js";
+import { basename, dirname, join } from "node:path";
 
 // What the Go reader may consult besides the file it reads: every Go file of
 // the check (a package is a directory) and the go.mod above each, which
 // says under what path the module's own packages are imported.
 
-export function goTree(goFiles: ReadonlyMap<string, string>): SourceTree {
-  return sourceTree(goTreeFiles(goFiles));
-}
-
-/** The Go files and the go.mod files above them, by path, as `goTree` holds them: what a reading thread is sent. */
+/** The Go files and the go.mod files above them, by path: what the Go reader may consult, and what a reading thread is sent. */
 export function goTreeFiles(goFiles: ReadonlyMap<string, string>): [string, string][] {
   const mods = new Map<string, string | undefined>();
   const modAbove = (dir: string): void => {
@@ -35,4 +30,23 @@ function readText(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The folder of the go.mod nearest above each Go file of `files` (`goTreeFiles`), else the file's own folder: its module, whose packages import one another. */
+export function goModules(files: readonly [string, string][]): (file: string) => string {
+  const mods = new Set(files.filter(([p]) => basename(p) === "go.mod").map(([p]) => dirname(p)));
+  const found = new Map<string, string>();
+  const moduleOf = (dir: string): string => {
+    let m = found.get(dir);
+    if (m !== undefined) return m;
+    const up = dirname(dir);
+    m = mods.has(dir) || up === dir ? dir : moduleOf(up);
+    found.set(dir, m);
+    return m;
+  };
+  return (file) => {
+    const dir = dirname(file);
+    const m = moduleOf(dir);
+    return mods.has(m) ? m : dir;
+  };
 }

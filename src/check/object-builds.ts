@@ -1,4 +1,4 @@
-import { basename, dirname, relative, resolve as resolvePath } from "node:path";
+import { basename, relative, resolve as resolvePath } from "node:path";
 import type { BpfModule, RecordEmit } from "../ir/bindings.js";
 import { InputError } from "../ir/errors.js";
 import { TARGETS } from "../ir/targets.js";
@@ -7,7 +7,7 @@ import type { BuildFlags, TreeBuild } from "../load/include-paths.js";
 import { sourceModule } from "../readers/c/module.js";
 import type { ObjectBuild, Rebuild } from "../rules/rule.js";
 import type { SourceIndex } from "./c-locate.js";
-import { handled, type Reads } from "./reads.js";
+import { handled, sourceRequest, type Reads } from "./reads.js";
 import { shownPath } from "./shown-path.js";
 
 // Which C source in the tree each object was built from, read as its build
@@ -75,7 +75,7 @@ interface SourceRead {
 
 async function readSource(src: { file: string; text: string }, flags: BuildFlags, reads: Reads, records: RecordEmit[] | undefined): Promise<SourceRead | undefined> {
   try {
-    const r = await reads.read(src.file, { target: TARGETS.bpfel, includeDirs: [dirname(src.file), ...flags.includeDirs], defines: flags.defines, files: { [src.file]: src.text }, ...(records ? { records } : {}) });
+    const r = await reads.read(src.file, sourceRequest(src, flags, TARGETS.bpfel, records));
     // A source that lacks a header is not the program that was built: nothing to compare.
     if (r.problems.some((p) => / not found$/.test(p.message))) return undefined;
     return { module: sourceModule(r), unresolved: r.unresolved.map((u) => u.name) };

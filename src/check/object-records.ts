@@ -1,4 +1,3 @@
-import { dirname } from "node:path";
 import type { BpfModule, RecordEmit } from "../ir/bindings.js";
 import { InputError } from "../ir/errors.js";
 import { TARGETS } from "../ir/targets.js";
@@ -8,7 +7,7 @@ import type { CSourceResult } from "../readers/c/index.js";
 import { sourceModule } from "../readers/c/module.js";
 import type { CText } from "../drift/bpf-source.js";
 import type { SourceIndex } from "./c-locate.js";
-import { handled, type Reads } from "./reads.js";
+import { handled, sourceRequest, type Reads } from "./reads.js";
 
 /**
  * Each object's records: its C says which record goes to which buffer, its
@@ -41,7 +40,7 @@ export async function readObjectRecords(
     asked.push({ m, src, key });
     if (started.has(key)) continue;
     const flags = flagsOf(src.file, src.text);
-    started.set(key, handled(reads.read(src.file, { target, includeDirs: [dirname(src.file), ...flags.includeDirs], defines: flags.defines, files: { [src.file]: src.text }, records })));
+    started.set(key, handled(reads.read(src.file, sourceRequest(src, flags, target, records))));
   }
   const sourceReads = new Map<string, BpfModule | undefined>();
   for (const { m, src, key } of asked) {

@@ -1,19 +1,18 @@
 import { existsSync } from "node:fs";
-import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { UserspaceModule } from "../ir/bindings.js";
 import type { CSourceResult } from "../readers/c/index.js";
 import { fromPortable } from "../readers/go/layout-spec.js";
 import { errorFromWire, readFromWire, type Answer, type Job, type JobBody } from "./read-wire.js";
-import type { CReadRequest, CScan, Reads, ThreadReads } from "./reads.js";
+import type { CReadRequest, CScan, GoPlace, Reads, ThreadReads } from "./reads.js";
 
 // The parsing of a check on worker threads and on the check's own thread
 // together: a tree of a thousand programs spends most of its time parsing
 // C and Go, one file at a time, while the other cores wait. Jobs wait in one
 // queue and go to whichever reader is free, so a slow file holds up no
-// other; a Go file goes where its package's other files went, whose trees
-// that reader already holds. Each reader keeps its own header cache, so
+// other; a Go file goes where its module's other files went, whose packages
+// that reader has parsed already. Each reader keeps its own header cache, so
 // vmlinux.h is indexed once per reader.
 
 const WORKER = new URL("./read-worker.js", import.meta.url);
@@ -52,9 +51,14 @@ export class ReadPool implements Reads {
   private readonly owner = new Map<string, Reader>();
   private nextId = 0;
   private failed: Error | undefined;
+  private closing = false;
 
   /** `threads` worker threads besides `local`, the check's own thread's reads, which take jobs too. */
-  constructor(threads: number, local: ThreadReads, goFiles: () => [string, string][]) {
+  constructor(
+    threads: number,
+    private readonly local: ThreadReads,
+    goFiles: () => [string, string][],
+  ) {
     const here: Reader = {
       busy: 0,
       depth: 1,
@@ -84,14 +88,20 @@ export class ReadPool implements Reads {
       depth: THREAD_DEPTH,
       own: [],
       run: (t) => {
-        if (t.body.kind === "go" && !sentTree) {
-          sentTree = true;
-          worker.postMessage({ kind: "go-tree", files: goFiles(), id: -1 } satisfies Job);
-        }
         const id = this.nextId++;
         inFlight.set(id, t);
         if (inFlight.size === 1) worker.ref();
-        worker.postMessage({ ...t.body, id } satisfies Job);
+        try {
+          if (t.body.kind === "go" && !sentTree) {
+            sentTree = true;
+            worker.postMessage({ kind: "go-tree", files: goFiles(), id: -1 } satisfies Job);
+          }
+          worker.postMessage({ ...t.body, id } satisfies Job);
+        } catch (e) {
+          // A job that cannot be sent (what cannot be cloned is our bug) fails alone, after the pump that sent it.
+          inFlight.delete(id);
+          queueMicrotask(() => this.finish(reader, t, undefined, e instanceof Error ? e : new Error(String(e))));
+        }
       },
     };
     worker.on("message", (a: Answer) => {
@@ -110,8 +120,9 @@ export class ReadPool implements Reads {
     });
     // A thread that dies takes its jobs with it: each fails with why, and so does every later one.
     worker.on("error", (e) => this.fail(e instanceof Error ? e : new Error(String(e))));
+    // Only close() ends a thread; any other end fails what is left, since jobs may still be queued for it.
     worker.on("exit", (code) => {
-      if (inFlight.size) this.fail(new Error(`a reading thread exited with code ${code} before answering`));
+      if (!this.closing) this.fail(new Error(`a reading thread exited with code ${code} before the check was done`));
     });
     return reader;
   }
@@ -172,24 +183,27 @@ export class ReadPool implements Reads {
   }
 
   scan(file: string, text: string): Promise<CScan> {
-    return this.ask({ kind: "scan", file, text }, undefined, (r) => r.scan(file, text), (a) => expect(a, "scan").scan);
+    return this.ask({ kind: "scan", file, text }, undefined, (r) => r.scan(file, text), (a) => answerOf(a, "scan").scan);
   }
 
   read(file: string, request: CReadRequest): Promise<CSourceResult> {
-    return this.ask({ kind: "read", file, request }, undefined, (r) => r.read(file, request), (a) => readFromWire(expect(a, "read").read, request.target));
+    return this.ask({ kind: "read", file, request }, undefined, (r) => r.read(file, request), (a) => readFromWire(answerOf(a, "read").read, request.target));
   }
 
-  readGo(file: string, text: string): Promise<UserspaceModule> {
-    // A package is a folder: its files read on one reader parse its other files once.
-    return this.ask({ kind: "go", file, text }, `go\0${dirname(file)}`, (r) => r.readGo(file, text), (a) => fromPortable(expect(a, "go").go));
+  readGo(file: string, text: string, place: GoPlace): Promise<UserspaceModule> {
+    return this.ask({ kind: "go", file, text, afterOtherDir: place.afterOtherDir }, `go\0${place.module}`, (r) => r.readGo(file, text, place), (a) => fromPortable(answerOf(a, "go").go));
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.threads.map((t) => t.worker.terminate()));
+    this.closing = true;
+    // A check that failed still has jobs asked for: they fail, and nothing more is read.
+    this.fail(new Error("reads asked for after the check closed them"));
+    await Promise.all([...this.threads.map((t) => t.worker.terminate()), this.local.close()]);
   }
 }
 
-function expect<K extends "scan" | "read" | "go">(a: Answer, kind: K): Extract<Answer, Record<K, unknown>> {
+/** The answer, as the kind of job asked. */
+function answerOf<K extends "scan" | "read" | "go">(a: Answer, kind: K): Extract<Answer, Record<K, unknown>> {
   if (!(kind in a)) throw new Error(`reading thread: a ${kind} job answered with no ${kind}`);
   return a as Extract<Answer, Record<K, unknown>>;
 }

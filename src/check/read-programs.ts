@@ -11,8 +11,8 @@ import type { CSourceResult } from "../readers/c/index.js";
 import { sourceModule, unlaidRecords } from "../readers/c/module.js";
 import type { ClockKeyWrite, ObjectBuild } from "../rules/rule.js";
 import { programStem, SourceIndex } from "./c-locate.js";
-import { handled, ThreadReads, type Reads, type CScan } from "./reads.js";
-import { goTreeFiles } from "./go-tree.js";
+import { handled, sourceRequest, ThreadReads, type Reads, type CScan } from "./reads.js";
+import { goModules, goTreeFiles } from "./go-tree.js";
 import type { Config } from "./config.js";
 import { MissingHeaders } from "./header-notes.js";
 import type { InputFile } from "./inputs.js";
@@ -49,7 +49,7 @@ export interface ProgramsRead {
   headers: HeaderCache;
 }
 
-/** Threads reading C besides the check's own: a count, none (`off`), or as many as pay for the tree (`auto`). */
+/** Threads parsing C and Go besides the check's own: a count, none (`off`), or as many as pay for the tree (`auto`). */
 export type Concurrency = number | "auto" | "off";
 
 export async function readPrograms(files: readonly InputFile[], config: Config, tree: TreeBuild, onRead: (file: string) => void, concurrency: Concurrency = "auto"): Promise<ProgramsRead> {
@@ -110,8 +110,14 @@ export async function readPrograms(files: readonly InputFile[], config: Config, 
   try {
     const started = new Map<InputFile, StartedC>();
     const goReads = new Map<InputFile, Promise<UserspaceModule>>();
+    let moduleOf: ((file: string) => string) | undefined;
+    let lastGoDir: string | undefined;
     for (const f of files) {
-      if (f.kind === "go") goReads.set(f, handled(reads.readGo(f.path, goTexts.get(f.path)!)));
+      if (f.kind === "go") {
+        const dir = dirname(f.path);
+        goReads.set(f, handled(reads.readGo(f.path, goTexts.get(f.path)!, { module: (moduleOf ??= goModules(goFilesOf()))(f.path), afterOtherDir: dir !== lastGoDir })));
+        lastGoDir = dir;
+      }
       if (!isProgram.has(f)) continue;
       const text = cText(f.path)!;
       const scan = handled(reads.scan(f.path, text));
@@ -120,7 +126,7 @@ export async function readPrograms(files: readonly InputFile[], config: Config, 
         ? handled(
             scan.then(({ records }) => {
               const flags = flagsOf(f.path, text);
-              return reads.read(f.path, { target: TARGETS.bpfel, includeDirs: [dirname(f.path), ...flags.includeDirs], defines: flags.defines, files: { [f.path]: text }, partial: true, records });
+              return reads.read(f.path, { ...sourceRequest({ file: f.path, text }, flags, TARGETS.bpfel, records), partial: true });
             }),
           )
         : undefined;

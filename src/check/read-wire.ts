@@ -13,7 +13,7 @@ import type { CReadRequest, CScan } from "./reads.js";
 export type JobBody =
   | { kind: "scan"; file: string; text: string }
   | { kind: "read"; file: string; request: CReadRequest }
-  | { kind: "go"; file: string; text: string }
+  | { kind: "go"; file: string; text: string; afterOtherDir: boolean }
   /** The check's Go tree, sent once before a thread's first Go job. */
   | { kind: "go-tree"; files: [string, string][] };
 export type Job = JobBody & { id: number };

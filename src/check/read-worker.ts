@@ -39,7 +39,7 @@ async function answer(job: Job): Promise<Answer> {
         return { id: job.id, done: true };
       case "go": {
         const { readGoPortable } = await import("../readers/go/index.js");
-        return { id: job.id, go: await reads.inTurn(() => readGoPortable(job.file, job.text, reads.goTree())) };
+        return { id: job.id, go: await reads.inTurn(() => readGoPortable(job.file, job.text, reads.goTree(), job.afterOtherDir)) };
       }
     }
   } catch (e) {

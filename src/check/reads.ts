@@ -1,6 +1,8 @@
+import { dirname } from "node:path";
 import type { RecordEmit, UserspaceModule } from "../ir/bindings.js";
 import type { SourceTree } from "../ir/source-tree.js";
 import type { Target } from "../ir/targets.js";
+import type { BuildFlags } from "../load/include-paths.js";
 import { HeaderCache } from "../readers/c/header-cache.js";
 import type { CSourceResult } from "../readers/c/index.js";
 import { findRecordEmits } from "../readers/c/records.js";
@@ -25,17 +27,33 @@ export interface CReadRequest {
   records?: RecordEmit[];
 }
 
+/** A BPF source read as its build reads it: its folder first, then the build's `-I` folders, with the build's `-D`. */
+export function sourceRequest(src: { file: string; text: string }, flags: BuildFlags, target: Target, records: RecordEmit[] | undefined): CReadRequest {
+  return { target, includeDirs: [dirname(src.file), ...flags.includeDirs], defines: flags.defines, files: { [src.file]: src.text }, ...(records ? { records } : {}) };
+}
+
 /** What the functions of a BPF source do with clocks and buffers. */
 export interface CScan {
   clockKeys: ClockKeyWrite[];
   records: RecordEmit[];
 }
 
+/** Where a Go file stands among the check's. */
+export interface GoPlace {
+  /**
+   * Its module's folder: a module's files are read by one reader, since its
+   * packages import one another and a reader parses each package it meets once.
+   */
+  module: string;
+  /** The Go file before it, in the check's order, is in another directory. */
+  afterOtherDir: boolean;
+}
+
 export interface Reads {
   scan(file: string, text: string): Promise<CScan>;
   read(file: string, request: CReadRequest): Promise<CSourceResult>;
   /** A Go file, read in its package as the check's Go tree gives it. */
-  readGo(file: string, text: string): Promise<UserspaceModule>;
+  readGo(file: string, text: string, place: GoPlace): Promise<UserspaceModule>;
   /** Frees what the reads hold; no request after it. */
   close(): Promise<void>;
 }
@@ -48,6 +66,7 @@ export interface Reads {
  */
 export class ThreadReads implements Reads {
   private last: Promise<unknown> = Promise.resolve();
+  private closed = false;
 
   constructor(
     /** Every Go file of the check, and the go.mod files above them: made on the first Go read. */
@@ -55,9 +74,9 @@ export class ThreadReads implements Reads {
     readonly headers: HeaderCache = new HeaderCache(),
   ) {}
 
-  /** Runs `job` after every job asked for before it. */
+  /** Runs `job` after every job asked for before it; once closed, none (a check that failed reads nothing more). */
   inTurn<T>(job: () => Promise<T>): Promise<T> {
-    const p = this.last.then(job);
+    const p = this.last.then(() => (this.closed ? Promise.reject(new Error("reads asked for after the check closed them")) : job()));
     this.last = p.catch(() => {});
     return p;
   }
@@ -74,11 +93,13 @@ export class ThreadReads implements Reads {
     return this.inTurn(async () => (await reader("c"))(file, { ...request, headers: this.headers }));
   }
 
-  readGo(file: string, text: string): Promise<UserspaceModule> {
-    return this.inTurn(async () => (await reader("go"))(file, text, { tree: this.goTree() }));
+  readGo(file: string, text: string, place: GoPlace): Promise<UserspaceModule> {
+    return this.inTurn(async () => (await reader("go"))(file, text, { tree: this.goTree(), afterOtherDir: place.afterOtherDir }));
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.closed = true;
+  }
 }
 
 /** A request asked for now and awaited later, after others: its failure is taken then, not reported as unhandled now. */

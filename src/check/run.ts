@@ -57,7 +57,7 @@ export interface CheckOptions {
   snapshot?: boolean;
   /** `--python-version`: before the config's `python.version`. */
   python?: PythonVersion;
-  /** Threads reading C besides the check's own: `auto` starts them for a tree of many programs. */
+  /** Threads parsing C and Go besides the check's own: `auto` starts them for a big tree. */
   concurrency?: Concurrency;
 }
 

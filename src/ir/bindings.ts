@@ -197,7 +197,20 @@ export interface ProgramRef {
  * text in, its claims out. Readers never run or import what they read; `tree`
  * holds the other files they may consult (a Go file's package and module).
  */
-export type UserspaceReader = (file: string, text: string, opts: { btf?: TypeGraph; tree?: SourceTree; python?: PythonVersion }) => Promise<UserspaceModule>;
+export type UserspaceReader = (file: string, text: string, opts: ReadOptions) => Promise<UserspaceModule>;
+
+export interface ReadOptions {
+  btf?: TypeGraph;
+  tree?: SourceTree;
+  python?: PythonVersion;
+  /**
+   * The Go file read before this one in the check's order lies in another
+   * directory. A reader that reads only some of a check's Go files (a
+   * reading thread) is told, so that it forgets a directory's parsed files
+   * exactly where a reader of all of them would.
+   */
+  afterOtherDir?: boolean;
+}
 
 /**
  * How a language puts keys and values on the wire when it talks to a map:

@@ -5,7 +5,10 @@ import { basename, dirname, isAbsolute, resolve } from "node:path";
 // for `headers/`, `include/`, three Makefile names and every header in their
 // own folder first. One listing of a folder answers all of its questions,
 // and a folder its parent's listing lacks is never listed or stat'ed. What a
-// run has seen stays as it was seen: a check reads a tree once.
+// run has seen stays as it was seen: a check reads a tree once. Listings
+// answer on Linux only: where file names may match in another case (macOS,
+// Windows), a name missing from a listing may still open, and every path is
+// stat'ed.
 
 type Kind = "dir" | "file" | "other";
 
@@ -13,8 +16,9 @@ type Kind = "dir" | "file" | "other";
 const ABSENT: ReadonlyMap<string, Kind> = new Map();
 // A path with `.` or `..` segments, or ending in a separator, means what the
 // system makes of it (`file/../x` is no path at all), not what lexical
-// normalizing would: it is stat'ed.
-const LITERAL = /(?:^|[\\/])\.\.?(?:[\\/]|$)|[\\/]$/;
+// normalizing would: it is stat'ed, as the empty path is.
+const LITERAL = /(?:^|[\\/])\.\.?(?:[\\/]|$)|[\\/]$|^$/;
+const LISTED = process.platform === "linux";
 
 export class DirListings {
   /** Entries of each folder listed, by name; ABSENT for no such folder, null where one cannot be listed. */
@@ -24,7 +28,7 @@ export class DirListings {
 
   /** What is at `path`, following symbolic links; undefined when nothing is. */
   kind(path: string): Kind | undefined {
-    if (LITERAL.test(path)) return this.stat(path);
+    if (!LISTED || LITERAL.test(path)) return this.stat(path);
     if (!isAbsolute(path)) path = resolve(path);
     const dir = dirname(path);
     if (dir === path) return "dir";

@@ -5,11 +5,12 @@ import { describe, expect, it } from "vitest";
 import { HAVE_CLI, runCli } from "../cli/run.js";
 import { fixtureRepo, HAVE_CLANG } from "./repo.js";
 
-// `--concurrency`: reading C on worker threads gives the report reading it on
-// one thread gives, byte for byte, exit code and notes included. Every
-// fixture repository in one check is well over the 16 programs from which
-// threads start, and holds BCC tools, bpf2go builds, stale objects, half-
-// written C and headers not found: each kind of answer crosses a thread.
+// `--concurrency`: parsing C and Go on worker threads gives the report one
+// thread gives, byte for byte, exit code and notes included. Every fixture
+// repository in one check is well over the 48 files to parse from which
+// `auto` starts threads, and holds BCC tools, bpf2go builds, stale objects,
+// half-written C, headers not found and Go packages of several files: each
+// kind of answer crosses a thread.
 
 const MODES = ["off", "1", "3", "auto"] as const;
 

@@ -19,7 +19,7 @@ export interface CheckCliOptions {
 // A thread each is a tree-sitter and a header cache: beyond this, memory grows and little else does.
 const MAX_THREADS = 64;
 
-/** `--concurrency`: `auto`, `off`, or how many threads read C besides the main one. */
+/** `--concurrency`: `auto`, `off`, or how many threads parse C and Go besides the main one. */
 export function concurrencyArg(value: string): Concurrency {
   if (value === "auto" || value === "off") return value;
   const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;

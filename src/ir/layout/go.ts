@@ -39,6 +39,8 @@ export type GoBasicName =
 /** An array length, which may depend on the machine (`[unsafe.Sizeof(x)]byte`). */
 export interface GoLength {
   at(arch: GoArch): number;
+  /** The length on `arch` where `at` has given it already; never evaluates. */
+  evaluated?(arch: GoArch): number | undefined;
 }
 
 export interface GoField {

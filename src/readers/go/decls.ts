@@ -351,6 +351,7 @@ export class GoDecls {
         memo.set(arch, Number(v));
         return Number(v);
       },
+      evaluated: (arch) => memo.get(arch),
     };
   }
 

@@ -22,7 +22,7 @@ import { GoPackages, type OwnPackage } from "./package.js";
 import { goParser, parseGo } from "./parser.js";
 import { programRefs } from "./loads.js";
 import { readTwins } from "./read-twins.js";
-import { frozenSpec, goLayout, type GoLayoutSpec, type PortableGoModule } from "./layout-spec.js";
+import { frozenSpec, goLayout, type FrozenGoLayout, type GoLayoutSpec, type PortableGoModule } from "./layout-spec.js";
 import { snakeFromIdentifier, UseScanner } from "./uses.js";
 
 export { bpf2goIdentifier, isBpf2goOutput } from "./bpf2go.js";
@@ -40,10 +40,10 @@ interface ReadResult {
   idOf: (t: GoType) => TypeId;
   spec: GoLayoutSpec;
   /** The spec frozen while the syntax trees live, when asked for. */
-  frozen?: GoLayoutSpec;
+  frozen?: FrozenGoLayout;
 }
 
-async function read(file: string, text: string, sources?: SourceTree, freeze = false): Promise<ReadResult> {
+async function read(file: string, text: string, sources?: SourceTree, freeze = false, afterOtherDir = false): Promise<ReadResult> {
   if (text.includes("\0")) {
     throw new InputError(file, "not a Go source file: it contains NUL bytes", { offset: text.indexOf("\0") });
   }
@@ -57,7 +57,7 @@ async function read(file: string, text: string, sources?: SourceTree, freeze = f
     }
   }
   const packages = packagesFor(sources, await goParser());
-  return frozen(readTree(file, text, tree.rootNode, packages.forFile(file, text, tree)));
+  return frozen(readTree(file, text, tree.rootNode, packages.forFile(file, text, tree, afterOtherDir)));
 }
 
 // The packages of the check reading now; a check on another tree frees them.
@@ -314,11 +314,11 @@ function dedupe(problems: Problem[]): Problem[] {
   });
 }
 
-export const readGo: UserspaceReader = async (file, text, opts) => (await read(file, text, opts.tree)).module;
+export const readGo: UserspaceReader = async (file, text, opts) => (await read(file, text, opts.tree, false, opts.afterOtherDir)).module;
 
 /** `readGo` for a check reading on another thread. */
-export async function readGoPortable(file: string, text: string, tree: SourceTree): Promise<PortableGoModule> {
-  const r = await read(file, text, tree, true);
+export async function readGoPortable(file: string, text: string, tree: SourceTree, afterOtherDir: boolean): Promise<PortableGoModule> {
+  const r = await read(file, text, tree, true, afterOtherDir);
   const { layout: _, ...module } = r.module;
   return { module, spec: r.frozen! };
 }

@@ -2,15 +2,17 @@ import type { LayoutMode, UserspaceModule } from "../../ir/bindings.js";
 import type { ListGraph, TypeGraph } from "../../ir/graph.js";
 import { buildGoGraph, GO_ARCHES, GoLayoutError, type GoArch, type GoLength, type GoType } from "../../ir/layout/go.js";
 import type { Target } from "../../ir/targets.js";
-import type { SourceLoc, Type } from "../../ir/types.js";
+import type { Type } from "../../ir/types.js";
 import { withReadTwins } from "./read-twins.js";
 
 // What a Go module's `layout` is made from: the roots whose order fixes the
 // type ids, the types that cannot be laid out, the field-by-field decoders'
 // structs, and the file. A check reading Go on another thread sends it
-// frozen (`frozenSpec`): each array's length evaluated for every Go
-// architecture while the syntax tree is alive, since a tree does not cross
-// threads. Thawed, it lays out what the live one does.
+// frozen (`frozenSpec`): a syntax tree does not cross threads, so each
+// array's length goes as the reader evaluated it for every Go architecture
+// (validation lays out every type that is not broken on all of them while
+// the tree lives), and nothing is evaluated anew. Thawed, it lays out what
+// the live one does.
 
 export interface GoLayoutSpec {
   roots: readonly GoType[];
@@ -19,10 +21,15 @@ export interface GoLayoutSpec {
   file: string;
 }
 
+/** A spec whose array lengths are plain data: not one to lay out until thawed. */
+export interface FrozenGoLayout {
+  frozen: GoLayoutSpec;
+}
+
 /** A Go module as plain data, to cross threads: all but its layout, and what that is made from, frozen. */
 export interface PortableGoModule {
   module: Omit<UserspaceModule, "layout">;
-  spec: GoLayoutSpec;
+  spec: FrozenGoLayout;
 }
 
 /** The module a portable one stands for, laying out what the reader's own would. */
@@ -41,11 +48,11 @@ export function goLayout(spec: GoLayoutSpec): (target: Target, mode: LayoutMode)
   };
 }
 
-/** An array length as it crosses: per architecture of GO_ARCHES, the length or why there is none. */
-type FrozenLength = (number | { message: string; loc?: SourceLoc })[];
+/** An array length as it crosses: per architecture of GO_ARCHES, the length, or null where it was never evaluated (in a broken type). */
+type FrozenLength = (number | null)[];
 
-/** The spec as plain data: the types copied, each array's length given for every architecture. */
-export function frozenSpec(spec: GoLayoutSpec): GoLayoutSpec {
+/** The spec as plain data: the types copied, each array's length as evaluated for every architecture. */
+export function frozenSpec(spec: GoLayoutSpec): FrozenGoLayout {
   const copies = new Map<GoType, GoType>();
   const copy = (t: GoType): GoType => {
     let c = copies.get(t);
@@ -88,11 +95,11 @@ export function frozenSpec(spec: GoLayoutSpec): GoLayoutSpec {
     }
   };
   const roots = spec.roots.map(copy);
-  return { roots, broken: new Set([...spec.broken].map(copy)), extra: spec.extra, file: spec.file };
+  return { frozen: { roots, broken: new Set([...spec.broken].map(copy)), extra: spec.extra, file: spec.file } };
 }
 
 /** A frozen spec, come across, with its lengths answering again. */
-export function thawedSpec(spec: GoLayoutSpec): GoLayoutSpec {
+export function thawedSpec({ frozen: spec }: FrozenGoLayout): GoLayoutSpec {
   const seen = new Set<GoType>();
   const visit = (t: GoType): void => {
     if (seen.has(t)) return;
@@ -119,22 +126,15 @@ export function thawedSpec(spec: GoLayoutSpec): GoLayoutSpec {
 }
 
 function frozenLength(len: GoLength): FrozenLength {
-  return GO_ARCHES.map((arch) => {
-    try {
-      return len.at(arch);
-    } catch (e) {
-      if (!(e instanceof GoLayoutError)) throw e;
-      return e.loc ? { message: e.message, loc: e.loc } : { message: e.message };
-    }
-  });
+  return GO_ARCHES.map((arch) => (len.evaluated ? (len.evaluated(arch) ?? null) : len.at(arch)));
 }
 
 function thawedLength(frozen: FrozenLength): GoLength {
   return {
     at: (arch: GoArch) => {
-      const v = frozen[GO_ARCHES.indexOf(arch)]!;
+      const v = frozen[GO_ARCHES.indexOf(arch)];
       if (typeof v === "number") return v;
-      throw new GoLayoutError(v.message, v.loc);
+      throw new GoLayoutError("array length not evaluated while its file's syntax tree was alive");
     },
   };
 }

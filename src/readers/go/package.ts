@@ -75,10 +75,15 @@ export class GoPackages {
     return tree === this.tree;
   }
 
-  /** The package of `file`, whose tree the caller hands over; its own declarations, once adopted, answer first. */
-  forFile(file: string, text: string, tree: Tree): OwnPackage {
+  /**
+   * The package of `file`, whose tree the caller hands over; its own
+   * declarations, once adopted, answer first. `afterOtherDir`: the file the
+   * check read before this one was in another directory, though this reader
+   * did not read it.
+   */
+  forFile(file: string, text: string, tree: Tree, afterOtherDir = false): OwnPackage {
     const dir = dirname(file);
-    if (dir !== this.dir) {
+    if (dir !== this.dir || afterOtherDir) {
       this.freeDirectory();
       this.dir = dir;
     }
