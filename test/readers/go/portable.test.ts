@@ -100,7 +100,7 @@ describe("a Go module across threads", () => {
   it("lays out on every target and mode what the module read here does", async () => {
     const text = FILES[1]![1];
     const here = await readGo("p/main.go", text, { tree: sourceTree(FILES) });
-    const there = fromPortable(structuredClone(await readGoPortable("p/main.go", text, sourceTree(FILES))));
+    const there = fromPortable(structuredClone(await readGoPortable("p/main.go", text, sourceTree(FILES), true)));
     const { layout: _a, ...hereData } = here;
     const { layout: _b, ...thereData } = there;
     expect(thereData).toEqual(hereData);
