@@ -108,7 +108,8 @@ export async function readPrograms(files: readonly InputFile[], config: Config, 
   const reads = await readsFor(programs.length + goTexts.size, concurrency, new ThreadReads(goSourcesOf, headers), goFilesOf);
   const isProgram = new Set(programs);
   try {
-    const started = new Map<InputFile, StartedC>();
+    // By path: the sources' index and the records of each are looked up by it too.
+    const started = new Map<string, StartedC>();
     const goReads = new Map<InputFile, Promise<UserspaceModule>>();
     let moduleOf: ((file: string) => string) | undefined;
     let lastGoDir: string | undefined;
@@ -130,11 +131,10 @@ export async function readPrograms(files: readonly InputFile[], config: Config, 
             }),
           )
         : undefined;
-      started.set(f, { scan, ...(read ? { read } : {}) });
+      started.set(f.path, { scan, ...(read ? { read } : {}) });
     }
     const sources = new SourceIndex<CText>(programs.map((f) => ({ file: f.path, text: cText(f.path)! })));
-    const scans = new Map(programs.map((f) => [f.path, started.get(f)!.scan]));
-    const recordsOf = (file: string): Promise<RecordEmit[] | undefined> => scans.get(file)?.then((s) => s.records, () => undefined) ?? Promise.resolve(undefined);
+    const recordsOf = (file: string): Promise<RecordEmit[] | undefined> => started.get(file)?.scan.then((s) => s.records, () => undefined) ?? Promise.resolve(undefined);
     // Objects' sources are asked for now, to be read for stale-object while this thread reads userspace.
     const builds = handled(objectBuilds(bpf, sources, tree, flagsOf, reads, recordsOf));
     for (const f of files) {
@@ -154,7 +154,7 @@ export async function readPrograms(files: readonly InputFile[], config: Config, 
       if (f.kind === "c") {
         const text = cText(f.path)!;
         silenced.set(f.path, scanSuppressions(text));
-        const c = started.get(f);
+        const c = started.get(f.path);
         if (!c) return;
         const scan = await c.scan;
         clockKeys.push(...scan.clockKeys);

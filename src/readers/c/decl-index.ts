@@ -6,6 +6,7 @@
 // The scan errs on the side of needing more: a name it cannot place is
 // counted as used, which costs a parse, never a layout.
 
+import { C_WORD, Ch } from "../chars.js";
 import { W, wordsOf, Words } from "./words.js";
 
 /** Names in one namespace: a tag is `#` and its name (C gives struct, union and enum one tag namespace). */
@@ -69,29 +70,7 @@ export class Definers {
   }
 }
 
-const enum C {
-  Tab = 9,
-  Nl = 10,
-  Cr = 13,
-  Space = 32,
-  Quote = 34,
-  Hash = 35,
-  Apos = 39,
-  LParen = 40,
-  RParen = 41,
-  Star = 42,
-  Comma = 44,
-  Dot = 46,
-  Semi = 59,
-  Eq = 61,
-  Backslash = 92,
-  LBrace = 123,
-  RBrace = 125,
-}
 
-/** Identifier characters: [A-Za-z0-9_$]. */
-const WORD = new Uint8Array(128);
-for (let c = 0; c < 128; c++) WORD[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 ? 1 : 0;
 
 const enum Mode {
   /** Where declarations are and what they define; record bodies are searched only for the tags and enumerators they define. */
@@ -126,7 +105,7 @@ function bodyStop(text: string, at: number): number {
     if (!BODY_STOP.test(text)) return text.length;
     const past = BODY_STOP.lastIndex;
     const c = text.charCodeAt(past - 1);
-    if (c === C.LBrace || c === C.RBrace || c === C.Quote || c === C.Apos) return past - 1;
+    if (c === Ch.LBrace || c === Ch.RBrace || c === Ch.Quote || c === Ch.Apostrophe) return past - 1;
     // struct, union, enum: told apart by their last letter.
     const keyword = past - (c === 116 ? 6 : c === 110 ? 5 : 4);
     OPENS_BODY.lastIndex = keyword;
@@ -248,23 +227,23 @@ class Scanner {
         if (this.i >= n) break;
       }
       const c = text.charCodeAt(this.i);
-      if (c === C.Nl) {
+      if (c === Ch.Newline) {
         lineStart = true;
         this.i++;
         continue;
       }
-      if (c === C.Space || c === C.Tab || c === C.Cr || c === 11 || c === 12) {
+      if (c === Ch.Space || c === Ch.Tab || c === Ch.Cr || c === 11 || c === 12) {
         this.i++;
         continue;
       }
-      if (c === C.Hash && lineStart) {
+      if (c === Ch.Hash && lineStart) {
         this.directive();
         continue;
       }
       lineStart = false;
-      if (c < 128 && WORD[c] && !(c >= 48 && c <= 57)) this.word();
-      else if ((c >= 48 && c <= 57) || (c === C.Dot && this.digitAt(this.i + 1))) this.number();
-      else if (c === C.Quote || c === C.Apos) this.quoted(c);
+      if (c < 128 && C_WORD[c] && !(c >= 48 && c <= 57)) this.word();
+      else if ((c >= 48 && c <= 57) || (c === Ch.Dot && this.digitAt(this.i + 1))) this.number();
+      else if (c === Ch.Quote || c === Ch.Apostrophe) this.quoted(c);
       else this.punct(c);
     }
     if (this.start >= 0) this.end(n);
@@ -292,7 +271,7 @@ class Scanner {
     const { text } = this;
     let e = text.indexOf("\n", this.i);
     // Lines continued with a backslash are one directive.
-    while (e > 0 && text.charCodeAt(e - 1) === C.Backslash) e = text.indexOf("\n", e + 1);
+    while (e > 0 && text.charCodeAt(e - 1) === Ch.Backslash) e = text.indexOf("\n", e + 1);
     if (e < 0) e = this.n;
     if (this.start < 0 && /^#\s*pragma\s+pack\b/.test(text.slice(this.i, Math.min(e, this.i + 64)))) {
       this.decls.push({ start: this.i, end: e, defines: [], needs: [], root: true });
@@ -305,7 +284,7 @@ class Scanner {
     let i = this.i + 1;
     while (i < this.n) {
       const c = text.charCodeAt(i);
-      if (c < 128 && (WORD[c] || c === C.Dot)) i++;
+      if (c < 128 && (C_WORD[c] || c === Ch.Dot)) i++;
       // An exponent's sign belongs to the number: 1e+5, 0x1p-3.
       else if ((c === 43 || c === 45) && /[eEpP]/.test(text[i - 1]!)) i++;
       else break;
@@ -320,8 +299,8 @@ class Scanner {
     let i = this.i + 1;
     while (i < this.n) {
       const c = text.charCodeAt(i);
-      if (c === C.Backslash) i += 2;
-      else if (c === q || c === C.Nl) {
+      if (c === Ch.Backslash) i += 2;
+      else if (c === q || c === Ch.Newline) {
         i++;
         break;
       } else i++;
@@ -343,7 +322,7 @@ class Scanner {
     let i = from + 1;
     while (i < this.n) {
       const c = text.charCodeAt(i);
-      if (c < 128 && WORD[c]) {
+      if (c < 128 && C_WORD[c]) {
         h = (h * 31 + c) & 0xffffff;
         i++;
       } else break;
@@ -426,9 +405,9 @@ class Scanner {
     this.tagName = -1;
     const { words } = this;
     const serial = this.decls.length;
-    if (kind === C.LBrace) this.define(name, true);
+    if (kind === Ch.LBrace) this.define(name, true);
     // A pointer's layout is the same whether its target is defined or only declared.
-    else if ((kind !== C.Star || this.shapeEnd >= 0) && words.mark(name, true, serial)) {
+    else if ((kind !== Ch.Star || this.shapeEnd >= 0) && words.mark(name, true, serial)) {
       this.needs[this.needed] = this.tag(name);
       this.needCodes[this.needed++] = name * 2 + 1;
     }
@@ -467,20 +446,20 @@ class Scanner {
     const top = depth === 0 ? Brace.Record : this.braces[depth - 1]!;
     switch (c) {
       // An index counts no parentheses in a record body but an attribute's: it skips the others' mates.
-      case C.LParen:
+      case Ch.LParen:
         if (!this.skipping() || this.groupEnd >= 0) this.parens++;
         break;
-      case C.RParen:
+      case Ch.RParen:
         if (this.skipping() && this.groupEnd < 0) break;
         this.parens--;
         if (this.groupEnd === this.parens) this.groupEnd = -1;
         if (this.typeofEnd === this.parens) this.typeofEnd = -1;
         if (this.shapeEnd === this.parens) this.shapeEnd = -1;
         break;
-      case C.LBrace:
+      case Ch.LBrace:
         this.lbrace(opening);
         return;
-      case C.RBrace: {
+      case Ch.RBrace: {
         const b = this.depth > 0 ? this.braces[--this.depth] : undefined;
         if (b === Brace.Record) {
           // The member or declaration around the body goes on: a type was named.
@@ -492,17 +471,17 @@ class Scanner {
         } else if (this.function && depth === 1) this.end(this.i);
         break;
       }
-      case C.Comma:
+      case Ch.Comma:
         if (this.parens !== 0) break;
         if (top === Brace.Record) {
           this.named = false;
           this.initializer = false;
         } else if (top === Brace.Enum) this.enumerator = true;
         break;
-      case C.Eq:
+      case Ch.Equals:
         if (depth === 0 && this.parens === 0) this.initializer = true;
         break;
-      case C.Semi:
+      case Ch.Semi:
         if (this.parens !== 0) break;
         if (depth === 0) this.end(this.i);
         else if (top === Brace.Record) this.sawType = this.named = false;
@@ -513,7 +492,7 @@ class Scanner {
 
   private lbrace(opening: boolean): void {
     const last = this.lastPunct;
-    this.lastPunct = C.LBrace;
+    this.lastPunct = Ch.LBrace;
     if (opening) {
       const isEnum = this.enumOpening;
       this.enumOpening = false;
@@ -529,7 +508,7 @@ class Scanner {
       return;
     }
     // A `{` after a parameter list at the outermost level opens a function's body: skip it whole.
-    if (this.depth === 0 && !this.initializer && last === C.RParen && this.parens === 0) {
+    if (this.depth === 0 && !this.initializer && last === Ch.RParen && this.parens === 0) {
       this.function = true;
       if (this.mode === Mode.Program) this.braces[this.depth++] = Brace.Other;
       else {
@@ -561,34 +540,34 @@ class Scanner {
     for (;;) {
       if (want) {
         let c = text.charCodeAt(i);
-        while (c === C.Space || c === C.Nl || c === C.Tab || c === C.Cr || c === 11 || c === 12) c = text.charCodeAt(++i);
-        if (c < 128 && WORD[c] && !(c >= 48 && c <= 57)) {
+        while (c === Ch.Space || c === Ch.Newline || c === Ch.Tab || c === Ch.Cr || c === 11 || c === 12) c = text.charCodeAt(++i);
+        if (c < 128 && C_WORD[c] && !(c >= 48 && c <= 57)) {
           const from = i;
           let h = c;
-          for (let d = text.charCodeAt(++i); i < n && d < 128 && WORD[d]; d = text.charCodeAt(++i)) h = (h * 31 + d) & 0xffffff;
+          for (let d = text.charCodeAt(++i); i < n && d < 128 && C_WORD[d]; d = text.charCodeAt(++i)) h = (h * 31 + d) & 0xffffff;
           const id = this.words.id(from, i, h);
           if (this.words.kind(id) !== W.Name) return;
           names[count++] = id;
           want = false;
           continue;
         }
-        if (c !== C.RBrace) return;
+        if (c !== Ch.RBrace) return;
       }
       ENUM_STOP.lastIndex = i;
       if (!ENUM_STOP.test(text)) return;
       i = ENUM_STOP.lastIndex - 1;
       const c = text.charCodeAt(i);
-      if (c === C.LParen) parens++;
-      else if (c === C.RParen) parens--;
-      else if (c === C.Comma) {
+      if (c === Ch.LParen) parens++;
+      else if (c === Ch.RParen) parens--;
+      else if (c === Ch.Comma) {
         if (parens === 0) want = true;
-      } else if (c === C.Quote || c === C.Apos) {
+      } else if (c === Ch.Quote || c === Ch.Apostrophe) {
         for (i++; i < n; i++) {
           const d = text.charCodeAt(i);
-          if (d === C.Backslash) i++;
-          else if (d === c || d === C.Nl) break;
+          if (d === Ch.Backslash) i++;
+          else if (d === c || d === Ch.Newline) break;
         }
-      } else if (c === C.RBrace) break;
+      } else if (c === Ch.RBrace) break;
       else return;
       i++;
     }
@@ -611,14 +590,14 @@ class Scanner {
     let i = this.i;
     while (i < this.n && depth > 0) {
       const c = text.charCodeAt(i);
-      if (c === C.LBrace) depth++;
-      else if (c === C.RBrace) depth--;
-      else if (c === C.Quote || c === C.Apos) {
+      if (c === Ch.LBrace) depth++;
+      else if (c === Ch.RBrace) depth--;
+      else if (c === Ch.Quote || c === Ch.Apostrophe) {
         i++;
         while (i < this.n) {
           const d = text.charCodeAt(i);
-          if (d === C.Backslash) i++;
-          else if (d === c || d === C.Nl) break;
+          if (d === Ch.Backslash) i++;
+          else if (d === c || d === Ch.Newline) break;
           i++;
         }
       }
@@ -665,6 +644,6 @@ class Scanner {
     this.tagWord = false;
     this.tagName = -1;
     this.enumerator = this.enumOpening = false;
-    this.lastPunct = C.Semi;
+    this.lastPunct = Ch.Semi;
   }
 }

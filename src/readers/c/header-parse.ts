@@ -81,19 +81,7 @@ export function readChunked(
     const h = headers[x]!;
     const want = reached[x]!;
     parseDecls(parser, c.header.text!, h, want, path);
-    let plain: Item[][] = [];
-    const flush = (): void => {
-      if (plain.length) runs.push({ base: c.at, items: plain.flat() });
-      plain = [];
-    };
-    for (const i of want) {
-      if (!h.shift[i]) plain.push(h.items[i]!);
-      else {
-        flush();
-        runs.push({ base: 0, items: h.items[i]!.map((item) => shifted(item, c.at)) });
-      }
-    }
-    flush();
+    pushRuns(runs, want.map((i) => ({ items: h.items[i]!, later: h.shift[i] === true })), c.at);
   });
   ownUpTo(Infinity);
   return resolveRuns(runs, pre, target, btf);
@@ -112,16 +100,7 @@ function own(parser: Parser, text: string, at: number, path: string): ItemRun[] 
     const items = [...walkTree(tree, source)];
     if (at === 0) return [{ base: 0, items }];
     const runs: ItemRun[] = [];
-    let plain: Item[] = [];
-    for (const item of items) {
-      if (!evaluatedLater(item)) plain.push(item);
-      else {
-        if (plain.length) runs.push({ base: at, items: plain });
-        plain = [];
-        runs.push({ base: 0, items: [shifted(item, at)] });
-      }
-    }
-    if (plain.length) runs.push({ base: at, items: plain });
+    pushRuns(runs, items.map((item) => ({ items: [item], later: evaluatedLater(item) })), at);
     return runs;
   } finally {
     tree.delete();
@@ -191,6 +170,25 @@ function parseDecls(parser: Parser, text: string, h: HeaderDecls, want: readonly
   } finally {
     tree.delete();
   }
+}
+
+/**
+ * Declarations whose positions count from `base`, as runs: consecutive ones
+ * share the base, and one evaluated after the walk (`later`) is copied with
+ * true offsets, since no base applies there.
+ */
+function pushRuns(runs: ItemRun[], decls: readonly { items: Item[]; later: boolean }[], base: number): void {
+  let plain: Item[] = [];
+  for (const d of decls) {
+    if (!d.later) {
+      plain.push(...d.items);
+      continue;
+    }
+    if (plain.length) runs.push({ base, items: plain });
+    plain = [];
+    runs.push({ base: 0, items: d.items.map((item) => shifted(item, base)) });
+  }
+  if (plain.length) runs.push({ base, items: plain });
 }
 
 /**

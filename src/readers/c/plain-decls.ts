@@ -1,4 +1,5 @@
 import type { Language } from "web-tree-sitter";
+import { C_WORD, Ch } from "../chars.js";
 import { attrName, PRIMITIVES, type Attr, type Declarator, type Derived, type Enumerator, type Expr, type FieldDecl, type Item, type Param, type Spec } from "./syntax.js";
 
 // The plain declarations bpftool writes into a vmlinux.h (records, enums,
@@ -18,24 +19,6 @@ const enum K {
   Punct,
 }
 
-/** Punctuation the grammar below asks for by name. */
-const enum C {
-  Bang = 33,
-  LParen = 40,
-  RParen = 41,
-  Star = 42,
-  Plus = 43,
-  Comma = 44,
-  Minus = 45,
-  Colon = 58,
-  Semi = 59,
-  Assign = 61,
-  LBracket = 91,
-  RBracket = 93,
-  LBrace = 123,
-  RBrace = 125,
-  Tilde = 126,
-}
 
 /** Punctuation of two characters, by a code past any character's. */
 const enum P {
@@ -53,9 +36,6 @@ const enum P {
 /** Thrown inside a declaration this reader does not take. */
 const NOT_PLAIN: unique symbol = Symbol("not plain");
 
-/** Identifier characters: [A-Za-z0-9_$]. */
-const WORD = new Uint8Array(128);
-for (let c = 0; c < 128; c++) WORD[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 ? 1 : 0;
 
 /** One-character punctuation the reader knows. */
 const PUNCT = new Uint8Array(128);
@@ -172,11 +152,11 @@ export class PlainReader {
     }
     const c = src.charCodeAt(at);
     if (c >= 128) throw NOT_PLAIN;
-    if (WORD[c]) {
+    if (C_WORD[c]) {
       let e = at + 1;
       while (e < n) {
         const d = src.charCodeAt(e);
-        if (d < 128 && (WORD[d] || d === 46)) e++;
+        if (d < 128 && (C_WORD[d] || d === 46)) e++;
         else break;
       }
       if (c >= 48 && c <= 57) {
@@ -249,7 +229,7 @@ export class PlainReader {
     if (typedef) this.next();
     const quals = this.qualifiers();
     const spec = this.spec();
-    if (this.is(C.Semi)) {
+    if (this.is(Ch.Semi)) {
       // `struct s { ... };`: a type specifier alone, as tree-sitter-c takes it only bare.
       if (typedef || quals || (spec.k !== "record" && spec.k !== "enum")) throw NOT_PLAIN;
       return { k: "decl", spec, typedef: false, attrs: [], declarators: [], at };
@@ -258,12 +238,12 @@ export class PlainReader {
     const declarators: Declarator[] = [];
     for (;;) {
       declarators.push(this.declarator(typedef));
-      if (!this.is(C.Comma)) break;
+      if (!this.is(Ch.Comma)) break;
       this.next();
     }
     // A typedef's attributes after its declarators are the last declarator's; a variable's, tree-sitter-c does not place.
     if (typedef) while (this.isAttribute()) declarators[declarators.length - 1]!.attrs.push(...this.attributes());
-    if (!this.is(C.Semi)) throw NOT_PLAIN;
+    if (!this.is(Ch.Semi)) throw NOT_PLAIN;
     return { k: "decl", spec, typedef, attrs: [], declarators, at };
   }
 
@@ -291,7 +271,7 @@ export class PlainReader {
         words.push(this.word);
         this.next();
         if (this.kind === K.Word && (SIZE_WORDS.has(this.word) || QUALIFIERS.has(this.word))) throw NOT_PLAIN;
-      } else if (!this.is(C.Colon)) {
+      } else if (!this.is(Ch.Colon)) {
         // `long x`: tree-sitter-c may take x for the type; only an unnamed bitfield (`long: 64`) is sure.
         throw NOT_PLAIN;
       }
@@ -321,7 +301,7 @@ export class PlainReader {
     let name = "";
     if (this.kind === K.Word && !this.isAttribute()) name = this.name();
     let fields: FieldDecl[] | undefined;
-    if (this.is(C.LBrace)) fields = this.fields();
+    if (this.is(Ch.LBrace)) fields = this.fields();
     else if (name === "") throw NOT_PLAIN;
     const attrs = this.isAttribute() ? this.attributes() : [];
     const spec: Spec = { k: "record", tag, name, attrs, at };
@@ -332,7 +312,7 @@ export class PlainReader {
   private fields(): FieldDecl[] {
     this.next();
     const out: FieldDecl[] = [];
-    while (!this.is(C.RBrace)) out.push(this.field());
+    while (!this.is(Ch.RBrace)) out.push(this.field());
     this.next();
     return out;
   }
@@ -343,24 +323,24 @@ export class PlainReader {
     const spec = this.spec();
     this.qualifiers();
     const declarators: Declarator[] = [];
-    if (this.is(C.Semi)) {
+    if (this.is(Ch.Semi)) {
       if (spec.k !== "record" && spec.k !== "enum") throw NOT_PLAIN;
     } else {
       for (;;) {
-        if (this.is(C.Colon)) {
+        if (this.is(Ch.Colon)) {
           // An unnamed bitfield: tree-sitter-c makes up the missing name and walk.ts reads the clause.
           const colon = this.start;
           this.next();
           declarators.push({ name: "", derived: [], attrs: [], bits: this.expr(1), at: colon });
         } else {
           const d = this.declarator(false);
-          if (this.is(C.Colon)) {
+          if (this.is(Ch.Colon)) {
             this.next();
             d.bits = this.expr(1);
           }
           declarators.push(d);
         }
-        if (!this.is(C.Comma)) break;
+        if (!this.is(Ch.Comma)) break;
         this.next();
       }
       if (this.isAttribute()) {
@@ -368,7 +348,7 @@ export class PlainReader {
         declarators[declarators.length - 1]!.attrs.push(...this.attributes());
       }
     }
-    this.expect(C.Semi);
+    this.expect(Ch.Semi);
     return { spec, attrs: [], declarators, at };
   }
 
@@ -378,26 +358,26 @@ export class PlainReader {
     let name = "";
     if (this.kind === K.Word) name = this.name();
     let values: Enumerator[] | undefined;
-    if (this.is(C.LBrace)) {
+    if (this.is(Ch.LBrace)) {
       this.next();
       values = [];
-      while (!this.is(C.RBrace)) {
+      while (!this.is(Ch.RBrace)) {
         // tree-sitter-c takes `true` and `false` for enumerator names, as in vmlinux.h's `enum { false = 0, true = 1 }`.
         const e: Enumerator = { name: this.kind === K.Word && (this.word === "true" || this.word === "false") ? this.word : "", at: this.start };
         if (e.name) this.next();
         else e.name = this.name();
-        if (this.is(C.Assign)) {
+        if (this.is(Ch.Equals)) {
           this.next();
           e.value = this.expr(1);
         }
         values.push(e);
-        if (this.is(C.Comma)) this.next();
-        else if (!this.is(C.RBrace)) throw NOT_PLAIN;
+        if (this.is(Ch.Comma)) this.next();
+        else if (!this.is(Ch.RBrace)) throw NOT_PLAIN;
       }
       this.next();
     } else if (name === "") throw NOT_PLAIN;
     // A fixed type (`enum e : int`) and attributes are left to tree-sitter.
-    if (this.is(C.Colon) || this.isAttribute()) throw NOT_PLAIN;
+    if (this.is(Ch.Colon) || this.isAttribute()) throw NOT_PLAIN;
     const spec: Spec = { k: "enum", name, attrs: [], at };
     if (values) spec.values = values;
     return spec;
@@ -409,7 +389,7 @@ export class PlainReader {
    * follows it, each suffix around what precedes it.
    */
   private declarator(typedef: boolean): Declarator {
-    if (this.is(C.Star)) {
+    if (this.is(Ch.Star)) {
       this.next();
       this.qualifiers();
       const inner = this.declarator(typedef);
@@ -417,11 +397,11 @@ export class PlainReader {
       return inner;
     }
     let d: Declarator;
-    if (this.is(C.LParen)) {
+    if (this.is(Ch.LParen)) {
       this.next();
-      if (!this.is(C.Star)) throw NOT_PLAIN;
+      if (!this.is(Ch.Star)) throw NOT_PLAIN;
       d = this.declarator(typedef);
-      this.expect(C.RParen);
+      this.expect(Ch.RParen);
     } else {
       const at = this.start;
       // A typedef may name `size_t`, a primitive_type to tree-sitter-c, as walk.ts reads it.
@@ -436,31 +416,31 @@ export class PlainReader {
   /** Arrays and parameter lists after a declarator, each around what precedes it. */
   private suffixes(derived: Derived[]): void {
     for (;;) {
-      if (this.is(C.LBracket)) {
+      if (this.is(Ch.LBracket)) {
         this.next();
-        if (this.is(C.RBracket)) derived.unshift({ k: "array" });
+        if (this.is(Ch.RBracket)) derived.unshift({ k: "array" });
         else derived.unshift({ k: "array", len: this.expr(1) });
-        this.expect(C.RBracket);
-      } else if (this.is(C.LParen)) derived.unshift(this.params());
+        this.expect(Ch.RBracket);
+      } else if (this.is(Ch.LParen)) derived.unshift(this.params());
       else return;
     }
   }
 
   /** A parameter's declarator, named or not: `*`, `(*)(int)`, `*name`. */
   private paramDeclarator(): { name: string; derived: Derived[] } {
-    if (this.is(C.Star)) {
+    if (this.is(Ch.Star)) {
       this.next();
       this.qualifiers();
-      const inner = this.is(C.Comma) || this.is(C.RParen) ? { name: "", derived: [] } : this.paramDeclarator();
+      const inner = this.is(Ch.Comma) || this.is(Ch.RParen) ? { name: "", derived: [] } : this.paramDeclarator();
       inner.derived.unshift({ k: "ptr" });
       return inner;
     }
     let d: { name: string; derived: Derived[] };
-    if (this.is(C.LParen)) {
+    if (this.is(Ch.LParen)) {
       this.next();
-      if (!this.is(C.Star)) throw NOT_PLAIN;
+      if (!this.is(Ch.Star)) throw NOT_PLAIN;
       d = this.paramDeclarator();
-      this.expect(C.RParen);
+      this.expect(Ch.RParen);
     } else d = { name: this.name(), derived: [] };
     this.suffixes(d.derived);
     return d;
@@ -470,7 +450,7 @@ export class PlainReader {
     this.next();
     const params: Param[] = [];
     let variadic = false;
-    if (!this.is(C.RParen)) {
+    if (!this.is(Ch.RParen)) {
       for (;;) {
         if (this.is(P.Ellipsis)) {
           variadic = true;
@@ -479,14 +459,14 @@ export class PlainReader {
           this.qualifiers();
           const spec = this.spec();
           this.qualifiers();
-          const d = this.is(C.Comma) || this.is(C.RParen) ? undefined : this.paramDeclarator();
+          const d = this.is(Ch.Comma) || this.is(Ch.RParen) ? undefined : this.paramDeclarator();
           params.push({ name: d?.name ?? "", type: { spec, derived: d?.derived ?? [] } });
         }
-        if (!this.is(C.Comma)) break;
+        if (!this.is(Ch.Comma)) break;
         this.next();
       }
     }
-    this.expect(C.RParen);
+    this.expect(Ch.RParen);
     return { k: "func", params, variadic };
   }
 
@@ -497,31 +477,31 @@ export class PlainReader {
   /** `__attribute__((a, b(1)))`: names, and arguments that are arithmetic. */
   private attributes(): Attr[] {
     this.next();
-    this.expect(C.LParen);
-    this.expect(C.LParen);
+    this.expect(Ch.LParen);
+    this.expect(Ch.LParen);
     const out: Attr[] = [];
-    if (!this.is(C.RParen)) {
+    if (!this.is(Ch.RParen)) {
       for (;;) {
         const name = attrName(this.name());
         const args: Expr[] = [];
-        if (this.is(C.LParen)) {
+        if (this.is(Ch.LParen)) {
           this.next();
-          if (!this.is(C.RParen)) {
+          if (!this.is(Ch.RParen)) {
             for (;;) {
               args.push(this.expr(1));
-              if (!this.is(C.Comma)) break;
+              if (!this.is(Ch.Comma)) break;
               this.next();
             }
           }
-          this.expect(C.RParen);
+          this.expect(Ch.RParen);
         }
         out.push({ name, args });
-        if (!this.is(C.Comma)) break;
+        if (!this.is(Ch.Comma)) break;
         this.next();
       }
     }
-    this.expect(C.RParen);
-    this.expect(C.RParen);
+    this.expect(Ch.RParen);
+    this.expect(Ch.RParen);
     return out;
   }
 
@@ -545,12 +525,12 @@ export class PlainReader {
     if (this.kind === K.Word) {
       const name = this.name();
       // A call, or a cast's operand: not arithmetic this reader follows.
-      if (this.is(C.LParen)) throw NOT_PLAIN;
+      if (this.is(Ch.LParen)) throw NOT_PLAIN;
       return { k: "id", name };
     }
     if (this.kind !== K.Punct) throw NOT_PLAIN;
     const c = this.punct;
-    if (c === C.Minus || c === C.Plus) {
+    if (c === Ch.Minus || c === Ch.Plus) {
       // A sign written against its digits is part of the number, as tree-sitter-c lexes it.
       const d = this.text.charCodeAt(this.end);
       if (d >= 48 && d <= 57) {
@@ -562,16 +542,16 @@ export class PlainReader {
         return { k: "num", text };
       }
     }
-    if (c === C.Minus || c === C.Plus || c === C.Tilde || c === C.Bang) {
+    if (c === Ch.Minus || c === Ch.Plus || c === Ch.Tilde || c === Ch.Bang) {
       this.next();
       return { k: "unary", op: String.fromCharCode(c), a: this.unary() };
     }
-    if (c === C.LParen) {
+    if (c === Ch.LParen) {
       this.next();
       const inner = this.expr(1);
       // `(name)` may be a cast; tree-sitter-c decides that by what follows.
       if (inner.k === "id") throw NOT_PLAIN;
-      this.expect(C.RParen);
+      this.expect(Ch.RParen);
       return inner;
     }
     throw NOT_PLAIN;

@@ -1,3 +1,5 @@
+import { Ch } from "../chars.js";
+
 // The type and constant names a Go file declares at package level, found by
 // one scan of its text, without a parse. A package's other files are parsed
 // only when one of them declares a name the file being read asks for; a
@@ -6,25 +8,6 @@
 // most of a check's time. The scan may name more than the file declares (a
 // continuation line of a const group), never fewer: an extra name costs one
 // parse, a missing one a type left unresolved.
-
-const enum Ch {
-  Tab = 9,
-  Newline = 10,
-  Space = 32,
-  Quote = 34,
-  Apostrophe = 39,
-  LParen = 40,
-  RParen = 41,
-  Comma = 44,
-  Slash = 47,
-  Star = 42,
-  Backslash = 92,
-  LBracket = 91,
-  RBracket = 93,
-  Backtick = 96,
-  LBrace = 123,
-  RBrace = 125,
-}
 
 const isIdentStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c > 127;
 const isIdentPart = (c: number): boolean => isIdentStart(c) || (c >= 48 && c <= 57);
