@@ -136,19 +136,35 @@ export function needsOf(index: DeclIndex, i: number): Key[] {
   return (d.needs ??= new Scanner(index.text.slice(d.start, d.end), Mode.Needs).run().decls[0]?.needs ?? []);
 }
 
-/**
- * Every name a program's own text declares or uses, function bodies
- * included: a name it declares again must meet the header's declaration as
- * a compiler would. A record it names only through pointers it needs no
- * more than a header does; its object's BTF would not hold it either.
- */
-export function namesOfProgram(text: string): Set<Key> {
+/** What one scan of a program's own text finds. */
+export interface ProgramScan {
+  /**
+   * Every name it declares or uses, function bodies included: a name it
+   * declares again must meet the header's declaration as a compiler would.
+   * A record it names only through pointers it needs no more than a header
+   * does; its object's BTF would not hold it either.
+   */
+  names: Set<Key>;
+  /** Its function bodies, as pairs of offsets: the `{` and the `}` that closes it. */
+  bodies: number[];
+}
+
+/** The function bodies of a program's text, as `scanProgram` gives them. */
+export function functionBodies(text: string): number[] {
+  return scanProgram(text).bodies;
+}
+
+export function scanProgram(text: string): ProgramScan {
+  const scanner = new Scanner(text, Mode.Program);
   const names = new Set<Key>();
-  for (const d of new Scanner(text, Mode.Program).run().decls) {
+  for (const d of scanner.run().decls) {
     for (const k of d.defines) names.add(k);
     for (const k of d.needs!) names.add(k);
   }
-  return names;
+  const bodies = scanner.bodies;
+  // A body the text ends in is not closed: it is left as it is.
+  if (bodies.length % 2) bodies.pop();
+  return { names, bodies };
 }
 
 class Scanner {
@@ -158,6 +174,8 @@ class Scanner {
   /** Tag keys made so far, by word: a map, since an array written at scattered word numbers turns into a dictionary. */
   private readonly tags = new Map<number, Key>();
   private readonly decls: Decl[] = [];
+  /** In a program's text, each function body's braces. */
+  readonly bodies: number[] = [];
 
   // The declaration being read.
   private start = -1;
@@ -468,7 +486,10 @@ class Scanner {
         } else if (b === Brace.Enum) {
           this.enumerator = false;
           this.sawType = true;
-        } else if (this.function && depth === 1) this.end(this.i);
+        } else if (this.function && depth === 1) {
+          this.bodies.push(this.i - 1);
+          this.end(this.i);
+        }
         break;
       }
       case Ch.Comma:
@@ -510,7 +531,10 @@ class Scanner {
     // A `{` after a parameter list at the outermost level opens a function's body: skip it whole.
     if (this.depth === 0 && !this.initializer && last === Ch.RParen && this.parens === 0) {
       this.function = true;
-      if (this.mode === Mode.Program) this.braces[this.depth++] = Brace.Other;
+      if (this.mode === Mode.Program) {
+        this.bodies.push(this.i - 1);
+        this.braces[this.depth++] = Brace.Other;
+      }
       else {
         this.skipBody();
         this.end(this.i);

@@ -1,16 +1,16 @@
-import type { Edit, Parser, Tree } from "web-tree-sitter";
-import { InputError } from "../../ir/errors.js";
+import type { Parser } from "web-tree-sitter";
 import type { TypeGraph } from "../../ir/graph.js";
 import type { Target } from "../../ir/targets.js";
-import { indexDeclarations, namesOfProgram, tagKey } from "./decl-index.js";
+import { indexDeclarations, scanProgram, tagKey } from "./decl-index.js";
 import type { HeaderCache, HeaderDecls } from "./header-cache.js";
 import { PlainReader } from "./plain-decls.js";
 import type { HeaderRead, Preprocessed } from "./preprocess.js";
 import { headerLineStarts } from "./line-index.js";
+import { parseC, shifted } from "./parse-c.js";
 import { reachable } from "./reachable.js";
 import { resolveRuns, type ItemRun, type Resolved } from "./resolve.js";
 import type { Item } from "./syntax.js";
-import { moveTrailingAttributes } from "./trailing-attrs.js";
+import { readItems, withoutBodies } from "./read-decls.js";
 import { walkTree } from "./walk.js";
 
 // A program whose text holds big headers from the run's cache is read in
@@ -22,26 +22,6 @@ import { walkTree } from "./walk.js";
 // the declarations the whole text would, less those nothing in the program
 // leads to, in the same order.
 
-/** The tree of C `text`, with attributes after file-scope declarators moved where the grammar takes them. */
-export function parseC(parser: Parser, text: string, path: string): { tree: Tree; source: string } {
-  const tree = parser.parse(text);
-  if (!tree) throw new InputError(path, "the C parser gave no tree");
-  const moved = moveTrailingAttributes(tree, text);
-  if (moved === undefined) return { tree, source: text };
-  // Each rotated span keeps its length and line: an edit of the old tree
-  // says so, and tree-sitter parses again only around those spans.
-  for (const s of moved.spans) {
-    const startPosition = { row: s.row, column: s.column };
-    const endPosition = { row: s.row, column: s.column + s.end - s.start };
-    // Tree.edit reads the six fields only; Edit's methods are for callers' own points.
-    tree.edit({ startIndex: s.start, oldEndIndex: s.end, newEndIndex: s.end, startPosition, oldEndPosition: endPosition, newEndPosition: endPosition } as Edit);
-  }
-  const again = parser.parse(moved.text, tree);
-  tree.delete();
-  if (!again) throw new InputError(path, "the C parser gave no tree");
-  return { tree: again, source: moved.text };
-}
-
 /** Resolves a program whose text has cached headers in it, parsing of each header what the program reaches. */
 export function readChunked(
   parser: Parser,
@@ -52,15 +32,20 @@ export function readChunked(
   btf: TypeGraph | undefined,
   uses: readonly string[],
 ): Resolved {
-  const ownText: { at: number; text: string }[] = [];
+  const ownText: { at: number; text: string; bodies: number[] }[] = [];
+  const roots = new Set<string>();
+  const ownPiece = (from: number, to: number): void => {
+    const text = pre.text.slice(from, to);
+    const { names, bodies } = scanProgram(text);
+    for (const k of names) roots.add(k);
+    ownText.push({ at: from, text, bodies });
+  };
   let at = 0;
   for (const c of pre.chunks) {
-    if (c.at > at) ownText.push({ at, text: pre.text.slice(at, c.at) });
+    if (c.at > at) ownPiece(at, c.at);
     at = c.end;
   }
-  if (pre.text.length > at) ownText.push({ at, text: pre.text.slice(at) });
-  const roots = new Set<string>();
-  for (const t of ownText) for (const k of namesOfProgram(t.text)) roots.add(k);
+  if (pre.text.length > at) ownPiece(at, pre.text.length);
   for (const name of uses) {
     // `struct sock` is the tag; a bare `sock` may be a tag or a typedef name.
     const m = /^(?:(?:struct|union|enum)\s+)?(\S+)$/.exec(name.trim());
@@ -74,7 +59,7 @@ export function readChunked(
   const runs: ItemRun[] = [];
   let next = 0;
   const ownUpTo = (end: number): void => {
-    for (; next < ownText.length && ownText[next]!.at < end; next++) runs.push(...own(parser, ownText[next]!.text, ownText[next]!.at, path));
+    for (; next < ownText.length && ownText[next]!.at < end; next++) runs.push(...own(parser, ownText[next]!, path));
   };
   pre.chunks.forEach((c, x) => {
     ownUpTo(c.at);
@@ -92,19 +77,14 @@ export function readChunked(
  * text. A map's definition among them is evaluated after the walk, where no
  * base applies: its positions are made true offsets, as a header's are.
  */
-function own(parser: Parser, text: string, at: number, path: string): ItemRun[] {
+function own(parser: Parser, piece: { at: number; text: string; bodies: readonly number[] }, path: string): ItemRun[] {
   // Between two headers there is often nothing but blank lines.
-  if (!/\S/.test(text)) return [];
-  const { tree, source } = parseC(parser, text, path);
-  try {
-    const items = [...walkTree(tree, source)];
-    if (at === 0) return [{ base: 0, items }];
-    const runs: ItemRun[] = [];
-    pushRuns(runs, items.map((item) => ({ items: [item], later: evaluatedLater(item) })), at);
-    return runs;
-  } finally {
-    tree.delete();
-  }
+  if (!/\S/.test(piece.text)) return [];
+  const items = [...readItems(parser, withoutBodies(piece.text, piece.bodies), path)];
+  if (piece.at === 0) return [{ base: 0, items }];
+  const runs: ItemRun[] = [];
+  pushRuns(runs, items.map((item) => ({ items: [item], later: evaluatedLater(item) })), piece.at);
+  return runs;
 }
 
 function headerDecls(header: HeaderRead, cache: HeaderCache): HeaderDecls {
@@ -203,12 +183,3 @@ function evaluatedLater(item: Item): boolean {
 }
 
 const inSection = (attrs: readonly { name: string }[]): boolean => attrs.some((a) => a.name === "section");
-
-/** A copy of plain data with every position moved by `by`. */
-export function shifted<T>(x: T, by: number): T {
-  if (Array.isArray(x)) return x.map((y: unknown) => shifted(y, by)) as T;
-  if (x === null || typeof x !== "object") return x;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(x)) out[k] = k === "at" && typeof v === "number" ? v + by : shifted(v, by);
-  return out as T;
-}

@@ -6,11 +6,13 @@ import type { RecordEmit } from "../../ir/bindings.js";
 import type { MapDef } from "../../ir/maps.js";
 import type { Target } from "../../ir/targets.js";
 import { readMaps } from "./maps.js";
-import { cParser } from "./parser.js";
+import { cParser, hasBodyAfterParams } from "./parser.js";
+import { functionBodies } from "./decl-index.js";
 import type { HeaderCache } from "./header-cache.js";
-import { parseC, readChunked } from "./header-parse.js";
+import { readChunked } from "./header-parse.js";
+import { parseC } from "./parse-c.js";
 import { preprocess, type Preprocessed, type SourceProblem } from "./preprocess.js";
-import { readDecls, ReadWhole } from "./read-decls.js";
+import { readDecls, ReadWhole, withoutBodies } from "./read-decls.js";
 import { findRecordEmits, liftLocalRecords } from "./records.js";
 import { resolveItems, type Resolved, type Unresolved } from "./resolve.js";
 import { walkTree } from "./walk.js";
@@ -88,12 +90,13 @@ export async function readCSource(path: string, opts: CSourceOptions): Promise<C
 }
 
 function readWhole(parser: Parser, pre: Preprocessed, path: string, opts: CSourceOptions): Resolved {
+  const text = hasBodyAfterParams(pre.text) ? withoutBodies(pre.text, functionBodies(pre.text)) : pre.text;
   try {
-    return resolveItems(readDecls(parser, pre.text, path), pre, opts.target, opts.btf);
+    return resolveItems(readDecls(parser, text, path), pre, opts.target, opts.btf);
   } catch (e) {
     if (!(e instanceof ReadWhole)) throw e;
   }
-  const { tree, source } = parseC(parser, pre.text, path);
+  const { tree, source } = parseC(parser, text, path);
   try {
     return resolveItems(walkTree(tree, source), pre, opts.target, opts.btf);
   } finally {

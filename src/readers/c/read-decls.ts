@@ -1,6 +1,6 @@
 import type { Node, Parser } from "web-tree-sitter";
 import { indexDeclarations } from "./decl-index.js";
-import { parseC, shifted } from "./header-parse.js";
+import { parseC, shifted } from "./parse-c.js";
 import { PlainReader, type PlainRead } from "./plain-decls.js";
 import type { Item } from "./syntax.js";
 import { walkTree } from "./walk.js";
@@ -48,6 +48,39 @@ export function* readDecls(parser: Parser, text: string, path: string): Generato
   }
 }
 
+/** The declarations of C `text`, read in pieces where that reads as the whole, else parsed whole. */
+export function readItems(parser: Parser, text: string, path: string): Item[] {
+  try {
+    return [...readDecls(parser, text, path)];
+  } catch (e) {
+    if (!(e instanceof ReadWhole)) throw e;
+  }
+  const { tree, source } = parseC(parser, text, path);
+  try {
+    return [...walkTree(tree, source)];
+  } finally {
+    tree.delete();
+  }
+}
+
+/**
+ * `text` with the inside of each function body (`bodies`: pairs of brace
+ * offsets) blanked, its lines kept: no declaration the walk reads is in a
+ * body, and a body is most of a program's text to parse.
+ */
+export function withoutBodies(text: string, bodies: readonly number[]): string {
+  if (!bodies.length) return text;
+  let out = "";
+  let at = 0;
+  for (let k = 0; k < bodies.length; k += 2) {
+    const open = bodies[k]! + 1;
+    const close = bodies[k + 1]!;
+    out += text.slice(at, open) + text.slice(open, close).replace(/[^\n]/g, " ");
+    at = close;
+  }
+  return out + text.slice(at);
+}
+
 /** The first declaration after `at` that the plain reader takes, where the index places one, and its reading; the text's end if none. */
 function nextPlain(plain: PlainReader, at: number): { start: number; read?: PlainRead } {
   const text = plain.text;
@@ -87,7 +120,7 @@ function indexWindow(text: string, at: number): { start: number; end: number }[]
  * (a missing `;` or `}`, text it skipped) may reach across declarations in
  * the whole text, so a run showing one is not read by itself.
  */
-function mendedAsC(node: Node): boolean {
+export function mendedAsC(node: Node): boolean {
   if (!node.hasError) return true;
   if (node.isMissing) return node.type === "field_identifier" || (node.type === "identifier" && node.parent?.type === "macro_type_specifier");
   if (node.isError) {

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { HAVE_BPFTOOL, bpftoolDumpC } from "../../oracles/bpftool.js";
-import { indexDeclarations, namesOfProgram, needsOf, tagKey } from "../../../src/readers/c/decl-index.js";
+import { indexDeclarations, needsOf, scanProgram, tagKey } from "../../../src/readers/c/decl-index.js";
 import { reachable } from "../../../src/readers/c/reachable.js";
 
 // The scan that finds a header's top-level declarations without parsing
@@ -64,7 +64,7 @@ describe("the declaration index", () => {
   });
 
   it("counts a program's every name, in function bodies too, but not a record named only through pointers", () => {
-    const names = namesOfProgram("struct ev { struct task_struct *t; };\nint f(void *ctx) { struct sock *sk = ctx; return BPF_X + sizeof(u64) + sizeof(struct flow *); }");
+    const { names } = scanProgram("struct ev { struct task_struct *t; };\nint f(void *ctx) { struct sock *sk = ctx; return BPF_X + sizeof(u64) + sizeof(struct flow *); }");
     for (const k of [tagKey("ev"), tagKey("flow"), "BPF_X", "u64", "f"]) expect(names.has(k), k).toBe(true);
     for (const k of [tagKey("task_struct"), tagKey("sock")]) expect(names.has(k), k).toBe(false);
   });

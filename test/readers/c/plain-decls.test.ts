@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { TARGETS } from "../../../src/ir/targets.js";
-import { parseC } from "../../../src/readers/c/header-parse.js";
+import { parseC } from "../../../src/readers/c/parse-c.js";
 import { cParser } from "../../../src/readers/c/parser.js";
 import { PlainReader } from "../../../src/readers/c/plain-decls.js";
 import { preprocess } from "../../../src/readers/c/preprocess.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseC } from "../../../src/readers/c/header-parse.js";
+import { parseC } from "../../../src/readers/c/parse-c.js";
 import { cParser } from "../../../src/readers/c/parser.js";
 import { freshSeed, rng } from "../../oracles/random.js";
 
