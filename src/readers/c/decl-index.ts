@@ -147,6 +147,10 @@ export interface ProgramScan {
   names: Set<Key>;
   /** Its function bodies, as pairs of offsets: the `{` and the `}` that closes it. */
   bodies: number[];
+  /** Its function definitions, as pairs of offsets: where each starts and past its `}`. */
+  functions: number[];
+  /** Every brace the text opens it closes: where not, its bodies may not be where a parser would mend them. */
+  closed: boolean;
 }
 
 /** The function bodies of a program's text, as `scanProgram` gives them. */
@@ -162,9 +166,10 @@ export function scanProgram(text: string): ProgramScan {
     for (const k of d.needs!) names.add(k);
   }
   const bodies = scanner.bodies;
+  const closed = scanner.closed();
   // A body the text ends in is not closed: it is left as it is.
   if (bodies.length % 2) bodies.pop();
-  return { names, bodies };
+  return { names, bodies, functions: scanner.functions, closed };
 }
 
 class Scanner {
@@ -174,8 +179,9 @@ class Scanner {
   /** Tag keys made so far, by word: a map, since an array written at scattered word numbers turns into a dictionary. */
   private readonly tags = new Map<number, Key>();
   private readonly decls: Decl[] = [];
-  /** In a program's text, each function body's braces. */
+  /** In a program's text, each function body's braces, and where each function starts and ends. */
   readonly bodies: number[] = [];
+  readonly functions: number[] = [];
 
   // The declaration being read.
   private start = -1;
@@ -262,10 +268,18 @@ class Scanner {
       if (c < 128 && C_WORD[c] && !(c >= 48 && c <= 57)) this.word();
       else if ((c >= 48 && c <= 57) || (c === Ch.Dot && this.digitAt(this.i + 1))) this.number();
       else if (c === Ch.Quote || c === Ch.Apostrophe) this.quoted(c);
-      else this.punct(c);
+      else if (c !== Ch.Slash || !this.comment()) this.punct(c);
     }
+    this.unclosed = this.depth > 0;
     if (this.start >= 0) this.end(n);
     return { text, decls: this.decls, definers: new Definers(this.words, this.firstDefiner, this.moreDefiners) };
+  }
+
+  /** The text ended inside braces. */
+  private unclosed = false;
+
+  closed(): boolean {
+    return !this.unclosed;
   }
 
   private skipping(): boolean {
@@ -295,6 +309,21 @@ class Scanner {
       this.decls.push({ start: this.i, end: e, defines: [], needs: [], root: true });
     }
     this.i = e;
+  }
+
+  /** Skips a comment at the `/` under the scan: preprocessed text has none, a program's text as written does. */
+  private comment(): boolean {
+    const { text } = this;
+    const next = text.charCodeAt(this.i + 1);
+    if (next === Ch.Star) {
+      const end = text.indexOf("*/", this.i + 2);
+      this.i = end < 0 ? this.n : end + 2;
+      return true;
+    }
+    if (next !== Ch.Slash) return false;
+    const end = text.indexOf("\n", this.i + 2);
+    this.i = end < 0 ? this.n : end;
+    return true;
   }
 
   private number(): void {
@@ -488,6 +517,7 @@ class Scanner {
           this.sawType = true;
         } else if (this.function && depth === 1) {
           this.bodies.push(this.i - 1);
+          this.functions.push(this.start, this.i);
           this.end(this.i);
         }
         break;

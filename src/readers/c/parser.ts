@@ -1,5 +1,6 @@
-import type { Node, Parser, Tree } from "web-tree-sitter";
+import type { Node, Parser, Range, Tree } from "web-tree-sitter";
 import { grammarParser } from "../tree-sitter.js";
+import { scanProgram } from "./decl-index.js";
 
 /** The C parser; web-tree-sitter starts on first use, so commands that read no source never pay for it. */
 export function cParser(): Promise<Parser> {
@@ -71,7 +72,7 @@ const isWordPart = (c: number): boolean => isWordStart(c) || (c >= 48 && c <= 57
 export async function scanFunctions<T>(text: string, scan: (fn: Node, out: T[]) => void): Promise<T[]> {
   if (!hasBodyAfterParams(text)) return [];
   if (last?.text !== text) {
-    const tree = (await cParser()).parse(text);
+    const tree = parseFunctions(await cParser(), text);
     if (!tree) return [];
     last?.tree.delete();
     last = { text, tree, functions: tree.rootNode.descendantsOfType("function_definition").filter((fn): fn is Node => fn !== null) };
@@ -79,4 +80,42 @@ export async function scanFunctions<T>(text: string, scan: (fn: Node, out: T[]) 
   const out: T[] = [];
   for (const fn of last.functions) scan(fn, out);
   return out;
+}
+
+/**
+ * A tree of `text` in which its function definitions are parsed and
+ * nothing else: its maps, records and macros are often most of it. Each
+ * definition parses alone as within the whole, ending where its body's
+ * braces pair; where the declaration index finds a brace never closed,
+ * it cannot say where a parser would end a body, and the whole is parsed.
+ * So it is where a directive stands between a function's name and its
+ * body (`#ifdef` around two signatures): the parse of the whole puts the
+ * function in the directive's block, whose end cuts it.
+ */
+function parseFunctions(parser: Parser, text: string): Tree | null {
+  const { functions, bodies, closed } = scanProgram(text);
+  if (!closed || !functions.length || conditionalSignature(text, functions, bodies)) return parser.parse(text);
+  const ranges: Range[] = [];
+  let row = 0;
+  let lineStart = 0;
+  let at = 0;
+  const point = (to: number): { row: number; column: number } => {
+    for (let nl = text.indexOf("\n", at); nl >= 0 && nl < to; nl = text.indexOf("\n", nl + 1)) {
+      row++;
+      lineStart = nl + 1;
+    }
+    at = to;
+    return { row, column: to - lineStart };
+  };
+  for (let k = 0; k < functions.length; k += 2) {
+    const startIndex = functions[k]!;
+    const endIndex = functions[k + 1]!;
+    ranges.push({ startIndex, endIndex, startPosition: point(startIndex), endPosition: point(endIndex) });
+  }
+  return parser.parse(text, null, { includedRanges: ranges });
+}
+
+function conditionalSignature(text: string, functions: readonly number[], bodies: readonly number[]): boolean {
+  for (let k = 0; k < functions.length; k += 2) if (/(?:^|\n)[ \t]*#/.test(text.slice(functions[k], bodies[k]))) return true;
+  return false;
 }
