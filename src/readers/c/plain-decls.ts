@@ -17,6 +17,8 @@ const enum K {
   Word,
   Num,
   Punct,
+  /** A string literal, quotes and escapes kept as written. */
+  Str,
 }
 
 
@@ -41,6 +43,8 @@ const NOT_PLAIN: unique symbol = Symbol("not plain");
 const PUNCT = new Uint8Array(128);
 for (const c of "{}()[];,*:=+-~!%^/&|<>") PUNCT[c.charCodeAt(0)] = 1;
 
+/** The spellings walk.ts reads as typeof. */
+const TYPEOF = /^_*typeof_*$/;
 const QUALIFIERS = new Set(["const", "volatile", "restrict"]);
 const SIZE_WORDS = new Set(["signed", "unsigned", "long", "short"]);
 
@@ -152,6 +156,20 @@ export class PlainReader {
     }
     const c = src.charCodeAt(at);
     if (c >= 128) throw NOT_PLAIN;
+    if (c === Ch.Quote) {
+      let e = at + 1;
+      for (; e < n; e++) {
+        const d = src.charCodeAt(e);
+        if (d === Ch.Backslash) e++;
+        else if (d === Ch.Quote) break;
+        // A string running past its line, or a character beyond ASCII, is tree-sitter's to read.
+        else if (d === Ch.Newline || d >= 128) throw NOT_PLAIN;
+      }
+      if (e >= n) throw NOT_PLAIN;
+      this.kind = K.Str;
+      this.end = e + 1;
+      return;
+    }
     if (C_WORD[c]) {
       let e = at + 1;
       while (e < n) {
@@ -235,16 +253,26 @@ export class PlainReader {
       return { k: "decl", spec, typedef: false, attrs: [], declarators: [], at };
     }
     this.qualifiers();
+    // Attributes between the type and the declarators are the declaration's (libbpf's SEC() and __uint() expand there).
+    const attrs: Attr[] = [];
+    if (!typedef) while (this.isAttribute()) attrs.push(...this.attributes());
     const declarators: Declarator[] = [];
     for (;;) {
-      declarators.push(this.declarator(typedef));
+      const d = this.declarator(typedef);
+      if (!typedef && this.is(Ch.Equals)) {
+        this.next();
+        // An initializer list is tree-sitter's to read.
+        if (this.is(Ch.LBrace)) throw NOT_PLAIN;
+        d.init = this.expr(1);
+      }
+      declarators.push(d);
       if (!this.is(Ch.Comma)) break;
       this.next();
     }
     // A typedef's attributes after its declarators are the last declarator's; a variable's, tree-sitter-c does not place.
     if (typedef) while (this.isAttribute()) declarators[declarators.length - 1]!.attrs.push(...this.attributes());
     if (!this.is(Ch.Semi)) throw NOT_PLAIN;
-    return { k: "decl", spec, typedef, attrs: [], declarators, at };
+    return { k: "decl", spec, typedef, attrs, declarators, at };
   }
 
   /** Skips const, volatile and restrict, which change no layout; whether there were any. */
@@ -281,6 +309,7 @@ export class PlainReader {
     if (w === "enum") return this.enumSpec();
     if (this.keywords.has(w)) throw NOT_PLAIN;
     this.next();
+    if (TYPEOF.test(w)) return this.typeofSpec();
     if (this.kind === K.Word && SIZE_WORDS.has(this.word)) {
       // `__int128 unsigned`: the size words may follow a built-in type.
       if (!PRIMITIVES.has(w) && !TS_PRIMITIVE.has(w)) throw NOT_PLAIN;
@@ -293,6 +322,25 @@ export class PlainReader {
       return { k: "prim", words };
     }
     return PRIMITIVES.has(w) ? { k: "prim", words: [w] } : { k: "name", name: w, pos: { at } };
+  }
+
+  /**
+   * `typeof(T)`, tree-sitter-c's macro_type_specifier named typeof: a type,
+   * const and pointers around it.
+   */
+  private typeofSpec(): Spec {
+    this.expect(Ch.LParen);
+    this.qualifiers();
+    const spec = this.spec();
+    this.qualifiers();
+    const derived: Derived[] = [];
+    while (this.is(Ch.Star)) {
+      this.next();
+      this.qualifiers();
+      derived.push({ k: "ptr" });
+    }
+    this.expect(Ch.RParen);
+    return { k: "typeof", type: { spec, derived } };
   }
 
   private record(tag: "struct" | "union"): Spec {
@@ -517,6 +565,19 @@ export class PlainReader {
   }
 
   private unary(): Expr {
+    if (this.kind === K.Str) {
+      // Strings side by side are one concatenated_string, spanning the blanks between them.
+      const from = this.start;
+      let to = this.end;
+      this.next();
+      while (this.kind === K.Str) {
+        to = this.end;
+        this.next();
+      }
+      // A word after a string may be a macro tree-sitter-c takes into the concatenation.
+      if (this.kind === K.Word) throw NOT_PLAIN;
+      return { k: "str", text: this.text.slice(from, to) };
+    }
     if (this.kind === K.Num) {
       const text = this.text.slice(this.start, this.end);
       this.next();

@@ -102,6 +102,24 @@ describe("declarations read plain or in pieces give tree-sitter's items", () => 
     }
   });
 
+  it("the shapes libbpf programs define, each taken by the plain reader", async () => {
+    // As the preprocessor gives them: __uint(), __type() and SEC() expanded, attributes hoisted before the name.
+    const shapes = [
+      'struct { int (*type)[BPF_MAP_TYPE_HASH]; int (*max_entries)[1024]; typeof(struct flow_key) *key; typeof(__u64) *value; } __attribute__((section(".maps"), used)) stats;',
+      'struct { int (*type)[BPF_MAP_TYPE_RINGBUF]; int (*max_entries)[1 << 24]; } __attribute__((section(".maps"), used)) rb;',
+      "struct { int (*type)[2]; typeof(const struct k *) key; __typeof__(int) *value; __typeof(u64 * const *) extra; } m;",
+      'char __attribute__((section("license"), used)) LICENSE[] = "GPL";',
+      'char LICENSE[] = "Dual BSD/GPL";',
+      'const char fmt[] = "a\\"b\\n" "c"   "d";',
+      "const volatile int filter_pid = 0;",
+      "const volatile __u64 min_us = 10000 * 1000, max = -1;",
+    ];
+    for (const text of shapes) {
+      expect(await declined(text), text).toBe(0);
+      expect(await inPieces(text), text).toEqual(await whole(text));
+    }
+  });
+
   it("constructs tree-sitter reads its own way: declined or the same", async () => {
     const cases = [
       "typedef __int128 unsigned long __u128; typedef foo_t long x; typedef int long long unsigned y; typedef int unsigned const z;",
@@ -118,6 +136,11 @@ describe("declarations read plain or in pieces give tree-sitter's items", () => 
       "typedef int bool; typedef int true; struct true { int false; };",
       "struct s { int a; ; };",
       "struct s { int a: 1 __attribute__((packed)); unsigned int b: 3 __attribute__((aligned(4))); };",
+      "struct { typeof(x + 1) *a; typeof(int[4]) *b; __typeof(unsigned long long) *u; typeof(int (*)(void)) c; MACRO(int) *d; _Atomic(int) e; } m;",
+      'char s[] = "a" MACRO "b"; char t[] = "é"; char u[] = "open',
+      "int x = { 1 }; struct s y = {}; int z __attribute__((a)) = 1; typedef int t = 1;",
+      'static const char tag[] __attribute__((aligned(8))) = "x";',
+      'int a __attribute__((section(".data"))), b = 2; char c = \'x\'; int d = sizeof(int);',
     ];
     let compared = 0;
     for (const text of cases) {
