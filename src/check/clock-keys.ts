@@ -104,11 +104,13 @@ function scanFunction(file: string, fn: Node, out: ClockKeyWrite[]): void {
         break;
       }
     }
-    for (const c of n.namedChildren) if (c) visit(c);
   };
-  const body = fn.childForFieldName("body");
-  if (body) visit(body);
+  // In source order: a clock is read into a key before the key is used.
+  for (const n of fn.childForFieldName("body")?.descendantsOfType(VISITED) ?? []) if (n) visit(n);
 }
+
+/** The nodes a function's scan reads, asked of the tree in one call, in the order a walk meets them. */
+const VISITED = ["init_declarator", "assignment_expression", "call_expression"];
 
 /** `&key` or `key` (a pointer to it): the variable's name. */
 function addressed(n: Node | null | undefined): string | undefined {

@@ -114,12 +114,16 @@ function scanFunction(file: string, fn: Node, out: Found[]): void {
     return v && v.pointers === deref ? v : undefined;
   };
 
-  const visit = (n: Node): void => {
-    if (n.type === "declaration" || n.type === "parameter_declaration") {
-      const t = n.childForFieldName("type");
-      for (const d of n.childrenForFieldName("declarator")) declare(t, d);
-    }
-    if (n.type === "call_expression") {
+  // Declarations and calls in source order: a variable is declared before a call names it.
+  const visit = (root: Node | null): void => {
+    if (!root) return;
+    for (const n of root.descendantsOfType(VISITED)) {
+      if (!n) continue;
+      if (n.type !== "call_expression") {
+        const t = n.childForFieldName("type");
+        for (const d of n.childrenForFieldName("declarator")) declare(t, d);
+        continue;
+      }
       const site = emitSite(n, recordType);
       if (site) {
         // `struct event *e = bpf_ringbuf_reserve(...)`: the declaration names the type best.
@@ -128,13 +132,13 @@ function scanFunction(file: string, fn: Node, out: Found[]): void {
         out.push(declared?.local ? { emit, local: declared.local } : { emit });
       }
     }
-    for (const c of n.namedChildren) if (c) visit(c);
   };
-  const params = fn.childForFieldName("declarator");
-  if (params) visit(params);
-  const body = fn.childForFieldName("body");
-  if (body) visit(body);
+  visit(fn.childForFieldName("declarator"));
+  visit(fn.childForFieldName("body"));
 }
+
+/** The nodes a function's scan reads, asked of the tree in one call, in the order a walk meets them. */
+const VISITED = ["declaration", "parameter_declaration", "call_expression"];
 
 function emitSite(call: Node, recordType: (arg: Node | undefined, isSize: boolean) => VarType | undefined): (Omit<RecordEmit, "loc" | "type"> & { type?: VarType }) | undefined {
   const f = call.childForFieldName("function");
