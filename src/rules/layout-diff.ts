@@ -51,7 +51,7 @@ export type Difference =
  * that lie wholly past its first member's end: a decoder reads those bytes,
  * and only those members give them a meaning.
  */
-export function slotsOf(graph: TypeGraph, id: TypeId, reads = false): Slot[] {
+export function slotsOf(graph: TypeGraph, id: TypeId, reads = false): readonly Slot[] {
   return slotsAndPads(graph, id, reads).slots;
 }
 
@@ -68,12 +68,29 @@ export function isPadName(name: string): boolean {
   return PAD_NAME.test(name);
 }
 
-function slotsAndPads(graph: TypeGraph, id: TypeId, reads: boolean): { slots: Slot[]; pads: Range[] } {
-  const slots: Slot[] = [];
-  const pads: Range[] = [];
-  collect(graph, id, "", 0, slots, 0, reads, pads);
-  return { slots, pads };
+/**
+ * A type's slots and padding, made once per graph: each pair is compared
+ * for every rule and target, and a C type has twins in several languages.
+ * Frozen, since every caller shares them.
+ */
+function slotsAndPads(graph: TypeGraph, id: TypeId, reads: boolean): { readonly slots: readonly Slot[]; readonly pads: readonly Range[] } {
+  let known = SLOTS.get(graph);
+  if (!known) SLOTS.set(graph, (known = new Map()));
+  const key = reads ? -1 - id : id;
+  let found = known.get(key);
+  if (!found) {
+    const slots: Slot[] = [];
+    const pads: Range[] = [];
+    collect(graph, id, "", 0, slots, 0, reads, pads);
+    for (const x of slots) Object.freeze(x);
+    for (const x of pads) Object.freeze(x);
+    found = Object.freeze({ slots: Object.freeze(slots), pads: Object.freeze(pads) });
+    known.set(key, found);
+  }
+  return found;
 }
+
+const SLOTS = new WeakMap<TypeGraph, Map<number, { readonly slots: readonly Slot[]; readonly pads: readonly Range[] }>>();
 
 /** A slot wholly inside padding; a zero-length array where the padding ends starts past it. */
 const within = (s: Slot, ranges: readonly Range[]): boolean => ranges.some((r) => s.offset >= r.offset && s.offset + Math.max(s.size, 1) <= r.offset + r.size);
@@ -502,7 +519,7 @@ function namedElsewhere(a: Slot, b: Slot, cAll: readonly Slot[], tAll: readonly 
   return an !== bn && (cAll.some((x) => x.offset + base > a.offset && nameOf(x) === bn) || tAll.some((y) => y.offset + base > b.offset && nameOf(y) === an));
 }
 
-function shift(slots: Slot[], prefix: string, base: number): Slot[] {
-  if (!prefix && !base) return slots;
+function shift(slots: readonly Slot[], prefix: string, base: number): Slot[] {
+  if (!prefix && !base) return [...slots];
   return slots.map((s) => ({ ...s, path: prefix + s.path, offset: s.offset + base }));
 }
