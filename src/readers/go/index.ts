@@ -102,7 +102,7 @@ function readTree(file: string, text: string, root: Node, pkg?: OwnPackage): Rea
   }
   for (const d of uses.decodes) addRoot(d.type);
 
-  const claims = readComments(file, text, root);
+  const claims = readComments(file, text, root, decls.searched);
   const lines = claims.lines;
   // A struct holding a type from outside what was read (no package at hand,
   // a package outside the tree) cannot be laid out here. That is only worth
