@@ -109,6 +109,8 @@ function readTree(file: string, text: string, root: Node, pkg?: OwnPackage): Rea
   // a word where the file makes a claim about the struct.
   const claimed = new Set<GoType>(roots.slice(decls.types.length));
   const mirrorOf = (spec: Node) => {
+    // Most files claim no mirror: the spec's parent is a walk down from the root, not worth asking then.
+    if (claims.mirrors.length === 0) return undefined;
     const line = spec.startPosition.row + 1;
     // In `type ( ... )` groups the spec's own line; otherwise also the `type` keyword's.
     const decl = spec.parent?.type === "type_declaration" && spec.parent.namedChildCount === 1 ? spec.parent.startPosition.row + 1 : line;
