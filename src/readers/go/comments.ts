@@ -2,7 +2,7 @@ import type { Node } from "web-tree-sitter";
 import type { Suppression } from "../../ir/bindings.js";
 import { ignoreIn, mirrorsIn, suppressing } from "../../ir/directives.js";
 import type { SourceLoc } from "../../ir/types.js";
-import { locOf, walk } from "./syntax.js";
+import { locOf, type Searched } from "./syntax.js";
 
 // The comments of a Go file that speak to abidrift (src/ir/directives.ts),
 // and the lines that hold only comment.
@@ -24,11 +24,11 @@ export interface CommentClaims {
 const COMMENT = new Set(["comment"]);
 
 
-export function readComments(file: string, text: string, root: Node): CommentClaims {
+export function readComments(file: string, text: string, root: Node, searched: Searched): CommentClaims {
   const lineStarts = [0];
   for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
   const claims: CommentClaims = { mirrors: [], suppressions: [], lines: new Set() };
-  walk(root, COMMENT, (n) => {
+  searched.walk(root, COMMENT, (n) => {
     const start = lineStarts[n.startPosition.row] ?? 0;
     // A comment after code on its line belongs to that line only.
     if (text.slice(start, n.startIndex).trim() === "") {

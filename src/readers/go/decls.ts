@@ -14,7 +14,7 @@ import type { SourceLoc } from "../../ir/types.js";
 import { ConstEvaluator, type ConstSpec } from "./consts.js";
 import type { FieldSource } from "./field-maps.js";
 import type { PackageView } from "./package.js";
-import { dotted, field, listItems, locOf, stringValue, unparen } from "./syntax.js";
+import { dotted, field, listItems, locOf, Searched, stringValue, unparen } from "./syntax.js";
 
 // The declarations of one Go file, and the types of expressions in it. Types
 // are built once per syntax node, so one declaration is one GoType object and
@@ -60,6 +60,8 @@ export class GoDecls {
   readonly fileScope = new Scope();
   readonly problems: Problem[] = [];
   readonly evaluator: ConstEvaluator;
+  /** The nodes the reader searches the file for, found once. */
+  readonly searched: Searched;
   private readonly named = new Map<string, GoNamed>();
   private readonly consts = new Map<string, ConstSpec>();
   private readonly typeCache = new Map<number, GoType>();
@@ -80,6 +82,7 @@ export class GoDecls {
     readonly root: Node,
     private readonly pkg?: PackageView,
   ) {
+    this.searched = new Searched(root);
     this.evaluator = new ConstEvaluator({
       file,
       root,

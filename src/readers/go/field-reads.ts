@@ -1,7 +1,7 @@
 import type { Node } from "web-tree-sitter";
 import type { SourceLoc } from "../../ir/types.js";
 import type { ScalarRead } from "../../ir/ts-reads.js";
-import { field, locOf, unparen } from "./syntax.js";
+import { field, locOf, unparen, type Searched } from "./syntax.js";
 
 // Decoders that read a sample field by field, as a Go program often does
 // instead of one cast or binary.Read:
@@ -38,19 +38,22 @@ const UNSAFE_WIDTH: Record<string, Omit<ScalarRead, "order">> = {
   float64: { kind: "float", size: 8, signed: true },
 };
 
+const READS = new Set(["call_expression", "index_expression"]);
+
 /**
- * The reads of `fn`'s body from byte buffers `isSample` accepts (the
- * caller knows which identifiers hold a ring or perf sample), in source order.
+ * The reads of `fn`'s body (a top-level function of the file `searched`)
+ * from byte buffers `isSample` accepts (the caller knows which identifiers
+ * hold a ring or perf sample), in source order.
  */
-export function fieldReads(file: string, fn: Node, isSample: (buffer: Node) => boolean): FieldRead[] {
+export function fieldReads(file: string, fn: Node, searched: Searched, isSample: (buffer: Node) => boolean): FieldRead[] {
   const out: FieldRead[] = [];
   const push = (n: Node, buf: Node, offset: number, read: ScalarRead): void => {
     if (!isSample(buf)) return;
     const into = target(n);
     out.push({ offset, read, buffer: buf.text, ...(into ? { into } : {}), loc: locOf(file, n) });
   };
-  for (const n of fn.descendantsOfType(["call_expression", "index_expression"])) {
-    if (n.type === "call_expression") {
+  searched.walk(fn, READS, (n, type) => {
+    if (type === "call_expression") {
       const callee = unparen(field(n, "function") ?? n);
       const m = ENDIAN.exec(callee.text.replace(/\s+/g, ""));
       const arg = field(n, "arguments")?.firstNamedChild;
@@ -60,7 +63,7 @@ export function fieldReads(file: string, fn: Node, isSample: (buffer: Node) => b
         // NativeEndian is the host's order: the same as the object's on the hosts BPF runs on, so no order to compare.
         const order = m[1] === "LittleEndian" ? "little" : m[1] === "BigEndian" ? "big" : undefined;
         if (at) push(n, at.buf, at.offset, { kind: "int", size, signed: false, ...(order ? { order } : {}) });
-        continue;
+        return;
       }
       const cast = unsafeRead(n);
       // The value is the dereference around the call.
@@ -72,7 +75,7 @@ export function fieldReads(file: string, fn: Node, isSample: (buffer: Node) => b
       const offset = index && constant(index);
       if (operand && offset !== undefined) push(n, unparen(operand), offset, { kind: "int", size: 1, signed: false });
     }
-  }
+  });
   return out;
 }
 

@@ -102,13 +102,15 @@ function readTree(file: string, text: string, root: Node, pkg?: OwnPackage): Rea
   }
   for (const d of uses.decodes) addRoot(d.type);
 
-  const claims = readComments(file, text, root);
+  const claims = readComments(file, text, root, decls.searched);
   const lines = claims.lines;
   // A struct holding a type from outside what was read (no package at hand,
   // a package outside the tree) cannot be laid out here. That is only worth
   // a word where the file makes a claim about the struct.
   const claimed = new Set<GoType>(roots.slice(decls.types.length));
   const mirrorOf = (spec: Node) => {
+    // Most files claim no mirror: the spec's parent is a walk down from the root, not worth asking then.
+    if (claims.mirrors.length === 0) return undefined;
     const line = spec.startPosition.row + 1;
     // In `type ( ... )` groups the spec's own line; otherwise also the `type` keyword's.
     const decl = spec.parent?.type === "type_declaration" && spec.parent.namedChildCount === 1 ? spec.parent.startPosition.row + 1 : line;

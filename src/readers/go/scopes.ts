@@ -1,5 +1,6 @@
 import type { Node } from "web-tree-sitter";
 import { Scope } from "./decls.js";
+import type { Searched } from "./syntax.js";
 
 // The blocks of one Go function, each its own scope as the Go spec has
 // them: the function (its parameters), every `{ ... }`, the implicit block
@@ -43,17 +44,18 @@ export class BlockScopes {
   private readonly blocks: Block[] = [];
   readonly root: Scope;
 
-  constructor(fn: Node, parent: Scope) {
+  constructor(fn: Node, parent: Scope, searched: Searched) {
     this.root = new Scope(parent);
     this.blocks.push({ start: fn.startIndex, end: fn.endIndex, scope: this.root });
     const open: Block[] = [this.blocks[0]!];
-    for (const n of fn.descendantsOfType([...BLOCKS])) {
-      if (n.id === fn.id) continue;
-      while (open.length > 1 && open[open.length - 1]!.end < n.endIndex) open.pop();
-      const b = { start: n.startIndex, end: n.endIndex, scope: new Scope(open[open.length - 1]!.scope) };
+    searched.walk(fn, BLOCKS, (n) => {
+      if (n.id === fn.id) return;
+      const end = n.endIndex;
+      while (open.length > 1 && open[open.length - 1]!.end < end) open.pop();
+      const b = { start: n.startIndex, end, scope: new Scope(open[open.length - 1]!.scope) };
       this.blocks.push(b);
       open.push(b);
-    }
+    });
   }
 
   /** The scope of the innermost block holding `node` (the node itself when it opens one); undefined outside the function. */

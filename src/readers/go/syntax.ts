@@ -41,11 +41,91 @@ export function dotted(node: Node): string | undefined {
   return undefined;
 }
 
+// Every type a search of a file asks for. Searching the wasm tree costs a
+// pass over all of it however few nodes it finds, and the reader searched
+// each function five times over (its blocks, its locals, its map calls, its
+// field reads, its reads of a reader): so a file is searched once, for all
+// of these, and each search below is a slice of that one.
+const SEARCHED = [
+  "comment",
+  "composite_literal",
+  "call_expression",
+  "assignment_statement",
+  "index_expression",
+  "parameter_declaration",
+  "var_declaration",
+  "short_var_declaration",
+  "function_declaration",
+  "method_declaration",
+  "func_literal",
+  "block",
+  "if_statement",
+  "for_statement",
+  "expression_switch_statement",
+  "type_switch_statement",
+  "select_statement",
+  "expression_case",
+  "type_case",
+  "default_case",
+  "communication_case",
+];
+const SEARCHED_SET = new Set(SEARCHED);
+
 /**
- * Visits the nodes below `root` whose type is in `types`, in document order.
- * The search runs inside the wasm module (descendantsOfType): a cursor walk
- * driven from JavaScript costs a round trip per node, several times more.
+ * The nodes of one file's tree of the types the reader searches for, with
+ * each node's type asked once. The search runs inside the wasm module
+ * (descendantsOfType): a cursor walk driven from JavaScript costs a round
+ * trip per node, several times more.
  */
-export function walk(root: Node, types: ReadonlySet<string>, visit: (n: Node) => void): void {
-  for (const n of root.descendantsOfType([...types])) visit(n);
+export class Searched {
+  private found?: { nodes: Node[]; types: string[]; starts: number[] };
+
+  constructor(private readonly root: Node) {}
+
+  /**
+   * Visits the nodes of `types` in `below` (the root or one of its
+   * children), itself included, in document order: what
+   * `below.descendantsOfType` finds.
+   */
+  walk(below: Node, types: ReadonlySet<string>, visit: (n: Node, type: string) => void): void {
+    // A broken tree may hold empty nodes where one declaration ends and the next starts: searched as asked.
+    if (this.root.hasError) {
+      for (const n of below.descendantsOfType([...types])) visit(n, n.type);
+      return;
+    }
+    for (const t of types) if (!SEARCHED_SET.has(t)) throw new Error(`go reader: ${t} is not among the types a file is searched for`);
+    const { nodes, types: typeOf, starts } = this.all();
+    let i = 0;
+    let end = nodes.length;
+    // A top-level declaration holds the nodes that start inside it: its only ancestor is the root.
+    if (below.id !== this.root.id) {
+      const start = below.startIndex;
+      const stop = below.endIndex;
+      i = firstAtOrAfter(starts, start);
+      end = firstAtOrAfter(starts, stop);
+    }
+    for (; i < end; i++) {
+      const type = typeOf[i]!;
+      if (types.has(type)) visit(nodes[i]!, type);
+    }
+  }
+
+  private all(): { nodes: Node[]; types: string[]; starts: number[] } {
+    if (!this.found) {
+      const nodes = this.root.descendantsOfType(SEARCHED);
+      this.found = { nodes, types: nodes.map((n) => n.type), starts: nodes.map((n) => n.startIndex) };
+    }
+    return this.found;
+  }
+}
+
+function firstAtOrAfter(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

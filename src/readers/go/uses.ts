@@ -7,7 +7,7 @@ import { addVars, fieldOf, type GoDecls, type Problem, type Scope, type VarInfo 
 import { FieldMaps } from "./field-maps.js";
 import { fieldReads, type FieldRead } from "./field-reads.js";
 import { BlockScopes } from "./scopes.js";
-import { dotted, field, listItems, stringValue, unparen, walk } from "./syntax.js";
+import { dotted, field, listItems, stringValue, unparen, type Searched } from "./syntax.js";
 
 // What the code of a Go file says about maps and bytes: MapSpec literals,
 // map methods called with typed keys and values, ring and perf buffer
@@ -82,6 +82,7 @@ const MAX_CALLERS = 4;
 const SCANNED = new Set(["composite_literal", "call_expression", "assignment_statement"]);
 const FIELD_SETS = new Set(["composite_literal", "assignment_statement"]);
 const LOCALS = new Set(["parameter_declaration", "var_declaration", "short_var_declaration", "assignment_statement", "call_expression"]);
+const CALLS = new Set(["call_expression"]);
 
 export class UseScanner {
   readonly maps: GoMapRef[] = [];
@@ -109,15 +110,15 @@ export class UseScanner {
       this.decl = decl;
       this.readsFrom = undefined;
       if (decl.type === "function_declaration" || decl.type === "method_declaration") {
-        this.blocks = new BlockScopes(decl, this.d.fileScope);
-        collectLocals(decl, this.blocks);
+        this.blocks = new BlockScopes(decl, this.d.fileScope, this.d.searched);
+        collectLocals(decl, this.blocks, this.d.searched);
       } else {
         this.blocks = undefined;
       }
-      walk(decl, fieldSetsOnly ? FIELD_SETS : SCANNED, (n) => {
+      this.d.searched.walk(decl, fieldSetsOnly ? FIELD_SETS : SCANNED, (n, type) => {
         const scope = this.scopeAt(n, this.d.fileScope);
-        if (n.type === "composite_literal") this.compositeLiteral(n, scope);
-        else if (n.type === "assignment_statement") this.fieldAssignment(n, scope);
+        if (type === "composite_literal") this.compositeLiteral(n, scope);
+        else if (type === "assignment_statement") this.fieldAssignment(n, scope);
         else this.call(n, scope);
       });
       if (this.blocks) this.fieldDecoder(decl);
@@ -489,7 +490,7 @@ export class UseScanner {
     if (r.type !== "identifier" || !this.decl) return false;
     if (!this.readsFrom) {
       this.readsFrom = new Map();
-      for (const c of this.decl.descendantsOfType("call_expression")) {
+      this.d.searched.walk(this.decl, CALLS, (c) => {
         const fn = unparen(field(c, "function") ?? c);
         const first = field(c, "arguments")?.firstNamedChild;
         const name = fn.type === "selector_expression" ? field(fn, "field")?.text : undefined;
@@ -497,8 +498,8 @@ export class UseScanner {
         let from: string | undefined;
         if ((name === "Read" && operand && this.pkg(operand, BINARY)) || (name === "ReadFull" && operand?.text === "io")) from = first ? unparen(first).text : undefined;
         else if (name && READER_METHODS.has(name) && operand?.type === "identifier") from = operand.text;
-        if (from !== undefined) this.readsFrom.set(from, Math.min(this.readsFrom.get(from) ?? Infinity, c.startIndex));
-      }
+        if (from !== undefined) this.readsFrom!.set(from, Math.min(this.readsFrom!.get(from) ?? Infinity, c.startIndex));
+      });
     }
     return (this.readsFrom.get(r.text) ?? Infinity) < call.startIndex;
   }
@@ -554,7 +555,7 @@ export class UseScanner {
       return maps.get(buf.text);
     };
     const byMap = new Map<string, FieldRead[]>();
-    for (const r of fieldReads(this.d.loc(fn).file, fn, (b) => mapOf(b) !== undefined)) {
+    for (const r of fieldReads(this.d.loc(fn).file, fn, this.d.searched, (b) => mapOf(b) !== undefined)) {
       const map = maps.get(r.buffer)!;
       byMap.set(map, [...(byMap.get(map) ?? []), r]);
     }
@@ -615,14 +616,14 @@ export class UseScanner {
   private callsOf(name: string): Node[] {
     if (!this.calls) {
       this.calls = new Map();
-      for (const c of this.d.root.descendantsOfType("call_expression")) {
+      this.d.searched.walk(this.d.root, CALLS, (c) => {
         const fn = unparen(field(c, "function") ?? c);
         const callee = fn.type === "identifier" ? fn.text : fn.type === "selector_expression" ? field(fn, "field")?.text : undefined;
-        if (!callee) continue;
-        const list = this.calls.get(callee) ?? [];
+        if (!callee) return;
+        const list = this.calls!.get(callee) ?? [];
         list.push(c);
-        this.calls.set(callee, list);
-      }
+        this.calls!.set(callee, list);
+      });
     }
     return this.calls.get(name) ?? [];
   }
@@ -635,8 +636,8 @@ export class UseScanner {
     if (!fn || (fn.type !== "function_declaration" && fn.type !== "method_declaration")) return this.d.fileScope;
     let blocks = this.fnScopes.get(fn.id);
     if (!blocks) {
-      blocks = new BlockScopes(fn, this.d.fileScope);
-      collectLocals(fn, blocks);
+      blocks = new BlockScopes(fn, this.d.fileScope, this.d.searched);
+      collectLocals(fn, blocks, this.d.searched);
       this.fnScopes.set(fn.id, blocks);
     }
     return blocks.at(node) ?? this.d.fileScope;
@@ -697,10 +698,10 @@ function mayHoldMap(t: GoType | undefined): boolean {
 }
 
 /** Declarations in a function that later calls refer to, each in its block: parameters, var, :=, = and ReadInto targets. */
-function collectLocals(fn: Node, blocks: BlockScopes): void {
-  walk(fn, LOCALS, (n) => {
+function collectLocals(fn: Node, blocks: BlockScopes, searched: Searched): void {
+  searched.walk(fn, LOCALS, (n, type) => {
     const scope = blocks.at(n) ?? blocks.root;
-    switch (n.type) {
+    switch (type) {
       case "parameter_declaration": {
         const typeNode = field(n, "type");
         for (const name of n.childrenForFieldName("name")) scope.vars.set(name.text, { typeNode, index: 0 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseGo } from "../../../src/readers/go/parser.js";
 import { fieldReads } from "../../../src/readers/go/field-reads.js";
+import { Searched } from "../../../src/readers/go/syntax.js";
 
 const SRC = `package main
 
@@ -32,7 +33,7 @@ describe("Go decoders that read field by field", () => {
   it("lists each read of the sample with its offset, width, order, line and target", async () => {
     const tree = await parseGo(SRC);
     const fn = tree.rootNode.descendantsOfType("function_declaration")[0]!;
-    const reads = fieldReads("d.go", fn, (b) => b.text === "b");
+    const reads = fieldReads("d.go", fn, new Searched(tree.rootNode), (b) => b.text === "b");
     expect(reads.map((r) => [r.offset, r.read.size, r.read.order ?? "-", r.loc.line, r.into ?? "-"])).toEqual([
       [4, 4, "little", 15, "Pid"],
       [12, 1, "-", 16, "Flags"],
