@@ -94,6 +94,15 @@ export interface Include {
   from: string;
   quoted: boolean;
   found: string;
+  /**
+   * Where the search found it: before the include directories (in the
+   * includer's folder, or as a path), in them, or only after them (in the
+   * system's, or nowhere). Found before them, it is found alike in every
+   * program that reuses the read (one with a file in memory where the read
+   * looked reads the header itself); after them, in every such program
+   * whose directories hold no such name.
+   */
+  where: "before" | "dirs" | "after";
 }
 
 /** Where a header read from the cache sits in the output: character offsets. */
@@ -607,8 +616,8 @@ class Preprocessor {
       return;
     }
     const name = m[1] ?? m[2]!;
-    const found = this.findInclude(name, from, m[1] !== undefined);
-    this.capture?.includes.push({ name, from, quoted: m[1] !== undefined, found: found ?? "" });
+    const { found, where } = this.locateInclude(name, from, m[1] !== undefined);
+    this.capture?.includes.push({ name, from, quoted: m[1] !== undefined, found: found ?? "", where });
     if (found === undefined) {
       this.problem(from, line, `#include ${m[0]}: not found`);
       return;
@@ -654,7 +663,7 @@ class Preprocessor {
     if (!cache || this.capture || text.length < cache.minSize || this.depth !== 0 || !betweenDeclarations(this.out)) return false;
     const key = [found, String(text.length), ...this.systemDirs, "", this.macroState()].join("\0");
     const known = cache.get(key);
-    if (known && known.source === text && known.includes.every((i) => (this.findInclude(i.name, i.from, i.quoted) ?? "") === i.found)) {
+    if (known && known.source === text && this.sameIncludes(known)) {
       if (this.probedHere(known)) return false;
       if (this.expansions + known.expansions > MAX_EXPANSIONS) return false;
       this.replay(known);
@@ -779,9 +788,27 @@ class Preprocessor {
   /** The files being read, outermost first: an include of one of them is a cycle. */
   private readonly open: string[] = [];
 
+  /** Whether every include of a cached read finds here what it found there; only the program's include directories are asked where that decides it. */
+  private sameIncludes(h: HeaderRead): boolean {
+    return h.includes.every(
+      (i) => i.where === "before" || (i.where === "after" && this.searchIn(this.opts.includeDirs, i.name) === undefined) || (this.findInclude(i.name, i.from, i.quoted) ?? "") === i.found,
+    );
+  }
+
   private findInclude(name: string, from: string, quoted: boolean): string | undefined {
-    if (isAbsolute(name)) return this.exists(name) ? name : undefined;
-    const dirs = [...(quoted ? [dirname(from)] : []), ...this.opts.includeDirs, ...this.systemDirs];
+    return this.locateInclude(name, from, quoted).found;
+  }
+
+  private locateInclude(name: string, from: string, quoted: boolean): { found: string | undefined; where: Include["where"] } {
+    if (isAbsolute(name)) return { found: this.exists(name) ? name : undefined, where: "before" };
+    const before = quoted ? this.searchIn([dirname(from)], name) : undefined;
+    if (before !== undefined) return { found: before, where: "before" };
+    const inDirs = this.searchIn(this.opts.includeDirs, name);
+    if (inDirs !== undefined) return { found: inDirs, where: "dirs" };
+    return { found: this.searchIn(this.systemDirs, name), where: "after" };
+  }
+
+  private searchIn(dirs: readonly string[], name: string): string | undefined {
     for (const dir of dirs) {
       // join normalizes; a relative folder is also tried from the working directory's absolute path.
       const p = join(dir, name);
