@@ -4,10 +4,17 @@
 // arrays they are copied in bulk, where a line at a time was most of what a
 // cached header cost.
 
+/**
+ * How long a table starts: about as long as the last one taken. The
+ * programs of a run are alike, and a table that starts as long as the last
+ * one is seldom copied as it grows.
+ */
+let lastLength = 1024;
+
 /** The source of each output line, in two columns that grow as lines are given. */
 export class LineTable {
-  private fileCol = new Int32Array(1024);
-  private noCol = new Int32Array(1024);
+  private fileCol = new Int32Array(lastLength);
+  private noCol = new Int32Array(lastLength);
   length = 0;
 
   push(file: number, no: number): void {
@@ -33,13 +40,16 @@ export class LineTable {
     this.length += file.length;
   }
 
-  /** The file column from line `from` on, and the line column; views while nothing is added. */
-  file(from = 0): Int32Array {
-    return this.fileCol.subarray(from, this.length);
+  /** Both columns from line `from` on, copied. */
+  since(from: number): { file: Int32Array; no: Int32Array } {
+    return { file: this.fileCol.slice(from, this.length), no: this.noCol.slice(from, this.length) };
   }
 
-  no(from = 0): Int32Array {
-    return this.noCol.subarray(from, this.length);
+  /** Both columns whole, once every line is given: views, not copies. */
+  take(): { file: Int32Array; no: Int32Array } {
+    // An eighth more: programs of one tree differ by a few lines of their own.
+    lastLength = Math.max(this.length + (this.length >> 3), 64);
+    return { file: this.fileCol.subarray(0, this.length), no: this.noCol.subarray(0, this.length) };
   }
 
   private reserve(count: number): void {

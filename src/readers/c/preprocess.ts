@@ -322,7 +322,8 @@ class Preprocessor {
     for (const header of this.opts.prelude ?? []) this.include(`"${header}"`, path, 0, 0);
     this.file(path, text, 0);
     const { text: out, chunks } = this.joinOutput();
-    return { text: out, lineFile: this.lineTable.file(), lineNo: this.lineTable.no(), fileNames: this.fileNames, problems: this.problems, bcc: this.bcc, chunks };
+    const lines = this.lineTable.take();
+    return { text: out, lineFile: lines.file, lineNo: lines.no, fileNames: this.fileNames, problems: this.problems, bcc: this.bcc, chunks };
   }
 
   /**
@@ -691,7 +692,8 @@ class Preprocessor {
     if ([...capture.probes].some((p) => once.has(p) || open.includes(p))) return true;
     const names: string[] = [];
     const local = new Map<number, number>();
-    const numbered = this.lineTable.file(startLine).slice();
+    const lines = this.lineTable.since(startLine);
+    const numbered = lines.file;
     const lineFile = numbered.map((fi) => {
       let l = local.get(fi);
       if (l === undefined) {
@@ -704,7 +706,7 @@ class Preprocessor {
       source: text,
       lines: this.out.slice(start),
       lineFile,
-      lineNo: this.lineTable.no(startLine).slice(),
+      lineNo: lines.no,
       numbered: { index: [...local.keys()], lineFile: numbered },
       fileNames: names,
       problems: this.problems.slice(problems),
