@@ -63,7 +63,8 @@ export async function readPrograms(files: readonly InputFile[], config: Config, 
   // The config's include directories stand instead of the ones the build names.
   const flagsOf = (file: string, text: string): BuildFlags => (config.includeDirs.length ? { includeDirs: config.includeDirs, defines: {} } : tree.flagsFor(file, text));
   const missingHeaders = new MissingHeaders();
-  const headers = new HeaderCache();
+  // Each program's folder was listed to find its build's headers; its includes are looked for there too.
+  const headers = new HeaderCache({}, tree.dirs);
   const carriedC = new Map<string, string>();
   const readFrom = new Map<string, BpfModule[]>();
 

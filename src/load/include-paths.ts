@@ -34,6 +34,8 @@ export interface TreeBuild {
   bpf2go: Bpf2goIndex;
   /** The Makefile nearest above a file, within the root. */
   makefileFor(file: string): Makefile | undefined;
+  /** What was seen of the tree's folders: its C files' includes are looked for in the same ones. */
+  dirs: DirListings;
 }
 
 const MAKEFILES = ["GNUmakefile", "makefile", "Makefile"];
@@ -216,6 +218,7 @@ export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBui
     builtByBpf2go: (cFile) => bpf2go.compiling(resolve(cFile)).length > 0,
     bpf2go,
     makefileFor: (file) => makefilesAbove(file)[0],
+    dirs: listings,
   };
 }
 

@@ -1,6 +1,7 @@
 import { DirListings } from "../dir-listings.js";
 import type { DeclIndex } from "./decl-index.js";
-import type { HeaderRead } from "./preprocess.js";
+import type { Target } from "../../ir/targets.js";
+import type { HeaderRead, Macro } from "./preprocess.js";
 import type { Item } from "./syntax.js";
 
 // A tree of BPF programs nearly always includes one big vmlinux.h in each
@@ -63,7 +64,9 @@ export class HeaderCache {
   readonly capacity: number;
   readonly textBudget: number;
 
-  constructor(limits: Partial<HeaderLimits> = {}) {
+  /** `dirs`: what the run has seen of folders already, when something else looked (where the build's files are). */
+  constructor(limits: Partial<HeaderLimits> = {}, dirs = new DirListings()) {
+    this.dirs = dirs;
     const l = { ...DEFAULT_LIMITS, ...limits };
     this.minSize = l.minSize;
     this.partialFrom = l.partialFrom;
@@ -100,7 +103,9 @@ export class HeaderCache {
    */
   readonly texts = new Map<string, string>();
   /** What the run has seen of folders: where a header is not, asked once per folder. */
-  readonly dirs = new DirListings();
+  readonly dirs: DirListings;
+  /** The macros a program starts with, predefined for its target and its -D flags (as JSON entries): made once per run. */
+  readonly startMacros = new Map<Target, Map<string, ReadonlyMap<string, Macro>>>();
   private textChars = 0;
 
   /** Keeps a header's text for the rest of the run, while the budget lasts. */

@@ -6,6 +6,7 @@ import type { Target } from "../../ir/targets.js";
 import { BINARY_PRECEDENCE, binaryInt, cint, parseCharLiteral, parseIntLiteral, unaryInt, type CInt } from "./arith.js";
 import { BCC_MACROS, BCC_STACKTRACE, bccReplacement, type BccUse } from "./bcc.js";
 import type { HeaderCache } from "./header-cache.js";
+import { LineTable } from "./line-table.js";
 import { KEYWORD_SPELLINGS, predefinedMacros } from "./predefined.js";
 
 // A C preprocessor good enough for BPF programs and their headers: includes,
@@ -52,8 +53,14 @@ export interface HeaderRead {
   /** Its output in pieces of whole lines: joined with newlines, its text. */
   lines: string[];
   /** Per output line, an index into `fileNames` (the header and what it includes). */
-  lineFile: number[];
-  lineNo: number[];
+  lineFile: Int32Array;
+  lineNo: Int32Array;
+  /**
+   * `lineFile` as the last program to give it numbered the files (`index`,
+   * by position in `fileNames`): programs that include the same headers in
+   * the same order number them alike, and take the column as it is.
+   */
+  numbered: { index: number[]; lineFile: Int32Array };
   fileNames: string[];
   problems: SourceProblem[];
   macros: ReadonlyMap<string, Macro>;
@@ -87,6 +94,15 @@ export interface Include {
   from: string;
   quoted: boolean;
   found: string;
+  /**
+   * Where the search found it: before the include directories (in the
+   * includer's folder, or as a path), in them, or only after them (in the
+   * system's, or nowhere). Found before them, it is found alike in every
+   * program that reuses the read (one with a file in memory where the read
+   * looked reads the header itself); after them, in every such program
+   * whose directories hold no such name.
+   */
+  where: "before" | "dirs" | "after";
 }
 
 /** Where a header read from the cache sits in the output: character offsets. */
@@ -99,8 +115,8 @@ export interface HeaderChunk {
 export interface Preprocessed {
   text: string;
   /** Per output line: index into `fileNames`, and the 1-based line there. */
-  lineFile: number[];
-  lineNo: number[];
+  lineFile: Int32Array;
+  lineNo: Int32Array;
   fileNames: string[];
   problems: SourceProblem[];
   bcc: BccUse[];
@@ -217,6 +233,8 @@ interface Cond {
 
 /** Each macro's parameters and body as macroState writes them; a macro is never changed once made. */
 const SPELLED = new WeakMap<Macro, string>();
+/** macroState of a shared state of the macros, which is never changed. */
+const STATES = new WeakMap<ReadonlyMap<string, Macro>, string>();
 /** A path `normalize` changes: doubled or trailing separators, `.` or `..` segments. */
 const UNNORMAL = /\/\/|(?:^|\/)\.\.?(?:\/|$)|.\/$|^$/;
 // Includes nested deeper than this are a cycle without guards.
@@ -242,7 +260,14 @@ export function preprocess(path: string, opts: PreprocessOptions): Preprocessed 
 }
 
 class Preprocessor {
-  private readonly macros = new Map<string, Macro>();
+  /**
+   * The macros in force. A cached read's, the run's predefined ones and a
+   * state macroState spelled are shared and never changed: `ownMacros` is
+   * the same map only while it is this preprocessor's alone, and a change
+   * copies a shared one first.
+   */
+  private macros: ReadonlyMap<string, Macro>;
+  private ownMacros: Map<string, Macro> | undefined;
   /**
    * Which characters the names namesMacro looks for (macros, BCC's map
    * macros, `_Pragma`) start with: most identifiers start with none of them
@@ -250,10 +275,9 @@ class Preprocessor {
    * `#undef` leaves a needless lookup, never a missed macro.
    */
   private readonly initials = new Uint8Array(128);
-  /** The output, in pieces of one or more whole lines; lineFile and lineNo have an entry per line. */
+  /** The output, in pieces of one or more whole lines; `lineTable` has an entry per line. */
   private readonly out: string[] = [];
-  private readonly lineFile: number[] = [];
-  private readonly lineNo: number[] = [];
+  private readonly lineTable = new LineTable();
   private readonly fileNames: string[] = [];
   private readonly fileIndex = new Map<string, number>();
   private readonly once = new Set<string>();
@@ -269,8 +293,22 @@ class Preprocessor {
 
   constructor(private readonly opts: PreprocessOptions) {
     for (const name of [...Object.keys(BCC_MACROS), "_Pragma"]) this.initials[name.charCodeAt(0)] = 1;
-    for (const [name, value] of Object.entries({ ...KEYWORD_SPELLINGS, ...predefinedMacros(opts.target) })) this.define(name, value);
-    for (const [name, value] of Object.entries(opts.defines)) this.define(name, value);
+    // Every program of a run starts from the same macros but its own -D flags: made once for each.
+    const cache = opts.headers;
+    const defines = JSON.stringify(Object.entries(opts.defines));
+    const started = cache?.startMacros.get(opts.target)?.get(defines);
+    this.macros = this.ownMacros = new Map();
+    if (started) this.shareMacros(started);
+    else {
+      for (const [name, value] of Object.entries({ ...KEYWORD_SPELLINGS, ...predefinedMacros(opts.target) })) this.define(name, value);
+      for (const [name, value] of Object.entries(opts.defines)) this.define(name, value);
+      if (cache) {
+        let byDefines = cache.startMacros.get(opts.target);
+        if (!byDefines) cache.startMacros.set(opts.target, (byDefines = new Map()));
+        byDefines.set(defines, this.macros);
+        this.ownMacros = undefined;
+      }
+    }
     const host = SYSTEM_ARCH[opts.target.name] ?? SYSTEM_ARCH[process.arch === "arm64" ? "aarch64" : "x86_64"]!;
     this.systemDirs = ["/usr/local/include", `/usr/include/${host}`, "/usr/include"];
   }
@@ -284,7 +322,8 @@ class Preprocessor {
     for (const header of this.opts.prelude ?? []) this.include(`"${header}"`, path, 0, 0);
     this.file(path, text, 0);
     const { text: out, chunks } = this.joinOutput();
-    return { text: out, lineFile: this.lineFile, lineNo: this.lineNo, fileNames: this.fileNames, problems: this.problems, bcc: this.bcc, chunks };
+    const lines = this.lineTable.take();
+    return { text: out, lineFile: lines.file, lineNo: lines.no, fileNames: this.fileNames, problems: this.problems, bcc: this.bcc, chunks };
   }
 
   /**
@@ -366,17 +405,13 @@ class Preprocessor {
 
   private emit(line: string, file: number, no: number): void {
     this.out.push(line);
-    this.lineFile.push(file);
-    this.lineNo.push(no);
+    this.lineTable.push(file, no);
   }
 
   /** `count` lines of a file as one piece of output, the first being line `no`. */
   private emitLines(text: string, file: number, no: number, count: number): void {
     this.out.push(text);
-    for (let k = 0; k < count; k++) {
-      this.lineFile.push(file);
-      this.lineNo.push(no + k);
-    }
+    this.lineTable.pushRun(file, no, count);
   }
 
   private problem(file: string, line: number, message: string): void {
@@ -466,8 +501,8 @@ class Preprocessor {
             if (!on()) break;
             if (name === "define") this.defineText(rest);
             else if (name === "undef") {
-              this.macros.delete(rest.split(/\s+/)[0] ?? "");
-              this.macroNames = undefined;
+              const undef = rest.split(/\s+/)[0] ?? "";
+              if (this.macros.has(undef)) this.changeMacros().delete(undef);
             }
             else if (name === "include" || name === "include_next") {
               this.emitBlank(fi, no, extra);
@@ -532,9 +567,23 @@ class Preprocessor {
   }
 
   private setMacro(name: string, m: Macro): void {
-    this.macros.set(name, m);
-    this.macroNames = undefined;
+    this.changeMacros().set(name, m);
     this.initials[name.charCodeAt(0)] = 1;
+  }
+
+  /** The macros, to change: copied first if shared. */
+  private changeMacros(): Map<string, Macro> {
+    this.macroNames = undefined;
+    if (!this.ownMacros) this.macros = this.ownMacros = new Map(this.macros);
+    return this.ownMacros;
+  }
+
+  /** Takes a shared state of the macros as this one, to copy before changing it. */
+  private shareMacros(macros: ReadonlyMap<string, Macro>): void {
+    this.macros = macros;
+    this.ownMacros = undefined;
+    this.macroNames = undefined;
+    for (const name of macros.keys()) this.initials[name.charCodeAt(0)] = 1;
   }
 
   private defineText(text: string): void {
@@ -568,8 +617,8 @@ class Preprocessor {
       return;
     }
     const name = m[1] ?? m[2]!;
-    const found = this.findInclude(name, from, m[1] !== undefined);
-    this.capture?.includes.push({ name, from, quoted: m[1] !== undefined, found: found ?? "" });
+    const { found, where } = this.locateInclude(name, from, m[1] !== undefined);
+    this.capture?.includes.push({ name, from, quoted: m[1] !== undefined, found: found ?? "", where });
     if (found === undefined) {
       this.problem(from, line, `#include ${m[0]}: not found`);
       return;
@@ -615,14 +664,14 @@ class Preprocessor {
     if (!cache || this.capture || text.length < cache.minSize || this.depth !== 0 || !betweenDeclarations(this.out)) return false;
     const key = [found, String(text.length), ...this.systemDirs, "", this.macroState()].join("\0");
     const known = cache.get(key);
-    if (known && known.source === text && known.includes.every((i) => (this.findInclude(i.name, i.from, i.quoted) ?? "") === i.found)) {
+    if (known && known.source === text && this.sameIncludes(known)) {
       if (this.probedHere(known)) return false;
       if (this.expansions + known.expansions > MAX_EXPANSIONS) return false;
       this.replay(known);
       return true;
     }
     const start = this.out.length;
-    const startLine = this.lineFile.length;
+    const startLine = this.lineTable.length;
     const problems = this.problems.length;
     const expansions = this.expansions;
     const bcc = this.bcc.length;
@@ -643,7 +692,9 @@ class Preprocessor {
     if ([...capture.probes].some((p) => once.has(p) || open.includes(p))) return true;
     const names: string[] = [];
     const local = new Map<number, number>();
-    const lineFile = this.lineFile.slice(startLine).map((fi) => {
+    const lines = this.lineTable.since(startLine);
+    const numbered = lines.file;
+    const lineFile = numbered.map((fi) => {
       let l = local.get(fi);
       if (l === undefined) {
         local.set(fi, (l = names.length));
@@ -655,16 +706,18 @@ class Preprocessor {
       source: text,
       lines: this.out.slice(start),
       lineFile,
-      lineNo: this.lineNo.slice(startLine),
+      lineNo: lines.no,
+      numbered: { index: [...local.keys()], lineFile: numbered },
       fileNames: names,
       problems: this.problems.slice(problems),
-      macros: new Map(this.macros),
+      macros: this.macros,
       once: [...this.once].filter((f) => !once.has(f)),
       expansions: this.expansions - expansions,
       probes: [...capture.probes],
       includes: capture.includes,
       big: [...capture.big],
     };
+    this.ownMacros = undefined;
     cache.put(key, read);
     this.lineChunks.push({ from: start, to: this.out.length, header: read });
     return true;
@@ -683,14 +736,11 @@ class Preprocessor {
       return fi;
     });
     for (const piece of h.lines) this.out.push(piece);
-    for (let i = 0; i < h.lineFile.length; i++) {
-      this.lineFile.push(index[h.lineFile[i]!]!);
-      this.lineNo.push(h.lineNo[i]!);
-    }
+    const last = h.numbered;
+    if (last.index.length !== index.length || last.index.some((fi, k) => fi !== index[k])) h.numbered = { index, lineFile: h.lineFile.map((l) => index[l]!) };
+    this.lineTable.append(h.numbered.lineFile, h.lineNo);
     this.problems.push(...h.problems);
-    this.macros.clear();
-    this.macroNames = undefined;
-    for (const [name, m] of h.macros) this.setMacro(name, m);
+    this.shareMacros(h.macros);
     for (const f of h.once) this.once.add(f);
     this.expansions += h.expansions;
     this.lineChunks.push({ from: start, to: this.out.length, header: h });
@@ -709,8 +759,14 @@ class Preprocessor {
     return this.open.some((f) => probes.exact.has(f));
   }
 
-  /** Every macro as defined now, in order of definition: equal states expand every text alike. */
+  /**
+   * Every macro as defined now, in order of definition: equal states expand
+   * every text alike. Spelled once per state: the state is shared from then
+   * on, and a replay takes the read's state with its spelling.
+   */
   private macroState(): string {
+    let state = STATES.get(this.macros);
+    if (state !== undefined) return state;
     const out: string[] = [];
     for (const [name, m] of this.macros) {
       // A header's macros live on in every program that includes it: each is spelled once.
@@ -718,7 +774,9 @@ class Preprocessor {
       if (spelled === undefined) SPELLED.set(m, (spelled = `${m.params ? `(${m.params.join(",")}${m.variadic ? "..." : ""})` : ""} ${m.body.map((t) => `${t.k}${t.s}`).join("\u0001")}`));
       out.push(name + spelled);
     }
-    return out.join("\n");
+    STATES.set(this.macros, (state = out.join("\n")));
+    this.ownMacros = undefined;
+    return state;
   }
 
   /**
@@ -732,9 +790,27 @@ class Preprocessor {
   /** The files being read, outermost first: an include of one of them is a cycle. */
   private readonly open: string[] = [];
 
+  /** Whether every include of a cached read finds here what it found there; only the program's include directories are asked where that decides it. */
+  private sameIncludes(h: HeaderRead): boolean {
+    return h.includes.every(
+      (i) => i.where === "before" || (i.where === "after" && this.searchIn(this.opts.includeDirs, i.name) === undefined) || (this.findInclude(i.name, i.from, i.quoted) ?? "") === i.found,
+    );
+  }
+
   private findInclude(name: string, from: string, quoted: boolean): string | undefined {
-    if (isAbsolute(name)) return this.exists(name) ? name : undefined;
-    const dirs = [...(quoted ? [dirname(from)] : []), ...this.opts.includeDirs, ...this.systemDirs];
+    return this.locateInclude(name, from, quoted).found;
+  }
+
+  private locateInclude(name: string, from: string, quoted: boolean): { found: string | undefined; where: Include["where"] } {
+    if (isAbsolute(name)) return { found: this.exists(name) ? name : undefined, where: "before" };
+    const before = quoted ? this.searchIn([dirname(from)], name) : undefined;
+    if (before !== undefined) return { found: before, where: "before" };
+    const inDirs = this.searchIn(this.opts.includeDirs, name);
+    if (inDirs !== undefined) return { found: inDirs, where: "dirs" };
+    return { found: this.searchIn(this.systemDirs, name), where: "after" };
+  }
+
+  private searchIn(dirs: readonly string[], name: string): string | undefined {
     for (const dir of dirs) {
       // join normalizes; a relative folder is also tried from the working directory's absolute path.
       const p = join(dir, name);
