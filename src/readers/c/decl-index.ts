@@ -151,6 +151,12 @@ export interface ProgramScan {
   functions: number[];
   /** Every brace the text opens it closes: where not, its bodies may not be where a parser would mend them. */
   closed: boolean;
+  /**
+   * A brace at file scope opens no body, record, enum or initializer: a
+   * parser may still make a function of it (K&R parameter declarations
+   * stand between a signature and its body), one the index does not list.
+   */
+  strayBrace: boolean;
 }
 
 /** The function bodies of a program's text, as `scanProgram` gives them. */
@@ -169,7 +175,7 @@ export function scanProgram(text: string): ProgramScan {
   const closed = scanner.closed();
   // A body the text ends in is not closed: it is left as it is.
   if (bodies.length % 2) bodies.pop();
-  return { names, bodies, functions: scanner.functions, closed };
+  return { names, bodies, functions: scanner.functions, closed, strayBrace: scanner.strayBrace };
 }
 
 class Scanner {
@@ -182,6 +188,8 @@ class Scanner {
   /** In a program's text, each function body's braces, and where each function starts and ends. */
   readonly bodies: number[] = [];
   readonly functions: number[] = [];
+  /** In a program's text, a brace at file scope that is none of those: see ProgramScan. */
+  strayBrace = false;
 
   // The declaration being read.
   private start = -1;
@@ -571,6 +579,7 @@ class Scanner {
       }
       return;
     }
+    if (this.depth === 0 && !this.initializer && this.mode === Mode.Program) this.strayBrace = true;
     this.braces[this.depth++] = Brace.Other;
   }
 

@@ -88,13 +88,16 @@ export async function scanFunctions<T>(text: string, scan: (fn: Node, out: T[]) 
  * definition parses alone as within the whole, ending where its body's
  * braces pair; where the declaration index finds a brace never closed,
  * it cannot say where a parser would end a body, and the whole is parsed.
- * So it is where a directive stands between a function's name and its
- * body (`#ifdef` around two signatures): the parse of the whole puts the
+ * So it is where a brace at file scope opens none of a body, a record, an
+ * enum or an initializer (a K&R definition, whose parameters are declared
+ * between its signature and its body, is a function to the parser), and
+ * where a directive stands between a function's name and its body
+ * (`#ifdef` around two signatures): the parse of the whole puts the
  * function in the directive's block, whose end cuts it.
  */
 function parseFunctions(parser: Parser, text: string): Tree | null {
-  const { functions, bodies, closed } = scanProgram(text);
-  if (!closed || !functions.length || conditionalSignature(text, functions, bodies)) return parser.parse(text);
+  const { functions, bodies, closed, strayBrace } = scanProgram(text);
+  if (!closed || strayBrace || !functions.length || conditionalSignature(text, functions, bodies)) return parser.parse(text);
   const ranges: Range[] = [];
   let row = 0;
   let lineStart = 0;

@@ -89,6 +89,20 @@ describe("scanning a C text's functions", () => {
     expect(await scanFunctions<number>(one, (_fn, out) => out.push(1))).toHaveLength(1);
   });
 
+  it("parses as the whole parse does texts whose braces the index could misplace", async () => {
+    const texts = [
+      // K&R: the parameters' declarations stand between the signature and the body.
+      "int f(a) int a; { return a; }\nint g(void) { return 2; }\n",
+      "int a;\n}\nint f(void) { return 1; }\nint g(void) { return 2; }\n",
+      "int x = (1);\n{ }\nint f(void) { return 0; }\n",
+      "#define X 1 /* on\n two lines { */\nint f(void) { return 1; }\n",
+      "#error don't\nint f(void) { return 0; }\n",
+      "DEFINE(x)\nint f(void) { return 0; }\nint g(void) { return 1; }\n",
+      "FOO(x) { int y; }\nint f(void) { return 0; }\n",
+    ];
+    for (const text of texts) expect(await scannedFunctions(text), text).toEqual(await wholeFunctions(text));
+  });
+
   const seeds = [1, 2, 3, 4, 5, 6, 0x5ca9, freshSeed()];
   it(`parses generated programs' functions as the whole parse does, and scans them alike (seeds ${seeds.join(", ")})`, async () => {
     const parse = vi.spyOn(Parser.prototype, "parse");
