@@ -1,6 +1,6 @@
 import type { Node } from "web-tree-sitter";
 import { Scope } from "./decls.js";
-import type { Searched } from "./syntax.js";
+import { BLOCKS, type Searched } from "./syntax.js";
 
 // The blocks of one Go function, each its own scope as the Go spec has
 // them: the function (its parameters), every `{ ... }`, the implicit block
@@ -13,22 +13,6 @@ import type { Searched } from "./syntax.js";
 // one block, so a block's names are one set. (A use before an inner block's
 // own declaration of a name would resolve to the inner one; code that
 // shadows that way reads the same either way here.)
-
-const BLOCKS = new Set([
-  "function_declaration",
-  "method_declaration",
-  "func_literal",
-  "block",
-  "if_statement",
-  "for_statement",
-  "expression_switch_statement",
-  "type_switch_statement",
-  "select_statement",
-  "expression_case",
-  "type_case",
-  "default_case",
-  "communication_case",
-]);
 
 interface Block {
   start: number;

@@ -41,6 +41,23 @@ export function dotted(node: Node): string | undefined {
   return undefined;
 }
 
+/** The nodes that open a block, each its own scope (scopes.ts). */
+export const BLOCKS: ReadonlySet<string> = new Set([
+  "function_declaration",
+  "method_declaration",
+  "func_literal",
+  "block",
+  "if_statement",
+  "for_statement",
+  "expression_switch_statement",
+  "type_switch_statement",
+  "select_statement",
+  "expression_case",
+  "type_case",
+  "default_case",
+  "communication_case",
+]);
+
 // Every type a search of a file asks for. Searching the wasm tree costs a
 // pass over all of it however few nodes it finds, and the reader searched
 // each function five times over (its blocks, its locals, its map calls, its
@@ -55,19 +72,7 @@ const SEARCHED = [
   "parameter_declaration",
   "var_declaration",
   "short_var_declaration",
-  "function_declaration",
-  "method_declaration",
-  "func_literal",
-  "block",
-  "if_statement",
-  "for_statement",
-  "expression_switch_statement",
-  "type_switch_statement",
-  "select_statement",
-  "expression_case",
-  "type_case",
-  "default_case",
-  "communication_case",
+  ...BLOCKS,
 ];
 const SEARCHED_SET = new Set(SEARCHED);
 

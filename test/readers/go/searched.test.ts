@@ -1,0 +1,53 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseGo } from "../../../src/readers/go/parser.js";
+import { BLOCKS, Searched } from "../../../src/readers/go/syntax.js";
+
+// The Go reader searches each file's tree once and answers each later
+// search with a slice of that one: every slice must be the very nodes, in
+// the very order, that the tree's own search of that node gives.
+
+function goFiles(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) goFiles(path, out);
+    else if (name.endsWith(".go")) out.push(path);
+  }
+  return out;
+}
+
+const ASKED: ReadonlySet<string>[] = [
+  BLOCKS,
+  new Set(["comment"]),
+  new Set(["call_expression"]),
+  new Set(["call_expression", "index_expression"]),
+  new Set(["composite_literal", "call_expression", "assignment_statement"]),
+  new Set(["parameter_declaration", "var_declaration", "short_var_declaration", "assignment_statement", "call_expression"]),
+];
+
+describe("a Go file searched once", () => {
+  it("answers each search of the root or a top-level declaration as the tree does", async () => {
+    let files = 0;
+    for (const path of goFiles(join(import.meta.dirname, "../../../fixtures"))) {
+      const tree = await parseGo(readFileSync(path, "utf8"));
+      try {
+        const root = tree.rootNode;
+        if (root.hasError) continue;
+        files++;
+        const searched = new Searched(root);
+        for (const below of [root, ...root.namedChildren]) {
+          if (!below) continue;
+          for (const types of ASKED) {
+            const got: number[] = [];
+            searched.walk(below, types, (n) => got.push(n.id));
+            expect(got, `${path} ${below.type}@${below.startIndex} ${[...types].join(",")}`).toEqual(below.descendantsOfType([...types]).map((n) => n!.id));
+          }
+        }
+      } finally {
+        tree.delete();
+      }
+    }
+    expect(files).toBeGreaterThan(20);
+  });
+});
