@@ -617,8 +617,7 @@ class Preprocessor {
       return;
     }
     const name = m[1] ?? m[2]!;
-    const { found, where } = this.locateInclude(name, from, m[1] !== undefined);
-    this.capture?.includes.push({ name, from, quoted: m[1] !== undefined, found: found ?? "", where });
+    const found = this.includable(name, from, m[1] !== undefined);
     if (found === undefined) {
       this.problem(from, line, `#include ${m[0]}: not found`);
       return;
@@ -795,6 +794,17 @@ class Preprocessor {
     return h.includes.every(
       (i) => i.where === "before" || (i.where === "after" && this.searchIn(this.opts.includeDirs, i.name) === undefined) || (this.findInclude(i.name, i.from, i.quoted) ?? "") === i.found,
     );
+  }
+
+  /**
+   * Where `#include` or `__has_include` finds `name`. A big header read for
+   * the cache keeps each answer, to be asked again of every program that
+   * would reuse the read: another program's folders may answer otherwise.
+   */
+  private includable(name: string, from: string, quoted: boolean): string | undefined {
+    const { found, where } = this.locateInclude(name, from, quoted);
+    this.capture?.includes.push({ name, from, quoted, found: found ?? "", where });
+    return found;
   }
 
   private findInclude(name: string, from: string, quoted: boolean): string | undefined {
@@ -1031,7 +1041,7 @@ class Preprocessor {
     const pre = expr
       .replace(/\bdefined\s*\(\s*([A-Za-z_]\w*)\s*\)|\bdefined\s+([A-Za-z_]\w*)/g, (_, a: string | undefined, b: string | undefined) => (this.macros.has(a ?? b ?? "") ? " 1 " : " 0 "))
       .replace(/\b__has_include(?:_next)?\s*\(\s*(?:"([^"]*)"|<([^>]*)>)\s*\)/g, (_, q: string | undefined, a: string | undefined) =>
-        this.findInclude(q ?? a ?? "", file, q !== undefined) !== undefined ? " 1 " : " 0 ",
+        this.includable(q ?? a ?? "", file, q !== undefined) !== undefined ? " 1 " : " 0 ",
       )
       .replace(/\b__has_(?:attribute|c_attribute|feature|extension)\s*\([^)]*\)/g, " 1 ")
       .replace(/\b__has_(?:builtin|declspec_attribute|cpp_attribute|warning)\s*\([^)]*\)/g, " 0 ");

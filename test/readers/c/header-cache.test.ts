@@ -210,4 +210,30 @@ describe("a header read under other include directories", () => {
     expect(size(shadowed)).not.toBe(size(await read(t.plain)));
     expect([...headers.reads.values()][0]).not.toBe(first[0]);
   });
+
+  it("is read again where a __has_include in it answers otherwise for another program", async () => {
+    const root = mkdtempSync(join(tmpdir(), "abidrift-has-include-"));
+    const common = join(root, "include");
+    mkdirSync(common);
+    writeFileSync(join(common, "big.h"), "#if __has_include(<wide.h>)\nstruct big { unsigned long long wide; };\n#else\nstruct big { unsigned char narrow; };\n#endif\n");
+    const prog = (name: string, wide: boolean): string => {
+      const d = join(root, name);
+      mkdirSync(d);
+      writeFileSync(join(d, "prog.bpf.c"), "#include <big.h>\nstruct event { struct big b; };\n");
+      if (wide) writeFileSync(join(d, "wide.h"), "\n");
+      return d;
+    };
+    const narrow = prog("narrow", false);
+    const wide = prog("wide", true);
+    const headers = new HeaderCache({ minSize: 0 });
+    const read = (d: string, cache?: HeaderCache) => readCSource(join(d, "prog.bpf.c"), { target: TARGETS.bpfel, includeDirs: [d, common], ...(cache ? { headers: cache } : {}) });
+    const size = async (d: string, cache?: HeaderCache): Promise<number> => {
+      const r = await read(d, cache);
+      const t = r.graph.type(r.graph.find("event")[0]!);
+      return t.kind === "struct" ? t.size : -1;
+    };
+    expect(await size(narrow, headers)).toBe(await size(narrow));
+    expect(await size(wide, headers)).toBe(await size(wide));
+    expect(await size(wide)).not.toBe(await size(narrow));
+  });
 });
