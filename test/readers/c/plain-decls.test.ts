@@ -62,6 +62,14 @@ async function declined(text: string): Promise<number> {
   return n;
 }
 
+/** Each text taken whole by the plain reader, and read as tree-sitter reads it. */
+async function takenAsTreeSitterReads(texts: readonly string[]): Promise<void> {
+  for (const text of texts) {
+    expect(await declined(text), text).toBe(0);
+    expect(await inPieces(text), text).toEqual(await whole(text));
+  }
+}
+
 describe("declarations read plain or in pieces give tree-sitter's items", () => {
   it.skipIf(!HAVE_BPFTOOL || !existsSync("/sys/kernel/btf/vmlinux"))("this kernel's vmlinux.h", async () => {
     const text = preprocessed("vmlinux.h", bpftoolDumpC("/sys/kernel/btf/vmlinux"));
@@ -96,10 +104,7 @@ describe("declarations read plain or in pieces give tree-sitter's items", () => 
       "struct p {\n\tint a;\n} __attribute__((packed));",
       "struct m {\n\tint a __attribute__((aligned(8)));\n\tint b, c __attribute__((mode(QI)));\n\tint d[1 + 2 * 3 - (4 << 1) / 2];\n};",
     ];
-    for (const text of shapes) {
-      expect(await declined(text), text).toBe(0);
-      expect(await inPieces(text), text).toEqual(await whole(text));
-    }
+    await takenAsTreeSitterReads(shapes);
   });
 
   it("the shapes libbpf programs define, each taken by the plain reader", async () => {
@@ -114,10 +119,7 @@ describe("declarations read plain or in pieces give tree-sitter's items", () => 
       "const volatile int filter_pid = 0;",
       "const volatile __u64 min_us = 10000 * 1000, max = -1;",
     ];
-    for (const text of shapes) {
-      expect(await declined(text), text).toBe(0);
-      expect(await inPieces(text), text).toEqual(await whole(text));
-    }
+    await takenAsTreeSitterReads(shapes);
   });
 
   it("constructs tree-sitter reads its own way: declined or the same", async () => {
