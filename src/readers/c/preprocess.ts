@@ -172,7 +172,35 @@ function tokenize(line: string): Tok[] {
 // and parses) for one macro name.
 const BCC_NAMES: ReadonlyMap<string, unknown> = new Map(Object.entries(BCC_MACROS));
 
-const join1 = (toks: readonly Tok[]): string => toks.map((t) => t.s).join("");
+/**
+ * The text of tokens. Two that meet only because a macro put them side by
+ * side (`a/b` with `*p` for b) are kept apart by a space, as a compiler's
+ * preprocessed output keeps them: joined they would read as another token,
+ * or open a comment that swallows the declarations after it.
+ */
+function join1(toks: readonly Tok[]): string {
+  let out = "";
+  let prev: Tok | undefined;
+  for (const t of toks) {
+    if (prev !== undefined && prev.k !== K.Ws && t.k !== K.Ws && pastes(prev.s, t.s)) out += " ";
+    out += t.s;
+    prev = t;
+  }
+  return out;
+}
+
+/** Characters that end or start a token another one can run into. */
+const PASTING = /[\w$.+\-*/%<>=!&|^#:]/;
+
+/** Whether `a` then `b` would not read back as those two tokens. */
+function pastes(a: string, b: string): boolean {
+  const x = a[a.length - 1]!;
+  const y = b[0]!;
+  if (!PASTING.test(x) || !PASTING.test(y)) return false;
+  if (x === "/" && (y === "*" || y === "/")) return true;
+  TOKEN.lastIndex = 0;
+  return TOKEN.exec(a + b)![0].length !== a.length;
+}
 
 interface Capture {
   probes: Set<string>;
