@@ -147,16 +147,19 @@ export interface ProgramScan {
   names: Set<Key>;
   /** Its function bodies, as pairs of offsets: the `{` and the `}` that closes it. */
   bodies: number[];
-  /** Its function definitions, as pairs of offsets: where each starts and past its `}`. */
-  functions: number[];
-  /** Every brace the text opens it closes: where not, its bodies may not be where a parser would mend them. */
-  closed: boolean;
+  /** Where each function whose body `bodies` holds starts. */
+  functionStarts: number[];
   /**
-   * A brace at file scope opens no body, record, enum or initializer: a
-   * parser may still make a function of it (K&R parameter declarations
-   * stand between a signature and its body), one the index does not list.
+   * Whether each function, parsed by itself, parses as within the whole
+   * text. Not so where a brace is never closed (a parser mends a body
+   * elsewhere), where a brace at file scope opens no body, record, enum or
+   * initializer (a K&R definition declares its parameters between its
+   * signature and its body: a function to a parser, not to the index), or
+   * where a directive stands inside a declaration at file scope (`#ifdef`
+   * around two signatures: a parser puts the function in the directive's
+   * block, whose end cuts it).
    */
-  strayBrace: boolean;
+  functionsAlone: boolean;
 }
 
 /** The function bodies of a program's text, as `scanProgram` gives them. */
@@ -172,10 +175,9 @@ export function scanProgram(text: string): ProgramScan {
     for (const k of d.needs!) names.add(k);
   }
   const bodies = scanner.bodies;
-  const closed = scanner.closed();
   // A body the text ends in is not closed: it is left as it is.
   if (bodies.length % 2) bodies.pop();
-  return { names, bodies, functions: scanner.functions, closed, strayBrace: scanner.strayBrace };
+  return { names, bodies, functionStarts: scanner.functionStarts, functionsAlone: scanner.functionsAlone };
 }
 
 class Scanner {
@@ -185,11 +187,10 @@ class Scanner {
   /** Tag keys made so far, by word: a map, since an array written at scattered word numbers turns into a dictionary. */
   private readonly tags = new Map<number, Key>();
   private readonly decls: Decl[] = [];
-  /** In a program's text, each function body's braces, and where each function starts and ends. */
+  /** In a program's text, each function body's braces, where each function starts, and whether each parses alone: see ProgramScan. */
   readonly bodies: number[] = [];
-  readonly functions: number[] = [];
-  /** In a program's text, a brace at file scope that is none of those: see ProgramScan. */
-  strayBrace = false;
+  readonly functionStarts: number[] = [];
+  functionsAlone = true;
 
   // The declaration being read.
   private start = -1;
@@ -278,16 +279,9 @@ class Scanner {
       else if (c === Ch.Quote || c === Ch.Apostrophe) this.quoted(c);
       else if (c !== Ch.Slash || !this.comment()) this.punct(c);
     }
-    this.unclosed = this.depth > 0;
+    if (this.depth > 0) this.functionsAlone = false;
     if (this.start >= 0) this.end(n);
     return { text, decls: this.decls, definers: new Definers(this.words, this.firstDefiner, this.moreDefiners) };
-  }
-
-  /** The text ended inside braces. */
-  private unclosed = false;
-
-  closed(): boolean {
-    return !this.unclosed;
   }
 
   private skipping(): boolean {
@@ -316,6 +310,7 @@ class Scanner {
     if (this.start < 0 && /^#\s*pragma\s+pack\b/.test(text.slice(this.i, Math.min(e, this.i + 64)))) {
       this.decls.push({ start: this.i, end: e, defines: [], needs: [], root: true });
     }
+    if (this.start >= 0 && this.depth === 0) this.functionsAlone = false;
     this.i = e;
   }
 
@@ -525,7 +520,7 @@ class Scanner {
           this.sawType = true;
         } else if (this.function && depth === 1) {
           this.bodies.push(this.i - 1);
-          this.functions.push(this.start, this.i);
+          this.functionStarts.push(this.start);
           this.end(this.i);
         }
         break;
@@ -579,7 +574,7 @@ class Scanner {
       }
       return;
     }
-    if (this.depth === 0 && !this.initializer && this.mode === Mode.Program) this.strayBrace = true;
+    if (this.depth === 0 && !this.initializer && this.mode === Mode.Program) this.functionsAlone = false;
     this.braces[this.depth++] = Brace.Other;
   }
 

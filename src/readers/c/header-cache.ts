@@ -1,6 +1,5 @@
 import { DirListings } from "../dir-listings.js";
 import type { DeclIndex } from "./decl-index.js";
-import type { Target } from "../../ir/targets.js";
 import type { HeaderRead, Macro } from "./preprocess.js";
 import type { Item } from "./syntax.js";
 
@@ -104,8 +103,12 @@ export class HeaderCache {
   readonly texts = new Map<string, string>();
   /** What the run has seen of folders: where a header is not, asked once per folder. */
   readonly dirs: DirListings;
-  /** The macros a program starts with, predefined for its target and its -D flags (as JSON entries): made once per run. */
-  readonly startMacros = new Map<Target, Map<string, ReadonlyMap<string, Macro>>>();
+  /**
+   * The macros a program starts with, predefined for its target and its -D
+   * flags, made once per run: by the target's name and the flags as JSON
+   * entries, since a target sent to a reading thread is a copy.
+   */
+  readonly startMacros = new Map<string, ReadonlyMap<string, Macro>>();
   private textChars = 0;
 
   /** Keeps a header's text for the rest of the run, while the budget lasts. */

@@ -10,12 +10,10 @@ import { cParser, hasBodyAfterParams } from "./parser.js";
 import { functionBodies } from "./decl-index.js";
 import type { HeaderCache } from "./header-cache.js";
 import { readChunked } from "./header-parse.js";
-import { parseC } from "./parse-c.js";
 import { preprocess, type Preprocessed, type SourceProblem } from "./preprocess.js";
-import { readDecls, ReadWhole, withoutBodies } from "./read-decls.js";
+import { withItems, withoutBodies } from "./read-decls.js";
 import { findRecordEmits, liftLocalRecords } from "./records.js";
 import { resolveItems, type Resolved, type Unresolved } from "./resolve.js";
-import { walkTree } from "./walk.js";
 
 export { HeaderCache } from "./header-cache.js";
 export type { SourceProblem } from "./preprocess.js";
@@ -91,15 +89,5 @@ export async function readCSource(path: string, opts: CSourceOptions): Promise<C
 
 function readWhole(parser: Parser, pre: Preprocessed, path: string, opts: CSourceOptions): Resolved {
   const text = hasBodyAfterParams(pre.text) ? withoutBodies(pre.text, functionBodies(pre.text)) : pre.text;
-  try {
-    return resolveItems(readDecls(parser, text, path), pre, opts.target, opts.btf);
-  } catch (e) {
-    if (!(e instanceof ReadWhole)) throw e;
-  }
-  const { tree, source } = parseC(parser, text, path);
-  try {
-    return resolveItems(walkTree(tree, source), pre, opts.target, opts.btf);
-  } finally {
-    tree.delete();
-  }
+  return withItems(parser, text, path, (items) => resolveItems(items, pre, opts.target, opts.btf));
 }

@@ -4,17 +4,10 @@
 // arrays they are copied in bulk, where a line at a time was most of what a
 // cached header cost.
 
-/**
- * How long a table starts: about as long as the last one taken. The
- * programs of a run are alike, and a table that starts as long as the last
- * one is seldom copied as it grows.
- */
-let lastLength = 1024;
-
 /** The source of each output line, in two columns that grow as lines are given. */
 export class LineTable {
-  private fileCol = new Int32Array(lastLength);
-  private noCol = new Int32Array(lastLength);
+  private fileCol = new Int32Array(1024);
+  private noCol = new Int32Array(1024);
   length = 0;
 
   push(file: number, no: number): void {
@@ -47,8 +40,6 @@ export class LineTable {
 
   /** Both columns whole, once every line is given: views, not copies. */
   take(): { file: Int32Array; no: Int32Array } {
-    // An eighth more: programs of one tree differ by a few lines of their own.
-    lastLength = Math.max(this.length + (this.length >> 3), 64);
     return { file: this.fileCol.subarray(0, this.length), no: this.noCol.subarray(0, this.length) };
   }
 

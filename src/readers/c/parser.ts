@@ -86,18 +86,12 @@ export async function scanFunctions<T>(text: string, scan: (fn: Node, out: T[]) 
  * A tree of `text` in which its function definitions are parsed and
  * nothing else: its maps, records and macros are often most of it. Each
  * definition parses alone as within the whole, ending where its body's
- * braces pair; where the declaration index finds a brace never closed,
- * it cannot say where a parser would end a body, and the whole is parsed.
- * So it is where a brace at file scope opens none of a body, a record, an
- * enum or an initializer (a K&R definition, whose parameters are declared
- * between its signature and its body, is a function to the parser), and
- * where a directive stands between a function's name and its body
- * (`#ifdef` around two signatures): the parse of the whole puts the
- * function in the directive's block, whose end cuts it.
+ * braces pair, except where the declaration index says otherwise; then
+ * the whole is parsed.
  */
 function parseFunctions(parser: Parser, text: string): Tree | null {
-  const { functions, bodies, closed, strayBrace } = scanProgram(text);
-  if (!closed || strayBrace || !functions.length || conditionalSignature(text, functions, bodies)) return parser.parse(text);
+  const { bodies, functionStarts, functionsAlone } = scanProgram(text);
+  if (!functionsAlone || !functionStarts.length) return parser.parse(text);
   const ranges: Range[] = [];
   let row = 0;
   let lineStart = 0;
@@ -110,15 +104,10 @@ function parseFunctions(parser: Parser, text: string): Tree | null {
     at = to;
     return { row, column: to - lineStart };
   };
-  for (let k = 0; k < functions.length; k += 2) {
-    const startIndex = functions[k]!;
-    const endIndex = functions[k + 1]!;
+  functionStarts.forEach((startIndex, k) => {
+    // Past the body's closing brace.
+    const endIndex = bodies[2 * k + 1]! + 1;
     ranges.push({ startIndex, endIndex, startPosition: point(startIndex), endPosition: point(endIndex) });
-  }
+  });
   return parser.parse(text, null, { includedRanges: ranges });
-}
-
-function conditionalSignature(text: string, functions: readonly number[], bodies: readonly number[]): boolean {
-  for (let k = 0; k < functions.length; k += 2) if (/(?:^|\n)[ \t]*#/.test(text.slice(functions[k], bodies[k]))) return true;
-  return false;
 }

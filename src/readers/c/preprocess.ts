@@ -323,17 +323,15 @@ class Preprocessor {
     for (const name of [...Object.keys(BCC_MACROS), "_Pragma"]) this.initials[name.charCodeAt(0)] = 1;
     // Every program of a run starts from the same macros but its own -D flags: made once for each.
     const cache = opts.headers;
-    const defines = JSON.stringify(Object.entries(opts.defines));
-    const started = cache?.startMacros.get(opts.target)?.get(defines);
+    const startKey = `${opts.target.name}\0${JSON.stringify(Object.entries(opts.defines))}`;
+    const started = cache?.startMacros.get(startKey);
     this.macros = this.ownMacros = new Map();
     if (started) this.shareMacros(started);
     else {
       for (const [name, value] of Object.entries({ ...KEYWORD_SPELLINGS, ...predefinedMacros(opts.target) })) this.define(name, value);
       for (const [name, value] of Object.entries(opts.defines)) this.define(name, value);
       if (cache) {
-        let byDefines = cache.startMacros.get(opts.target);
-        if (!byDefines) cache.startMacros.set(opts.target, (byDefines = new Map()));
-        byDefines.set(defines, this.macros);
+        cache.startMacros.set(startKey, this.macros);
         this.ownMacros = undefined;
       }
     }

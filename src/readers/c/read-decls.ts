@@ -48,16 +48,20 @@ export function* readDecls(parser: Parser, text: string, path: string): Generato
   }
 }
 
-/** The declarations of C `text`, read in pieces where that reads as the whole, else parsed whole. */
-export function readItems(parser: Parser, text: string, path: string): Item[] {
+/**
+ * What `use` makes of the declarations of C `text`, read in pieces where
+ * that reads as the whole, else (readDecls declining midway) of a parse of
+ * the whole: `use` takes them one by one, and may be given them twice.
+ */
+export function withItems<T>(parser: Parser, text: string, path: string, use: (items: Iterable<Item>) => T): T {
   try {
-    return [...readDecls(parser, text, path)];
+    return use(readDecls(parser, text, path));
   } catch (e) {
     if (!(e instanceof ReadWhole)) throw e;
   }
   const { tree, source } = parseC(parser, text, path);
   try {
-    return [...walkTree(tree, source)];
+    return use(walkTree(tree, source));
   } finally {
     tree.delete();
   }
