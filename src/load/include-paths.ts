@@ -116,6 +116,9 @@ export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBui
   // The tree's headers by the name they are included as: `/x/headers/bpf/bpf_helpers.h` answers `bpf/bpf_helpers.h`.
   const headerText = new Map(files.filter((f) => f.kind === "c" && f.path.endsWith(".h")).map((f) => [resolve(f.path), f]));
   const headers = [...headerText.keys()];
+  const copiesOf = cached((name: string): string[] => headers.filter((h) => h.endsWith(`${sep}${name}`)));
+  // Every program that reaches a header (a 3 MB vmlinux.h) would decode and search it again.
+  const headerIncludes = cached((path: string): IncludeLine[] => includeLines(decoder.decode(headerText.get(path)!.bytes)));
 
   const answered = new Map<string, BuildFlags>();
   function flagsFor(cFile: string, text: string): BuildFlags {
@@ -181,23 +184,21 @@ export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBui
   function treeCopies(file: string, text: string, dirs: string[]): string[] {
     const added: string[] = [];
     const seen = new Set<string>();
-    const queue: { from: string; text: string }[] = [{ from: file, text }];
+    const queue: { from: string; includes: IncludeLine[] }[] = [{ from: file, includes: includeLines(text) }];
     while (queue.length && seen.size < MAX_HEADERS) {
-      const { from, text: t } = queue.shift()!;
-      for (const m of t.matchAll(INCLUDE)) {
-        const name = m[2]!.trim();
-        const search = [...(m[1] === '"' ? [dirname(from)] : []), ...dirs, ...added, ...SYSTEM_DIRS];
+      const { from, includes } = queue.shift()!;
+      for (const { name, quoted } of includes) {
+        const search = [...(quoted ? [dirname(from)] : []), ...dirs, ...added, ...SYSTEM_DIRS];
         let at = search.map((d) => join(d, name)).find(exists);
         if (!at) {
-          const copy = nearest(headers.filter((h) => h.endsWith(`${sep}${name}`)), file);
+          const copy = nearest(copiesOf(name), file);
           if (!copy) continue;
           added.push(copy.slice(0, copy.length - name.length - 1));
           at = copy;
         }
         if (seen.has(at)) continue;
         seen.add(at);
-        const f = headerText.get(at);
-        if (f) queue.push({ from: at, text: decoder.decode(f.bytes) });
+        if (headerText.has(at)) queue.push({ from: at, includes: headerIncludes(at) });
       }
     }
     return added;
@@ -220,6 +221,15 @@ export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBui
     makefileFor: (file) => makefilesAbove(file)[0],
     dirs: listings,
   };
+}
+
+interface IncludeLine {
+  name: string;
+  quoted: boolean;
+}
+
+function includeLines(text: string): IncludeLine[] {
+  return [...text.matchAll(INCLUDE)].map((m) => ({ name: m[2]!.trim(), quoted: m[1] === '"' }));
 }
 
 /** The repository a checked directory is in: the nearest directory above it with `.git`, else with `go.mod`, else the directory itself. */

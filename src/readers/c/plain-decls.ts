@@ -1,6 +1,6 @@
 import type { Language } from "web-tree-sitter";
 import { C_WORD, Ch } from "../chars.js";
-import { attrName, PRIMITIVES, type Attr, type Declarator, type Derived, type Enumerator, type Expr, type FieldDecl, type Item, type Param, type Spec } from "./syntax.js";
+import { attrName, PRIMITIVES, TS_PRIMITIVE_WORDS, type Attr, type Declarator, type Derived, type Enumerator, type Expr, type FieldDecl, type Item, type Param, type Spec } from "./syntax.js";
 
 // The plain declarations bpftool writes into a vmlinux.h (records, enums,
 // typedefs; members with pointers, arrays, function pointers and
@@ -48,11 +48,6 @@ const TYPEOF = /^_*typeof_*$/;
 const QUALIFIERS = new Set(["const", "volatile", "restrict"]);
 const SIZE_WORDS = new Set(["signed", "unsigned", "long", "short"]);
 
-/** tree-sitter-c's `primitive_type` token: the only words it takes after `unsigned` and the like. */
-const TS_PRIMITIVE = new Set([
-  "bool", "char", "int", "float", "double", "void", "size_t", "ssize_t", "ptrdiff_t", "intptr_t", "uintptr_t", "charptr_t", "nullptr_t", "max_align_t",
-  ...[8, 16, 32, 64].flatMap((n) => [`int${n}_t`, `uint${n}_t`, `char${n}_t`]),
-]);
 
 /** Binding strength of binary operators, as tree-sitter-c's precedences order them. */
 const BINARY: Record<number, [string, number]> = {
@@ -235,7 +230,7 @@ export class PlainReader {
 
   /** The current word, if a name tree-sitter-c would take as an identifier; moves past it. */
   private name(): string {
-    if (this.kind !== K.Word || this.keywords.has(this.word) || TS_PRIMITIVE.has(this.word)) throw NOT_PLAIN;
+    if (this.kind !== K.Word || this.keywords.has(this.word) || TS_PRIMITIVE_WORDS.has(this.word)) throw NOT_PLAIN;
     const w = this.word;
     this.next();
     return w;
@@ -295,7 +290,7 @@ export class PlainReader {
         words.push(this.word);
         this.next();
       }
-      if (this.kind === K.Word && TS_PRIMITIVE.has(this.word)) {
+      if (this.kind === K.Word && TS_PRIMITIVE_WORDS.has(this.word)) {
         words.push(this.word);
         this.next();
         if (this.kind === K.Word && (SIZE_WORDS.has(this.word) || QUALIFIERS.has(this.word))) throw NOT_PLAIN;
@@ -312,13 +307,13 @@ export class PlainReader {
     if (TYPEOF.test(w)) return this.typeofSpec();
     if (this.kind === K.Word && SIZE_WORDS.has(this.word)) {
       // `__int128 unsigned`: the size words may follow a built-in type.
-      if (!PRIMITIVES.has(w) && !TS_PRIMITIVE.has(w)) throw NOT_PLAIN;
+      if (!PRIMITIVES.has(w) && !TS_PRIMITIVE_WORDS.has(w)) throw NOT_PLAIN;
       const words = [w];
       while (this.kind === K.Word && SIZE_WORDS.has(this.word)) {
         words.push(this.word);
         this.next();
       }
-      if (this.kind === K.Word && (TS_PRIMITIVE.has(this.word) || QUALIFIERS.has(this.word))) throw NOT_PLAIN;
+      if (this.kind === K.Word && (TS_PRIMITIVE_WORDS.has(this.word) || QUALIFIERS.has(this.word))) throw NOT_PLAIN;
       return { k: "prim", words };
     }
     return PRIMITIVES.has(w) ? { k: "prim", words: [w] } : { k: "name", name: w, pos: { at } };
@@ -453,7 +448,7 @@ export class PlainReader {
     } else {
       const at = this.start;
       // A typedef may name `size_t`, a primitive_type to tree-sitter-c, as walk.ts reads it.
-      const name = typedef && this.kind === K.Word && TS_PRIMITIVE.has(this.word) ? this.word : "";
+      const name = typedef && this.kind === K.Word && TS_PRIMITIVE_WORDS.has(this.word) ? this.word : "";
       if (name) this.next();
       d = { name: name || this.name(), derived: [], attrs: [], at };
     }

@@ -7,6 +7,7 @@ import { BINARY_PRECEDENCE, binaryInt, cint, parseCharLiteral, parseIntLiteral, 
 import { BCC_MACROS, BCC_STACKTRACE, bccReplacement, type BccUse } from "./bcc.js";
 import type { HeaderCache } from "./header-cache.js";
 import { LineTable } from "./line-table.js";
+import { ENUM_TYPE_MARK, PRIMITIVES, TS_PRIMITIVE_WORDS } from "./syntax.js";
 import { KEYWORD_SPELLINGS, predefinedMacros } from "./predefined.js";
 
 // A C preprocessor good enough for BPF programs and their headers: includes,
@@ -212,7 +213,16 @@ interface Capture {
 
 const COMMENT_OR_QUOTE = /["'/]/g;
 
-/** Replaces comments by spaces (keeping newlines), outside string and char literals. */
+/**
+ * Replaces comments by spaces (keeping newlines), outside string and char
+ * literals. C joins backslash-newlines before it removes comments, and a
+ * comment, whatever lines it spans, is one space of the line it starts on:
+ * a `//` comment ending in a backslash goes on to the next line, and a
+ * directive goes on past a block comment's newlines (libbpf's
+ * BPF_CORE_READ_BITFIELD has one inside its body). There each newline
+ * the comment held is given back as a backslash-newline, which joins the
+ * lines as C does while keeping their count.
+ */
 function stripComments(src: string): string {
   if (!src.includes("/*") && !src.includes("//")) return src;
   let out = "";
@@ -238,16 +248,25 @@ function stripComments(src: string): string {
     } else if (c === 47 && src.charCodeAt(i + 1) === 42) {
       const end = src.indexOf("*/", i + 2);
       const stop = end < 0 ? n : end + 2;
-      out += src.slice(start, i) + " " + src.slice(i, stop).replace(/[^\n]/g, "");
+      const lines = src.slice(i, stop).replace(/[^\n]/g, "");
+      out += src.slice(start, i) + " " + (lines && inDirective(src, i) ? lines.replace(/\n/g, "\\\n") : lines);
       start = i = stop;
     } else if (c === 47 && src.charCodeAt(i + 1) === 47) {
       let end = src.indexOf("\n", i);
+      while (end > 0 && src.charCodeAt(end - 1) === 92) end = src.indexOf("\n", end + 1);
       if (end < 0) end = n;
-      out += src.slice(start, i);
+      out += src.slice(start, i) + src.slice(i, end).replace(/[^\n]/g, "");
       start = i = end;
     } else i++;
   }
   return out + src.slice(start);
+}
+
+/** Whether offset `at` is on a directive's line, that line's continuations included. */
+function inDirective(src: string, at: number): boolean {
+  let start = src.lastIndexOf("\n", at - 1) + 1;
+  while (start >= 2 && src.charCodeAt(start - 2) === 92) start = src.lastIndexOf("\n", start - 3) + 1;
+  return /^[ \t]*#/.test(src.slice(start, Math.min(at, start + 64)));
 }
 
 interface Cond {
@@ -554,7 +573,7 @@ class Preprocessor {
         line += "\n" + lines.get(++i);
         joined++;
       }
-      const expanded = hoistDeclaratorAttributes(enumBitfields(complexTypes(this.expandLine(line, path, no))), this.depth);
+      const expanded = hoistDeclaratorAttributes(enumTypeNames(enumBitfields(complexTypes(this.expandLine(line, path, no)))), this.depth);
       this.depth = braceDepth(expanded, expanded.length, this.depth);
       this.emit(joined ? expanded.replace(/\n/g, " ") : expanded, fi, no);
       this.emitBlank(fi, no + 1, extra + joined);
@@ -1378,6 +1397,20 @@ const COMPLEX = /\b(?:(?:_Complex|__complex__)\s+(long\s+double|double|float)|(l
 function complexTypes(line: string): string {
   if (!line.includes("omplex")) return line;
   return line.replace(COMPLEX, (_all, a?: string, b?: string) => `${COMPLEX_MARK}${(a ?? b ?? "double").replace(/\s+/, "_")}`);
+}
+
+/** `enum e : u32 {`: a fixed type named by one word, before the list on the same line. */
+const ENUM_TYPE_NAME = /\benum(\s+[A-Za-z_]\w*\s*):\s*([A-Za-z_]\w*)\s*(?=\{)/g;
+
+/**
+ * The C grammar takes only a primitive type after `enum e :`. A typedef's
+ * name there it mends as best it can, and where a value is in parentheses
+ * (`B = (A | 2)`) it reads the enum as a function whose body is the list.
+ * The name goes in a comment after `int`, where the walk reads it back.
+ */
+function enumTypeNames(line: string): string {
+  if (!line.includes("enum")) return line;
+  return line.replace(ENUM_TYPE_NAME, (all, name: string, type: string) => (PRIMITIVES.has(type) || TS_PRIMITIVE_WORDS.has(type) ? all : `enum${name}: int /*${ENUM_TYPE_MARK}${type}*/ `));
 }
 
 /** `enum e : 3`, where a number (or a parenthesis) follows the colon: a bitfield, not a fixed type. */

@@ -81,6 +81,19 @@ export type Item =
   | ({ k: "pack"; arg: string } & Pos)
   | ({ k: "error"; text: string } & Pos);
 
+/** tree-sitter-c's `primitive_type` token: the only words it takes after `unsigned` and the like, or after `enum e :`. */
+export const TS_PRIMITIVE_WORDS: ReadonlySet<string> = new Set([
+  "bool", "char", "int", "float", "double", "void", "size_t", "ssize_t", "ptrdiff_t", "intptr_t", "uintptr_t", "charptr_t", "nullptr_t", "max_align_t",
+  ...[8, 16, 32, 64].flatMap((n) => [`int${n}_t`, `uint${n}_t`, `char${n}_t`]),
+]);
+
+/**
+ * `enum e : u32 {` as the preprocessor gives it to the grammar, which takes
+ * only a primitive type after the colon: `enum e : int` and a comment of
+ * this mark and `u32`, where the walk reads the type's name back.
+ */
+export const ENUM_TYPE_MARK = "abidrift-enum-type:";
+
 /** Words that make a built-in type: a specifier of one of these is `prim`, of any other word a `name`. */
 export const PRIMITIVES: ReadonlySet<string> = new Set(["char", "int", "float", "double", "void", "_Bool", "bool", "short", "long", "signed", "unsigned", "__int128", "_Float16", "__fp16"]);
 

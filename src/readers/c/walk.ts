@@ -1,5 +1,5 @@
 import type { Language, Tree, TreeCursor } from "web-tree-sitter";
-import { attrName, PRIMITIVES, type Attr, type Declarator, type Derived, type Enumerator, type Expr, type FieldDecl, type Item, type Param, type Spec, type TypeName } from "./syntax.js";
+import { attrName, ENUM_TYPE_MARK, PRIMITIVES, type Attr, type Declarator, type Derived, type Enumerator, type Expr, type FieldDecl, type Item, type Param, type Spec, type TypeName } from "./syntax.js";
 
 // Turns a tree-sitter-c tree into declarations with one TreeCursor, never
 // materialising nodes. Every call into the wasm parser costs more than the
@@ -123,6 +123,9 @@ export function* walkTree(tree: Tree, source: string): Generator<Item> {
     c.delete();
   }
 }
+
+/** The comment the preprocessor leaves after `enum e : int` for a fixed type named by a typedef. */
+const ENUM_TYPE_NAME = new RegExp(`/\\*${ENUM_TYPE_MARK}([A-Za-z_]\\w*)\\*/`);
 
 class Walker {
   private readonly T: Ids;
@@ -410,8 +413,11 @@ class Walker {
     });
     const spec: Spec = { k: "enum", name, attrs, at };
     if (values) spec.values = values;
-    const fixed = /^\s*:\s*([A-Za-z_][\w\s]*?)\s*$/.exec(this.src.slice(typeFrom, typeTo < 0 ? this.c.endIndex : typeTo));
-    if (fixed) {
+    const between = this.src.slice(typeFrom, typeTo < 0 ? this.c.endIndex : typeTo);
+    const marked = between.includes(ENUM_TYPE_MARK) ? ENUM_TYPE_NAME.exec(between) : null;
+    const fixed = /^\s*:\s*([A-Za-z_][\w\s]*?)\s*$/.exec(between);
+    if (marked) spec.underlying = { k: "name", name: marked[1]!, pos: { at: typeFrom } };
+    else if (fixed) {
       const words = fixed[1]!.split(/\s+/);
       spec.underlying = words.every((w) => PRIMITIVES.has(w)) ? { k: "prim", words } : words.length === 1 ? { k: "name", name: words[0]!, pos: { at: typeFrom } } : { k: "none" };
     }

@@ -46,7 +46,7 @@ const INT_TYPEDEFS: Record<string, number> = { u8_t: 8, s16_t: 16, u32_t: 32, u6
 const TYPEDEF_LINES = ["typedef unsigned char u8_t;", "typedef short s16_t;", "typedef unsigned int u32_t;", "typedef unsigned long long u64_t;"];
 const VECTORS = ["typedef int v4si __attribute__((vector_size(16)));", "typedef char v8qi __attribute__((vector_size(8)));", "typedef short v16hi __attribute__((vector_size(32)));", "typedef float v2sf __attribute__((vector_size(8)));", "typedef long long v2di __attribute__((vector_size(16)));"];
 /** Fixed enum types and their bits. */
-const FIXED: [string, number][] = [["unsigned char", 8], ["short", 16], ["unsigned int", 32], ["long long", 64], ["u8_t", 8]];
+const FIXED: [string, number][] = [["unsigned char", 8], ["short", 16], ["unsigned int", 32], ["long long", 64], ["u8_t", 8], ["u64_t", 64]];
 
 export function randomUnit(seed: number, target: Target, count: number): GenUnit {
   const r = rng(seed);
@@ -88,7 +88,9 @@ export function randomUnit(seed: number, target: Target, count: number): GenUnit
   }
   for (let e = 0; e < 3; e++) {
     const [type, bits] = pick(FIXED);
-    lines.push(`enum F${e} : ${type} { F${e}_0, F${e}_1 = ${Math.floor(r() * 100)} };`);
+    // A value in parentheses after a typedef's name made the grammar read the enum as a function.
+    const value = Math.floor(r() * 100);
+    lines.push(`enum F${e} : ${type} { F${e}_0, F${e}_1 = ${chance(0.5) ? `(${value} | F${e}_0)` : value} };`);
     enums.push(`enum F${e}`);
     bitTypes.push([`enum F${e}`, bits]);
   }
@@ -105,6 +107,27 @@ export function randomUnit(seed: number, target: Target, count: number): GenUnit
     const member = (decl: string, memberName: string): void => {
       body.push(`  ${decl};`);
       fields.push(memberName);
+    };
+    // C joins backslash-newlines before it removes comments, and a comment is one space of the line it starts on.
+    const commented = (a: string): void => {
+      const style = Math.floor(r() * 3);
+      if (style === 0) {
+        // A block comment across the lines of a macro's body: the body goes on after it (libbpf's BPF_CORE_READ_BITFIELD).
+        const macro = `SPLICED_${name}_${a}`;
+        lines.push(`#define ${macro}(n) \\`, "\tshort n; /* the body goes on \\", "\t * past this comment \\", "\t */ \\", "\tchar n##_tail;");
+        body.push(`  ${macro}(${a})`);
+        fields.push(a, `${a}_tail`);
+      } else if (style === 1) {
+        // A line comment ending in a backslash takes the next line with it.
+        body.push(`  int ${a}; // the next line is this comment's \\`, `  long ${a}_hidden;`);
+        fields.push(a);
+      } else {
+        // A directive goes on past a block comment's newlines, backslash or none.
+        const len = `WIDE_${name}_${a}`;
+        lines.push(`#define ${len} 2 /* two`, "   lines */ + 1");
+        body.push(`  char ${a}[${len}];`);
+        fields.push(a);
+      }
     };
     for (let k = 0; k < n; k++) {
       const fname = `f${m++}`;
@@ -155,6 +178,7 @@ export function randomUnit(seed: number, target: Target, count: number): GenUnit
         const named = chance(0.5);
         member(`${inner} ${chance(0.2) ? "__attribute__((packed)) " : ""}{ ${innerFields} }${named ? ` ${fname}` : ""}${attr}`, named ? fname : "(anon)");
       }
+      if (chance(0.06)) commented(`f${m++}`);
     }
     if (kind === "struct" && fields.some((f) => f !== "") && chance(0.1)) member(`${pick(["int", "char", "long long", "short"])} flex[]`, "flex");
     const recAttrs: string[] = [];

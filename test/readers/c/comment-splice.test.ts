@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { TARGETS } from "../../../src/ir/targets.js";
+import { readCSource } from "../../../src/readers/c/index.js";
+import { clangAvailable, clangFieldNames, clangRecordLayouts, tempSource } from "../../oracles/clang.js";
+
+// C joins backslash-newlines before it removes comments, and a comment is
+// one space of the line it starts on. So a macro's body goes on past a
+// block comment inside it (libbpf's BPF_CORE_READ_BITFIELD has one, and a
+// program including bpf_core_read.h saw the rest of that body as
+// unparsable code at file scope), a directive goes on past a block
+// comment's newlines, and a line comment ending in a backslash takes the
+// next line with it. Each record is laid out as clang lays it out.
+
+const SOURCE = `#define READ_FIELD(s, f) ({ \\
+	unsigned long long v = 0; \\
+	/* a barrier the compiler \\
+	 * must not see through \\
+	 */ \\
+	v = (s)->f; \\
+	v; \\
+})
+
+#define WIDTH 4 /* spans
+                   two lines */ * 2
+
+struct before { char a; int b; };
+
+static inline unsigned long long get(struct before *p) { return READ_FIELD(p, b); }
+
+struct after_macro { char tag; long value; char name[WIDTH]; };
+// a line comment that goes on \\
+struct hidden { char never; };
+struct last { short s; struct after_macro m; };
+`;
+
+const RECORDS = ["struct before", "struct after_macro", "struct last"];
+
+describe("comments across joined lines", () => {
+  it.skipIf(!clangAvailable)("are read as clang reads them (skipped without clang-16)", async () => {
+    const want = clangRecordLayouts(SOURCE, "bpfel", RECORDS);
+    expect([...want.keys()].sort()).toEqual([...RECORDS].sort());
+    // The record after the line comment is the comment's, to clang and to us.
+    expect([...clangFieldNames(SOURCE, "bpfel").keys()].filter((k) => k.includes("hidden"))).toEqual([]);
+    const r = await readCSource(tempSource(SOURCE, "splice.bpf.c"), { target: TARGETS.bpfel });
+    expect(r.problems).toEqual([]);
+    expect(r.graph.find("hidden")).toEqual([]);
+    for (const name of RECORDS) {
+      const [id] = r.graph.find(name.split(" ")[1]!);
+      expect(id, name).toBeDefined();
+      const t = r.graph.type(id!);
+      expect(t.kind === "struct" ? t.size : -1, name).toBe(want.get(name)!.size);
+      expect(t.kind === "struct" ? t.members.map((m) => m.bitOffset) : [], name).toEqual(want.get(name)!.offsets);
+    }
+  });
+});
