@@ -56,15 +56,19 @@ export class DirListings {
   private entries(dir: string): Map<string, Kind | Dirent> | typeof ABSENT | null {
     let entries = this.listed.get(dir);
     if (entries !== undefined) return entries;
-    // A folder whose parent does not hold it is not listed; one that cannot be listed is answered by stat.
+    // A folder whose parent's listing lacks it is not listed. Its parent is
+    // not listed to ask: the folders above a tree (a /tmp of thousands) cost
+    // more to list than the one listing that fails where there is no folder.
+    // One that cannot be listed otherwise is answered by stat.
     const parent = dirname(dir);
-    if (parent !== dir && this.kind(dir) !== "dir") {
+    if (parent !== dir && this.listed.get(parent) && this.kind(dir) !== "dir") {
       entries = ABSENT;
     } else {
       try {
         entries = new Map(readdirSync(dir, { withFileTypes: true }).map((d) => [d.name, d]));
-      } catch {
-        entries = null;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        entries = code === "ENOENT" || code === "ENOTDIR" ? ABSENT : null;
       }
     }
     this.listed.set(dir, entries);

@@ -59,6 +59,9 @@ export interface CSourceResult {
 
 /** Reads a C file (`.c`, `.h`, `.bpf.c`) as a compiler for `target` would, into the IR. */
 export async function readCSource(path: string, opts: CSourceOptions): Promise<CSourceResult> {
+  // The parser's wasm compiles on another thread while this one preprocesses; a failure is seen where it is awaited.
+  const parsing = cParser();
+  parsing.catch(() => undefined);
   const files = opts.files ?? {};
   let text = files[path];
   if (text === undefined) {
@@ -73,7 +76,7 @@ export async function readCSource(path: string, opts: CSourceOptions): Promise<C
   const lifted = await liftLocalRecords(text);
   const read = lifted === text ? files : { ...files, [path]: lifted };
   const pre = preprocess(path, { target: opts.target, includeDirs: opts.includeDirs ?? [], defines: opts.defines ?? {}, files: read, ...(opts.prelude ? { prelude: opts.prelude } : {}), ...(headers ? { headers } : {}) });
-  const parser = await cParser();
+  const parser = await parsing;
   let r: Resolved;
   if (headers && pre.chunks.length) r = readChunked(parser, pre, headers, path, opts.target, opts.btf, opts.uses ?? []);
   else r = readWhole(parser, pre, path, opts);

@@ -173,6 +173,10 @@ class Resolver {
         break;
     }
     const spec = !item.declarators.length && item.spec.k === "record" && item.attrs.length ? { ...item.spec, attrs: [...item.spec.attrs, ...item.attrs] } : item.spec;
+    // A function's declaration lays nothing out. Its return type is not
+    // looked up: `typeof(name(0))` of libbpf's BPF_PROG reads as a type named
+    // after the function, and a name the source lacks would load the kernel's BTF.
+    if (!item.typedef && item.declarators.length && item.declarators.every((d) => d.derived[0]?.k === "func") && (spec.k === "name" || spec.k === "typeof")) return;
     const base = this.specType(spec);
     for (const d of item.declarators) {
       if (d.name === "") continue;
