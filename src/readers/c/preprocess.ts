@@ -486,7 +486,7 @@ class Preprocessor {
         const end = lines.plainEnd(at, this);
         if (end > at) {
           const { text, count } = lines.take(at, end);
-          this.depth += occurrences(text, "{") - occurrences(text, "}");
+          this.depth = braceDepth(text, text.length, this.depth);
           this.emitLines(text, fi, i + 1, count);
           i += count - 1;
           continue;
@@ -1285,24 +1285,33 @@ function hoistDeclaratorAttributes(line: string, depth: number): string {
   });
 }
 
-/** How many times `c` occurs in `text`: a native search per occurrence, not a step per character. */
-function occurrences(text: string, c: string): number {
-  let n = 0;
-  for (let i = text.indexOf(c); i >= 0; i = text.indexOf(c, i + 1)) n++;
-  return n;
-}
-
-/** Brace depth at `end` of a line that starts at `depth`. */
-function braceDepth(line: string, end: number, depth: number): number {
-  if (!line.includes("{") && !line.includes("}")) return depth;
+/**
+ * Brace depth at `end` of C text that starts at `depth`, counting no brace
+ * of a string or character literal (`buf[0] != '{'` opens no block).
+ */
+function braceDepth(text: string, end: number, depth: number): number {
+  if (!text.includes("{") && !text.includes("}")) return depth;
+  // Most text (a vmlinux.h) holds no literal: native searches count it.
+  if (!text.includes("'") && !text.includes('"')) {
+    for (let i = text.indexOf("{"); i >= 0 && i < end; i = text.indexOf("{", i + 1)) depth++;
+    for (let i = text.indexOf("}"); i >= 0 && i < end; i = text.indexOf("}", i + 1)) depth--;
+    return depth;
+  }
   for (let i = 0; i < end; i++) {
-    const c = line.charCodeAt(i);
+    const c = text.charCodeAt(i);
     if (c === 123) depth++;
     else if (c === 125) depth--;
+    else if (c === 34 || c === 39) {
+      // To the closing quote, past escapes; a literal the line does not close ends with it.
+      for (i++; i < end; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === c || d === 10) break;
+      }
+    }
   }
   return depth;
 }
-
 
 function trimWs(toks: Tok[]): Tok[] {
   let a = 0;

@@ -61,6 +61,22 @@ describe("a header shared by the programs of a run", () => {
     expect(shared.count()).toBe(2);
   });
 
+  it("is read once after braces in character and string literals, which open no block", async () => {
+    // A program's code before the header: `'{'` and "{{" left the brace depth above file scope, and the header was read again in place.
+    const dir = mkdtempSync(join(tmpdir(), "abidrift-brace-literal-"));
+    writeFileSync(join(dir, "shared.h"), "struct shared_rec { int a; long b; };\n");
+    const reads = countReads("struct shared_rec {");
+    const headers = new HeaderCache({ minSize: 0 });
+    for (const name of ["one", "two"]) {
+      const path = join(dir, `${name}.bpf.c`);
+      writeFileSync(path, `static int ${name}(const char *buf) { return buf[0] != '{' && buf[1] != '"' && buf[2] == '}'; }\nstatic const char *${name}_s = "{{";\n#include "shared.h"\nstruct ${name}_own { struct shared_rec r; };\n`);
+      const r = await readCSource(path, { target: TARGETS.bpfel, headers });
+      expect(r.problems).toEqual([]);
+      expect(r.graph.find(`${name}_own`)).toHaveLength(1);
+    }
+    expect(reads.count()).toBe(1);
+  });
+
   it("keeps only the most recently used reads, and reads again what it forgot", async () => {
     const marker = "enum bpf_map_type {";
     const reads = countReads(marker);
