@@ -2,27 +2,33 @@ import type { CheckCliOptions } from "./commands/check.js";
 import type { LayoutOptions } from "./commands/layout.js";
 
 // `abidrift layout FILE` and `abidrift check [PATH...]`, with or without
-// `--format` (and `--no-lock`), are what scripts, CI jobs and benchmarks run
-// most, and loading commander and every command's registration costs a
-// third of node's own start. main.ts recognises those plain shapes here and
+// `--format` (and `--no-lock`, or a C program's `-I` and `-D`), are what
+// scripts, CI jobs and benchmarks run most, and loading commander and every
+// command's registration costs a third of node's own start. main.ts recognises those plain shapes here and
 // runs them without it; anything else, help and errors included, goes
 // through commander (a test holds the two to the same options).
 
 const FORMATS: readonly string[] = ["text", "json"];
 
-/** The file and options of a plain `layout FILE [-f|--format text|json]` argv, else undefined. */
+/** The file and options of a plain `layout FILE [-f|--format text|json] [-I|--include DIR]... [-D|--define NAME=VALUE]...` argv, else undefined. */
 export function plainLayoutArgs(args: readonly string[]): { file: string; opts: LayoutOptions } | undefined {
   if (args[0] !== "layout") return undefined;
   let file: string | undefined;
   let format: string | undefined;
+  const include: string[] = [];
+  const define: string[] = [];
   for (let i = 1; i < args.length; i++) {
     const a = args[i]!;
-    if ((a === "-f" || a === "--format") && format === undefined && FORMATS.includes(args[i + 1] ?? "")) format = args[++i];
+    const value = args[i + 1];
+    if ((a === "-f" || a === "--format") && format === undefined && FORMATS.includes(value ?? "")) format = args[++i];
+    // A C program's -I and -D, each word apart from its flag: a value that looks like a flag is left to commander.
+    else if ((a === "-I" || a === "--include") && value !== undefined && !value.startsWith("-")) include.push(args[++i]!);
+    else if ((a === "-D" || a === "--define") && value !== undefined && !value.startsWith("-")) define.push(args[++i]!);
     else if (!a.startsWith("-") && file === undefined) file = a;
     else return undefined;
   }
   if (file === undefined) return undefined;
-  return { file, opts: { format: format === "json" ? "json" : "text", include: [], define: [], cachelineSize: 64 } };
+  return { file, opts: { format: format === "json" ? "json" : "text", include, define, cachelineSize: 64 } };
 }
 
 const CHECK_FORMATS: readonly string[] = ["text", "json", "sarif", "github"];

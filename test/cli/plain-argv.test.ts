@@ -26,6 +26,8 @@ describe("plain layout argv", () => {
     ["layout", "/sys/kernel/btf/vmlinux", "--format", "json"],
     ["layout", "-f", "json", "prog.o"],
     ["layout", "prog.o", "-f", "text"],
+    ["layout", "prog.bpf.c", "-I", "headers", "-D", "__TARGET_ARCH_x86=1"],
+    ["layout", "--include", "a", "-I", "b", "prog.bpf.c", "--define", "DEBUG", "-D", "X=", "-f", "json"],
   ]) {
     it(`${args.join(" ")}: the options commander gives`, async () => {
       const plain = plainLayoutArgs(args);
@@ -45,6 +47,10 @@ describe("plain layout argv", () => {
     ["layout", "prog.o", "--cachelines"],
     ["layout", "-t", "dns_key", "prog.o"],
     ["layout", "--", "prog.o"],
+    ["layout", "prog.bpf.c", "-I"],
+    ["layout", "prog.bpf.c", "-Iheaders"],
+    ["layout", "prog.bpf.c", "--include=headers"],
+    ["layout", "prog.bpf.c", "-D", "-I"],
     ["maps", "prog.o"],
     ["--version"],
     [],
