@@ -48,7 +48,6 @@ const TYPEOF = /^_*typeof_*$/;
 const QUALIFIERS = new Set(["const", "volatile", "restrict"]);
 const SIZE_WORDS = new Set(["signed", "unsigned", "long", "short"]);
 
-
 /** Binding strength of binary operators, as tree-sitter-c's precedences order them. */
 const BINARY: Record<number, [string, number]> = {
   [P.Or]: ["||", 1],

@@ -226,6 +226,12 @@ const COMMENT_OR_QUOTE = /["'/]/g;
 function stripComments(src: string): string {
   if (!src.includes("/*") && !src.includes("//")) return src;
   let out = "";
+  // The start of the line `out` ends on, as the preprocessor will see it: whether a comment is in a directive.
+  let head = "";
+  const take = (piece: string): void => {
+    out += piece;
+    head = lineHead(head, piece);
+  };
   let start = 0;
   let i = 0;
   const n = src.length;
@@ -248,25 +254,28 @@ function stripComments(src: string): string {
     } else if (c === 47 && src.charCodeAt(i + 1) === 42) {
       const end = src.indexOf("*/", i + 2);
       const stop = end < 0 ? n : end + 2;
+      const before = src.slice(start, i);
       const lines = src.slice(i, stop).replace(/[^\n]/g, "");
-      out += src.slice(start, i) + " " + (lines && inDirective(src, i) ? lines.replace(/\n/g, "\\\n") : lines);
+      const directive = lines !== "" && /^[ \t]*#/.test(lineHead(head, before));
+      take(before + " " + (directive ? lines.replace(/\n/g, "\\\n") : lines));
       start = i = stop;
     } else if (c === 47 && src.charCodeAt(i + 1) === 47) {
       let end = src.indexOf("\n", i);
       while (end > 0 && src.charCodeAt(end - 1) === 92) end = src.indexOf("\n", end + 1);
       if (end < 0) end = n;
-      out += src.slice(start, i) + src.slice(i, end).replace(/[^\n]/g, "");
+      take(src.slice(start, i) + src.slice(i, end).replace(/[^\n]/g, ""));
       start = i = end;
     } else i++;
   }
   return out + src.slice(start);
 }
 
-/** Whether offset `at` is on a directive's line, that line's continuations included. */
-function inDirective(src: string, at: number): boolean {
-  let start = src.lastIndexOf("\n", at - 1) + 1;
-  while (start >= 2 && src.charCodeAt(start - 2) === 92) start = src.lastIndexOf("\n", start - 3) + 1;
-  return /^[ \t]*#/.test(src.slice(start, Math.min(at, start + 64)));
+/** The first characters of the line text ends on, `head` being those of the line before `piece`: a newline a backslash continues ends no line. */
+function lineHead(head: string, piece: string): string {
+  let nl = piece.lastIndexOf("\n");
+  while (nl > 0 && piece.charCodeAt(nl - 1) === 92) nl = piece.lastIndexOf("\n", nl - 1);
+  if (nl >= 0) return piece.slice(nl + 1, nl + 65);
+  return head.length < 64 ? (head + piece).slice(0, 64) : head;
 }
 
 interface Cond {
@@ -1169,7 +1178,7 @@ function betweenDeclarations(out: readonly string[]): boolean {
 }
 
 /** What makes a line other than plain, each found by a native search: a directive, a continued line, what the per-line rewrites act on. */
-const NOT_PLAIN: readonly (string | RegExp)[] = ["#", "\\\n", "omplex", "__attribute__", /\benum\s+[A-Za-z_]\w*\s*:/g];
+const NOT_PLAIN: readonly (string | RegExp)[] = ["#", "\\\n", "omplex", "__attribute__", /\benum(?:\s+[A-Za-z_]\w*)?\s*:/g];
 
 /**
  * The lines of one file's text, cut out as they are asked for (nearly
@@ -1408,18 +1417,19 @@ function complexTypes(line: string): string {
   return line.replace(COMPLEX, (_all, a?: string, b?: string) => `${COMPLEX_MARK}${(a ?? b ?? "double").replace(/\s+/, "_")}`);
 }
 
-/** `enum e : u32 {`: a fixed type named by one word, before the list on the same line. */
-const ENUM_TYPE_NAME = /\benum(\s+[A-Za-z_]\w*\s*):\s*([A-Za-z_]\w*)\s*(?=\{)/g;
+/** `enum e : u32 {` and `enum : u32 {`: a fixed type named by one word, before the list or at the line's end. */
+const ENUM_TYPE_NAME = /\benum((?:\s+[A-Za-z_]\w*)?\s*):\s*([A-Za-z_]\w*)\s*(?=\{|$)/g;
 
 /**
- * The C grammar takes only a primitive type after `enum e :`. A typedef's
- * name there it mends as best it can, and where a value is in parentheses
- * (`B = (A | 2)`) it reads the enum as a function whose body is the list.
- * The name goes in a comment after `int`, where the walk reads it back.
+ * The C grammar takes only a primitive type after `enum e :`. Given a
+ * typedef's name there, it reads the enum as a function whose body is the
+ * list where a value is in parentheses (`B = (A | 2)`), and takes the name
+ * for the enum's own where the enum has none. The name goes in a comment
+ * after `int`, where the walk reads it back.
  */
 function enumTypeNames(line: string): string {
   if (!line.includes("enum")) return line;
-  return line.replace(ENUM_TYPE_NAME, (all, name: string, type: string) => (PRIMITIVES.has(type) || TS_PRIMITIVE_WORDS.has(type) ? all : `enum${name}: int /*${ENUM_TYPE_MARK}${type}*/ `));
+  return line.replace(ENUM_TYPE_NAME, (all, name: string, type: string) => (PRIMITIVES.has(type) || TS_PRIMITIVE_WORDS.has(type) ? all : `enum${name || " "}: int /*${ENUM_TYPE_MARK}${type}*/ `));
 }
 
 /** `enum e : 3`, where a number (or a parenthesis) follows the colon: a bitfield, not a fixed type. */

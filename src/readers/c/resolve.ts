@@ -176,7 +176,7 @@ class Resolver {
     // A function's declaration lays nothing out. Its return type is not
     // looked up: `typeof(name(0))` of libbpf's BPF_PROG reads as a type named
     // after the function, and a name the source lacks would load the kernel's BTF.
-    if (!item.typedef && item.declarators.length && item.declarators.every((d) => d.derived[0]?.k === "func") && (spec.k === "name" || spec.k === "typeof")) return;
+    if (!item.typedef && item.declarators.length && item.declarators.every(isFunction) && (spec.k === "name" || spec.k === "typeof")) return;
     const base = this.specType(spec);
     for (const d of item.declarators) {
       if (d.name === "") continue;
@@ -221,7 +221,7 @@ class Resolver {
   }
 
   private variable(d: Declarator, base: TypeId, item: Extract<Item, { k: "decl" }>, spec: Spec): void {
-    if (d.derived[0]?.k === "func") return;
+    if (isFunction(d)) return;
     let type: TypeId;
     try {
       type = this.derive(base, d.derived);
@@ -243,8 +243,12 @@ class Resolver {
         return this.prim(spec.words);
       case "name":
         return this.named(spec.name, spec.pos);
-      case "typeof":
-        return this.typeName(spec.type);
+      case "typeof": {
+        // `typeof(fp)` of a variable: the grammar cannot tell a variable's name from a type's.
+        const t = spec.type;
+        const variable = t.spec.k === "name" && !t.derived.length && !this.typedefs.has(t.spec.name) ? this.namedType(t.spec.name) : undefined;
+        return variable ?? this.typeName(t);
+      }
       case "record":
         return spec.fields ? this.defineRecord(spec) : this.tagRef(spec.tag, spec.name, spec);
       case "enum":
@@ -896,4 +900,13 @@ export function exprText(e: Expr): string {
     case "init":
       return "{...}";
   }
+}
+
+/**
+ * Whether a declarator declares a function: its last derivation is what the
+ * name itself is (`int (*fp)(void)` is a pointer, to a function; `int *f(void)`
+ * a function, returning a pointer).
+ */
+function isFunction(d: Declarator): boolean {
+  return d.derived[d.derived.length - 1]?.k === "func";
 }

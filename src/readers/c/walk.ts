@@ -125,7 +125,7 @@ export function* walkTree(tree: Tree, source: string): Generator<Item> {
 }
 
 /** The comment the preprocessor leaves after `enum e : int` for a fixed type named by a typedef. */
-const ENUM_TYPE_NAME = new RegExp(`/\\*${ENUM_TYPE_MARK}([A-Za-z_]\\w*)\\*/`);
+const ENUM_TYPE_COMMENT = new RegExp(`/\\*${ENUM_TYPE_MARK}([A-Za-z_]\\w*)\\*/`);
 
 class Walker {
   private readonly T: Ids;
@@ -414,7 +414,7 @@ class Walker {
     const spec: Spec = { k: "enum", name, attrs, at };
     if (values) spec.values = values;
     const between = this.src.slice(typeFrom, typeTo < 0 ? this.c.endIndex : typeTo);
-    const marked = between.includes(ENUM_TYPE_MARK) ? ENUM_TYPE_NAME.exec(between) : null;
+    const marked = between.includes(ENUM_TYPE_MARK) ? ENUM_TYPE_COMMENT.exec(between) : null;
     const fixed = /^\s*:\s*([A-Za-z_][\w\s]*?)\s*$/.exec(between);
     if (marked) spec.underlying = { k: "name", name: marked[1]!, pos: { at: typeFrom } };
     else if (fixed) {

@@ -20,7 +20,9 @@ const SOURCE = `#define READ_FIELD(s, f) ({ \\
 })
 
 #define WIDTH 4 /* spans
-                   two lines */ * 2
+                   two lines */ * 3
+/* before the directive */ #define MORE 1 /* and
+                                           after */ + 2
 
 struct before { char a; int b; };
 
@@ -29,7 +31,7 @@ static inline unsigned long long get(struct before *p) { return READ_FIELD(p, b)
 struct after_macro { char tag; long value; char name[WIDTH]; };
 // a line comment that goes on \\
 struct hidden { char never; };
-struct last { short s; struct after_macro m; };
+struct last { short s; struct after_macro m; char more[MORE]; };
 `;
 
 const RECORDS = ["struct before", "struct after_macro", "struct last"];

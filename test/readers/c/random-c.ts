@@ -90,7 +90,7 @@ export function randomUnit(seed: number, target: Target, count: number): GenUnit
     const [type, bits] = pick(FIXED);
     // A value in parentheses after a typedef's name made the grammar read the enum as a function.
     const value = Math.floor(r() * 100);
-    lines.push(`enum F${e} : ${type} { F${e}_0, F${e}_1 = ${chance(0.5) ? `(${value} | F${e}_0)` : value} };`);
+    lines.push(`enum F${e} : ${type}${chance(0.3) ? "\n" : " "}{ F${e}_0, F${e}_1 = ${chance(0.5) ? `(${value} | F${e}_0)` : value} };`);
     enums.push(`enum F${e}`);
     bitTypes.push([`enum F${e}`, bits]);
   }
