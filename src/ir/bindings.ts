@@ -102,6 +102,14 @@ export interface Spanned<T> {
 /** `MapRef.via` of a map userspace defines itself (what `ebpf.NewMap` makes of an `ebpf.MapSpec`): it needs no BPF program's. */
 export const MAPSPEC_LITERAL = "ebpf.MapSpec literal";
 
+/**
+ * `MapRef.via` of a map in a collection userspace builds itself
+ * (`ebpf.CollectionSpec{Maps: map[string]*ebpf.MapSpec{...}}`, test
+ * scaffolding mostly): loaded from no object, it is no BPF program's map of
+ * the same name, and is paired with none.
+ */
+export const COLLECTION_LITERAL = "ebpf.CollectionSpec literal";
+
 /** Something userspace says about a C map. */
 export interface MapRef {
   /** The C map's name (`dns_queries`), as userspace spells it. */

@@ -1,7 +1,7 @@
 import { dirname } from "node:path";
 import { cTagName } from "../ir/c-names.js";
 import { isAggregate, resolve, sizeOf, type TypeGraph } from "../ir/graph.js";
-import { MAPSPEC_LITERAL, mapMode, type BpfModule, type DecodeSite, type LayoutMode, type MapRef, type Registration, type Spanned, type TwinType, type UserspaceModule } from "../ir/bindings.js";
+import { COLLECTION_LITERAL, MAPSPEC_LITERAL, mapMode, type BpfModule, type DecodeSite, type LayoutMode, type MapRef, type Registration, type Spanned, type TwinType, type UserspaceModule } from "../ir/bindings.js";
 import type { MapDef } from "../ir/maps.js";
 import type { SourceLoc, TypeId } from "../ir/types.js";
 import { cNameKey, splitCName, twinNameKeys } from "./names.js";
@@ -123,10 +123,11 @@ export function pair(bpf: readonly BpfModule[], user: readonly UserspaceModule[]
   const unknownMaps: Pairing["unknownMaps"] = [];
   const unresolved: Unresolved[] = [];
   // A map userspace creates itself (`ebpf.NewMap(&ebpf.MapSpec{Name: ...})`) is defined there, for any package that opens it by name.
-  const userDefined = new Set(user.flatMap((u) => u.maps.filter((r) => r.via === MAPSPEC_LITERAL).map((r) => r.name)));
+  const userDefined = new Set(user.flatMap((u) => u.maps.filter((r) => r.via === MAPSPEC_LITERAL || r.via === COLLECTION_LITERAL).map((r) => r.name)));
   for (const u of user) {
     const scope = scopeOf.get(u)!;
     for (const ref of u.maps) {
+      if (ref.via === COLLECTION_LITERAL) continue;
       // A ref on a program computed at run time names no map we can see.
       if (ref.programs?.length === 0) continue;
       const all = inPrograms(index.mapsNamed(ref.name), ref.programs, (m) => m.bpf);

@@ -3,9 +3,10 @@
 // its own MapSpec. Neither is an unknown map; a lookup under a misspelt name
 // still is.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { check } from "../../src/check/run.js";
-import { HAVE_CLANG, fixtureRepo } from "./repo.js";
+import { HAVE_CLANG, fixtureRepo, lineOf } from "./repo.js";
 
 describe.skipIf(!HAVE_CLANG)("maps defined outside .maps (needs clang-16)", () => {
   let root = "";
@@ -42,6 +43,20 @@ describe.skipIf(!HAVE_CLANG)("maps defined outside .maps (needs clang-16)", () =
 
   it("takes a map userspace makes from its own MapSpec as defined there", async () => {
     expect(await codes("userspace-mapspec")).toEqual([]);
+  });
+
+  it("pairs no map of a collection userspace builds itself, and still the map it creates to share", async () => {
+    const cwd = process.cwd();
+    process.chdir(root);
+    try {
+      const r = await check({ paths: ["collection-literal"], lock: false });
+      // Only the standalone spec's key (8 bytes against 4) is a finding; the collection's 16 is no claim.
+      const go = readFileSync(join(root, "collection-literal/loader/collection_test.go"), "utf8");
+      expect(r.findings.map((f) => [f.code, f.locations[0]?.line])).toEqual([["map-key-size", lineOf(go, "KeySize: 8")]]);
+      expect(r.pairing.maps.map((m) => m.ref.via)).toEqual(["ebpf.MapSpec literal"]);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   it("still finds a map looked up under a name nothing defines", async () => {

@@ -2,7 +2,7 @@ import { basename } from "node:path";
 import type { Node } from "web-tree-sitter";
 import type { SourceLoc } from "../../ir/types.js";
 import { GoLayoutError, underlying, type GoType } from "../../ir/layout/go.js";
-import { MAPSPEC_LITERAL, type DecodeSite, type MapRef, type Spanned } from "../../ir/bindings.js";
+import { COLLECTION_LITERAL, MAPSPEC_LITERAL, type DecodeSite, type MapRef, type Spanned } from "../../ir/bindings.js";
 import { addVars, fieldOf, type GoDecls, type Problem, type Scope, type VarInfo } from "./decls.js";
 import { FieldMaps } from "./field-maps.js";
 import { fieldReads, type FieldRead } from "./field-reads.js";
@@ -166,7 +166,7 @@ export class UseScanner {
         const key = field(el, "key")?.firstNamedChild;
         const body = field(el, "value")?.firstNamedChild;
         const keyName = key ? this.stringOf(key) : undefined;
-        if (body?.type === "literal_value") this.mapSpec(el, body, keyName, scope);
+        if (body?.type === "literal_value") this.mapSpec(el, body, keyName, scope, COLLECTION_LITERAL);
       }
     }
   }
@@ -182,8 +182,8 @@ export class UseScanner {
     return undefined;
   }
 
-  private mapSpec(at: Node, body: Node | undefined, keyName: string | undefined, scope: Scope): void {
-    const ref: Partial<GoMapRef> = { loc: this.d.loc(at), via: MAPSPEC_LITERAL };
+  private mapSpec(at: Node, body: Node | undefined, keyName: string | undefined, scope: Scope, via = MAPSPEC_LITERAL): void {
+    const ref: Partial<GoMapRef> = { loc: this.d.loc(at), via };
     let name = keyName;
     for (const el of body?.namedChildren ?? []) {
       if (el.type !== "keyed_element") continue;
@@ -199,7 +199,7 @@ export class UseScanner {
       this.problems.push({ message: "ebpf.MapSpec without a Name: cannot tell which C map it describes", loc: this.d.loc(at) });
       return;
     }
-    this.maps.push({ ...ref, name, loc: ref.loc ?? this.d.loc(at), via: ref.via ?? MAPSPEC_LITERAL });
+    this.maps.push({ ...ref, name, loc: ref.loc ?? this.d.loc(at), via });
   }
 
   // Sizes are read as on amd64: the machine BPF userspace nearly always runs on.
