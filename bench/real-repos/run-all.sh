@@ -14,6 +14,9 @@ TARGETS=${3:-$(dirname "$0")/targets.txt}
 REPOS=${REPOS:-/work/eval/repos}
 TIMEOUT=${TIMEOUT:-300}
 mkdir -p "$OUT"
+# Each check runs from inside its repository: paths given relative to here are made absolute first.
+CLI=$(realpath "$CLI")
+OUT=$(realpath "$OUT")
 echo "cli=$CLI" > "$OUT/meta.txt"
 git -C "$(dirname "$CLI")/../.." log -1 --format='commit=%H %s' >> "$OUT/meta.txt" 2>/dev/null || true
 printf 'name\tformat\texit\tseconds\n' > "$OUT/runs.tsv"
