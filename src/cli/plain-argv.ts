@@ -4,9 +4,10 @@ import type { LayoutOptions } from "./commands/layout.js";
 // `abidrift layout FILE` and `abidrift check [PATH...]`, with or without
 // `--format` (and `--no-lock`, or a C program's `-I` and `-D`), are what
 // scripts, CI jobs and benchmarks run most, and loading commander and every
-// command's registration costs a third of node's own start. main.ts recognises those plain shapes here and
-// runs them without it; anything else, help and errors included, goes
-// through commander (a test holds the two to the same options).
+// command's registration costs a third of node's own start. main.ts
+// recognises those plain shapes here and runs them without it; anything
+// else, help and errors included, goes through commander (a test holds the
+// two to the same options).
 
 const FORMATS: readonly string[] = ["text", "json"];
 
