@@ -270,6 +270,18 @@ function stripComments(src: string): string {
   return out + src.slice(start);
 }
 
+/** A backslash that spaces alone part from the line's end. */
+const SPACED_SPLICE = /\\[ \t]+\n/g;
+
+/**
+ * A backslash then spaces at a line's end joins the line to the next, as
+ * gcc and clang read it (with a warning): a macro so continued would end
+ * there. The spaces go, so every other reader of the text sees one splice.
+ */
+function spliceSpaced(text: string): string {
+  return text.includes("\\ ") || text.includes("\\\t") ? text.replace(SPACED_SPLICE, "\\\n") : text;
+}
+
 /** The first characters of the line text ends on, `head` being those of the line before `piece`: a newline a backslash continues ends no line. */
 function lineHead(head: string, piece: string): string {
   let nl = piece.lastIndexOf("\n");
@@ -484,7 +496,7 @@ class Preprocessor {
       this.fileNames.push(path);
       this.fileIndex.set(path, fi);
     }
-    const src = stripComments(raw.includes("\r") ? raw.replace(/\r\n?/g, "\n") : raw);
+    const src = stripComments(spliceSpaced(raw.includes("\r") ? raw.replace(/\r\n?/g, "\n") : raw));
     const lines = new SourceLines(src);
     const conds: Cond[] = [];
     const on = (): boolean => conds.length === 0 || conds[conds.length - 1]!.on;

@@ -8,7 +8,8 @@ import { expectLaidOutAsClang } from "./as-clang.js";
 // program including bpf_core_read.h saw the rest of that body as
 // unparsable code at file scope), a directive goes on past a block
 // comment's newlines, and a line comment ending in a backslash takes the
-// next line with it. Each record is laid out as clang lays it out.
+// next line with it. A backslash with spaces after it joins too (gcc and
+// clang warn, and join). Each record is laid out as clang lays it out.
 
 const SOURCE = `#define READ_FIELD(s, f) ({ \\
 	unsigned long long v = 0; \\
@@ -32,9 +33,14 @@ struct after_macro { char tag; long value; char name[WIDTH]; };
 // a line comment that goes on \\
 struct hidden { char never; };
 struct last { short s; struct after_macro m; char more[MORE]; };
+#define TWICE(x) \\\u0020\u0020
+	((x) + (x))
+struct spaced { char a[TWICE(3)]; int b; };
+// spaces part this backslash from the line's end, and it still joins \\\u0020
+struct hidden_too { char never; };
 `;
 
-const RECORDS = ["struct before", "struct after_macro", "struct last"];
+const RECORDS = ["struct before", "struct after_macro", "struct last", "struct spaced"];
 
 describe("comments across joined lines", () => {
   it.skipIf(!clangAvailable)("are read as clang reads them (skipped without clang-16)", async () => {
@@ -43,5 +49,6 @@ describe("comments across joined lines", () => {
     // The record after the line comment is the comment's, to clang and to us.
     expect([...clangFieldNames(SOURCE, "bpfel").keys()].filter((k) => k.includes("hidden"))).toEqual([]);
     expect(r.graph.find("hidden")).toEqual([]);
+    expect(r.graph.find("hidden_too")).toEqual([]);
   });
 });

@@ -114,7 +114,8 @@ export function randomUnit(seed: number, target: Target, count: number): GenUnit
       if (style === 0) {
         // A block comment across the lines of a macro's body: the body goes on after it (libbpf's BPF_CORE_READ_BITFIELD).
         const macro = `SPLICED_${name}_${a}`;
-        lines.push(`#define ${macro}(n) \\`, "\tshort n; /* the body goes on \\", "\t * past this comment \\", "\t */ \\", "\tchar n##_tail;");
+        // Spaces after a backslash: gcc and clang join the lines all the same.
+        lines.push(`#define ${macro}(n) \\${chance(0.3) ? "  " : ""}`, "\tshort n; /* the body goes on \\", "\t * past this comment \\", "\t */ \\", "\tchar n##_tail;");
         body.push(`  ${macro}(${a})`);
         fields.push(a, `${a}_tail`);
       } else if (style === 1) {
