@@ -206,11 +206,11 @@ export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBui
 
   // `.c` files other C files include, as `#include "l7/l7.c"` from the including file's folder.
   const includedC = new Set<string>();
+  const quotedC = Buffer.from('.c"');
   for (const f of files) {
-    if (f.kind !== "c") continue;
-    const text = decoder.decode(f.bytes);
-    if (!text.includes('.c"')) continue;
-    for (const m of text.matchAll(INCLUDE)) if (m[1] === '"' && m[2]!.endsWith(".c")) includedC.add(resolve(dirname(f.path), m[2]!.trim()));
+    // Searched as bytes: a 3 MB vmlinux.h is not decoded to find it includes no `.c`.
+    if (f.kind !== "c" || Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength).indexOf(quotedC) < 0) continue;
+    for (const { name, quoted } of includeLines(decoder.decode(f.bytes))) if (quoted && name.endsWith(".c")) includedC.add(resolve(dirname(f.path), name));
   }
 
   return {
