@@ -70,10 +70,10 @@ export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBui
     }
     return undefined;
   });
-  /** The directories from `file`'s up to the root, nearest first. */
-  const upward = (file: string): string[] => {
+  /** `dir` and the directories above it up to the root, nearest first. */
+  const upward = (from: string): string[] => {
     const out: string[] = [];
-    let dir = dirname(resolve(file));
+    let dir = resolve(from);
     for (;;) {
       out.push(dir);
       if (dir === absRoot || !isWithin(dir, absRoot)) break;
@@ -83,7 +83,7 @@ export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBui
     }
     return out;
   };
-  const makefilesAbove = (file: string): Makefile[] => upward(file).flatMap((d) => makefileIn(d) ?? []);
+  const makefilesFrom = (dir: string): Makefile[] => upward(dir).flatMap((d) => makefileIn(d) ?? []);
 
   const present = new Set(files.map((f) => resolve(f.path)));
   // `rest` in the nearest folder above `dir`, within the tree, that holds it.
@@ -98,7 +98,7 @@ export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBui
   for (const f of files) {
     if (f.kind !== "go") continue;
     const text = decoder.decode(f.bytes);
-    const makefiles = /bpf2go/i.test(text) ? makefilesAbove(f.path) : [];
+    const makefiles = /bpf2go/i.test(text) ? makefilesFrom(dirname(f.path)) : [];
     const vars = (name: string): string | undefined => {
       for (const m of makefiles) {
         const v = m.variable(name);
@@ -141,21 +141,44 @@ export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBui
     // Several lines may build one source (a debug variant with more -D): every -I counts, the plainest line's -D.
     const builds = [...(own.length ? own : bpf2go.compilingIn(dirname(abs)))].sort((a, b) => Object.keys(a.defines).length - Object.keys(b.defines).length);
     builds.forEach((l, i) => take(i === 0 ? l : { includeDirs: l.includeDirs, defines: {} }));
-    for (const m of makefilesAbove(abs)) {
-      const flags = compilerFlags(m.compilerWords);
-      const named: Record<string, string> = {};
-      for (const [k, v] of Object.entries(flags.defines)) {
-        const name = withArchName(k);
-        const value = withArchName(v);
-        if (name !== undefined && value !== undefined) named[name] = value;
-      }
-      take({ includeDirs: flags.includes.flatMap((d) => withArch(d, m.dir)).map((d) => resolve(m.dir, d)), defines: named });
-    }
-    for (const d of upward(abs)) for (const c of CONVENTIONAL) dirs.push(join(d, c));
+    take(fromFolders(dirname(abs)));
     const found = unique(dirs.filter(isDir));
     found.push(...treeCopies(abs, text, found));
     return { includeDirs: found, defines };
   }
+
+  /**
+   * What the folders from `dir` up to the root give: the -I and -D of their
+   * Makefiles, nearest first, then the conventional header folders that exist
+   * in them. Each folder's part is found once, for all programs below it.
+   */
+  const fromFolders = (dir: string): BuildFlags => {
+    const f = folderFlags(resolve(dir));
+    return { includeDirs: unique([...f.makefileDirs, ...f.conventional]), defines: f.defines };
+  };
+  const folderFlags = cached((dir: string): { makefileDirs: string[]; conventional: string[]; defines: Record<string, string> } => {
+    const parent = dirname(dir);
+    const up = dir === absRoot || !isWithin(dir, absRoot) || parent === dir ? undefined : folderFlags(parent);
+    const makefileDirs: string[] = [];
+    const defines: Record<string, string> = {};
+    const m = makefileIn(dir);
+    if (m) {
+      const flags = compilerFlags(m.compilerWords);
+      for (const [k, v] of Object.entries(flags.defines)) {
+        const name = withArchName(k);
+        const value = withArchName(v);
+        if (name !== undefined && value !== undefined && !(name in defines)) defines[name] = value;
+      }
+      for (const d of flags.includes) for (const a of withArch(d, m.dir)) makefileDirs.push(resolve(m.dir, a));
+    }
+    // The nearest Makefile's -D wins.
+    for (const [k, v] of Object.entries(up?.defines ?? {})) if (!(k in defines)) defines[k] = v;
+    return {
+      makefileDirs: [...makefileDirs.filter(isDir), ...(up?.makefileDirs ?? [])],
+      conventional: [...CONVENTIONAL.map((c) => join(dir, c)).filter(isDir), ...(up?.conventional ?? [])],
+      defines,
+    };
+  });
 
   /** `-D__TARGET_ARCH_$(ARCH)`: the arch for x86, as check lays userspace out; undefined while other variables remain. */
   function withArchName(word: string): string | undefined {
@@ -218,7 +241,7 @@ export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBui
     includedElsewhere: (cFile) => includedC.has(resolve(cFile)),
     builtByBpf2go: (cFile) => bpf2go.compiling(resolve(cFile)).length > 0,
     bpf2go,
-    makefileFor: (file) => makefilesAbove(file)[0],
+    makefileFor: (file) => makefilesFrom(dirname(file))[0],
     dirs: listings,
   };
 }

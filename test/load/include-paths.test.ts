@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { check } from "../../src/check/run.js";
 import { readTreeBuild, type TreeFile } from "../../src/load/include-paths.js";
@@ -104,6 +104,35 @@ describe.skipIf(!HAVE_CLANG || !HAVE_BPFTOOL)("include paths as the build finds 
     expect(r.notes.filter((n) => /not found|missing ;/.test(n))).toEqual([]);
     const maps = r.bpf.flatMap((m) => m.maps);
     expect(maps.map((m) => [m.name, m.valueSize])).toEqual([["seen", btfStruct(obj, type).size]]);
+  });
+});
+
+describe("the flags of the folders above a program", () => {
+  it("are the nearest Makefile's first, its -D winning, then the conventional folders nearest first; siblings each get their own", () => {
+    const root = mkdtempSync(join(tmpdir(), "abidrift-nested-makefiles-"));
+    try {
+      const put = (path: string, text = ""): void => {
+        mkdirSync(dirname(join(root, path)), { recursive: true });
+        writeFileSync(join(root, path), text);
+      };
+      put("Makefile", "CFLAGS := -Ishared -DLEVEL=top -DTOP=1\n");
+      put("shared/x.h");
+      put("include/x.h");
+      for (const prog of ["a", "b"]) {
+        put(`progs/${prog}/Makefile`, `CFLAGS := -I${prog}-inc -DLEVEL=${prog}\n`);
+        put(`progs/${prog}/${prog}-inc/x.h`);
+        put(`progs/${prog}/headers/x.h`);
+        put(`progs/${prog}/probe.bpf.c`, "int x;\n");
+      }
+      const build = readTreeBuild(treeFiles(root), root);
+      for (const prog of ["a", "b"]) {
+        const flags = build.flagsFor(join(root, `progs/${prog}/probe.bpf.c`), "int x;\n");
+        expect(flags.includeDirs.map((d) => relative(root, d))).toEqual([`progs/${prog}/${prog}-inc`, "shared", `progs/${prog}/headers`, "include"]);
+        expect(flags.defines).toEqual({ LEVEL: prog, TOP: "1" });
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

@@ -71,6 +71,10 @@ export interface HeaderRead {
   probes: string[];
   /** `probes` as a set, and with each also as `normalize` gives it: made on first reuse. */
   probeSet?: { exact: ReadonlySet<string>; normal: ReadonlySet<string> };
+  /** sameIncludes' answer by the include directories and in-memory files asked with: a folder's programs ask alike. */
+  sameFor?: Map<string, boolean>;
+  includeNames?: ReadonlySet<string>;
+  includeHeads?: readonly string[];
   /**
    * Each `#include` it resolved, and to what ("" where nothing): a program
    * with other include directories reuses the read where every one resolves
@@ -857,9 +861,22 @@ class Preprocessor {
 
   /** Whether every include of a cached read finds here what it found there; only the program's include directories are asked where that decides it. */
   private sameIncludes(h: HeaderRead): boolean {
-    return h.includes.every(
-      (i) => i.where === "before" || (i.where === "after" && this.searchIn(this.opts.includeDirs, i.name) === undefined) || (this.findInclude(i.name, i.from, i.quoted) ?? "") === i.found,
-    );
+    // Only a folder holding the first part of some include's name can answer one (the program's own
+    // folder, first of its include directories, mostly holds none), and of the files in memory only
+    // those named as an include: the answer is kept for what is left, which a tree's programs share.
+    const heads = (h.includeHeads ??= [...new Set(h.includes.map((i) => i.name.split("/")[0]!))]);
+    const names = (h.includeNames ??= new Set(h.includes.map((i) => basename(i.name))));
+    const dirs = this.opts.includeDirs.filter((d) => heads.some((head) => this.exists(join(d, head))));
+    const key = [...dirs, "", ...Object.keys(this.opts.files).filter((f) => names.has(basename(f)))].join("\0");
+    const memo = (h.sameFor ??= new Map());
+    let same = memo.get(key);
+    if (same === undefined) {
+      same = h.includes.every(
+        (i) => i.where === "before" || (i.where === "after" && this.searchIn(this.opts.includeDirs, i.name) === undefined) || (this.findInclude(i.name, i.from, i.quoted) ?? "") === i.found,
+      );
+      memo.set(key, same);
+    }
+    return same;
   }
 
   /**
