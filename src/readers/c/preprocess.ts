@@ -73,6 +73,7 @@ export interface HeaderRead {
   probeSet?: { exact: ReadonlySet<string>; normal: ReadonlySet<string> };
   /** sameIncludes' answer by the include directories and in-memory files asked with: a folder's programs ask alike. */
   sameFor?: Map<string, boolean>;
+  /** The includes' file names and first path parts, for that key: made on first reuse. */
   includeNames?: ReadonlySet<string>;
   includeHeads?: readonly string[];
   /**
