@@ -58,7 +58,7 @@ export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBui
   const listings = new DirListings();
   const isDir = (p: string): boolean => listings.isDir(p);
   const exists = (p: string): boolean => listings.exists(p);
-  const makefileIn = cached((dir: string): Makefile | undefined => {
+  const makefileIn = (dir: string): Makefile | undefined => {
     for (const name of MAKEFILES) {
       const file = join(dir, name);
       if (listings.kind(file) !== "file") continue;
@@ -69,21 +69,37 @@ export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBui
       }
     }
     return undefined;
-  });
-  /** `dir` and the directories above it up to the root, nearest first. */
-  const upward = (from: string): string[] => {
-    const out: string[] = [];
-    let dir = resolve(from);
-    for (;;) {
-      out.push(dir);
-      if (dir === absRoot || !isWithin(dir, absRoot)) break;
-      const parent = dirname(dir);
-      if (parent === dir) break;
-      dir = parent;
-    }
-    return out;
   };
-  const makefilesFrom = (dir: string): Makefile[] => upward(dir).flatMap((d) => makefileIn(d) ?? []);
+  /**
+   * What `dir` and the folders above it, up to the root, give, nearest
+   * first: their Makefiles, the -I and -D those name (the nearest -D wins),
+   * and the conventional header folders in them that exist. Each folder's
+   * part is found once, for every program below it.
+   */
+  const folders = cached((dir: string): Folders => {
+    const parent = dirname(dir);
+    const up = dir === absRoot || !isWithin(dir, absRoot) || parent === dir ? undefined : folders(parent);
+    const m = makefileIn(dir);
+    const makefileDirs: string[] = [];
+    const defines: Record<string, string> = {};
+    if (m) {
+      const flags = compilerFlags(m.compilerWords);
+      for (const [k, v] of Object.entries(flags.defines)) {
+        const name = withArchName(k);
+        const value = withArchName(v);
+        if (name !== undefined && value !== undefined && !(name in defines)) defines[name] = value;
+      }
+      for (const d of flags.includes) for (const a of withArch(d, m.dir)) makefileDirs.push(resolve(m.dir, a));
+    }
+    for (const [k, v] of Object.entries(up?.defines ?? {})) if (!(k in defines)) defines[k] = v;
+    return {
+      makefiles: [...(m ? [m] : []), ...(up?.makefiles ?? [])],
+      makefileDirs: [...makefileDirs.filter(isDir), ...(up?.makefileDirs ?? [])],
+      conventional: [...CONVENTIONAL.map((c) => join(dir, c)).filter(isDir), ...(up?.conventional ?? [])],
+      defines,
+    };
+  });
+  const makefilesFrom = (dir: string): Makefile[] => folders(resolve(dir)).makefiles;
 
   const present = new Set(files.map((f) => resolve(f.path)));
   // `rest` in the nearest folder above `dir`, within the tree, that holds it.
@@ -141,44 +157,12 @@ export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBui
     // Several lines may build one source (a debug variant with more -D): every -I counts, the plainest line's -D.
     const builds = [...(own.length ? own : bpf2go.compilingIn(dirname(abs)))].sort((a, b) => Object.keys(a.defines).length - Object.keys(b.defines).length);
     builds.forEach((l, i) => take(i === 0 ? l : { includeDirs: l.includeDirs, defines: {} }));
-    take(fromFolders(dirname(abs)));
+    const above = folders(dirname(abs));
+    take({ includeDirs: [...above.makefileDirs, ...above.conventional], defines: above.defines });
     const found = unique(dirs.filter(isDir));
     found.push(...treeCopies(abs, text, found));
     return { includeDirs: found, defines };
   }
-
-  /**
-   * What the folders from `dir` up to the root give: the -I and -D of their
-   * Makefiles, nearest first, then the conventional header folders that exist
-   * in them. Each folder's part is found once, for all programs below it.
-   */
-  const fromFolders = (dir: string): BuildFlags => {
-    const f = folderFlags(resolve(dir));
-    return { includeDirs: unique([...f.makefileDirs, ...f.conventional]), defines: f.defines };
-  };
-  const folderFlags = cached((dir: string): { makefileDirs: string[]; conventional: string[]; defines: Record<string, string> } => {
-    const parent = dirname(dir);
-    const up = dir === absRoot || !isWithin(dir, absRoot) || parent === dir ? undefined : folderFlags(parent);
-    const makefileDirs: string[] = [];
-    const defines: Record<string, string> = {};
-    const m = makefileIn(dir);
-    if (m) {
-      const flags = compilerFlags(m.compilerWords);
-      for (const [k, v] of Object.entries(flags.defines)) {
-        const name = withArchName(k);
-        const value = withArchName(v);
-        if (name !== undefined && value !== undefined && !(name in defines)) defines[name] = value;
-      }
-      for (const d of flags.includes) for (const a of withArch(d, m.dir)) makefileDirs.push(resolve(m.dir, a));
-    }
-    // The nearest Makefile's -D wins.
-    for (const [k, v] of Object.entries(up?.defines ?? {})) if (!(k in defines)) defines[k] = v;
-    return {
-      makefileDirs: [...makefileDirs.filter(isDir), ...(up?.makefileDirs ?? [])],
-      conventional: [...CONVENTIONAL.map((c) => join(dir, c)).filter(isDir), ...(up?.conventional ?? [])],
-      defines,
-    };
-  });
 
   /** `-D__TARGET_ARCH_$(ARCH)`: the arch for x86, as check lays userspace out; undefined while other variables remain. */
   function withArchName(word: string): string | undefined {
@@ -244,6 +228,13 @@ export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBui
     makefileFor: (file) => makefilesFrom(dirname(file))[0],
     dirs: listings,
   };
+}
+
+interface Folders {
+  makefiles: Makefile[];
+  makefileDirs: string[];
+  conventional: string[];
+  defines: Record<string, string>;
 }
 
 interface IncludeLine {

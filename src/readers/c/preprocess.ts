@@ -71,11 +71,12 @@ export interface HeaderRead {
   probes: string[];
   /** `probes` as a set, and with each also as `normalize` gives it: made on first reuse. */
   probeSet?: { exact: ReadonlySet<string>; normal: ReadonlySet<string> };
-  /** sameIncludes' answer by the include directories and in-memory files asked with: a folder's programs ask alike. */
-  sameFor?: Map<string, boolean>;
-  /** The includes' file names and first path parts, for that key: made on first reuse. */
-  includeNames?: ReadonlySet<string>;
-  includeHeads?: readonly string[];
+  /**
+   * sameIncludes' answers, by the include directories and in-memory files
+   * that could change one (those holding an include's first path part, those
+   * named as an include): made on first reuse.
+   */
+  sameFor?: { heads: readonly string[]; names: ReadonlySet<string>; answers: Map<string, boolean> };
   /**
    * Each `#include` it resolved, and to what ("" where nothing): a program
    * with other include directories reuses the read where every one resolves
@@ -862,20 +863,17 @@ class Preprocessor {
 
   /** Whether every include of a cached read finds here what it found there; only the program's include directories are asked where that decides it. */
   private sameIncludes(h: HeaderRead): boolean {
-    // Only a folder holding the first part of some include's name can answer one (the program's own
-    // folder, first of its include directories, mostly holds none), and of the files in memory only
-    // those named as an include: the answer is kept for what is left, which a tree's programs share.
-    const heads = (h.includeHeads ??= [...new Set(h.includes.map((i) => i.name.split("/")[0]!))]);
-    const names = (h.includeNames ??= new Set(h.includes.map((i) => basename(i.name))));
-    const dirs = this.opts.includeDirs.filter((d) => heads.some((head) => this.exists(join(d, head))));
-    const key = [...dirs, "", ...Object.keys(this.opts.files).filter((f) => names.has(basename(f)))].join("\0");
-    const memo = (h.sameFor ??= new Map());
-    let same = memo.get(key);
+    // The program's own folder, first of its include directories, mostly holds none of the include's
+    // first parts: left out of the key, a tree's programs share one answer.
+    const memo = (h.sameFor ??= { heads: [...new Set(h.includes.map((i) => i.name.split("/")[0]!))], names: new Set(h.includes.map((i) => basename(i.name))), answers: new Map() });
+    const dirs = this.opts.includeDirs.filter((d) => memo.heads.some((head) => this.exists(join(d, head))));
+    const key = [...dirs, "", ...Object.keys(this.opts.files).filter((f) => memo.names.has(basename(f)))].join("\0");
+    let same = memo.answers.get(key);
     if (same === undefined) {
       same = h.includes.every(
         (i) => i.where === "before" || (i.where === "after" && this.searchIn(this.opts.includeDirs, i.name) === undefined) || (this.findInclude(i.name, i.from, i.quoted) ?? "") === i.found,
       );
-      memo.set(key, same);
+      memo.answers.set(key, same);
     }
     return same;
   }
