@@ -8,10 +8,13 @@
 // time, CPU time and peak memory (from /usr/bin/time) per size, and the time
 // per program, which stays flat if the growth is linear; each size is checked
 // with C read on the main thread alone (`--concurrency off`) and as `auto`
-// chooses, alternated twice, and their ratio printed. Issue 16's goal: 1,000
+// chooses, alternated twice, and their ratio printed. The same tree with
+// objects whose DWARF does not vouch for their sources is checked twice too:
+// there stale-object reads every source. Issue 16's goal: 1,000
 // programs in under 4 s and 300 MB; issue 5's, 50 programs under 2 s.
 //   npm run build && node bench/check-scale.mjs [N...]     (default 50 1000)
 import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -71,13 +74,27 @@ char LICENSE[] SEC("license") = "GPL";
 const TEMPLATE = "z00000";
 const tagOf = (i) => `z${String(i).padStart(5, "0")}`;
 
-/** The template object with every TEMPLATE spelled as `tag`. */
-function renamed(template, tag) {
+/**
+ * The template object with every TEMPLATE spelled as `tag`. clang's DWARF
+ * keeps the MD5 of the source it compiled; `vouched` puts the copy's own
+ * source's there, as clang would have written building it, else the
+ * template's stays and no object vouches for its source (as bpf2go's, whose
+ * DWARF is stripped).
+ */
+function renamed(template, tag, vouched) {
   const out = Buffer.from(template);
   const from = Buffer.from(TEMPLATE);
   for (let at = out.indexOf(from); at >= 0; at = out.indexOf(from, at + from.length)) out.write(tag, at, "latin1");
+  if (vouched) {
+    const was = md5(program(TEMPLATE));
+    const at = out.indexOf(was);
+    if (at < 0 || out.indexOf(was, at + 1) >= 0) throw new Error("check-scale: the template object's DWARF does not hold its source's MD5 once");
+    md5(program(tag)).copy(out, at);
+  }
   return out;
 }
+
+const md5 = (text) => createHash("md5").update(text).digest();
 
 // Event's padding is left out on purpose in half the programs: a finding per
 // program keeps the locating of findings in the measurement.
@@ -131,12 +148,15 @@ func run(m *ebpf.Map, rd *ringbuf.Reader) error {
 }
 `;
 
-function tree(n) {
-  const root = join(tmpdir(), `abidrift-bench-scale-v2-${n}`);
+function tree(n, vouched) {
+  const root = join(tmpdir(), `abidrift-bench-scale-v3-${n}${vouched ? "" : "-unvouched"}`);
   if (existsSync(join(root, "done"))) return root;
   const multiarch = execFileSync("gcc", ["-dumpmachine"], { encoding: "utf8" }).trim();
-  const src = join(tmpdir(), "abidrift-bench-scale-template.bpf.c");
-  const obj = join(tmpdir(), "abidrift-bench-scale-template.bpf.o");
+  // Named as every copy is: the DWARF names the file it was built from.
+  const dir = join(tmpdir(), "abidrift-bench-scale-template");
+  mkdirSync(dir, { recursive: true });
+  const src = join(dir, "flow.bpf.c");
+  const obj = join(dir, "flow.bpf.o");
   writeFileSync(src, program(TEMPLATE));
   execFileSync("clang-16", ["-target", "bpfel", "-g", "-O2", "-c", src, "-o", obj, `-I/usr/include/${multiarch}`]);
   const template = readFileSync(obj);
@@ -144,7 +164,7 @@ function tree(n) {
     const dir = join(root, `tools/t${Math.floor(i / 100)}/prog${i}`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "flow.bpf.c"), program(tagOf(i)));
-    writeFileSync(join(dir, "flow.bpf.o"), renamed(template, tagOf(i)));
+    writeFileSync(join(dir, "flow.bpf.o"), renamed(template, tagOf(i), vouched));
     writeFileSync(join(dir, "loader.go"), loader(i));
   }
   writeFileSync(join(root, "done"), "");
@@ -174,16 +194,22 @@ const show = (label, n, x) =>
   console.log(`  ${String(n).padStart(6)} programs ${label.padEnd(17)} ${x.s.toFixed(2).padStart(7)} s   ${haveTime ? `${x.mb.toFixed(0).padStart(5)} MB   CPU ${x.cpu.toFixed(2).padStart(6)} s` : "(no /usr/bin/time)"}   ${((x.s * 1000) / n).toFixed(2)} ms/program   ${x.summary}`);
 
 console.log(`check of a synthetic tree: N programs, each .bpf.c + .bpf.o + Go loader; C read on this thread (off) and as --concurrency auto chooses, alternated`);
+console.log(`  objects whose DWARF vouches for their source (clang -g, as a build leaves them), then objects with no such word (bpf2go strips DWARF), whose sources stale-object reads`);
 for (const n of SIZES) {
-  const root = tree(n);
+  const root = tree(n, true);
+  const bare = tree(n, false);
   const off = run(root, ["--concurrency", "off"]);
   const auto = run(root, []);
+  const bareOff = run(bare, ["--concurrency", "off"]);
   const off2 = run(root, ["--concurrency", "off"]);
   const auto2 = run(root, []);
+  const bareOff2 = run(bare, ["--concurrency", "off"]);
   show("off", n, off);
   show("auto", n, auto);
   show("off", n, off2);
   show("auto", n, auto2);
   console.log(`  ${String(n).padStart(6)} programs auto/off: ${((auto.s + auto2.s) / (off.s + off2.s)).toFixed(2)}x wall, ${haveTime ? `${((auto.cpu + auto2.cpu) / (off.cpu + off2.cpu)).toFixed(2)}x CPU` : ""}`);
+  show("unvouched, off", n, bareOff);
+  show("unvouched, off", n, bareOff2);
 }
 console.log(`  goal: 1,000 programs in under 4 s and 300 MB, growing linearly; this machine has ${availableParallelism()} cores`);

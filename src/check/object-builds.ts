@@ -6,6 +6,7 @@ import type { Bpf2goIndex, Bpf2goLine } from "../load/bpf2go-lines.js";
 import type { BuildFlags, TreeBuild } from "../load/include-paths.js";
 import { sourceModule } from "../readers/c/module.js";
 import type { ObjectBuild, Rebuild } from "../rules/rule.js";
+import type { BuiltFrom } from "./built-from.js";
 import type { SourceIndex } from "./c-locate.js";
 import { handled, sourceRequest, type Reads } from "./reads.js";
 import { shownPath } from "./shown-path.js";
@@ -22,6 +23,7 @@ export async function objectBuilds(
   reads: Reads,
   /** The records each source emits, once its scan answers; undefined where it could not be scanned. */
   recordsOf: (file: string) => Promise<RecordEmit[] | undefined>,
+  builtFrom: BuiltFrom,
 ): Promise<ObjectBuild[]> {
   // Every read asked for first, so that reading threads work on them together; taken in order after.
   const started = new Map<string, Promise<SourceRead | undefined>>();
@@ -35,13 +37,13 @@ export async function objectBuilds(
     const src = line ? byPath.get(line.source) : sources.sourceFor(object.file);
     if (!src || src.file.endsWith(".h")) continue;
     const arch = line ? bpf2goArch(object.file) : undefined;
+    const flags = withArch(flagsOf(src.file, src.text), arch);
+    // Built from the text there now, as its DWARF says: nothing to compare.
+    if (builtFrom.unchanged(object, src.file, sourceRequest(src, flags, TARGETS.bpfel, undefined).includeDirs)) continue;
     const key = `${src.file}\0${arch ?? ""}`;
     asked.push({ object, src, line, key });
     // Read once per architecture, little-endian: byte order moves no member, and layouts are what is compared.
-    if (!started.has(key)) {
-      const flags = withArch(flagsOf(src.file, src.text), arch);
-      started.set(key, handled(recordsOf(src.file).then((records) => readSource(src, flags, reads, records))));
-    }
+    if (!started.has(key)) started.set(key, handled(recordsOf(src.file).then((records) => readSource(src, flags, reads, records))));
   }
   const out: ObjectBuild[] = [];
   for (const { object, src, line, key } of asked) {

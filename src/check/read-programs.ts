@@ -16,6 +16,7 @@ import { goModules, goTreeFiles } from "./go-tree.js";
 import type { Config } from "./config.js";
 import { MissingHeaders } from "./header-notes.js";
 import type { InputFile } from "./inputs.js";
+import { BuiltFrom } from "./built-from.js";
 import { bpf2goSources, objectBuilds } from "./object-builds.js";
 import { readObjectRecords } from "./object-records.js";
 import { reader } from "./readers.js";
@@ -137,7 +138,9 @@ export async function readPrograms(files: readonly InputFile[], config: Config, 
     const sources = new SourceIndex<CText>(programs.map((f) => ({ file: f.path, text: cText(f.path)! })));
     const recordsOf = (file: string): Promise<RecordEmit[] | undefined> => started.get(file)?.scan.then((s) => s.records, () => undefined) ?? Promise.resolve(undefined);
     // Objects' sources are asked for now, to be read for stale-object while this thread reads userspace.
-    const builds = handled(objectBuilds(bpf, sources, tree, flagsOf, reads, recordsOf));
+    const bytesOf = new Map(files.filter((c) => c.kind === "c").map((c) => [resolve(c.path), c.bytes]));
+    const builtFrom = new BuiltFrom((p) => tree.dirs.exists(p), (p) => bytesOf.get(p));
+    const builds = handled(objectBuilds(bpf, sources, tree, flagsOf, reads, recordsOf, builtFrom));
     for (const f of files) {
       if (objectFiles.has(f)) continue;
       // One file that cannot be read (a userspace C test whose header is elsewhere) is a note, not the end of the run.

@@ -41,6 +41,20 @@ export interface BpfModule {
    * with it. Absent, the program is the file.
    */
   program?: string;
+  /**
+   * The files an object's DWARF line table names with the MD5 of the text
+   * the compiler read (clang with -g writes DWARF 5, which has them); none
+   * where the object has no DWARF (bpf2go strips it) or an older version.
+   */
+  checksums?: SourceChecksum[];
+}
+
+/** A file an object was built from and the MD5 of its text then. */
+export interface SourceChecksum {
+  /** As the compiler named it: relative to its working directory, or absolute. */
+  path: string;
+  /** 32 lowercase hex digits. */
+  md5: string;
 }
 
 /** Where BPF C emits a record into a ring or perf buffer, and the record's C type. */

@@ -50,6 +50,8 @@ const SYSTEM_DIRS = ["/usr/local/include", "/usr/include"];
 const MAX_HEADERS = 400;
 
 const INCLUDE = /^[ \t]*#[ \t]*include[ \t]*([<"])([^>"\n]+)[>"]/gm;
+const OPAQUE_INCLUDE = /^[ \t]*#[ \t]*include[ \t]*[^<"\s_]/m;
+const INCLUDE_NEXT = /^[ \t]*#[ \t]*include_next\b/m;
 
 /** Reads the tree's build files once; `flagsFor` then answers per C file. */
 export function readTreeBuild(files: readonly TreeFile[], root: string): TreeBuild {
@@ -237,13 +239,19 @@ interface Folders {
   defines: Record<string, string>;
 }
 
-interface IncludeLine {
+export interface IncludeLine {
   name: string;
   quoted: boolean;
 }
 
-function includeLines(text: string): IncludeLine[] {
+/** The `#include "x"` and `#include <x>` lines of a C text, whatever #if they sit in. */
+export function includeLines(text: string): IncludeLine[] {
   return [...text.matchAll(INCLUDE)].map((m) => ({ name: m[2]!.trim(), quoted: m[1] === '"' }));
+}
+
+/** Whether a C text has an `#include` whose header is named by a macro, or an `#include_next`: where those lead, the line alone does not say. */
+export function hasOpaqueInclude(text: string): { macro: boolean; next: boolean } {
+  return { macro: OPAQUE_INCLUDE.test(text), next: INCLUDE_NEXT.test(text) };
 }
 
 /** The repository a checked directory is in: the nearest directory above it with `.git`, else with `go.mod`, else the directory itself. */

@@ -1,11 +1,12 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { basename, dirname, isAbsolute, join, normalize, resolve as resolvePath } from "node:path";
+import { basename, join, normalize } from "node:path";
 import { InputError } from "../../ir/errors.js";
 import { overInputLimit } from "../../ir/input-limit.js";
 import type { Target } from "../../ir/targets.js";
 import { BINARY_PRECEDENCE, binaryInt, cint, parseCharLiteral, parseIntLiteral, unaryInt, type CInt } from "./arith.js";
 import { BCC_MACROS, BCC_STACKTRACE, bccReplacement, type BccUse } from "./bcc.js";
 import type { HeaderCache } from "./header-cache.js";
+import { locateInclude, searchIn, systemIncludeDirs, type IncludeSearch, type IncludeWhere } from "./include-search.js";
 import { LineTable } from "./line-table.js";
 import { ENUM_TYPE_MARK, PRIMITIVES, TS_PRIMITIVE_WORDS } from "./syntax.js";
 import { KEYWORD_SPELLINGS, predefinedMacros } from "./predefined.js";
@@ -109,7 +110,7 @@ export interface Include {
    * looked reads the header itself); after them, in every such program
    * whose directories hold no such name.
    */
-  where: "before" | "dirs" | "after";
+  where: IncludeWhere;
 }
 
 /** Where a header read from the cache sits in the output: character offsets. */
@@ -322,13 +323,6 @@ const MAX_CALL_LINES = 500;
 // Expansion steps on one line beyond this mean runaway recursion.
 const MAX_EXPANSIONS = 100_000;
 
-const SYSTEM_ARCH: Readonly<Record<string, string>> = {
-  x86_64: "x86_64-linux-gnu",
-  aarch64: "aarch64-linux-gnu",
-  i386: "i386-linux-gnu",
-  armhf: "arm-linux-gnueabihf",
-};
-
 export function preprocess(path: string, opts: PreprocessOptions): Preprocessed {
   return new Preprocessor(opts).run(path);
 }
@@ -357,7 +351,7 @@ class Preprocessor {
   private readonly once = new Set<string>();
   private readonly problems: SourceProblem[] = [];
   private readonly bcc: BccUse[] = [];
-  private readonly systemDirs: string[];
+  private readonly search: IncludeSearch;
   private stacktraceGiven = false;
   private expansions = 0;
   /** Output lines that came from big headers, with what they were. */
@@ -381,8 +375,7 @@ class Preprocessor {
         this.ownMacros = undefined;
       }
     }
-    const host = SYSTEM_ARCH[opts.target.name] ?? SYSTEM_ARCH[process.arch === "arm64" ? "aarch64" : "x86_64"]!;
-    this.systemDirs = ["/usr/local/include", `/usr/include/${host}`, "/usr/include"];
+    this.search = { includeDirs: opts.includeDirs, systemDirs: systemIncludeDirs(opts.target), exists: (p) => this.exists(p) };
   }
 
   run(path: string): Preprocessed {
@@ -733,7 +726,7 @@ class Preprocessor {
   private fromCache(found: string, text: string, depth: number): boolean {
     const cache = this.opts.headers;
     if (!cache || this.capture || text.length < cache.minSize || this.depth !== 0 || !betweenDeclarations(this.out)) return false;
-    const key = [found, String(text.length), ...this.systemDirs, "", this.macroState()].join("\0");
+    const key = [found, String(text.length), ...this.search.systemDirs, "", this.macroState()].join("\0");
     const known = cache.get(key);
     if (known && known.source === text && this.sameIncludes(known)) {
       if (this.probedHere(known)) return false;
@@ -871,7 +864,7 @@ class Preprocessor {
     let same = memo.answers.get(key);
     if (same === undefined) {
       same = h.includes.every(
-        (i) => i.where === "before" || (i.where === "after" && this.searchIn(this.opts.includeDirs, i.name) === undefined) || (this.findInclude(i.name, i.from, i.quoted) ?? "") === i.found,
+        (i) => i.where === "before" || (i.where === "after" && searchIn(this.search, this.opts.includeDirs, i.name) === undefined) || (this.findInclude(i.name, i.from, i.quoted) ?? "") === i.found,
       );
       memo.answers.set(key, same);
     }
@@ -893,25 +886,8 @@ class Preprocessor {
     return this.locateInclude(name, from, quoted).found;
   }
 
-  private locateInclude(name: string, from: string, quoted: boolean): { found: string | undefined; where: Include["where"] } {
-    if (isAbsolute(name)) return { found: this.exists(name) ? name : undefined, where: "before" };
-    const before = quoted ? this.searchIn([dirname(from)], name) : undefined;
-    if (before !== undefined) return { found: before, where: "before" };
-    const inDirs = this.searchIn(this.opts.includeDirs, name);
-    if (inDirs !== undefined) return { found: inDirs, where: "dirs" };
-    return { found: this.searchIn(this.systemDirs, name), where: "after" };
-  }
-
-  private searchIn(dirs: readonly string[], name: string): string | undefined {
-    for (const dir of dirs) {
-      // join normalizes; a relative folder is also tried from the working directory's absolute path.
-      const p = join(dir, name);
-      if (this.exists(p)) return p;
-      if (isAbsolute(dir)) continue;
-      const abs = resolvePath(dir, name);
-      if (abs !== p && this.exists(abs)) return abs;
-    }
-    return undefined;
+  private locateInclude(name: string, from: string, quoted: boolean): { found: string | undefined; where: IncludeWhere } {
+    return locateInclude(this.search, name, from, quoted);
   }
 
   private expandText(text: string): string {

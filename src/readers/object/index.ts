@@ -1,10 +1,11 @@
 import { basename } from "node:path";
-import type { BpfModule } from "../../ir/bindings.js";
+import type { BpfModule, SourceChecksum } from "../../ir/bindings.js";
 import { InputError } from "../../ir/errors.js";
 import { ListGraph } from "../../ir/graph.js";
 import { TARGETS } from "../../ir/targets.js";
 import { VOID } from "../../ir/types.js";
 import { parseBtf } from "../btf/index.js";
+import { lineTableChecksums } from "../dwarf/index.js";
 import { EM_BPF, findEmbeddedObjects, isBpfElf, readElf, type ElfFile } from "../elf/index.js";
 import { btfMaps, globalMaps, legacyMaps, structOpsMaps } from "./maps.js";
 
@@ -47,11 +48,20 @@ function readBpfObject(elf: ElfFile, name: string): BpfModule {
   const graph = sec
     ? parseBtf(sec.data, { file: elf.file, fileOffset: elf.baseOffset + sec.offset, target })
     : new ListGraph(target, elf.file, [VOID]);
-  return {
+  const m: BpfModule = {
     file: elf.file,
     offset: elf.baseOffset || undefined,
     graph,
     maps: [...btfMaps(graph), ...structOpsMaps(graph), ...legacyMaps(elf, graph), ...globalMaps(graph, elf, name)],
     origin: "btf",
   };
+  const checksums = sourceChecksums(elf);
+  if (checksums.length) m.checksums = checksums;
+  return m;
+}
+
+function sourceChecksums(elf: ElfFile): SourceChecksum[] {
+  const line = elf.section(".debug_line");
+  if (!line) return [];
+  return lineTableChecksums({ line: line.data, lineStr: elf.section(".debug_line_str")?.data, str: elf.section(".debug_str")?.data, littleEndian: elf.byteOrder === "little" });
 }

@@ -1,0 +1,1 @@
+export { lineTableChecksums, type LineSections } from "./line-table.js";
