@@ -25,10 +25,43 @@ export interface Scope {
   refs: ProgramRef[];
 }
 
-function refMatches(ref: ProgramRef, m: BpfModule): boolean {
-  if (ref.exact) return m.file === ref.path;
-  if (ref.anyDir) return basename(programStem(m.file)) === basename(programStem(ref.path));
-  return programStem(m.file) === programStem(ref.path);
+/**
+ * The modules of a check by file, by program stem and by the stem's last
+ * part, as refs name them: each userspace file's scope is then a lookup per
+ * ref, where a search of every module for each file made a tree of a
+ * thousand programs and loaders quadratic.
+ */
+class ProgramFiles {
+  private readonly byFile = new Map<string, BpfModule[]>();
+  private readonly byStem = new Map<string, BpfModule[]>();
+  private readonly byName = new Map<string, BpfModule[]>();
+  private readonly order = new Map<BpfModule, number>();
+
+  constructor(bpf: readonly BpfModule[]) {
+    bpf.forEach((m, i) => {
+      this.order.set(m, i);
+      const stem = programStem(m.file);
+      add(this.byFile, m.file, m);
+      add(this.byStem, stem, m);
+      add(this.byName, basename(stem), m);
+    });
+  }
+
+  /** The modules any of `refs` names, in the check's order. */
+  named(refs: readonly ProgramRef[]): Set<BpfModule> {
+    const found = new Set<BpfModule>();
+    for (const r of refs) {
+      const list = r.exact ? this.byFile.get(r.path) : r.anyDir ? this.byName.get(basename(programStem(r.path))) : this.byStem.get(programStem(r.path));
+      for (const m of list ?? []) found.add(m);
+    }
+    return found.size < 2 ? found : new Set([...found].sort((a, b) => this.order.get(a)! - this.order.get(b)!));
+  }
+}
+
+function add(map: Map<string, BpfModule[]>, key: string, m: BpfModule): void {
+  const list = map.get(key);
+  if (list) list.push(m);
+  else map.set(key, [m]);
 }
 
 /** The package a module belongs to: Go compiles a directory as one; other languages a file. */
@@ -48,6 +81,7 @@ export function scopes(bpf: readonly BpfModule[], user: readonly UserspaceModule
     list.push(...(u.loads ?? []).filter((r) => !r.exact));
     byPackage.set(packageOf(u), list);
   }
+  const matching = new ProgramFiles(bpf);
   const out = new Map<UserspaceModule, Scope>();
   for (const u of user) {
     if (u.embeddedBpf?.length) {
@@ -55,7 +89,7 @@ export function scopes(bpf: readonly BpfModule[], user: readonly UserspaceModule
       continue;
     }
     const own = (u.loads ?? []).filter((r) => r.exact);
-    const pick = (refs: ProgramRef[]): Scope => ({ modules: new Set(bpf.filter((m) => refs.some((r) => refMatches(r, m)))), refs });
+    const pick = (refs: ProgramRef[]): Scope => ({ modules: matching.named(refs), refs });
     let s = pick(own);
     if (s.modules.size === 0) s = pick(byPackage.get(packageOf(u)) ?? []);
     out.set(u, s);
