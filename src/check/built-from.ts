@@ -22,8 +22,7 @@ import { locateInclude, systemIncludeDirs, type IncludeSearch } from "../readers
 const MAX_FILES = 2000;
 
 export class BuiltFrom {
-  private readonly md5s = new Map<string, string | undefined>();
-  private readonly includes = new Map<string, Includes | undefined>();
+  private readonly files = new Map<string, FileFacts | undefined>();
   private readonly reach = new Map<string, string[] | undefined>();
   private readonly answers = new Map<string, boolean>();
   private readonly systemDirs = systemIncludeDirs(TARGETS.bpfel);
@@ -53,14 +52,13 @@ export class BuiltFrom {
         // What a system header reaches is the system's own, unless a folder of this program's holds a name it includes.
         const names = this.systemReach(file);
         if (names && !names.some((n) => includeDirs.some((d) => this.holds(d, n)))) continue;
-      } else {
-        const md5 = this.md5Of(file);
-        if (md5 === undefined || !named.has(`${basename(file)}\0${md5}`)) return false;
       }
-      const inc = this.includesOf(file);
+      const facts = this.factsOf(file);
+      if (!facts) return false;
+      if (!system && !named.has(`${basename(file)}\0${facts.md5}`)) return false;
       // A macro may name a project header; `#include_next` from a system header only goes on to later system folders.
-      if (!inc || inc.macro || (inc.next && !system)) return false;
-      for (const { name, quoted } of inc.lines) {
+      if (facts.macro || (facts.next && !system)) return false;
+      for (const { name, quoted } of facts.lines) {
         // Found nowhere, it was no part of a build that succeeded, and a read would compare nothing.
         const found = locateInclude(search, name, file, quoted).found;
         if (found === undefined) continue;
@@ -89,7 +87,7 @@ export class BuiltFrom {
     walk: {
       while (queue.length) {
         const at = queue.pop()!;
-        const inc = this.includesOf(at);
+        const inc = this.factsOf(at);
         if (!inc || inc.macro) break walk;
         for (const { name, quoted } of inc.lines) {
           const { found, where } = locateInclude(this.systemOnly, name, at, quoted);
@@ -120,22 +118,15 @@ export class BuiltFrom {
     return this.systemDirs.some((d) => abs.startsWith(d + sep));
   }
 
-  private md5Of(abs: string): string | undefined {
-    if (!this.md5s.has(abs)) {
-      const bytes = this.bytes(abs);
-      this.md5s.set(abs, bytes && createHash("md5").update(bytes).digest("hex"));
-    }
-    return this.md5s.get(abs);
-  }
-
-  private includesOf(abs: string): Includes | undefined {
-    if (!this.includes.has(abs)) {
+  /** A file's include lines and MD5, read once a run; none for a file that cannot be read. */
+  private factsOf(abs: string): FileFacts | undefined {
+    if (!this.files.has(abs)) {
       const bytes = this.bytes(abs);
       // latin1 keeps every byte: the directives are ASCII whatever the text's encoding.
       const text = bytes && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
-      this.includes.set(abs, text === undefined ? undefined : { lines: includeLines(text), ...hasOpaqueInclude(text) });
+      this.files.set(abs, bytes && text !== undefined ? { lines: includeLines(text), ...hasOpaqueInclude(text), md5: createHash("md5").update(bytes).digest("hex") } : undefined);
     }
-    return this.includes.get(abs);
+    return this.files.get(abs);
   }
 
   /** A file's bytes: the check's copy, else read here; none for what is not a regular file within the input limit (a FIFO would block the read). */
@@ -151,8 +142,10 @@ export class BuiltFrom {
   }
 }
 
-interface Includes {
+interface FileFacts {
   lines: IncludeLine[];
+  /** An `#include` naming its header by a macro. */
   macro: boolean;
   next: boolean;
+  md5: string;
 }
