@@ -10,7 +10,7 @@ import { parseC, shifted } from "./parse-c.js";
 import { reachable } from "./reachable.js";
 import { resolveRuns, type ItemRun, type Resolved } from "./resolve.js";
 import type { Item } from "./syntax.js";
-import { withItems, withoutBodies } from "./read-decls.js";
+import { withItems } from "./read-decls.js";
 import { walkTree } from "./walk.js";
 
 // A program whose text holds big headers from the run's cache is read in
@@ -80,7 +80,7 @@ export function readChunked(
 function own(parser: Parser, piece: { at: number; text: string; bodies: readonly number[] }, path: string): ItemRun[] {
   // Between two headers there is often nothing but blank lines.
   if (!/\S/.test(piece.text)) return [];
-  const items = withItems(parser, withoutBodies(piece.text, piece.bodies), path, (read) => [...read]);
+  const items = withItems(parser, piece.text, path, (read) => [...read], piece.bodies);
   if (piece.at === 0) return [{ base: 0, items }];
   const runs: ItemRun[] = [];
   pushRuns(runs, items.map((item) => ({ items: [item], later: evaluatedLater(item) })), piece.at);

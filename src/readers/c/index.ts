@@ -11,7 +11,7 @@ import { functionBodies } from "./decl-index.js";
 import type { HeaderCache } from "./header-cache.js";
 import { readChunked } from "./header-parse.js";
 import { preprocess, type Preprocessed, type SourceProblem } from "./preprocess.js";
-import { withItems, withoutBodies } from "./read-decls.js";
+import { withItems } from "./read-decls.js";
 import { findRecordEmits, liftLocalRecords } from "./records.js";
 import { resolveItems, type Resolved, type Unresolved } from "./resolve.js";
 
@@ -91,6 +91,6 @@ export async function readCSource(path: string, opts: CSourceOptions): Promise<C
 }
 
 function readWhole(parser: Parser, pre: Preprocessed, path: string, opts: CSourceOptions): Resolved {
-  const text = hasBodyAfterParams(pre.text) ? withoutBodies(pre.text, functionBodies(pre.text)) : pre.text;
-  return withItems(parser, text, path, (items) => resolveItems(items, pre, opts.target, opts.btf));
+  const bodies = hasBodyAfterParams(pre.text) ? functionBodies(pre.text) : [];
+  return withItems(parser, pre.text, path, (items) => resolveItems(items, pre, opts.target, opts.btf), bodies);
 }

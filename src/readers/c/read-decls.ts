@@ -49,30 +49,49 @@ export function* readDecls(parser: Parser, text: string, path: string): Generato
 }
 
 /**
- * What `use` makes of the declarations of C `text`, read in pieces where
- * that reads as the whole, else (readDecls declining midway) of a parse of
- * the whole: `use` takes them one by one, and may be given them twice.
+ * What `use` makes of the declarations of C `text`, read with the inside of
+ * each function body in `bodies` (pairs of brace offsets) blanked: in
+ * pieces where that reads as the whole, else (readDecls declining midway)
+ * of a parse of the whole blanked text. `use` takes them one by one, and
+ * may be given them twice.
+ *
+ * Where a body's braces do not pair (half-written code), the index may
+ * close it elsewhere than tree-sitter does: then the blanked text may show
+ * the rest of the body as text between declarations, which tree-sitter
+ * mends by taking in the next declarations, or the index may save the
+ * declarations tree-sitter's mend of the whole takes in. Where the blanked
+ * parse needs such a mend, the whole text is parsed too, bodies and all,
+ * and the reading that finds more declarations is used.
  */
-export function withItems<T>(parser: Parser, text: string, path: string, use: (items: Iterable<Item>) => T): T {
+export function withItems<T>(parser: Parser, text: string, path: string, use: (items: Iterable<Item>) => T, bodies: readonly number[] = []): T {
+  const blanked = withoutBodies(text, bodies);
   try {
-    return use(readDecls(parser, text, path));
+    return use(readDecls(parser, blanked, path));
   } catch (e) {
     if (!(e instanceof ReadWhole)) throw e;
   }
-  const { tree, source } = parseC(parser, text, path);
-  try {
-    return use(walkTree(tree, source));
-  } finally {
-    tree.delete();
-  }
+  const read = (t: string): { items: Item[]; mended: boolean } => {
+    const { tree, source } = parseC(parser, t, path);
+    try {
+      return { items: [...walkTree(tree, source)], mended: !mendedAsC(tree.rootNode) };
+    } finally {
+      tree.delete();
+    }
+  };
+  const first = read(blanked);
+  if (!first.mended || blanked === text) return use(first.items);
+  const whole = read(text);
+  return use(declarations(whole.items) > declarations(first.items) ? whole.items : first.items);
 }
+
+const declarations = (items: readonly Item[]): number => items.reduce((n, i) => n + (i.k === "error" ? 0 : 1), 0);
 
 /**
  * `text` with the inside of each function body (`bodies`: pairs of brace
  * offsets) blanked, its lines kept: no declaration the walk reads is in a
  * body, and a body is most of a program's text to parse.
  */
-export function withoutBodies(text: string, bodies: readonly number[]): string {
+function withoutBodies(text: string, bodies: readonly number[]): string {
   if (!bodies.length) return text;
   let out = "";
   let at = 0;

@@ -6,7 +6,7 @@ import { functionBodies } from "../../../src/readers/c/decl-index.js";
 import { parseC } from "../../../src/readers/c/parse-c.js";
 import { cParser } from "../../../src/readers/c/parser.js";
 import { preprocess } from "../../../src/readers/c/preprocess.js";
-import { mendedAsC, withItems, withoutBodies } from "../../../src/readers/c/read-decls.js";
+import { mendedAsC, withItems } from "../../../src/readers/c/read-decls.js";
 import { walkTree } from "../../../src/readers/c/walk.js";
 import { freshSeed, rng } from "../../oracles/random.js";
 
@@ -58,7 +58,7 @@ async function whole(text: string): Promise<{ items: string[]; bodies: number[];
 }
 
 async function blanked(text: string): Promise<string[]> {
-  return withItems(await cParser(), withoutBodies(text, functionBodies(text)), "t.c", (items) => [...items].map((i) => JSON.stringify(i)));
+  return withItems(await cParser(), text, "t.c", (items) => [...items].map((i) => JSON.stringify(i)), functionBodies(text));
 }
 
 /** Whether every body tree-sitter parsed cleanly is one the index found. */
