@@ -8,7 +8,7 @@ import { sourceModule } from "../readers/c/module.js";
 import type { ObjectBuild, Rebuild } from "../rules/rule.js";
 import type { BuiltFrom } from "./built-from.js";
 import type { SourceIndex } from "./c-locate.js";
-import { handled, sourceRequest, type Reads } from "./reads.js";
+import { handled, sourceIncludeDirs, sourceRequest, type Reads } from "./reads.js";
 import { shownPath } from "./shown-path.js";
 
 // Which C source in the tree each object was built from, read as its build
@@ -39,7 +39,7 @@ export async function objectBuilds(
     const arch = line ? bpf2goArch(object.file) : undefined;
     const flags = withArch(flagsOf(src.file, src.text), arch);
     // Built from the text there now, as its DWARF says: nothing to compare.
-    if (builtFrom.unchanged(object, src.file, sourceRequest(src, flags, TARGETS.bpfel, undefined).includeDirs)) continue;
+    if (builtFrom.unchanged(object, src.file, sourceIncludeDirs(src.file, flags))) continue;
     const key = `${src.file}\0${arch ?? ""}`;
     asked.push({ object, src, line, key });
     // Read once per architecture, little-endian: byte order moves no member, and layouts are what is compared.

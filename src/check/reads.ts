@@ -27,9 +27,14 @@ export interface CReadRequest {
   records?: RecordEmit[];
 }
 
-/** A BPF source read as its build reads it: its folder first, then the build's `-I` folders, with the build's `-D`. */
+/** Where a BPF source's includes are searched as its build searches: its folder first, then the build's `-I` folders. */
+export function sourceIncludeDirs(file: string, flags: BuildFlags): string[] {
+  return [dirname(file), ...flags.includeDirs];
+}
+
+/** A BPF source read as its build reads it: in its include folders, with the build's `-D`. */
 export function sourceRequest(src: { file: string; text: string }, flags: BuildFlags, target: Target, records: RecordEmit[] | undefined): CReadRequest {
-  return { target, includeDirs: [dirname(src.file), ...flags.includeDirs], defines: flags.defines, files: { [src.file]: src.text }, ...(records ? { records } : {}) };
+  return { target, includeDirs: sourceIncludeDirs(src.file, flags), defines: flags.defines, files: { [src.file]: src.text }, ...(records ? { records } : {}) };
 }
 
 /** What the functions of a BPF source do with clocks and buffers. */

@@ -70,16 +70,16 @@ export function withItems<T>(parser: Parser, text: string, path: string, use: (i
   } catch (e) {
     if (!(e instanceof ReadWhole)) throw e;
   }
-  const read = (t: string): { items: Item[]; mended: boolean } => {
+  const read = (t: string): { items: Item[]; mendsAcross: boolean } => {
     const { tree, source } = parseC(parser, t, path);
     try {
-      return { items: [...walkTree(tree, source)], mended: !mendedAsC(tree.rootNode) };
+      return { items: [...walkTree(tree, source)], mendsAcross: !mendedAsC(tree.rootNode) };
     } finally {
       tree.delete();
     }
   };
   const first = read(blanked);
-  if (!first.mended || blanked === text) return use(first.items);
+  if (!first.mendsAcross || blanked === text) return use(first.items);
   const whole = read(text);
   return use(declarations(whole.items) > declarations(first.items) ? whole.items : first.items);
 }
