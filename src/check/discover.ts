@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { readdir, stat } from "node:fs/promises";
+import { readdirSync, statSync } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { promisify } from "node:util";
 import { InputError } from "../ir/errors.js";
@@ -67,7 +67,7 @@ export async function discover(paths: readonly string[], opts: { include: readon
     const abs = resolve(p);
     let st;
     try {
-      st = await stat(abs);
+      st = statSync(abs);
     } catch {
       throw new InputError(p, "no such file or directory");
     }
@@ -90,8 +90,7 @@ export async function discover(paths: readonly string[], opts: { include: readon
 }
 
 async function listFiles(dir: string): Promise<string[]> {
-  const fromGit = await gitFiles(dir);
-  return fromGit ?? walk(dir);
+  return (await gitFiles(dir)) ?? walk(dir);
 }
 
 async function gitFiles(dir: string): Promise<string[] | undefined> {
@@ -106,29 +105,31 @@ async function gitFiles(dir: string): Promise<string[] | undefined> {
       .filter((f) => f && !f.split("/").some((seg) => SKIP_DIRS.has(seg)))
       .map((f) => join(dir, f));
     // A deleted file is still in the index until the next commit.
-    const present = await Promise.all(files.map(isFile));
-    return files.filter((_, i) => present[i]);
+    return files.filter(isFile);
   } catch {
     return undefined;
   }
 }
 
-function isFile(path: string): Promise<boolean> {
-  return stat(path).then(
-    (s) => s.isFile(),
-    () => false,
-  );
+// Synchronous, as the walk: thousands of stats and listings, each a system
+// call, cost more as turns of the thread pool than the calls themselves.
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
-async function walk(root: string): Promise<string[]> {
+function walk(root: string): string[] {
   const out: string[] = [];
   const stack = [root];
   while (stack.length) {
     const dir = stack.pop()!;
-    for (const e of await readdir(dir, { withFileTypes: true })) {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name)) stack.push(join(dir, e.name));
-      } else if (e.isFile() || (e.isSymbolicLink() && (await isFile(join(dir, e.name))))) {
+      } else if (e.isFile() || (e.isSymbolicLink() && isFile(join(dir, e.name)))) {
         // A link to a file counts (libbpf-tools' x86/vmlinux.h → vmlinux_614.h); links to folders are not followed.
         out.push(join(dir, e.name));
         if (out.length > MAX_FILES) throw new InputError(root, `more than ${MAX_FILES} files under this directory; narrow it with "include" in abidrift.config.json`);

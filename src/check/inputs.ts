@@ -1,6 +1,5 @@
 import { dirname, join, resolve } from "node:path";
 import { lockDir } from "../drift/lock.js";
-import { FILES_IN_FLIGHT, mapBounded } from "../load/bounded.js";
 import { readTreeBuild, treeRootOf, type TreeBuild } from "../load/include-paths.js";
 import { readInputFile } from "../load/input-file.js";
 import { CONFIG_FILE, DEFAULT_CONFIG, loadConfig, type Config } from "./config.js";
@@ -33,7 +32,7 @@ export async function readInputs(paths: readonly string[], opts: { config?: stri
   const config = (await loadConfig(configPath)) ?? (opts.config ? missingConfig(opts.config) : DEFAULT_CONFIG);
   const base = config.file ? dirname(resolve(config.file)) : resolve(root);
   const { files: found, unreadRust } = await discover(paths, { include: config.include, exclude: config.exclude, base });
-  const files = await mapBounded(found, FILES_IN_FLIGHT, async (f) => ({ ...f, bytes: await readInputFile(f.path) }));
+  const files = found.map((f) => ({ ...f, bytes: readInputFile(f.path) }));
   const lock = await readLockInput(opts, config.file ? dirname(config.file) : root);
   const build = readTreeBuild(files, treeRootOf(root));
   return { files, config: { ...config, includeDirs: config.includeDirs.map((d) => resolve(base, d)) }, ...(lock ? { lock } : {}), build, unreadRust };

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { readFile, readdir, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { programStem } from "../check/c-locate.js";
@@ -14,7 +14,8 @@ import { snapshot } from "./snapshot.js";
 import { isBpfElf } from "../readers/elf/index.js";
 import type { CText, TreeFile } from "./bpf-source.js";
 import { readTree } from "./tree.js";
-import { FILES_IN_FLIGHT, mapBounded, PROCESSES_IN_FLIGHT } from "../load/bounded.js";
+import { mapBounded, PROCESSES_IN_FLIGHT } from "../load/bounded.js";
+import { readInputFile } from "../load/input-file.js";
 
 // One side of a comparison: a lock file, a BPF object, a C source, a
 // directory, or `git:REV`, the tree at a revision read out of git's object
@@ -41,10 +42,10 @@ export async function loadSide(spec: string): Promise<LoadedSide> {
     const config = (await loadConfig(join(spec, CONFIG_FILE))) ?? DEFAULT_CONFIG;
     const base = resolve(spec);
     const { files: found } = await discover([spec], { include: config.include, exclude: config.exclude, base });
-    const files = await mapBounded(found, FILES_IN_FLIGHT, async (f) => ({ path: f.path, bytes: await readFile(f.path) }));
+    const files = found.map((f) => ({ path: f.path, bytes: readInputFile(f.path) }));
     return fromTree(files, spec, config.includeDirs.map((d) => resolve(base, d)));
   }
-  const bytes = await readFile(spec);
+  const bytes = readInputFile(spec);
   if (spec.endsWith(".json")) {
     const lock = parseLock(new TextDecoder().decode(bytes), spec);
     return { snapshot: { lock, locs: new Map() }, file: spec, sources: [], modules: [] };
@@ -61,7 +62,7 @@ async function sourcesBeside(object: string): Promise<TreeFile[]> {
   if (kindOf(object) !== "object") return [];
   const dir = dirname(object);
   const names = (await readdir(dir)).filter((n) => kindOf(n) === "c" && programStem(join(dir, n)) === programStem(object));
-  return Promise.all(names.map(async (n) => ({ path: join(dir, n), bytes: await readFile(join(dir, n)) })));
+  return names.map((n) => ({ path: join(dir, n), bytes: readInputFile(join(dir, n)) }));
 }
 
 async function fromTree(files: TreeFile[], what: string, includeDirs: readonly string[] = []): Promise<LoadedSide> {

@@ -1,9 +1,6 @@
-// Reading a whole tree at once opens every file at once: a repository of
-// tens of thousands of files runs out of descriptors (EMFILE), and a git
-// revision would start a process per file. At most `limit` are in flight.
+// Reading a git revision file by file would start a process per file at
+// once. At most `limit` are in flight.
 
-/** Files open at once while a tree is read. */
-export const FILES_IN_FLIGHT = 64;
 /** git processes at once while a revision is read. */
 export const PROCESSES_IN_FLIGHT = 8;
 

@@ -16,8 +16,12 @@ type Kind = "dir" | "file" | "other";
 const ABSENT: ReadonlyMap<string, Kind> = new Map();
 // A path with `.` or `..` segments, or ending in a separator, means what the
 // system makes of it (`file/../x` is no path at all), not what lexical
-// normalizing would: it is stat'ed, as the empty path is.
+// normalizing would: it is stat'ed, as the empty path is. Leading `..`s of
+// a relative path are the exception: they climb from the working folder,
+// whose path the system gives with no links in it, so lexically is right,
+// and every program of a tree outside it is named so.
 const LITERAL = /(?:^|[\\/])\.\.?(?:[\\/]|$)|[\\/]$|^$/;
+const LEADING_UP = /^(?:\.\.[\\/])+/;
 const LISTED = process.platform === "linux";
 
 export class DirListings {
@@ -28,7 +32,7 @@ export class DirListings {
 
   /** What is at `path`, following symbolic links; undefined when nothing is. */
   kind(path: string): Kind | undefined {
-    if (!LISTED || LITERAL.test(path)) return this.stat(path);
+    if (!LISTED || LITERAL.test(isAbsolute(path) ? path : path.replace(LEADING_UP, ""))) return this.stat(path);
     if (!isAbsolute(path)) path = resolve(path);
     const dir = dirname(path);
     if (dir === path) return "dir";

@@ -6,8 +6,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { HAVE_CLI, badInputProblem, runCli } from "./run.js";
 
 // Inputs that are not files to read end in one line and exit 2, each before
-// anything is opened: a FIFO or a device would block a read for ever, a
-// file past the size limit would grow a parse tree past memory.
+// anything is read: a FIFO or a device would block a read for ever (a FIFO
+// is opened only without waiting for a writer), a file past the size limit
+// would grow a parse tree past memory.
 
 let dir = "";
 beforeAll(() => {
@@ -22,7 +23,7 @@ beforeAll(() => {
 
 describe.skipIf(!HAVE_CLI)("bad input is one line and exit 2 (skipped until `npm run build` has made dist/)", () => {
   for (const command of ["layout", "check"]) {
-    it(`${command} of a FIFO refuses it without opening it`, () => {
+    it(`${command} of a FIFO refuses it without waiting for a writer`, () => {
       const r = runCli([command, "pipe.c"], { cwd: dir, timeoutMs: 20_000 });
       expect(badInputProblem(r, "pipe.c")).toBe("");
       expect(r.stderr).toContain("is a FIFO, not a regular file or directory");
