@@ -58,19 +58,17 @@ function position(text: string, index: number): { line: number; column: number }
 export function findDeclaration(text: string, symbol: string): { line: number; column: number } | undefined {
   const map = /^map (\S+)$/.exec(symbol);
   if (map) {
-    const n = escape(map[1]!);
-    const m = new RegExp(`\\}\\s*(${n})\\s+SEC\\s*\\(|\\bBPF_[A-Z_]+\\(\\s*(${n})\\b|SEC\\s*\\(\\s*"maps"\\s*\\)\\s*(${n})\\b`).exec(text);
-    if (!m) return undefined;
-    const name = m[1] ?? m[2] ?? m[3]!;
-    return position(text, m.index + m[0].indexOf(name));
+    const at = declarationsIn(text).maps.get(map[1]!);
+    return at === undefined ? undefined : position(text, at);
   }
   const agg = /^(?:(struct|union) )?([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?$/.exec(symbol);
   if (!agg) return undefined;
   const [, tag, name, member] = agg;
-  const head = tag ? new RegExp(`\\b${tag}\\s+${escape(name!)}\\s*\\{`).exec(text) : new RegExp(`\\}\\s*${escape(name!)}\\s*;`).exec(text);
-  if (!head) return undefined;
-  if (!member) return position(text, head.index);
-  const open = text.indexOf("{", head.index);
+  const decls = declarationsIn(text);
+  const head = tag ? decls.tagged.get(`${tag} ${name!}`) : decls.typedefs.get(name!);
+  if (head === undefined) return undefined;
+  if (!member) return position(text, head);
+  const open = text.indexOf("{", head);
   let depth = 0;
   let close = open;
   for (; close < text.length; close++) {
@@ -78,7 +76,37 @@ export function findDeclaration(text: string, symbol: string): { line: number; c
     else if (text[close] === "}" && --depth === 0) break;
   }
   const m = new RegExp(`\\b${escape(member)}\\s*(?:\\[|;|:|,)`).exec(text.slice(open, close));
-  return position(text, m ? open + m.index : head.index);
+  return position(text, m ? open + m.index : head);
+}
+
+/** Where each name is first declared in one C text, by kind: offsets of `struct k {`, of `k` in `} k;` and of a map's name. */
+interface Declarations {
+  tagged: Map<string, number>;
+  typedefs: Map<string, number>;
+  maps: Map<string, number>;
+}
+
+// A report asks where each of its pairs' types and maps is declared, a
+// thousand programs' worth: each text is scanned once for all of them.
+const scanned = new Map<string, Declarations>();
+const SCANNED_TEXTS = 64;
+
+function declarationsIn(text: string): Declarations {
+  let d = scanned.get(text);
+  if (d) return d;
+  d = { tagged: new Map(), typedefs: new Map(), maps: new Map() };
+  const first = (into: Map<string, number>, name: string, at: number): void => {
+    if (!into.has(name)) into.set(name, at);
+  };
+  for (const m of text.matchAll(/\b(struct|union)\s+([A-Za-z_]\w*)\s*\{/g)) first(d.tagged, `${m[1]!} ${m[2]!}`, m.index!);
+  for (const m of text.matchAll(/\}\s*([A-Za-z_]\w*)\s*;/g)) first(d.typedefs, m[1]!, m.index!);
+  for (const m of text.matchAll(/\}\s*(\w+)\s+SEC\s*\(|\bBPF_[A-Z_]+\(\s*(\w+)\b|SEC\s*\(\s*"maps"\s*\)\s*(\w+)\b/g)) {
+    const name = m[1] ?? m[2] ?? m[3]!;
+    first(d.maps, name, m.index! + m[0].indexOf(name));
+  }
+  if (scanned.size >= SCANNED_TEXTS) scanned.delete(scanned.keys().next().value!);
+  scanned.set(text, d);
+  return d;
 }
 
 /** Moves C spans that point into objects to the declarations in their sources. */

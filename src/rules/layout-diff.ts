@@ -308,13 +308,26 @@ function arrayOf(graph: TypeGraph, id: TypeId): { elem: TypeId; count: number } 
  * explains a size that changed.
  */
 export function firstDifference(c: TypeGraph, cId: TypeId, tw: TypeGraph, twId: TypeId, opts: { reads?: boolean } = {}): Difference | undefined {
+  const reads = opts.reads ?? false;
+  let byTwin = asked.get(c);
+  if (!byTwin) asked.set(c, (byTwin = new WeakMap()));
+  let answers = byTwin.get(tw);
+  if (!answers) byTwin.set(tw, (answers = new Map()));
+  const key = `${cId} ${twId} ${reads}`;
+  if (answers.has(key)) return answers.get(key);
   const cSize = sizeOf(c, cId);
   const twinSize = sizeOf(tw, twId);
-  const d = diffWithin(c, cId, tw, twId, "", 0, cSize, twinSize, 0, opts.reads ?? false);
-  if (d) return d;
-  if (cSize !== twinSize) return { what: "size", cSize, twinSize };
-  return undefined;
+  const d = diffWithin(c, cId, tw, twId, "", 0, cSize, twinSize, 0, reads) ?? (cSize !== twinSize ? ({ what: "size", cSize, twinSize } as const) : undefined);
+  answers.set(key, d);
+  return d;
 }
+
+/**
+ * Answers given, by C graph and twin graph: the rules ask the same pair
+ * about the same layout one after another (struct-mismatch first, then
+ * arch-dependent-type and binary-read-padding before they look further).
+ */
+const asked = new WeakMap<TypeGraph, WeakMap<TypeGraph, Map<string, Difference | undefined>>>();
 
 function diffWithin(
   c: TypeGraph,
