@@ -22,7 +22,7 @@ import { GoPackages, type OwnPackage } from "./package.js";
 import { goParser, parseGo } from "./parser.js";
 import { programRefs } from "./loads.js";
 import { readTwins } from "./read-twins.js";
-import { frozenSpec, goLayout, type FrozenGoLayout, type GoLayoutSpec, type PortableGoModule } from "./layout-spec.js";
+import { fromPortable, frozenSpec, goLayout, type FrozenGoLayout, type GoLayoutSpec, type PortableGoModule } from "./layout-spec.js";
 import { snakeFromIdentifier, UseScanner } from "./uses.js";
 
 export { bpf2goIdentifier, isBpf2goOutput } from "./bpf2go.js";
@@ -316,10 +316,16 @@ function dedupe(problems: Problem[]): Problem[] {
   });
 }
 
-export const readGo: UserspaceReader = async (file, text, opts) => (await read(file, text, opts.tree, false, opts.afterOtherDir)).module;
+/**
+ * A Go file's module, laid out from its frozen spec as a thread's is: the
+ * live spec's array lengths close over the file's declarations and syntax
+ * nodes, and a check of a thousand loaders kept every one of them alive
+ * to the end, in every collection of the young generation.
+ */
+export const readGo: UserspaceReader = async (file, text, opts) => fromPortable(await readGoPortable(file, text, opts.tree, opts.afterOtherDir ?? false));
 
-/** `readGo` for a check reading on another thread. */
-export async function readGoPortable(file: string, text: string, tree: SourceTree, afterOtherDir: boolean): Promise<PortableGoModule> {
+/** `readGo` as plain data, for a check reading on another thread. */
+export async function readGoPortable(file: string, text: string, tree: SourceTree | undefined, afterOtherDir: boolean): Promise<PortableGoModule> {
   const r = await read(file, text, tree, true, afterOtherDir);
   const { layout: _, ...module } = r.module;
   return { module, spec: r.frozen! };
