@@ -7,6 +7,8 @@ export default defineConfig({
     hookTimeout: 300_000,
     // Oracle tests spawn clang, bpftool and go; two cores are all CI has.
     maxWorkers: 2,
+    // One temporary folder per run, removed at its end.
+    globalSetup: ["./test/oracles/scratch-dir.ts"],
     // The summary ends the run: what was skipped, and how to install what it needs.
     reporters: ["default", "./test/oracles/skip-summary.ts"],
   },
