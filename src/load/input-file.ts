@@ -5,8 +5,7 @@ import { overInputLimit } from "../ir/input-limit.js";
 // What may be read as an input: a regular file no larger than the limit, or
 // a directory. A FIFO, a device or a socket would block a read forever (or
 // never end), and a file of hundreds of megabytes grows a parse tree past
-// the memory of the machine; each is refused in one line before it is opened.
-
+// the memory of the machine; each is refused in one line before it is read.
 
 /** Throws an InputError unless `st` is a directory or a regular file within the limit. */
 export function acceptInput(path: string, st: Stats): void {
@@ -98,12 +97,14 @@ function readWhole(path: string, fd: number, size: number): Buffer {
   // Grown since the stat (a log being written): read on, within the limit.
   const chunks = [buf];
   for (;;) {
-    const more = Buffer.allocUnsafe(64 * 1024);
-    const got = readSync(fd, more, 0, more.length, null);
+    const got = readSync(fd, PAST_END, 0, PAST_END.length, null);
     if (got === 0) return chunks.length === 1 ? buf : Buffer.concat(chunks);
     n += got;
     const over = overInputLimit(n);
     if (over) throw new InputError(path, over);
-    chunks.push(more.subarray(0, got));
+    chunks.push(Buffer.from(PAST_END.subarray(0, got)));
   }
 }
+
+/** Where each file is read past its stat'ed end, which almost always gives nothing: one buffer for all. */
+const PAST_END = Buffer.allocUnsafe(64 * 1024);
