@@ -257,6 +257,11 @@ function collectMembers(graph: TypeGraph, members: readonly Member[], prefix: st
       if (mt.kind === "struct" || mt.kind === "union") collect(graph, m.type, prefix, offset, out, depth + 1, reads, pads);
       continue;
     }
+    // A struct or union of nothing but unnamed bitfields (`union { short : 2; } u`) is padding by another name: nothing reads it.
+    if ((mt.kind === "struct" || mt.kind === "union") && !holdsData(graph, m.type, depth)) {
+      pads?.push({ offset, size: sizeOf(graph, m.type) });
+      continue;
+    }
     out.push({
       path: prefix + m.name,
       offset,
@@ -270,6 +275,18 @@ function collectMembers(graph: TypeGraph, members: readonly Member[], prefix: st
       ...(m.mirrors ? { mirrors: m.mirrors } : {}),
     });
   }
+}
+
+/** Whether an aggregate has a named member that holds a value, at any depth: a named bitfield, a scalar, an array, a pointer. */
+function holdsData(graph: TypeGraph, id: TypeId, depth: number): boolean {
+  if (depth > MAX_CHAIN) return true;
+  const t = graph.type(resolve(graph, id));
+  if (t.kind !== "struct" && t.kind !== "union") return true;
+  return t.members.some((m) => {
+    if (m.bitSize > 0) return Boolean(m.name);
+    if (m.name === "_" || isPadName(m.name)) return false;
+    return holdsData(graph, m.type, depth + 1);
+  });
 }
 
 /**
