@@ -258,7 +258,7 @@ function collectMembers(graph: TypeGraph, members: readonly Member[], prefix: st
       continue;
     }
     // A struct or union of nothing but unnamed bitfields (`union { short : 2; } u`) is padding by another name: nothing reads it.
-    if ((mt.kind === "struct" || mt.kind === "union") && !holdsData(graph, m.type, depth)) {
+    if ((mt.kind === "struct" || mt.kind === "union") && !holdsData(graph, m.type, depth, reads)) {
       pads?.push({ offset, size: sizeOf(graph, m.type) });
       continue;
     }
@@ -277,16 +277,12 @@ function collectMembers(graph: TypeGraph, members: readonly Member[], prefix: st
   }
 }
 
-/** Whether an aggregate has a named member that holds a value, at any depth: a named bitfield, a scalar, an array, a pointer. */
-function holdsData(graph: TypeGraph, id: TypeId, depth: number): boolean {
-  if (depth > MAX_CHAIN) return true;
-  const t = graph.type(resolve(graph, id));
-  if (t.kind !== "struct" && t.kind !== "union") return true;
-  return t.members.some((m) => {
-    if (m.bitSize > 0) return Boolean(m.name);
-    if (m.name === "_" || isPadName(m.name)) return false;
-    return holdsData(graph, m.type, depth + 1);
-  });
+/** Whether an aggregate yields any slot as `collect` lays it out: one of nothing but padding and unnamed bitfields yields none. */
+function holdsData(graph: TypeGraph, id: TypeId, depth: number, reads: boolean): boolean {
+  if (depth + 1 > MAX_CHAIN) return true;
+  const inner: Slot[] = [];
+  collect(graph, id, "", 0, inner, depth + 1, reads);
+  return inner.length > 0;
 }
 
 /**
