@@ -113,7 +113,7 @@ export function readElf(bytes: Uint8Array, file: string, baseOffset = 0): ElfFil
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const parser = new elfy.Parser();
   const header = parser.parseHeader(buf);
-  const sections = readSections(raw, parser, buf, header);
+  const sections = readSections(raw, header);
   return new ElfFile(
     file,
     baseOffset,
@@ -142,7 +142,7 @@ function extentOf(raw: ElfBytes, header: ElfyHeader, sections: readonly ElfSecti
   return end;
 }
 
-function readSections(raw: ElfBytes, parser: InstanceType<typeof elfy.Parser>, buf: Buffer, header: ElfyHeader): ElfSection[] {
+function readSections(raw: ElfBytes, header: ElfyHeader): ElfSection[] {
   const w = WIRE[raw.bits];
   const { shoff } = header;
   if (shoff === 0) return [];
@@ -158,36 +158,39 @@ function readSections(raw: ElfBytes, parser: InstanceType<typeof elfy.Parser>, b
   const shstrndx = header.shstrndx !== SHN_XINDEX ? header.shstrndx : raw.u32(shoff + w.shLink);
   raw.need(shoff, shnum * w.shdrSize, `section header table (${shnum} entries)`, w.eShoff);
 
-  const decoded = parser.parseSections(buf, { ...header, shnum });
-  const sections = decoded.map((s, index): ElfSection => {
+  // Read in place: elfy's parseSections copies each header into a Buffer of its own first, a third of an object's read.
+  const names: number[] = [];
+  const sections: ElfSection[] = [];
+  for (let index = 0; index < shnum; index++) {
     const at = shoff + index * w.shdrSize;
     const type = raw.u32(at + w.shType);
+    const offset = raw.word(at + w.shOffset);
+    const size = raw.word(at + w.shSize);
     const hasData = type !== SHT_NOBITS && type !== SHT_NULL;
-    if (hasData) raw.need(s.off, s.size, `section ${index} data`, at + (s.off > raw.length ? w.shOffset : w.shSize));
-    return {
+    if (hasData) raw.need(offset, size, `section ${index} data`, at + (offset > raw.length ? w.shOffset : w.shSize));
+    names.push(raw.u32(at + w.shName));
+    sections.push({
       index,
       name: "",
       type,
       flags: raw.word(at + w.shFlags),
-      addr: s.addr,
-      offset: s.off,
-      size: s.size,
-      link: s.link,
-      info: s.info,
+      addr: raw.word(at + w.shAddr),
+      offset,
+      size,
+      link: raw.u32(at + w.shLink),
+      info: raw.u32(at + w.shInfo),
       entsize: raw.word(at + w.shEntsize),
       addralign: raw.word(at + w.shAddralign),
-      data: hasData ? raw.bytes.subarray(s.off, s.off + s.size) : raw.bytes.subarray(0, 0),
-    };
-  });
+      data: hasData ? raw.bytes.subarray(offset, offset + size) : raw.bytes.subarray(0, 0),
+    });
+  }
 
   if (shstrndx === SHN_UNDEF) return sections;
   const shstrtab = sections[shstrndx];
   if ((header.shstrndx >= SHN_LORESERVE && header.shstrndx !== SHN_XINDEX) || shstrtab === undefined) {
     throw raw.error(w.eShstrndx, `e_shstrndx ${shstrndx} does not name one of the ${shnum} sections`);
   }
-  const names = new StringTable(raw, shstrtab, w.eShstrndx);
-  decoded.forEach((s, index) => {
-    sections[index].name = names.name(s.name, shoff + index * w.shdrSize, `section ${index}`);
-  });
+  const strings = new StringTable(raw, shstrtab, w.eShstrndx);
+  for (let index = 0; index < shnum; index++) sections[index]!.name = strings.name(names[index]!, shoff + index * w.shdrSize, `section ${index}`);
   return sections;
 }

@@ -1,6 +1,5 @@
 // Where each field sits in the ELF records, for both classes. Read by the
-// bounds-checked reader below; elfy supplies the rest of the header and
-// section-header fields.
+// bounds-checked reader below; elfy supplies the rest of the file header.
 import { InputError } from "../../ir/errors.js";
 
 export type ElfClass = 32 | 64;
@@ -16,11 +15,14 @@ export interface Wire {
   eShstrndx: number;
   /** Elf{32,64}_Shdr */
   shdrSize: number;
+  shName: number;
   shType: number;
   shFlags: number;
+  shAddr: number;
   shOffset: number;
   shSize: number;
   shLink: number;
+  shInfo: number;
   shAddralign: number;
   shEntsize: number;
   /** Elf{32,64}_Sym */
@@ -35,12 +37,12 @@ export interface Wire {
 export const WIRE: Record<ElfClass, Wire> = {
   32: {
     ehdrSize: 52, eType: 16, eMachine: 18, ePhoff: 28, eShoff: 32, eShentsize: 46, eShstrndx: 50,
-    shdrSize: 40, shType: 4, shFlags: 8, shOffset: 16, shSize: 20, shLink: 24, shAddralign: 32, shEntsize: 36,
+    shdrSize: 40, shName: 0, shType: 4, shFlags: 8, shAddr: 12, shOffset: 16, shSize: 20, shLink: 24, shInfo: 28, shAddralign: 32, shEntsize: 36,
     symSize: 16, stName: 0, stValue: 4, stSize: 8, stInfo: 12, stShndx: 14,
   },
   64: {
     ehdrSize: 64, eType: 16, eMachine: 18, ePhoff: 32, eShoff: 40, eShentsize: 58, eShstrndx: 62,
-    shdrSize: 64, shType: 4, shFlags: 8, shOffset: 24, shSize: 32, shLink: 40, shAddralign: 48, shEntsize: 56,
+    shdrSize: 64, shName: 0, shType: 4, shFlags: 8, shAddr: 16, shOffset: 24, shSize: 32, shLink: 40, shInfo: 44, shAddralign: 48, shEntsize: 56,
     symSize: 24, stName: 0, stValue: 8, stSize: 16, stInfo: 4, stShndx: 6,
   },
 };
