@@ -39,7 +39,9 @@ export function btfMaps(graph: TypeGraph): MapDef[] {
 /** The maps libbpf makes of the variables of `.struct_ops` and `.struct_ops.link`. */
 export function structOpsMaps(graph: TypeGraph): MapDef[] {
   const maps: MapDef[] = [];
-  for (let id = 1; id < graph.count; id++) {
+  // Found by name, in id order: decoding every type to find the sections cost most objects more than their maps.
+  const ids = [...graph.find(".struct_ops"), ...graph.find(".struct_ops.link")].sort((a, b) => a - b);
+  for (const id of ids) {
     const sec = graph.type(id);
     if (sec.kind !== "datasec") continue;
     for (const v of sec.vars) {
