@@ -12,15 +12,16 @@ import { plainCheckArgs, plainLayoutArgs } from "./plain-argv.js";
 
 // V8 recompiles a wasm function with its optimizing compiler once it has run
 // for a budget of bytes. tree-sitter's lexers are huge, and their loops
-// spend the budget fast: with the default, the recompiles (on other threads,
-// before any file is half read) cost more CPU than one program's parse
-// takes. Even at 1e9, a check of one program with vmlinux.h sent the C
-// lexer to the optimizer near its end, and node waited 100 to 200 ms for a
-// compile whose code never ran. At the largest budget V8 takes, a check
-// of one program is 12 % faster, a thousand programs are no slower, and
-// a whole vmlinux.h's layout is 4 % slower. Set before web-tree-sitter
-// compiles its modules, which it does on first use.
-setFlagsFromString("--wasm-tiering-budget=2147483647");
+// spend even the largest budget V8 takes within one program's parse: the
+// recompiles run on the other core, and node waits for them at its next
+// turn (100 to 230 ms idle in a bcc tool's `layout`) for code that runs a
+// few milliseconds if at all. Wasm is left to the baseline compiler, whose
+// code is ready at once. Measured against the largest budget, interleaved:
+// a bcc tool's layout 12 % less wall time, one program's check and a
+// thousand programs no slower, a whole vmlinux.h's layout 5 % slower.
+// Set before web-tree-sitter compiles its modules, which it does on first
+// use; reading threads share the process's flags.
+setFlagsFromString("--liftoff-only");
 // The optimizing compiler's own work is a third of what reading one program
 // with vmlinux.h costs: the scans of a 3 MB header are hot for a few
 // milliseconds each, and inlining every helper into them makes each compile
