@@ -708,7 +708,7 @@ function collectLocals(fn: Node, blocks: BlockScopes, searched: Searched): void 
         break;
       }
       case "var_declaration":
-        addVars(n, scope);
+        addVars(n, scope, searched);
         break;
       case "short_var_declaration":
       case "assignment_statement": {
