@@ -327,12 +327,14 @@ export class GoDecls {
   private fields(struct: Node, depth: number): GoField[] {
     const out: GoField[] = [];
     const list = struct.namedChildren.find((c) => c.type === "field_declaration_list");
+    // A tag is a string literal: most structs have none, and a field's tag costs a question of the tree.
+    const tagged = list !== undefined && /["`]/.test(list.text);
     for (const decl of list?.namedChildren ?? []) {
       if (decl.type !== "field_declaration") continue;
       const typeNode = field(decl, "type");
       if (!typeNode) continue;
       const type = this.resolveType(typeNode, depth + 1);
-      const tagNode = field(decl, "tag");
+      const tagNode = tagged ? field(decl, "tag") : undefined;
       const tag = tagNode ? stringValue(tagNode) : undefined;
       const names = decl.childrenForFieldName("name");
       if (names.length === 0) {
