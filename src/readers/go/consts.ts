@@ -40,18 +40,37 @@ export class ConstEvaluator {
   private readonly busy = new Set<string>();
   /** Where the expression being evaluated sits, for the types of local variables. */
   private scope?: Scope;
+  /**
+   * Values that asked nothing of the machine, by node: an array's length is
+   * asked for on every architecture, and `[16]byte` is 16 on all of them.
+   */
+  private readonly anyMachine = new Map<number, bigint>();
+  /** Whether the evaluation under way asked for a layout or a named constant, whose value may differ by machine. */
+  private machine = false;
 
   constructor(private readonly ctx: ConstContext) {}
 
   /** The value of `node`; `runtime` admits binary.Size, which Go computes at run time. */
   value(node: Node, arch: GoArch, opts: { runtime?: boolean; scope?: Scope } = {}): bigint {
+    const known = this.anyMachine.get(node.id);
+    if (known !== undefined) return known;
     const outer = this.scope;
+    const outerMachine = this.machine;
     this.scope = opts.scope;
+    this.machine = false;
     try {
-      return this.eval(node, arch, 0, opts.runtime ?? false, 0);
+      const v = this.eval(node, arch, 0, opts.runtime ?? false, 0);
+      if (!this.machine) this.anyMachine.set(node.id, v);
+      return v;
     } finally {
       this.scope = outer;
+      this.machine ||= outerMachine;
     }
+  }
+
+  private layout(arch: GoArch): GoLayout {
+    this.machine = true;
+    return this.ctx.layout(arch);
   }
 
   /** The value of a constant this file declares, for the other files of its package. */
@@ -64,6 +83,8 @@ export class ConstEvaluator {
   }
 
   private named(name: string, node: Node | undefined, arch: GoArch, depth: number, runtime: boolean): bigint {
+    // Memoized per machine, and perhaps from another file: taken as the machine's.
+    this.machine = true;
     const key = `${arch}:${name}`;
     const known = this.memo.get(key);
     if (known !== undefined) return known;
@@ -153,6 +174,7 @@ export class ConstEvaluator {
       case "selector_expression": {
         const pkg = field(node, "operand");
         const name = field(node, "field")?.text;
+        this.machine = true;
         const v = pkg?.type === "identifier" && name ? this.ctx.imported?.(pkg.text, name, arch) : undefined;
         if (v !== undefined) return v;
         return this.fail(`cannot evaluate \`${clip(node.text)}\` as a constant: no package of this module in the tree declares it`, node);
@@ -173,7 +195,7 @@ export class ConstEvaluator {
       const pkg = field(fn, "operand");
       const name = field(fn, "field")?.text;
       if (pkg?.type === "identifier" && this.ctx.isPackage(pkg.text, "unsafe")) {
-        const layout = this.ctx.layout(arch);
+        const layout = this.layout(arch);
         if (name === "Offsetof") return BigInt(this.offsetof(arg, layout));
         const t = this.argType(arg);
         if (name === "Sizeof") return BigInt(layout.shape(t).size);
@@ -181,7 +203,7 @@ export class ConstEvaluator {
       }
       if (pkg?.type === "identifier" && this.ctx.isPackage(pkg.text, "encoding/binary") && name === "Size" && runtime) {
         const t = this.argType(arg, true);
-        const size = this.ctx.layout(arch).binarySize(t);
+        const size = this.layout(arch).binarySize(t);
         if (size === undefined) this.fail(`binary.Size(${clip(arg.text)}) is -1: encoding/binary refuses the type`, node);
         return BigInt(size);
       }

@@ -54,6 +54,9 @@ export interface Problem {
 
 const MAX_DEPTH = 64;
 
+const IMPORT_SPECS = new Set(["import_spec"]);
+const VAR_SPECS = new Set(["var_spec"]);
+
 export class GoDecls {
   readonly imports = new Map<string, string>();
   readonly types: TypeDecl[] = [];
@@ -167,7 +170,7 @@ export class GoDecls {
     for (const decl of this.root.namedChildren) {
       switch (decl.type) {
         case "import_declaration":
-          for (const spec of decl.descendantsOfType("import_spec")) this.addImport(spec);
+          this.searched.walk(decl, IMPORT_SPECS, (spec) => this.addImport(spec));
           break;
         case "type_declaration":
           for (const spec of decl.namedChildren) {
@@ -189,7 +192,7 @@ export class GoDecls {
           this.addConsts(decl);
           break;
         case "var_declaration":
-          addVars(decl, this.fileScope);
+          addVars(decl, this.fileScope, this.searched);
           break;
       }
     }
@@ -324,12 +327,14 @@ export class GoDecls {
   private fields(struct: Node, depth: number): GoField[] {
     const out: GoField[] = [];
     const list = struct.namedChildren.find((c) => c.type === "field_declaration_list");
+    // A tag is a string literal: most structs have none, and a field's tag costs a question of the tree.
+    const tagged = list !== undefined && /["`]/.test(list.text);
     for (const decl of list?.namedChildren ?? []) {
       if (decl.type !== "field_declaration") continue;
       const typeNode = field(decl, "type");
       if (!typeNode) continue;
       const type = this.resolveType(typeNode, depth + 1);
-      const tagNode = field(decl, "tag");
+      const tagNode = tagged ? field(decl, "tag") : undefined;
       const tag = tagNode ? stringValue(tagNode) : undefined;
       const names = decl.childrenForFieldName("name");
       if (names.length === 0) {
@@ -486,8 +491,8 @@ export function fieldOf(t: GoType, name: string, depth = 0): GoField | undefined
 }
 
 /** Records `var` declarations (package level or in a function) in a scope. */
-export function addVars(decl: Node, scope: Scope): void {
-  for (const spec of decl.descendantsOfType("var_spec")) {
+export function addVars(decl: Node, scope: Scope, searched: Searched): void {
+  searched.walk(decl, VAR_SPECS, (spec) => {
     const typeNode = field(spec, "type");
     const values = listItems(field(spec, "value"));
     const names = spec.childrenForFieldName("name");
@@ -496,5 +501,5 @@ export function addVars(decl: Node, scope: Scope): void {
       const value = single ? values[i] : values[0];
       scope.vars.set(name.text, { typeNode, value, index: single ? 0 : i });
     });
-  }
+  });
 }

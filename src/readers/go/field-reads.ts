@@ -56,7 +56,7 @@ export function fieldReads(file: string, fn: Node, searched: Searched, isSample:
     if (type === "call_expression") {
       const callee = unparen(field(n, "function") ?? n);
       const m = ENDIAN.exec(callee.text.replace(/\s+/g, ""));
-      const arg = field(n, "arguments")?.firstNamedChild;
+      const arg = m && field(n, "arguments")?.firstNamedChild;
       if (m && arg) {
         const at = sliceStart(arg);
         const size = Number(m[2]!.slice(4)) / 8;
@@ -65,7 +65,7 @@ export function fieldReads(file: string, fn: Node, searched: Searched, isSample:
         if (at) push(n, at.buf, at.offset, { kind: "int", size, signed: false, ...(order ? { order } : {}) });
         return;
       }
-      const cast = unsafeRead(n);
+      const cast = unsafeRead(n, callee);
       // The value is the dereference around the call.
       if (cast) push(n.parent ?? n, cast.buf, cast.offset, cast.read);
     } else if (!insideAddress(n)) {
@@ -89,15 +89,16 @@ function sliceStart(arg: Node): { buf: Node; offset: number } | undefined {
   return operand && offset !== undefined ? { buf: unparen(operand), offset } : undefined;
 }
 
-/** `*(*uint32)(unsafe.Pointer(&b[8]))`. */
-function unsafeRead(call: Node): { buf: Node; offset: number; read: ScalarRead } | undefined {
-  const deref = call.parent;
-  if (deref?.type !== "unary_expression" || field(deref, "operator")?.text !== "*") return undefined;
-  const conv = unparen(field(call, "function") ?? call);
+/** `*(*uint32)(unsafe.Pointer(&b[8]))`, whose callee `conv` is `(*uint32)`. */
+function unsafeRead(call: Node, conv: Node): { buf: Node; offset: number; read: ScalarRead } | undefined {
   const ptr = conv.type === "unary_expression" && field(conv, "operator")?.text === "*" ? field(conv, "operand") : conv.type === "pointer_type" ? conv.firstNamedChild : undefined;
   const width = ptr && Object.hasOwn(UNSAFE_WIDTH, ptr.text) ? UNSAFE_WIDTH[ptr.text] : undefined;
+  if (!width) return undefined;
+  // Asked only of conversions to a scalar pointer: tree-sitter finds a parent by a descent from the root.
+  const deref = call.parent;
+  if (deref?.type !== "unary_expression" || field(deref, "operator")?.text !== "*") return undefined;
   const inner = field(call, "arguments")?.firstNamedChild;
-  if (!width || !inner || inner.type !== "call_expression" || !/(^|\.)Pointer$/.test(unparen(field(inner, "function") ?? inner).text)) return undefined;
+  if (!inner || inner.type !== "call_expression" || !/(^|\.)Pointer$/.test(unparen(field(inner, "function") ?? inner).text)) return undefined;
   const addr = inner && unparen(field(inner, "arguments")?.firstNamedChild ?? inner);
   if (addr.type !== "unary_expression" || field(addr, "operator")?.text !== "&") return undefined;
   const el = unparen(field(addr, "operand") ?? addr);

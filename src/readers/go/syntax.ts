@@ -65,6 +65,8 @@ export const BLOCKS: ReadonlySet<string> = new Set([
 // of these, and each search below is a slice of that one.
 const SEARCHED = [
   "comment",
+  "import_spec",
+  "var_spec",
   "composite_literal",
   "call_expression",
   "assignment_statement",
@@ -84,17 +86,18 @@ const SEARCHED_SET = new Set(SEARCHED);
  */
 export class Searched {
   private found?: { nodes: Node[]; types: string[]; starts: number[] };
+  private broken?: boolean;
 
   constructor(private readonly root: Node) {}
 
   /**
-   * Visits the nodes of `types` in `below` (the root or one of its
-   * children), itself included, in document order: what
+   * Visits the nodes of `types` in `below` (the root, one of its children,
+   * or a node of a searched type), itself included, in document order: what
    * `below.descendantsOfType` finds.
    */
   walk(below: Node, types: ReadonlySet<string>, visit: (n: Node, type: string) => void): void {
     // A broken tree may hold empty nodes where one declaration ends and the next starts: searched as asked.
-    if (this.root.hasError) {
+    if ((this.broken ??= this.root.hasError)) {
       for (const n of below.descendantsOfType([...types])) visit(n, n.type);
       return;
     }
@@ -102,12 +105,19 @@ export class Searched {
     const { nodes, types: typeOf, starts } = this.all();
     let i = 0;
     let end = nodes.length;
-    // A top-level declaration holds the nodes that start inside it: its only ancestor is the root.
+    // A node holds the nodes that start inside it, but for those that hold it
+    // and start where it does: they come before it, in document order, and a
+    // top-level declaration has none but the root.
     if (below.id !== this.root.id) {
       const start = below.startIndex;
-      const stop = below.endIndex;
       i = firstAtOrAfter(starts, start);
-      end = firstAtOrAfter(starts, stop);
+      end = firstAtOrAfter(starts, below.endIndex);
+      for (let j = i; j < end && starts[j] === start; j++) {
+        if (nodes[j]!.id === below.id) {
+          i = j;
+          break;
+        }
+      }
     }
     for (; i < end; i++) {
       const type = typeOf[i]!;

@@ -69,6 +69,8 @@ const METHODS: Record<string, MethodArgs> = {
   BatchDelete: { keys: [0], values: [], batch: true },
 };
 
+const BATCH_LOOKUPS = new Set(["BatchLookup", "BatchLookupAndDelete"]);
+
 // cilium/ebpf 0.9 takes (prevKey, nextKeyOut, keys, values, opts); later
 // versions (cursor, keys, values, opts). The argument count tells them apart.
 function batchLookup(argc: number): MethodArgs {
@@ -81,7 +83,10 @@ const MAX_CALLERS = 4;
 
 const SCANNED = new Set(["composite_literal", "call_expression", "assignment_statement"]);
 const FIELD_SETS = new Set(["composite_literal", "assignment_statement"]);
-const LOCALS = new Set(["parameter_declaration", "var_declaration", "short_var_declaration", "assignment_statement", "call_expression"]);
+const DECLARING = ["parameter_declaration", "var_declaration", "short_var_declaration", "assignment_statement"];
+const LOCALS = new Set([...DECLARING, "call_expression"]);
+// In a file that never says ReadInto no call fills a variable: its calls are not visited for it.
+const LOCALS_WITHOUT_READINTO = new Set(DECLARING);
 const CALLS = new Set(["call_expression"]);
 
 export class UseScanner {
@@ -111,7 +116,7 @@ export class UseScanner {
       this.readsFrom = undefined;
       if (decl.type === "function_declaration" || decl.type === "method_declaration") {
         this.blocks = new BlockScopes(decl, this.d.fileScope, this.d.searched);
-        collectLocals(decl, this.blocks, this.d.searched);
+        collectLocals(decl, this.blocks, this.d.searched, this.localTypes());
       } else {
         this.blocks = undefined;
       }
@@ -127,6 +132,14 @@ export class UseScanner {
     if (fieldSetsOnly) return;
     for (const use of this.onFields) use();
     this.structTags();
+  }
+
+  private locals?: ReadonlySet<string>;
+
+  /** The nodes collectLocals visits in this file. */
+  private localTypes(): ReadonlySet<string> {
+    this.locals ??= this.d.root.text.includes("ReadInto") ? LOCALS : LOCALS_WITHOUT_READINTO;
+    return this.locals;
   }
 
   /** The scope of the block holding `node`: where a variable's value is followed, its names mean what they meant there. */
@@ -221,11 +234,12 @@ export class UseScanner {
       return;
     }
     const fn = unparen(raw);
-    const args = field(call, "arguments")?.namedChildren ?? [];
     if (fn.type === "selector_expression") {
       const operand = field(fn, "operand");
       const method = field(fn, "field")?.text;
-      if (!operand || !method) return;
+      // Most calls are of no method followed here: their arguments are not worth asking the tree for.
+      if (!operand || !method || !(method === "Read" || method === "Next" || method in METHODS || BATCH_LOOKUPS.has(method))) return;
+      const args = field(call, "arguments")?.namedChildren ?? [];
       if (method === "Read" && this.pkg(operand, BINARY)) {
         this.binaryRead(call, args, scope);
         return;
@@ -245,7 +259,7 @@ export class UseScanner {
       target = this.mapOf(base, this.scopeAt(base, scope), 0);
       positions = ONE;
     } else {
-      positions = method === "BatchLookup" || method === "BatchLookupAndDelete" ? batchLookup(args.length) : METHODS[method];
+      positions = BATCH_LOOKUPS.has(method) ? batchLookup(args.length) : METHODS[method];
       if (!positions) return;
       target = this.mapOf(operand, scope, 0);
     }
@@ -637,7 +651,7 @@ export class UseScanner {
     let blocks = this.fnScopes.get(fn.id);
     if (!blocks) {
       blocks = new BlockScopes(fn, this.d.fileScope, this.d.searched);
-      collectLocals(fn, blocks, this.d.searched);
+      collectLocals(fn, blocks, this.d.searched, this.localTypes());
       this.fnScopes.set(fn.id, blocks);
     }
     return blocks.at(node) ?? this.d.fileScope;
@@ -698,8 +712,8 @@ function mayHoldMap(t: GoType | undefined): boolean {
 }
 
 /** Declarations in a function that later calls refer to, each in its block: parameters, var, :=, = and ReadInto targets. */
-function collectLocals(fn: Node, blocks: BlockScopes, searched: Searched): void {
-  searched.walk(fn, LOCALS, (n, type) => {
+function collectLocals(fn: Node, blocks: BlockScopes, searched: Searched, types: ReadonlySet<string>): void {
+  searched.walk(fn, types, (n, type) => {
     const scope = blocks.at(n) ?? blocks.root;
     switch (type) {
       case "parameter_declaration": {
@@ -708,7 +722,7 @@ function collectLocals(fn: Node, blocks: BlockScopes, searched: Searched): void 
         break;
       }
       case "var_declaration":
-        addVars(n, scope);
+        addVars(n, scope, searched);
         break;
       case "short_var_declaration":
       case "assignment_statement": {
