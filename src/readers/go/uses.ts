@@ -56,18 +56,19 @@ interface MethodArgs {
 }
 
 const ONE: MethodArgs = { keys: [0], values: [1] };
-const METHODS: Record<string, MethodArgs> = {
-  Lookup: ONE,
-  LookupWithFlags: ONE,
-  LookupAndDelete: ONE,
-  LookupAndDeleteWithFlags: ONE,
-  Update: ONE,
-  Put: ONE,
-  Delete: { keys: [0], values: [] },
-  NextKey: { keys: [0, 1], values: [] },
-  BatchUpdate: { keys: [0], values: [1], batch: true },
-  BatchDelete: { keys: [0], values: [], batch: true },
-};
+// A Map, not an object: a Go method may be called `toString` or `constructor`.
+const METHODS = new Map<string, MethodArgs>([
+  ["Lookup", ONE],
+  ["LookupWithFlags", ONE],
+  ["LookupAndDelete", ONE],
+  ["LookupAndDeleteWithFlags", ONE],
+  ["Update", ONE],
+  ["Put", ONE],
+  ["Delete", { keys: [0], values: [] }],
+  ["NextKey", { keys: [0, 1], values: [] }],
+  ["BatchUpdate", { keys: [0], values: [1], batch: true }],
+  ["BatchDelete", { keys: [0], values: [], batch: true }],
+]);
 
 const BATCH_LOOKUPS = new Set(["BatchLookup", "BatchLookupAndDelete"]);
 
@@ -238,7 +239,7 @@ export class UseScanner {
       const operand = field(fn, "operand");
       const method = field(fn, "field")?.text;
       // Most calls are of no method followed here: their arguments are not worth asking the tree for.
-      if (!operand || !method || !(method === "Read" || method === "Next" || method in METHODS || BATCH_LOOKUPS.has(method))) return;
+      if (!operand || !method || !(method === "Read" || method === "Next" || METHODS.has(method) || BATCH_LOOKUPS.has(method))) return;
       const args = field(call, "arguments")?.namedChildren ?? [];
       if (method === "Read" && this.pkg(operand, BINARY)) {
         this.binaryRead(call, args, scope);
@@ -259,7 +260,7 @@ export class UseScanner {
       target = this.mapOf(base, this.scopeAt(base, scope), 0);
       positions = ONE;
     } else {
-      positions = BATCH_LOOKUPS.has(method) ? batchLookup(args.length) : METHODS[method];
+      positions = BATCH_LOOKUPS.has(method) ? batchLookup(args.length) : METHODS.get(method);
       if (!positions) return;
       target = this.mapOf(operand, scope, 0);
     }

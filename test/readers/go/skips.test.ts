@@ -48,3 +48,29 @@ describe("questions the text rules out", () => {
     expect(m.decodes.map((d) => d.mapName)).toEqual([undefined]);
   });
 });
+
+describe("method names", () => {
+  // The methods followed were looked up in an object, where `toString` and `constructor` are found too.
+  it("a method named after one of JavaScript's object members is no map method", async () => {
+    const text = `package main
+
+import "github.com/cilium/ebpf"
+
+type Key struct{ Pid uint32 }
+type Val struct{ N uint64 }
+
+func run(m *ebpf.Map) {
+	var k Key
+	var v Val
+	m.toString(&k, &v)
+	m.constructor(&k, &v)
+	m.hasOwnProperty(&k, &v)
+	m.Lookup(&k, &v)
+}
+`;
+    const m = await readGo("a.go", text, {});
+    expect(m.problems).toEqual([]);
+    expect([...new Set(m.decodes.map((d) => d.method))]).toEqual(["Map.Lookup"]);
+    expect(m.twins.map((t) => t.name).sort()).toEqual(["Key", "Val"]);
+  });
+});
