@@ -41,7 +41,7 @@ export function readCtypesClasses(file: string, scope: ModuleScope): CtypesClass
     const c: Candidate = { name, node, attrs: new Map() };
     for (const sup of field(node, "superclasses")?.namedChildren ?? []) {
       const ct = scope.member(sup, "ctypes");
-      if (ct && BASES[ct]) c.root = BASES[ct];
+      if (ct && Object.hasOwn(BASES, ct)) c.root = BASES[ct];
       else if (sup.type === "identifier" && scope.classes.has(sup.text)) c.base = sup.text;
     }
     for (const stmt of field(node, "body")?.namedChildren ?? []) {

@@ -49,7 +49,7 @@ export class Evaluator {
     const n = unparen(node);
     const ct = this.scope.member(n, "ctypes");
     if (ct !== undefined) {
-      if (ct in CTYPES_SCALARS) return { k: "type", ref: { kind: "scalar", name: ct } };
+      if (Object.hasOwn(CTYPES_SCALARS, ct)) return { k: "type", ref: { kind: "scalar", name: ct } };
       return { k: "unknown", why: `ctypes.${ct} is not a type` };
     }
     switch (n.type) {
