@@ -1,5 +1,5 @@
 import type { Node } from "web-tree-sitter";
-import { scanFunctions } from "../readers/c/parser.js";
+import { scanFunctions, type FunctionNodes } from "../readers/c/parser.js";
 import type { ClockKeyWrite } from "../rules/rule.js";
 
 // Finds map keys with a field taken from a clock, in BPF C source: within one
@@ -39,7 +39,7 @@ interface Write {
   node: Node;
 }
 
-function scanFunction(file: string, fn: Node, out: ClockKeyWrite[]): void {
+function scanFunction(file: string, fn: FunctionNodes, out: ClockKeyWrite[]): void {
   const clockVars = new Map<string, string>();
   const writes = new Map<string, Write>();
   const loc = (n: Node) => ({ file, line: n.startPosition.row + 1, column: n.startPosition.column + 1 });
@@ -60,8 +60,8 @@ function scanFunction(file: string, fn: Node, out: ClockKeyWrite[]): void {
     return undefined;
   };
 
-  const visit = (n: Node): void => {
-    switch (n.type) {
+  const visit = (n: Node, type: string): void => {
+    switch (type) {
       case "init_declarator": {
         const name = n.childForFieldName("declarator");
         const value = n.childForFieldName("value");
@@ -105,12 +105,9 @@ function scanFunction(file: string, fn: Node, out: ClockKeyWrite[]): void {
       }
     }
   };
-  // In source order: a clock is read into a key before the key is used.
-  for (const n of fn.childForFieldName("body")?.descendantsOfType(VISITED) ?? []) if (n) visit(n);
+  // The body's, in source order: a clock is read into a key before the key is used.
+  for (let i = fn.inDeclarator; i < fn.nodes.length; i++) visit(fn.nodes[i]!, fn.types[i]!);
 }
-
-/** The nodes a function's scan reads, asked of the tree in one call, in the order a walk meets them. */
-const VISITED = ["init_declarator", "assignment_expression", "call_expression"];
 
 /** `&key` or `key` (a pointer to it): the variable's name. */
 function addressed(n: Node | null | undefined): string | undefined {

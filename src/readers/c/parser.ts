@@ -9,10 +9,10 @@ export function cParser(): Promise<Parser> {
 
 /**
  * The last text's function definitions: a check scans each program's text
- * for several things in a row (clock keys, record emits), and parses it
- * once for all of them. One tree is kept, until the next text.
+ * for several things in a row (clock keys, record emits), and parses and
+ * searches it once for all of them. One tree is kept, until the next text.
  */
-let last: { text: string; tree: Tree; functions: Node[] } | undefined;
+let last: { text: string; tree: Tree; functions: FunctionNodes[] } | undefined;
 
 /**
  * Whether a `)` is followed, across spaces, comments, directives, words and
@@ -68,18 +68,71 @@ function groupEnd(text: string, at: number): number {
 const isWordStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
 const isWordPart = (c: number): boolean => isWordStart(c) || (c >= 48 && c <= 57);
 
+/**
+ * Every type of node a scan of a function reads (clock keys, record
+ * emits). Searching the wasm tree costs a pass over all of it however few
+ * nodes it finds, and each node found costs a round trip to make and one
+ * to ask its type: so a text is searched once, for all of them.
+ */
+export const SEARCHED: readonly string[] = ["declaration", "parameter_declaration", "init_declarator", "assignment_expression", "call_expression"];
+
+/** A function definition and its nodes of the SEARCHED types, in document order, each with its type asked once. */
+export interface FunctionNodes {
+  fn: Node;
+  nodes: Node[];
+  types: string[];
+  /** How many of `nodes` are its declarator's; the rest are its body's. */
+  inDeclarator: number;
+}
+
 /** What `scan` finds in each function definition of C `text`, in source order. */
-export async function scanFunctions<T>(text: string, scan: (fn: Node, out: T[]) => void): Promise<T[]> {
+export async function scanFunctions<T>(text: string, scan: (fn: FunctionNodes, out: T[]) => void): Promise<T[]> {
   if (!hasBodyAfterParams(text)) return [];
   if (last?.text !== text) {
     const tree = parseFunctions(await cParser(), text);
     if (!tree) return [];
     last?.tree.delete();
-    last = { text, tree, functions: tree.rootNode.descendantsOfType("function_definition").filter((fn): fn is Node => fn !== null) };
+    last = { text, tree, functions: searchFunctions(tree) };
   }
   const out: T[] = [];
   for (const fn of last.functions) scan(fn, out);
   return out;
+}
+
+/**
+ * Each function definition of `tree` with the nodes its declarator and
+ * its body hold, taken from one search of the whole tree. A node found
+ * after a definition, in document order, is in its declarator or body
+ * when it starts there: every node of these types holds a token of the
+ * text, so none is an empty one on the edge between two parts.
+ */
+function searchFunctions(tree: Tree): FunctionNodes[] {
+  const found = tree.rootNode.descendantsOfType(["function_definition", ...SEARCHED]);
+  const types = found.map((n) => n.type);
+  const out: FunctionNodes[] = [];
+  found.forEach((fn, i) => {
+    if (types[i] !== "function_definition") return;
+    const declarator = span(fn.childForFieldName("declarator"));
+    const body = span(fn.childForFieldName("body"));
+    const inDeclarator: number[] = [];
+    const inBody: number[] = [];
+    const end = fn.endIndex;
+    for (let j = i + 1; j < found.length && found[j]!.startIndex < end; j++) {
+      // A definition inside another (a broken text) is scanned for itself; its nodes are the other's too.
+      if (types[j] === "function_definition") continue;
+      const at = found[j]!.startIndex;
+      if (at >= declarator.start && at < declarator.end) inDeclarator.push(j);
+      else if (at >= body.start && at < body.end) inBody.push(j);
+    }
+    const picked = [...inDeclarator, ...inBody];
+    out.push({ fn, nodes: picked.map((j) => found[j]!), types: picked.map((j) => types[j]!), inDeclarator: inDeclarator.length });
+  });
+  return out;
+}
+
+/** Where a part of a definition starts and ends; an empty span for a part it lacks (a broken text). */
+function span(part: Node | null): { start: number; end: number } {
+  return part ? { start: part.startIndex, end: part.endIndex } : { start: 0, end: 0 };
 }
 
 /**

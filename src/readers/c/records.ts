@@ -1,6 +1,6 @@
 import type { Node } from "web-tree-sitter";
 import type { RecordEmit } from "../../ir/bindings.js";
-import { scanFunctions } from "./parser.js";
+import { scanFunctions, type FunctionNodes } from "./parser.js";
 
 // Where BPF C hands a record to userspace through a ring or perf buffer, and
 // the record's declared C type: `struct event *e = bpf_ringbuf_reserve(&rb,
@@ -72,7 +72,7 @@ interface VarType {
   local?: LocalStruct;
 }
 
-function scanFunction(file: string, fn: Node, out: Found[]): void {
+function scanFunction(file: string, fn: FunctionNodes, out: Found[]): void {
   const vars = new Map<string, VarType>();
   const declare = (typeNode: Node | null, declarator: Node | null): void => {
     if (!typeNode || !declarator) return;
@@ -114,31 +114,24 @@ function scanFunction(file: string, fn: Node, out: Found[]): void {
     return v && v.pointers === deref ? v : undefined;
   };
 
-  // Declarations and calls in source order: a variable is declared before a call names it.
-  const visit = (root: Node | null): void => {
-    if (!root) return;
-    for (const n of root.descendantsOfType(VISITED)) {
-      if (!n) continue;
-      if (n.type !== "call_expression") {
-        const t = n.childForFieldName("type");
-        for (const d of n.childrenForFieldName("declarator")) declare(t, d);
-        continue;
-      }
-      const site = emitSite(n, recordType);
-      if (site) {
-        // `struct event *e = bpf_ringbuf_reserve(...)`: the declaration names the type best.
-        const declared = reservedInto(n, vars) ?? site.type;
-        const emit = { ...site, type: declared?.type ?? "", loc: { file, line: n.startPosition.row + 1, column: n.startPosition.column + 1 } };
-        out.push(declared?.local ? { emit, local: declared.local } : { emit });
-      }
+  // Declarations and calls in source order, the declarator's first: a variable is declared before a call names it.
+  fn.nodes.forEach((n, i) => {
+    const type = fn.types[i];
+    if (type === "declaration" || type === "parameter_declaration") {
+      const t = n.childForFieldName("type");
+      for (const d of n.childrenForFieldName("declarator")) declare(t, d);
+      return;
     }
-  };
-  visit(fn.childForFieldName("declarator"));
-  visit(fn.childForFieldName("body"));
+    if (type !== "call_expression") return;
+    const site = emitSite(n, recordType);
+    if (site) {
+      // `struct event *e = bpf_ringbuf_reserve(...)`: the declaration names the type best.
+      const declared = reservedInto(n, vars) ?? site.type;
+      const emit = { ...site, type: declared?.type ?? "", loc: { file, line: n.startPosition.row + 1, column: n.startPosition.column + 1 } };
+      out.push(declared?.local ? { emit, local: declared.local } : { emit });
+    }
+  });
 }
-
-/** The nodes a function's scan reads, asked of the tree in one call, in the order a walk meets them. */
-const VISITED = ["declaration", "parameter_declaration", "call_expression"];
 
 function emitSite(call: Node, recordType: (arg: Node | undefined, isSize: boolean) => VarType | undefined): (Omit<RecordEmit, "loc" | "type"> & { type?: VarType }) | undefined {
   const f = call.childForFieldName("function");
