@@ -60,9 +60,18 @@ function scanFunction(file: string, fn: FunctionNodes, out: ClockKeyWrite[]): vo
     return undefined;
   };
 
+  // A clock is read only where its helper or a local holding it is named: a declaration or assignment whose text names neither has nothing to do.
+  const namesClock = (n: Node): boolean => {
+    const text = n.text;
+    for (const name of CLOCKS) if (text.includes(name)) return true;
+    for (const name of clockVars.keys()) if (text.includes(name)) return true;
+    return false;
+  };
+
   const visit = (n: Node, type: string): void => {
     switch (type) {
       case "init_declarator": {
+        if (!namesClock(n)) break;
         const name = n.childForFieldName("declarator");
         const value = n.childForFieldName("value");
         if (name?.type === "identifier" && value) {
@@ -82,6 +91,8 @@ function scanFunction(file: string, fn: FunctionNodes, out: ClockKeyWrite[]): vo
         break;
       }
       case "assignment_expression": {
+        // Nor does it drop a local holding a clock: its text would name the local.
+        if (!namesClock(n)) break;
         const left = n.childForFieldName("left");
         const helper = clockIn(n.childForFieldName("right"));
         if (left?.type === "identifier") {
@@ -95,6 +106,8 @@ function scanFunction(file: string, fn: FunctionNodes, out: ClockKeyWrite[]): vo
         break;
       }
       case "call_expression": {
+        // Only a key whose field holds a clock is looked for.
+        if (writes.size === 0) break;
         const use = mapUse(n);
         const w = use && writes.get(use.key);
         if (use && w) {
