@@ -26,6 +26,8 @@ const HELPERS: Record<string, { map: number; record: number }> = {
 };
 const BCC_METHODS: Record<string, number> = { perf_submit: 1, perf_submit_skb: 1, ringbuf_output: 0, ringbuf_reserve: 0 };
 
+/** A helper or method `emitSite` takes, as a whole word: a call whose text has none emits nothing. */
+const NAMES_EMITTER = new RegExp(`\\b(?:${[...Object.keys(HELPERS), ...Object.keys(BCC_METHODS)].join("|")})\\b`);
 const MENTIONS = /\b(?:bpf_ringbuf_reserve|bpf_ringbuf_output|bpf_perf_event_output|perf_submit|ringbuf_output|ringbuf_reserve)\b/;
 
 export async function findRecordEmits(file: string, text: string): Promise<RecordEmit[]> {
@@ -115,14 +117,17 @@ function scanFunction(file: string, fn: FunctionNodes, out: Found[]): void {
   };
 
   // Declarations and calls in source order, the declarator's first: a variable is declared before a call names it.
+  // Only a call naming a helper or method can emit, and only such a call reads the variables: the declarations before it are read then.
+  let read = 0;
   fn.nodes.forEach((n, i) => {
-    const type = fn.types[i];
-    if (type === "declaration" || type === "parameter_declaration") {
-      const t = n.childForFieldName("type");
-      for (const d of n.childrenForFieldName("declarator")) declare(t, d);
-      return;
+    if (fn.types[i] !== "call_expression" || !NAMES_EMITTER.test(n.text)) return;
+    for (; read < i; read++) {
+      const type = fn.types[read];
+      if (type !== "declaration" && type !== "parameter_declaration") continue;
+      const d = fn.nodes[read]!;
+      const t = d.childForFieldName("type");
+      for (const declarator of d.childrenForFieldName("declarator")) declare(t, declarator);
     }
-    if (type !== "call_expression") return;
     const site = emitSite(n, recordType);
     if (site) {
       // `struct event *e = bpf_ringbuf_reserve(...)`: the declaration names the type best.
