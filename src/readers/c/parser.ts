@@ -138,14 +138,40 @@ function span(part: Node | null): { start: number; end: number } {
 /**
  * A tree of `text` in which its function definitions are parsed and
  * nothing else: its maps, records and macros are often most of it. Each
- * definition parses alone as within the whole, ending where its body's
- * braces pair, except where the declaration index says otherwise; then
- * the whole is parsed.
+ * definition parses alone as within the whole, from past its section
+ * macro to where its body's braces pair, except where the declaration
+ * index says otherwise; then the whole is parsed.
  */
 function parseFunctions(parser: Parser, text: string): Tree | null {
   const { bodies, functionStarts, functionsAlone } = scanProgram(text);
   if (!functionsAlone || !functionStarts.length) return parser.parse(text);
-  const ranges: Range[] = [];
+  const written = (): Tree | null => parser.parse(text, null, { includedRanges: ranges(text, functionStarts, bodies) });
+  // A function of no section is often a helper whose attributes the grammar errs on (`static __always_inline`): parsed past the sections, its text would be parsed twice.
+  const starts = functionStarts.map((start) => pastSection(text, start));
+  if (starts.some((start, k) => start === functionStarts[k])) return written();
+  const tree = parser.parse(text, null, { includedRanges: ranges(text, starts, bodies) });
+  // Parsed clean past their sections, the definitions are those the parser gives after each section, which it mends with the `;` it supplies; with an error anywhere (a directive left open in one changes how the next parses) it may mend otherwise.
+  if (!tree?.rootNode.hasError) return tree;
+  tree.delete();
+  return written();
+}
+
+/**
+ * `SEC("tp/x")` and its like before a definition: to the C grammar a call
+ * missing its `;`, mended at a cost (a quarter of a small program's
+ * parse) for nothing the scans read.
+ */
+const SECTION = /[A-Za-z_$][\w$]*\s*\(\s*"(?:[^"\\\n]|\\.)*"\s*\)\s*(?=[A-Za-z_$])/y;
+
+/** Where the definition starting at `start` starts past a section macro before it. */
+function pastSection(text: string, start: number): number {
+  SECTION.lastIndex = start;
+  return SECTION.test(text) ? SECTION.lastIndex : start;
+}
+
+/** The ranges of `text` from each start to past the closing brace of its body. */
+function ranges(text: string, starts: readonly number[], bodies: readonly number[]): Range[] {
+  const out: Range[] = [];
   let row = 0;
   let lineStart = 0;
   let at = 0;
@@ -157,10 +183,9 @@ function parseFunctions(parser: Parser, text: string): Tree | null {
     at = to;
     return { row, column: to - lineStart };
   };
-  functionStarts.forEach((startIndex, k) => {
-    // Past the body's closing brace.
+  starts.forEach((startIndex, k) => {
     const endIndex = bodies[2 * k + 1]! + 1;
-    ranges.push({ startIndex, endIndex, startPosition: point(startIndex), endPosition: point(endIndex) });
+    out.push({ startIndex, endIndex, startPosition: point(startIndex), endPosition: point(endIndex) });
   });
-  return parser.parse(text, null, { includedRanges: ranges });
+  return out;
 }

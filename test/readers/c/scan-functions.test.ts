@@ -99,6 +99,10 @@ describe("scanning a C text's functions", () => {
       "#error don't\nint f(void) { return 0; }\n",
       "DEFINE(x)\nint f(void) { return 0; }\nint g(void) { return 1; }\n",
       "FOO(x) { int y; }\nint f(void) { return 0; }\n",
+      // Parsed past their sections: two of them, an unknown one before attributes, and one after a directive left open.
+      'SEC("a") SEC("b") int f(void) { return 0; }\nSEC("c") int g(void) { return 1; }\n',
+      '__section("tc") static __always_inline int f(struct __sk_buff *skb) { return skb->len; }\n',
+      'SEC("a") int f(void) { return 0; #if X\n}\nSEC("x")\nint BPF_PROG(g) { t(t()); }\n',
     ];
     for (const text of texts) expect(await scannedFunctions(text), text).toEqual(await wholeFunctions(text));
   });
