@@ -1,5 +1,5 @@
 import type { Node } from "web-tree-sitter";
-import { scanFunctions } from "../readers/c/parser.js";
+import { scanFunctions, type FunctionNodes } from "../readers/c/parser.js";
 import type { ClockKeyWrite } from "../rules/rule.js";
 
 // Finds map keys with a field taken from a clock, in BPF C source: within one
@@ -39,7 +39,7 @@ interface Write {
   node: Node;
 }
 
-function scanFunction(file: string, fn: Node, out: ClockKeyWrite[]): void {
+function scanFunction(file: string, fn: FunctionNodes, out: ClockKeyWrite[]): void {
   const clockVars = new Map<string, string>();
   const writes = new Map<string, Write>();
   const loc = (n: Node) => ({ file, line: n.startPosition.row + 1, column: n.startPosition.column + 1 });
@@ -60,9 +60,18 @@ function scanFunction(file: string, fn: Node, out: ClockKeyWrite[]): void {
     return undefined;
   };
 
-  const visit = (n: Node): void => {
-    switch (n.type) {
+  // A clock is read only where its helper or a local holding it is named: a declaration or assignment whose text names neither has nothing to do.
+  const namesClock = (n: Node): boolean => {
+    const text = n.text;
+    for (const name of CLOCKS) if (text.includes(name)) return true;
+    for (const name of clockVars.keys()) if (text.includes(name)) return true;
+    return false;
+  };
+
+  const visit = (n: Node, type: string): void => {
+    switch (type) {
       case "init_declarator": {
+        if (!namesClock(n)) break;
         const name = n.childForFieldName("declarator");
         const value = n.childForFieldName("value");
         if (name?.type === "identifier" && value) {
@@ -82,6 +91,8 @@ function scanFunction(file: string, fn: Node, out: ClockKeyWrite[]): void {
         break;
       }
       case "assignment_expression": {
+        // Nor does it drop a local holding a clock: its text would name the local.
+        if (!namesClock(n)) break;
         const left = n.childForFieldName("left");
         const helper = clockIn(n.childForFieldName("right"));
         if (left?.type === "identifier") {
@@ -95,6 +106,8 @@ function scanFunction(file: string, fn: Node, out: ClockKeyWrite[]): void {
         break;
       }
       case "call_expression": {
+        // Only a key whose field holds a clock is looked for.
+        if (writes.size === 0) break;
         const use = mapUse(n);
         const w = use && writes.get(use.key);
         if (use && w) {
@@ -105,12 +118,9 @@ function scanFunction(file: string, fn: Node, out: ClockKeyWrite[]): void {
       }
     }
   };
-  // In source order: a clock is read into a key before the key is used.
-  for (const n of fn.childForFieldName("body")?.descendantsOfType(VISITED) ?? []) if (n) visit(n);
+  // The body's, in source order: a clock is read into a key before the key is used.
+  for (let i = fn.inDeclarator; i < fn.nodes.length; i++) visit(fn.nodes[i]!, fn.types[i]!);
 }
-
-/** The nodes a function's scan reads, asked of the tree in one call, in the order a walk meets them. */
-const VISITED = ["init_declarator", "assignment_expression", "call_expression"];
 
 /** `&key` or `key` (a pointer to it): the variable's name. */
 function addressed(n: Node | null | undefined): string | undefined {

@@ -9,10 +9,10 @@ export function cParser(): Promise<Parser> {
 
 /**
  * The last text's function definitions: a check scans each program's text
- * for several things in a row (clock keys, record emits), and parses it
- * once for all of them. One tree is kept, until the next text.
+ * for several things in a row (clock keys, record emits), and parses and
+ * searches it once for all of them. One tree is kept, until the next text.
  */
-let last: { text: string; tree: Tree; functions: Node[] } | undefined;
+let last: { text: string; tree: Tree; functions: FunctionNodes[] } | undefined;
 
 /**
  * Whether a `)` is followed, across spaces, comments, directives, words and
@@ -68,14 +68,31 @@ function groupEnd(text: string, at: number): number {
 const isWordStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
 const isWordPart = (c: number): boolean => isWordStart(c) || (c >= 48 && c <= 57);
 
+/**
+ * Every type of node a scan of a function reads (clock keys, record
+ * emits). Searching the wasm tree costs a pass over all of it however few
+ * nodes it finds, and each node found costs a round trip to make and one
+ * to ask its type: so a text is searched once, for all of them.
+ */
+export const SEARCHED: readonly string[] = ["declaration", "parameter_declaration", "init_declarator", "assignment_expression", "call_expression"];
+
+/** A function definition and its nodes of the SEARCHED types, in document order, each with its type asked once. */
+export interface FunctionNodes {
+  fn: Node;
+  nodes: Node[];
+  types: string[];
+  /** How many of `nodes` are its declarator's; the rest are its body's. */
+  inDeclarator: number;
+}
+
 /** What `scan` finds in each function definition of C `text`, in source order. */
-export async function scanFunctions<T>(text: string, scan: (fn: Node, out: T[]) => void): Promise<T[]> {
+export async function scanFunctions<T>(text: string, scan: (fn: FunctionNodes, out: T[]) => void): Promise<T[]> {
   if (!hasBodyAfterParams(text)) return [];
   if (last?.text !== text) {
     const tree = parseFunctions(await cParser(), text);
     if (!tree) return [];
     last?.tree.delete();
-    last = { text, tree, functions: tree.rootNode.descendantsOfType("function_definition").filter((fn): fn is Node => fn !== null) };
+    last = { text, tree, functions: searchFunctions(tree) };
   }
   const out: T[] = [];
   for (const fn of last.functions) scan(fn, out);
@@ -83,16 +100,78 @@ export async function scanFunctions<T>(text: string, scan: (fn: Node, out: T[]) 
 }
 
 /**
+ * Each function definition of `tree` with the nodes its declarator and
+ * its body hold, taken from one search of the whole tree. A node found
+ * after a definition, in document order, is in its declarator or body
+ * when it starts there: every node of these types holds a token of the
+ * text, so none is an empty one on the edge between two parts.
+ */
+function searchFunctions(tree: Tree): FunctionNodes[] {
+  const found = tree.rootNode.descendantsOfType(["function_definition", ...SEARCHED]);
+  const types = found.map((n) => n.type);
+  const out: FunctionNodes[] = [];
+  found.forEach((fn, i) => {
+    if (types[i] !== "function_definition") return;
+    const declarator = span(fn.childForFieldName("declarator"));
+    const body = span(fn.childForFieldName("body"));
+    const inDeclarator: number[] = [];
+    const inBody: number[] = [];
+    const end = fn.endIndex;
+    for (let j = i + 1; j < found.length && found[j]!.startIndex < end; j++) {
+      // A definition inside another (a broken text) is scanned for itself; its nodes are the other's too.
+      if (types[j] === "function_definition") continue;
+      const at = found[j]!.startIndex;
+      if (at >= declarator.start && at < declarator.end) inDeclarator.push(j);
+      else if (at >= body.start && at < body.end) inBody.push(j);
+    }
+    const picked = [...inDeclarator, ...inBody];
+    out.push({ fn, nodes: picked.map((j) => found[j]!), types: picked.map((j) => types[j]!), inDeclarator: inDeclarator.length });
+  });
+  return out;
+}
+
+/** Where a part of a definition starts and ends; an empty span for a part it lacks (a broken text). */
+function span(part: Node | null): { start: number; end: number } {
+  return part ? { start: part.startIndex, end: part.endIndex } : { start: 0, end: 0 };
+}
+
+/**
  * A tree of `text` in which its function definitions are parsed and
  * nothing else: its maps, records and macros are often most of it. Each
- * definition parses alone as within the whole, ending where its body's
- * braces pair, except where the declaration index says otherwise; then
- * the whole is parsed.
+ * definition parses alone as within the whole, from past its section
+ * macro to where its body's braces pair, except where the declaration
+ * index says otherwise; then the whole is parsed.
  */
 function parseFunctions(parser: Parser, text: string): Tree | null {
   const { bodies, functionStarts, functionsAlone } = scanProgram(text);
   if (!functionsAlone || !functionStarts.length) return parser.parse(text);
-  const ranges: Range[] = [];
+  const written = (): Tree | null => parser.parse(text, null, { includedRanges: ranges(text, functionStarts, bodies) });
+  // A function of no section is often a helper whose attributes the grammar errs on (`static __always_inline`): parsed past the sections, its text would be parsed twice.
+  const starts = functionStarts.map((start) => pastSection(text, start));
+  if (starts.some((start, k) => start === functionStarts[k])) return written();
+  const tree = parser.parse(text, null, { includedRanges: ranges(text, starts, bodies) });
+  // Parsed clean past their sections, the definitions are those the parser gives after each section, which it mends with the `;` it supplies; with an error anywhere (a directive left open in one changes how the next parses) it may mend otherwise.
+  if (!tree?.rootNode.hasError) return tree;
+  tree.delete();
+  return written();
+}
+
+/**
+ * `SEC("tp/x")` and its like before a definition: to the C grammar a call
+ * missing its `;`, mended at a cost (a quarter of a small program's
+ * parse) for nothing the scans read.
+ */
+const SECTION = /[A-Za-z_$][\w$]*\s*\(\s*"(?:[^"\\\n]|\\.)*"\s*\)\s*(?=[A-Za-z_$])/y;
+
+/** Where the definition starting at `start` starts past a section macro before it. */
+function pastSection(text: string, start: number): number {
+  SECTION.lastIndex = start;
+  return SECTION.test(text) ? SECTION.lastIndex : start;
+}
+
+/** The ranges of `text` from each start to past the closing brace of its body. */
+function ranges(text: string, starts: readonly number[], bodies: readonly number[]): Range[] {
+  const out: Range[] = [];
   let row = 0;
   let lineStart = 0;
   let at = 0;
@@ -104,10 +183,9 @@ function parseFunctions(parser: Parser, text: string): Tree | null {
     at = to;
     return { row, column: to - lineStart };
   };
-  functionStarts.forEach((startIndex, k) => {
-    // Past the body's closing brace.
+  starts.forEach((startIndex, k) => {
     const endIndex = bodies[2 * k + 1]! + 1;
-    ranges.push({ startIndex, endIndex, startPosition: point(startIndex), endPosition: point(endIndex) });
+    out.push({ startIndex, endIndex, startPosition: point(startIndex), endPosition: point(endIndex) });
   });
-  return parser.parse(text, null, { includedRanges: ranges });
+  return out;
 }

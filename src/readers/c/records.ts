@@ -1,6 +1,6 @@
 import type { Node } from "web-tree-sitter";
 import type { RecordEmit } from "../../ir/bindings.js";
-import { scanFunctions } from "./parser.js";
+import { scanFunctions, type FunctionNodes } from "./parser.js";
 
 // Where BPF C hands a record to userspace through a ring or perf buffer, and
 // the record's declared C type: `struct event *e = bpf_ringbuf_reserve(&rb,
@@ -26,6 +26,8 @@ const HELPERS: Record<string, { map: number; record: number }> = {
 };
 const BCC_METHODS: Record<string, number> = { perf_submit: 1, perf_submit_skb: 1, ringbuf_output: 0, ringbuf_reserve: 0 };
 
+/** A helper or method `emitSite` takes, as a whole word: a call whose text has none emits nothing. */
+const NAMES_EMITTER = new RegExp(`\\b(?:${[...Object.keys(HELPERS), ...Object.keys(BCC_METHODS)].join("|")})\\b`);
 const MENTIONS = /\b(?:bpf_ringbuf_reserve|bpf_ringbuf_output|bpf_perf_event_output|perf_submit|ringbuf_output|ringbuf_reserve)\b/;
 
 export async function findRecordEmits(file: string, text: string): Promise<RecordEmit[]> {
@@ -72,7 +74,7 @@ interface VarType {
   local?: LocalStruct;
 }
 
-function scanFunction(file: string, fn: Node, out: Found[]): void {
+function scanFunction(file: string, fn: FunctionNodes, out: Found[]): void {
   const vars = new Map<string, VarType>();
   const declare = (typeNode: Node | null, declarator: Node | null): void => {
     if (!typeNode || !declarator) return;
@@ -114,31 +116,27 @@ function scanFunction(file: string, fn: Node, out: Found[]): void {
     return v && v.pointers === deref ? v : undefined;
   };
 
-  // Declarations and calls in source order: a variable is declared before a call names it.
-  const visit = (root: Node | null): void => {
-    if (!root) return;
-    for (const n of root.descendantsOfType(VISITED)) {
-      if (!n) continue;
-      if (n.type !== "call_expression") {
-        const t = n.childForFieldName("type");
-        for (const d of n.childrenForFieldName("declarator")) declare(t, d);
-        continue;
-      }
-      const site = emitSite(n, recordType);
-      if (site) {
-        // `struct event *e = bpf_ringbuf_reserve(...)`: the declaration names the type best.
-        const declared = reservedInto(n, vars) ?? site.type;
-        const emit = { ...site, type: declared?.type ?? "", loc: { file, line: n.startPosition.row + 1, column: n.startPosition.column + 1 } };
-        out.push(declared?.local ? { emit, local: declared.local } : { emit });
-      }
+  // Declarations and calls in source order, the declarator's first: a variable is declared before a call names it.
+  // Only a call naming a helper or method can emit, and only such a call reads the variables: the declarations before it are read then.
+  let read = 0;
+  fn.nodes.forEach((n, i) => {
+    if (fn.types[i] !== "call_expression" || !NAMES_EMITTER.test(n.text)) return;
+    for (; read < i; read++) {
+      const type = fn.types[read];
+      if (type !== "declaration" && type !== "parameter_declaration") continue;
+      const d = fn.nodes[read]!;
+      const t = d.childForFieldName("type");
+      for (const declarator of d.childrenForFieldName("declarator")) declare(t, declarator);
     }
-  };
-  visit(fn.childForFieldName("declarator"));
-  visit(fn.childForFieldName("body"));
+    const site = emitSite(n, recordType);
+    if (site) {
+      // `struct event *e = bpf_ringbuf_reserve(...)`: the declaration names the type best.
+      const declared = reservedInto(n, vars) ?? site.type;
+      const emit = { ...site, type: declared?.type ?? "", loc: { file, line: n.startPosition.row + 1, column: n.startPosition.column + 1 } };
+      out.push(declared?.local ? { emit, local: declared.local } : { emit });
+    }
+  });
 }
-
-/** The nodes a function's scan reads, asked of the tree in one call, in the order a walk meets them. */
-const VISITED = ["declaration", "parameter_declaration", "call_expression"];
 
 function emitSite(call: Node, recordType: (arg: Node | undefined, isSize: boolean) => VarType | undefined): (Omit<RecordEmit, "loc" | "type"> & { type?: VarType }) | undefined {
   const f = call.childForFieldName("function");

@@ -5,6 +5,8 @@ import { TARGETS } from "../../../src/ir/targets.js";
 import { readCSource } from "../../../src/readers/c/index.js";
 import { findRecordEmits, liftLocalRecords } from "../../../src/readers/c/records.js";
 import { CLANG, clangAvailable, tempSource } from "../../oracles/clang.js";
+import { freshSeed, rng } from "../../oracles/random.js";
+import type { RecordEmit } from "../../../src/ir/bindings.js";
 
 // Each way BPF C hands a record to a ring or perf buffer, libbpf's helpers
 // and BCC's map methods, in one program: the site found, the map it goes
@@ -59,6 +61,67 @@ describe("emit sites", () => {
 
   it("finds nothing in C that only looks a map up", async () => {
     expect(await findRecordEmits("x.c", "int f(void) { return bpf_map_lookup_elem(0, 0) != 0; }")).toEqual([]);
+  });
+
+  // A call whose text names no helper or method is passed over, and the
+  // declarations are read only when a call that may emit comes. Seeded
+  // functions of parameters, declarations (some declaring a name again) and
+  // calls, emitting or not, whose results a model of each statement gives.
+  const seeds = [1, 2, 3, freshSeed()];
+  it(`finds the emits a model of each statement gives (seeds ${seeds.join(", ")})`, async () => {
+    const VARS = ["e", "ev", "data", "d"];
+    const TYPES = ["struct event", "struct ev_big", "event_t"];
+    type Vars = Map<string, { type: string; pointers: number }>;
+    /** A statement: its text, and what it declares or emits at its line. */
+    type Statement = [string, (vars: Vars, line: number) => RecordEmit | undefined];
+    let found = 0;
+    for (const seed of seeds) {
+      const r = rng(seed);
+      const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+      const emit = (map: string, call: string, type: string, line: number, column: number): RecordEmit => ({ map, call, type, loc: { file: "p.bpf.c", line, column } });
+      const typeOf = (vars: Vars, v: string, pointers: number): string => (vars.get(v)?.pointers === pointers ? vars.get(v)!.type : "");
+      const statement = (): Statement => {
+        const [v, t] = [pick(VARS), pick(TYPES)];
+        return pick<Statement>([
+          [`${t} ${v};`, (vars) => void vars.set(v, { type: t, pointers: 0 })],
+          [`${t} *${v};`, (vars) => void vars.set(v, { type: t, pointers: 1 })],
+          [`bpf_ringbuf_output(&rb, &${v}, sizeof(${v}), 0);`, (vars, line) => emit("rb", "bpf_ringbuf_output", typeOf(vars, v, 0), line, 2)],
+          [`bpf_perf_event_output(ctx, &events, 0, ${v}, sizeof(*${v}));`, (vars, line) => emit("events", "bpf_perf_event_output", typeOf(vars, v, 1), line, 2)],
+          [`${v} = bpf_ringbuf_reserve(&rb, sizeof(*${v}), 0);`, (vars, line) => emit("rb", "bpf_ringbuf_reserve", typeOf(vars, v, 1), line, 2 + `${v} = `.length)],
+          [`events.perf_submit(ctx, ${v}, sizeof(*${v}));`, (vars, line) => emit("events", "events.perf_submit", typeOf(vars, v, 1), line, 2)],
+          [`skbs.perf_submit_skb(ctx, &${v}, sizeof(${v}));`, (vars, line) => emit("skbs", "skbs.perf_submit_skb", typeOf(vars, v, 0), line, 2)],
+          [`log(bpf_ringbuf_reserve(&rb, 8, 0));`, (_vars, line) => emit("rb", "bpf_ringbuf_reserve", "", line, 2 + "log(".length)],
+          [`bpf_ringbuf_submit(${v}, 0); // bpf_ringbuf_output(&rb, &${v}, 8, 0)`, () => undefined],
+          [`log(&${v}, ringbuf_output_count);`, () => undefined],
+        ]);
+      };
+      for (let p = 0; p < 20; p++) {
+        const expected: RecordEmit[] = [];
+        let text = "";
+        let line = 1;
+        for (let fn = 0; fn < 3; fn++) {
+          const vars: Vars = new Map();
+          const params = VARS.filter(() => r() < 0.3).map((v) => {
+            const t = pick(TYPES);
+            vars.set(v, { type: t, pointers: 1 });
+            return `${t} *${v}`;
+          });
+          text += `int f${fn}(void *ctx${params.map((p) => `, ${p}`).join("")})\n{\n`;
+          line += 2;
+          for (let i = 0; i < 10; i++) {
+            const [code, effect] = statement();
+            text += `\t${code}\n`;
+            const e = effect(vars, line++);
+            if (e) expected.push(e);
+          }
+          text += "\treturn 0;\n}\n";
+          line += 2;
+        }
+        expect(await findRecordEmits("p.bpf.c", text), `seed ${seed}, program ${p}:\n${text}`).toEqual(expected);
+        found += expected.filter((e) => e.type !== "").length;
+      }
+    }
+    expect(found).toBeGreaterThan(seeds.length * 20);
   });
 });
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Parser } from "web-tree-sitter";
 import { describe, expect, it, vi, type MockInstance } from "vitest";
-import { cParser, hasBodyAfterParams, scanFunctions } from "../../../src/readers/c/parser.js";
+import { cParser, hasBodyAfterParams, scanFunctions, SEARCHED } from "../../../src/readers/c/parser.js";
 import { findRecordEmits, liftLocalRecords } from "../../../src/readers/c/records.js";
 import { findClockKeys } from "../../../src/check/clock-keys.js";
 import { freshSeed, rng } from "../../oracles/random.js";
@@ -32,7 +32,7 @@ async function wholeFunctions(text: string): Promise<string[]> {
 }
 
 async function scannedFunctions(text: string): Promise<string[]> {
-  return scanFunctions<string>(text, (fn, out) => out.push(`${fn.startIndex}-${fn.endIndex} ${fn.toString()} ${fn.text}`));
+  return scanFunctions<string>(text, ({ fn }, out) => out.push(`${fn.startIndex}-${fn.endIndex} ${fn.toString()} ${fn.text}`));
 }
 
 /** What each scan of a BPF program finds in its functions. */
@@ -99,6 +99,10 @@ describe("scanning a C text's functions", () => {
       "#error don't\nint f(void) { return 0; }\n",
       "DEFINE(x)\nint f(void) { return 0; }\nint g(void) { return 1; }\n",
       "FOO(x) { int y; }\nint f(void) { return 0; }\n",
+      // Parsed past their sections: two of them, an unknown one before attributes, and one after a directive left open.
+      'SEC("a") SEC("b") int f(void) { return 0; }\nSEC("c") int g(void) { return 1; }\n',
+      '__section("tc") static __always_inline int f(struct __sk_buff *skb) { return skb->len; }\n',
+      'SEC("a") int f(void) { return 0; #if X\n}\nSEC("x")\nint BPF_PROG(g) { t(t()); }\n',
     ];
     for (const text of texts) expect(await scannedFunctions(text), text).toEqual(await wholeFunctions(text));
   });
@@ -125,7 +129,46 @@ describe("scanning a C text's functions", () => {
     // Most programs have no signature behind a directive, and only their functions are parsed.
     expect(ranged).toBeGreaterThan(seeds.length / 2);
   });
+
+  // One search of the whole tree is split among the functions by where
+  // each node starts: in texts broken every way a half-written one is (cut
+  // short, a span deleted, a stray token), each function must get what a
+  // search of its declarator and then of its body finds.
+  const broken = [11, 12, 13, freshSeed()];
+  it(`gives each function the nodes a search of its declarator and body finds, in broken texts too (seeds ${broken.join(", ")})`, async () => {
+    let functions = 0;
+    for (const seed of broken) {
+      const r = rng(seed);
+      for (let t = 0; t < 60; t++) {
+        const text = mangled(rawProgram(r), r);
+        const searched = async (bySearch: boolean) =>
+          scanFunctions<string>(text, ({ fn, nodes, types, inDeclarator }, out) => {
+            const inParts = [fn.childForFieldName("declarator"), fn.childForFieldName("body")].map((p) => p?.descendantsOfType([...SEARCHED]) ?? []);
+            const got = bySearch ? inParts.flat() : nodes;
+            const declarator = bySearch ? inParts[0]!.length : inDeclarator;
+            out.push(`${fn.startIndex}: ${declarator} ${got.map((n, i) => `${n.id}:${bySearch ? n.type : types[i]}`).join(" ")}`);
+          });
+        const expected = await searched(true);
+        functions += expected.length;
+        expect(await searched(false), `seed ${seed}, text ${t}: ${JSON.stringify(text)}`).toEqual(expected);
+      }
+    }
+    expect(functions).toBeGreaterThan(broken.length * 60);
+  });
 });
+
+/** `text` broken a few times over: cut short, a span deleted, a stray token put in. */
+function mangled(text: string, r: () => number): string {
+  const tokens = ["{", "}", "(", ")", ";", "=", "*", ",", "int", "x", "f(", "struct", '"', "'", "/*", "#if A\n", "[", "]"];
+  for (let k = 0; k < 1 + Math.floor(r() * 4); k++) {
+    const at = Math.floor(r() * (text.length + 1));
+    const how = r();
+    if (how < 0.4) text = text.slice(0, at) + tokens[Math.floor(r() * tokens.length)]! + text.slice(at);
+    else if (how < 0.9) text = text.slice(0, at) + text.slice(at + 1 + Math.floor(r() * 8));
+    else text = text.slice(0, at);
+  }
+  return text;
+}
 
 /**
  * A BPF program as written: directives, comments and strings holding
