@@ -26,18 +26,17 @@ const HELPERS: Record<string, { map: number; record: number }> = {
 };
 const BCC_METHODS: Record<string, number> = { perf_submit: 1, perf_submit_skb: 1, ringbuf_output: 0, ringbuf_reserve: 0 };
 
-/** A helper or method `emitSite` takes, as a whole word: a call whose text has none emits nothing. */
+/** A helper or method `emitSite` takes, as a whole word: a text or a call that has none emits nothing. */
 const NAMES_EMITTER = new RegExp(`\\b(?:${[...Object.keys(HELPERS), ...Object.keys(BCC_METHODS)].join("|")})\\b`);
-const MENTIONS = /\b(?:bpf_ringbuf_reserve|bpf_ringbuf_output|bpf_perf_event_output|perf_submit|ringbuf_output|ringbuf_reserve)\b/;
 
 export async function findRecordEmits(file: string, text: string): Promise<RecordEmit[]> {
-  if (!MENTIONS.test(text)) return [];
+  if (!NAMES_EMITTER.test(text)) return [];
   return (await scanFunctions<Found>(text, (fn, out) => scanFunction(file, fn, out))).map((f) => f.emit);
 }
 
 /** `text` with the structs defined in functions and emitted from there moved to file scope, in place. */
 export async function liftLocalRecords(text: string): Promise<string> {
-  if (!MENTIONS.test(text) || !/\}\s*\**\s*\w+\s*[=;]/.test(text)) return text;
+  if (!NAMES_EMITTER.test(text) || !/\}\s*\**\s*\w+\s*[=;]/.test(text)) return text;
   const lifts = new Map<number, LocalStruct>();
   for (const f of await scanFunctions<Found>(text, (fn, out) => scanFunction("", fn, out))) if (f.local) lifts.set(f.local.start, f.local);
   if (lifts.size === 0) return text;

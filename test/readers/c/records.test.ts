@@ -59,6 +59,21 @@ describe("emit sites", () => {
     }
   });
 
+  // The file's test for any emit at all was a list of its own, without perf_submit_skb.
+  it("finds an emit of each helper and method in a file that has only that one", async () => {
+    const calls: [string, string][] = [
+      ["bpf_ringbuf_output(&rb, &ev, sizeof(ev), 0);", "bpf_ringbuf_output"],
+      ["bpf_perf_event_output(ctx, &rb, 0, &ev, sizeof(ev));", "bpf_perf_event_output"],
+      ["rb.perf_submit(ctx, &ev, sizeof(ev));", "rb.perf_submit"],
+      ["rb.perf_submit_skb(ctx, &ev, sizeof(ev));", "rb.perf_submit_skb"],
+      ["rb.ringbuf_output(&ev, sizeof(ev), 0);", "rb.ringbuf_output"],
+    ];
+    for (const [call, name] of calls) {
+      const sites = await findRecordEmits("one.c", `struct event { int pid; };\nint f(void *ctx) {\n\tstruct event ev = {};\n\t${call}\n\treturn 0;\n}\n`);
+      expect(sites.map((s) => [s.call, s.map, s.type, s.loc.line])).toEqual([[name, "rb", "struct event", 4]]);
+    }
+  });
+
   it("finds nothing in C that only looks a map up", async () => {
     expect(await findRecordEmits("x.c", "int f(void) { return bpf_map_lookup_elem(0, 0) != 0; }")).toEqual([]);
   });
