@@ -61,7 +61,9 @@ export function* readDecls(parser: Parser, text: string, path: string): Generato
  * mends by taking in the next declarations, or the index may save the
  * declarations tree-sitter's mend of the whole takes in. Where the blanked
  * parse needs such a mend, the whole text is parsed too, bodies and all,
- * and the reading that finds more declarations is used.
+ * and the reading that finds more declarations is used; the whole's where
+ * they find as many, since the rest of a body read as declarations is
+ * garbage that may stand in for a real one its mend took in.
  */
 export function withItems<T>(parser: Parser, text: string, path: string, use: (items: Iterable<Item>) => T, bodies: readonly number[] = []): T {
   const blanked = withoutBodies(text, bodies);
@@ -81,7 +83,7 @@ export function withItems<T>(parser: Parser, text: string, path: string, use: (i
   const first = read(blanked);
   if (!first.mendsAcross || blanked === text) return use(first.items);
   const whole = read(text);
-  return use(declarations(whole.items) > declarations(first.items) ? whole.items : first.items);
+  return use(declarations(whole.items) >= declarations(first.items) ? whole.items : first.items);
 }
 
 const declarations = (items: readonly Item[]): number => items.reduce((n, i) => n + (i.k === "error" ? 0 : 1), 0);

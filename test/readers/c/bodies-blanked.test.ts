@@ -104,8 +104,11 @@ describe("a program read with its function bodies blanked", () => {
     expect(bodies).toBeGreaterThan(50);
   });
 
-  const seed = freshSeed();
-  it(`gives tree-sitter's items for the BPF fixtures with a body broken (seed ${seed})`, async () => {
+  // 1009811333 put a `}` and a `'` into an asm operand: the index closed the
+  // body there, the rest read as a declaration in the enum's stead, and the
+  // tie of the two readings' counts went to the blanked one.
+  const brokenSeeds = [1009811333, freshSeed()];
+  it.each(brokenSeeds)("gives tree-sitter's items for the BPF fixtures with a body broken (seed %i)", async (seed) => {
     // Half-written code is in a body far more often than elsewhere: each
     // mutant is a fixture with one function body mutated.
     const { mutate } = (await import(join(ROOT, "scripts/fuzz.mjs"))) as { mutate: (text: string, r: () => number) => { what: string; text: string } };
