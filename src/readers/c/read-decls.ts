@@ -61,9 +61,11 @@ export function* readDecls(parser: Parser, text: string, path: string): Generato
  * mends by taking in the next declarations, or the index may save the
  * declarations tree-sitter's mend of the whole takes in. Where the blanked
  * parse needs such a mend, the whole text is parsed too, bodies and all,
- * and the reading that finds more declarations is used; the whole's where
- * they find as many, since the rest of a body read as declarations is
- * garbage that may stand in for a real one its mend took in.
+ * and the reading that finds more declarations is used; where they find
+ * as many, the one with fewer errors, since the rest of a body read as
+ * declarations is garbage that may stand in for a real one its mend took
+ * in (and a macro-made function the whole parse errs on is no better read
+ * there).
  */
 export function withItems<T>(parser: Parser, text: string, path: string, use: (items: Iterable<Item>) => T, bodies: readonly number[] = []): T {
   const blanked = withoutBodies(text, bodies);
@@ -83,10 +85,12 @@ export function withItems<T>(parser: Parser, text: string, path: string, use: (i
   const first = read(blanked);
   if (!first.mendsAcross || blanked === text) return use(first.items);
   const whole = read(text);
-  return use(declarations(whole.items) >= declarations(first.items) ? whole.items : first.items);
+  const [w, f] = [declarations(whole.items), declarations(first.items)];
+  return use(w > f || (w === f && errors(whole.items) < errors(first.items)) ? whole.items : first.items);
 }
 
-const declarations = (items: readonly Item[]): number => items.reduce((n, i) => n + (i.k === "error" ? 0 : 1), 0);
+const errors = (items: readonly Item[]): number => items.reduce((n, i) => n + (i.k === "error" ? 1 : 0), 0);
+const declarations = (items: readonly Item[]): number => items.length - errors(items);
 
 /**
  * `text` with the inside of each function body (`bodies`: pairs of brace
