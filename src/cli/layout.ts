@@ -1,4 +1,3 @@
-import { setFlagsFromString } from "node:v8";
 import { InputError } from "../ir/errors.js";
 import type { TypeId } from "../ir/types.js";
 import { readLayouts, type LayoutSource } from "../jobs/index.js";
@@ -26,10 +25,6 @@ export async function runLayout(file: string, opts: LayoutOptions): Promise<void
   }
   const style = styleFor(process.stdout);
   const heading = (s: LayoutSource) => (sources.length > 1 || s.offset ? style.comment(`/* ${file}: BPF object at offset 0x${(s.offset ?? 0).toString(16)} */`) : undefined);
-  // The text formatter's member lines are a few small functions run 100,000 times each: inlining only the smallest (main.ts
-  // allows 60 bytes of bytecode, for the C reader's scans) leaves TurboFan less to compile, 1.5% of a kernel's instructions.
-  // The JSON writer's one large loop does better with 60. Set before the formatters are first compiled.
-  if (opts.format === "text") setFlagsFromString("--max-inlined-bytecode-size=20");
   const stdout = stdoutChunks();
   const fromRecords = writeLayoutFromRecords(
     selected.map(({ source, ids }) => ({ graph: source.graph, ids, heading: heading(source) })),
