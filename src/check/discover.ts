@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
-import { basename, join, relative, resolve, sep } from "node:path";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { promisify } from "node:util";
 import { InputError } from "../ir/errors.js";
 import { readHead } from "../load/layout-sources.js";
@@ -90,7 +90,23 @@ export async function discover(paths: readonly string[], opts: { include: readon
 }
 
 async function listFiles(dir: string): Promise<string[]> {
-  return (await gitFiles(dir)) ?? walk(dir);
+  return (inWorkTree(dir) && (await gitFiles(dir))) || walk(dir);
+}
+
+/**
+ * Whether git could find a repository for `dir`: a `.git` in it or above
+ * it, or one named by the environment. Elsewhere `git ls-files` only fails,
+ * and starting it is most of what checking one program outside a
+ * repository waits for.
+ */
+function inWorkTree(dir: string): boolean {
+  if (process.env.GIT_DIR) return true;
+  for (let d = dir; ; ) {
+    if (existsSync(join(d, ".git"))) return true;
+    const up = dirname(d);
+    if (up === d) return false;
+    d = up;
+  }
 }
 
 async function gitFiles(dir: string): Promise<string[] | undefined> {
