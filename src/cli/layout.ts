@@ -16,7 +16,7 @@ export async function runLayout(file: string, opts: LayoutOptions): Promise<void
   if (opts.type) {
     for (const name of opts.type) {
       const wanted = bareName(name);
-      if (!selected.some(({ source, ids }) => ids.some((id) => nameOf(source, id) === wanted))) {
+      if (!sources.some((s) => named(s, [name]).length > 0)) {
         const unlaid = sources.flatMap((s) => s.unlaid ?? []).find((u) => bareName(u.name) === wanted);
         if (unlaid) throw new InputError(file, `${unlaid.name} cannot be laid out: ${unlaid.why}`);
         throw new InputError(file, `no struct or union named "${wanted}"`);
@@ -56,13 +56,15 @@ function bareName(name: string): string {
   return name.replace(/^(struct|union)\s+/, "");
 }
 
-function nameOf(source: LayoutSource, id: TypeId): string {
-  const t = source.graph.type(id);
-  return "name" in t ? t.name : "";
+/** The aggregates of `source` called one of `names`, found through the graph's index of names: a kernel's BTF decodes no other type. */
+function named(source: LayoutSource, names: readonly string[]): TypeId[] {
+  const aggregates = new Set(source.ids);
+  return names.flatMap((n) => source.graph.find(bareName(n)).filter((id) => aggregates.has(id)));
 }
 
+/** The aggregates of `source` to lay out, in id order. */
 function select(source: LayoutSource, names: string[] | undefined): TypeId[] {
   if (!names) return source.ids;
-  const wanted = new Set(names.map(bareName));
-  return source.ids.filter((id) => wanted.has(nameOf(source, id)));
+  const wanted = new Set(named(source, names));
+  return source.ids.filter((id) => wanted.has(id));
 }

@@ -28,6 +28,9 @@ describe("plain layout argv", () => {
     ["layout", "prog.o", "-f", "text"],
     ["layout", "prog.bpf.c", "-I", "headers", "-D", "__TARGET_ARCH_x86=1"],
     ["layout", "--include", "a", "-I", "b", "prog.bpf.c", "--define", "DEBUG", "-D", "X=", "-f", "json"],
+    ["layout", "/sys/kernel/btf/vmlinux", "-t", "task_struct"],
+    ["layout", "prog.o", "-t", "dns_key", "struct event", "-f", "json"],
+    ["layout", "prog.o", "--type", "a", "-t", "b", "c"],
   ]) {
     it(`${args.join(" ")}: the options commander gives`, async () => {
       const plain = plainLayoutArgs(args);
@@ -46,6 +49,9 @@ describe("plain layout argv", () => {
     ["layout", "prog.o", "-f", "json", "-f", "text"],
     ["layout", "prog.o", "--cachelines"],
     ["layout", "-t", "dns_key", "prog.o"],
+    ["layout", "prog.o", "-t"],
+    ["layout", "prog.o", "-t", "-f", "json"],
+    ["layout", "prog.o", "--type=dns_key"],
     ["layout", "--", "prog.o"],
     ["layout", "prog.bpf.c", "-I"],
     ["layout", "prog.bpf.c", "-Iheaders"],

@@ -53,6 +53,9 @@ const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 const LINKAGE: readonly Linkage[] = ["static", "global", "extern"];
 
+/** Finds answered by a scan of the records before the names are indexed: past a few, the index costs less. */
+const SCANNED_FINDS = 8;
+
 /**
  * One BTF blob, raw or from an ELF section, possibly split on top of a base.
  * Parsing only indexes where each record starts; a type becomes an IR node
@@ -91,6 +94,8 @@ export class Btf implements TypeGraph {
    */
   private strings?: { table: string; ascii: boolean };
   private names?: Map<string, TypeId[]>;
+  /** How many finds have scanned the records rather than built the index of names. */
+  private scans = 0;
   private flat?: FlatRecords;
 
   constructor(bytes: Uint8Array, opts: ParseBtfOptions) {
@@ -370,7 +375,40 @@ export class Btf implements TypeGraph {
   }
 
   find(name: string): readonly TypeId[] {
-    return this.nameIndex().get(name) ?? [];
+    if (this.names || ++this.scans > SCANNED_FINDS || name.includes("\uFFFD")) return this.nameIndex().get(name) ?? [];
+    return this.scanFor(name);
+  }
+
+  /**
+   * The ids called `name`, as the index would give them, found by comparing
+   * its UTF-8 bytes with each record's name in place. A kernel has 100,000
+   * names: indexing them all makes a string and an entry for each, where a
+   * layout of one type or a C program's few kernel names asks for a handful.
+   */
+  private scanFor(name: string): TypeId[] {
+    const out = this.base ? [...this.base.find(name)] : [];
+    const want = Buffer.from(name, "utf8");
+    if (want.length === 0) return out;
+    const { strStart, strLen } = this.header;
+    const bytes = this.bytes;
+    const offsets = this.offsets;
+    const first = want[0]!;
+    for (let i = 0; i < offsets.length; i++) {
+      const at = offsets[i]!;
+      const off = this.view.getUint32(at, this.le);
+      if (off < this.strBase) {
+        if (off !== 0 && this.str(off, at) === name) out.push(this.firstId + i);
+        continue;
+      }
+      const local = off - this.strBase;
+      if (local >= strLen) this.str(off, at);
+      let p = strStart + local;
+      if (bytes[p] !== first) continue;
+      let k = 1;
+      for (p++; k < want.length && bytes[p] === want[k]; k++, p++);
+      if (k === want.length && bytes[p] === 0) out.push(this.firstId + i);
+    }
+    return out;
   }
 
   private nameIndex(): Map<string, TypeId[]> {
