@@ -2,7 +2,8 @@
 // bpftool writing the same BTF as C (`btf dump ... format c`): N alternating
 // runs of each, output discarded, median wall times and their ratio, and
 // the mean CPU time (user + system) of each, which a busy machine disturbs
-// less than wall time.
+// less than wall time. Then one type, `layout -t task_struct`, against
+// pahole's `-C task_struct` of the same BTF, where pahole is installed.
 //   node bench/layout-vmlinux.mjs [runs] [text|json]   (BENCH_RUNS=N also works)
 import { spawnSync } from "node:child_process";
 import { existsSync, openSync } from "node:fs";
@@ -39,12 +40,12 @@ const commands = {
 
 const cpu = { abidrift: 0, bpftool: 0 };
 
-function time([cmd, args], name) {
+function time([cmd, args], name, cpuOf = cpu) {
   const cpuBefore = childCpuMs();
   const start = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { stdio: ["ignore", devnull, "pipe"], env: { ...process.env, NO_COLOR: "1" } });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (name && cpuBefore !== undefined) cpu[name] += childCpuMs() - cpuBefore;
+  if (name && cpuBefore !== undefined) cpuOf[name] += childCpuMs() - cpuBefore;
   if (r.status !== 0) {
     console.error(`${cmd} ${args.join(" ")} exited ${r.status}: ${String(r.stderr).trim()}`);
     process.exit(1);
@@ -75,4 +76,30 @@ if (childCpuMs() !== undefined) {
   const ca = cpu.abidrift / RUNS;
   const cb = cpu.bpftool / RUNS;
   console.log(`  mean CPU (user+sys): abidrift ${ca.toFixed(0)} ms, bpftool ${cb.toFixed(0)} ms, ratio ${(ca / cb).toFixed(2)}x`);
+}
+
+// One type: what `pahole -C` answers. pahole 1.24 warns about the kinds it
+// predates (DECL_TAG, TYPE_TAG) on stderr and prints the struct all the same.
+const TYPE = "task_struct";
+if (spawnSync("pahole", ["--version"], { stdio: "ignore" }).status !== 0) {
+  console.log(`one type: skipped: pahole is not installed (Debian package dwarves)`);
+} else {
+  const one = {
+    abidrift: [process.execPath, [CLI, "layout", VMLINUX, "-t", TYPE]],
+    pahole: ["pahole", ["-C", TYPE, VMLINUX]],
+  };
+  const oneCpu = { abidrift: 0, pahole: 0 };
+  time(one.abidrift);
+  time(one.pahole);
+  const oneMs = { abidrift: [], pahole: [] };
+  for (let i = 0; i < RUNS; i++) {
+    for (const name of i % 2 ? ["pahole", "abidrift"] : ["abidrift", "pahole"]) oneMs[name].push(time(one[name], name, oneCpu));
+  }
+  const oa = median(oneMs.abidrift);
+  const op = median(oneMs.pahole);
+  console.log(`one type (${TYPE}), ${RUNS} alternating runs each, median wall time:`);
+  console.log(`  abidrift layout -t ${TYPE}          ${oa.toFixed(1)} ms   (min ${Math.min(...oneMs.abidrift).toFixed(1)})`);
+  console.log(`  pahole -C ${TYPE}                   ${op.toFixed(1)} ms   (min ${Math.min(...oneMs.pahole).toFixed(1)})`);
+  console.log(`  ratio abidrift / pahole              ${(oa / op).toFixed(2)}x`);
+  if (childCpuMs() !== undefined) console.log(`  mean CPU (user+sys): abidrift ${(oneCpu.abidrift / RUNS).toFixed(0)} ms, pahole ${(oneCpu.pahole / RUNS).toFixed(0)} ms, ratio ${(oneCpu.abidrift / oneCpu.pahole).toFixed(2)}x`);
 }
