@@ -375,6 +375,7 @@ export class Btf implements TypeGraph {
   }
 
   find(name: string): readonly TypeId[] {
+    // The index decodes names as UTF-8, so bytes that are not UTF-8 read as U+FFFD there: such a name is looked up as it would.
     if (this.names || ++this.scans > SCANNED_FINDS || name.includes("\uFFFD")) return this.nameIndex().get(name) ?? [];
     return this.scanFor(name);
   }
@@ -401,6 +402,7 @@ export class Btf implements TypeGraph {
         continue;
       }
       const local = off - this.strBase;
+      // Past the string section: str fails on it, with the message the index would give.
       if (local >= strLen) this.str(off, at);
       let p = strStart + local;
       if (bytes[p] !== first) continue;
