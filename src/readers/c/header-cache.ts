@@ -54,9 +54,16 @@ export interface HeaderLimits {
 const DEFAULT_LIMITS: HeaderLimits = { minSize: 8 * 1024, partialFrom: 64 * 1024, capacity: 16, textBudget: 64 * 1024 * 1024 };
 
 export class HeaderCache {
-  /** Headers read under one macro state, by path, content, search dirs and that state; the least recently used first. */
-  readonly reads = new Map<string, HeaderRead>();
+  /** Every read kept, the least recently used first. */
+  readonly reads = new Set<HeaderRead>();
   readonly decls = new Map<HeaderRead, HeaderDecls>();
+  /**
+   * The reads kept under each key (path, content, search dirs, macro
+   * state): one for each way the header's includes resolved, so programs
+   * whose include directories differ, taken in turns, each find theirs.
+   */
+  private readonly byKey = new Map<string, HeaderRead[]>();
+  private readonly keyOf = new Map<HeaderRead, string>();
 
   readonly minSize: number;
   readonly partialFrom: number;
@@ -73,26 +80,38 @@ export class HeaderCache {
     this.textBudget = l.textBudget;
   }
 
-  /** The read stored under `key`, now the most recently used. */
-  get(key: string): HeaderRead | undefined {
-    const read = this.reads.get(key);
-    if (read) {
-      this.reads.delete(key);
-      this.reads.set(key, read);
-    }
-    return read;
+  /** The reads stored under `key`; the caller picks the one whose includes resolve as they would for it. */
+  candidates(key: string): readonly HeaderRead[] {
+    return this.byKey.get(key) ?? [];
+  }
+
+  /** Marks a read the most recently used. */
+  use(read: HeaderRead): void {
+    this.reads.delete(read);
+    this.reads.add(read);
   }
 
   /** Stores a read, forgetting the least recently used past `capacity`, with its declarations. */
   put(key: string, read: HeaderRead): void {
-    this.reads.set(key, read);
-    this.held.add(read);
-    for (const [k, old] of this.reads) {
+    this.reads.add(read);
+    this.keyOf.set(read, key);
+    const same = this.byKey.get(key);
+    if (same) same.push(read);
+    else this.byKey.set(key, [read]);
+    for (const old of this.reads) {
       if (this.reads.size <= this.capacity) break;
-      this.reads.delete(k);
-      this.held.delete(old);
-      this.decls.delete(old);
+      this.forget(old);
     }
+  }
+
+  private forget(read: HeaderRead): void {
+    this.reads.delete(read);
+    this.decls.delete(read);
+    const key = this.keyOf.get(read)!;
+    this.keyOf.delete(read);
+    const left = this.byKey.get(key)!.filter((r) => r !== read);
+    if (left.length) this.byKey.set(key, left);
+    else this.byKey.delete(key);
   }
 
   /**
@@ -120,8 +139,6 @@ export class HeaderCache {
 
   /** Keeps a read's declarations while the read is kept: a read forgotten before its program was parsed keeps none. */
   putDecls(read: HeaderRead, decls: HeaderDecls): void {
-    if (this.held.has(read)) this.decls.set(read, decls);
+    if (this.reads.has(read)) this.decls.set(read, decls);
   }
-
-  private readonly held = new Set<HeaderRead>();
 }

@@ -727,10 +727,11 @@ class Preprocessor {
     const cache = this.opts.headers;
     if (!cache || this.capture || text.length < cache.minSize || this.depth !== 0 || !betweenDeclarations(this.out)) return false;
     const key = [found, String(text.length), ...this.search.systemDirs, "", this.macroState()].join("\0");
-    const known = cache.get(key);
-    if (known && known.source === text && this.sameIncludes(known)) {
+    const known = cache.candidates(key).find((h) => h.source === text && this.sameIncludes(h));
+    if (known) {
       if (this.probedHere(known)) return false;
       if (this.expansions + known.expansions > MAX_EXPANSIONS) return false;
+      cache.use(known);
       this.replay(known);
       return true;
     }

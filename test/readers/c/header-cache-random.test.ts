@@ -15,7 +15,9 @@ import { freshSeed, rng } from "../../oracles/random.js";
 // where every include finds the same and read again where one does not;
 // programs define and undefine around it, with other targets and -D flags.
 
-const FIXED_SEEDS = [1, 2, 3, 0xc0ffee];
+// 4179895272: programs of two include layouts in turns, each layout's read of big.h pushed out by the other's when a
+// key held one read, so none was reused.
+const FIXED_SEEDS = [1, 2, 3, 0xc0ffee, 4179895272];
 const FRESH = freshSeed();
 const PROGRAMS = 24;
 const NAMES = ["x.h", "sub/y.h", "z.h"];
