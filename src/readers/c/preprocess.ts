@@ -67,6 +67,8 @@ export interface HeaderRead {
   problems: SourceProblem[];
   macros: ReadonlyMap<string, Macro>;
   once: string[];
+  /** The files it read whole under an include guard, with the guard's macro. */
+  guards: [string, string][];
   expansions: number;
   /** Paths it looked for: an in-memory file at one of them in another program reads differently. */
   probes: string[];
@@ -314,6 +316,48 @@ const STATES = new WeakMap<ReadonlyMap<string, Macro>, string>();
 const UNNORMAL = /\/\/|(?:^|\/)\.\.?(?:\/|$)|.\/$|^$/;
 // Includes nested deeper than this are a cycle without guards.
 const MAX_INCLUDE_DEPTH = 200;
+/**
+ * Whether a file is one include guard, as GCC's multiple-include
+ * optimization asks: its first directive `#ifndef X`, before any text but
+ * blank lines, and the `#endif` that closes it after all else, with no
+ * `#else` or `#elif` of its own. Told each line of the file's first read.
+ */
+class GuardWatch {
+  private name: string | undefined;
+  private cond: Cond | undefined;
+  private state: "before" | "open" | "closed" | "none" = "before";
+
+  /** A line of text, not a directive. */
+  text(t: string): void {
+    if (this.state !== "open" && /\S/.test(t)) this.state = "none";
+  }
+
+  /** A directive, before it takes effect: `conds` as they stand. */
+  directive(name: string, rest: string, conds: readonly Cond[]): void {
+    if (this.state === "before") {
+      this.state = name === "ifndef" ? "open" : "none";
+      if (this.state === "open") this.name = /^\w+/.exec(rest)?.[0];
+      if (this.name === undefined) this.state = "none";
+    } else if (this.state === "closed") this.state = "none";
+    else if (this.state === "open" && conds.length === 1 && (name === "else" || name.startsWith("elif"))) this.state = "none";
+  }
+
+  /** The conditional a directive opened: the guard's, if it is the first. */
+  opened(conds: readonly Cond[]): void {
+    if (this.state === "open" && this.cond === undefined) this.cond = conds[0];
+  }
+
+  /** A conditional closed by `#endif`. */
+  closed(c: Cond): void {
+    if (this.state === "open" && c === this.cond) this.state = "closed";
+  }
+
+  /** X, where the whole file sat inside `#ifndef X`. */
+  macro(): string | undefined {
+    return this.state === "closed" ? this.name : undefined;
+  }
+}
+
 /** `#ifndef X` then `#define X` before anything else but comments: an include guard. */
 const INCLUDE_GUARD = /^(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)*#\s*ifndef\s+(\w+)\s*\n\s*#\s*define\s+\1\b/;
 // Text longer than this is searched for macros with one regular expression of all their names.
@@ -349,6 +393,12 @@ class Preprocessor {
   private readonly fileNames: string[] = [];
   private readonly fileIndex = new Map<string, number>();
   private readonly once = new Set<string>();
+  /**
+   * Files read whole inside `#ifndef X` ... `#endif`, by path, with X: while
+   * X is defined, including one again gives nothing, and it is not read
+   * again (vmlinux.h included by a program and by three of its headers).
+   */
+  private readonly guards = new Map<string, string>();
   private readonly problems: SourceProblem[] = [];
   private readonly bcc: BccUse[] = [];
   private readonly search: IncludeSearch;
@@ -499,6 +549,7 @@ class Preprocessor {
     const lines = new SourceLines(src);
     const conds: Cond[] = [];
     const on = (): boolean => conds.length === 0 || conds[conds.length - 1]!.on;
+    const guard = new GuardWatch();
     for (let i = 0; lines.has(i); i++) {
       if (this.opts.runs !== false && on()) {
         // Lines this loop would give unchanged go out together.
@@ -506,6 +557,7 @@ class Preprocessor {
         const end = lines.plainEnd(at, this);
         if (end > at) {
           const { text, count } = lines.take(at, end);
+          guard.text(text);
           this.depth = braceDepth(text, text.length, this.depth);
           this.emitLines(text, fi, i + 1, count);
           i += count - 1;
@@ -525,6 +577,7 @@ class Preprocessor {
         const name = d[1]!;
         const rest = d[2]!.trim();
         let passed = "";
+        guard.directive(name, rest, conds);
         switch (name) {
           case "if":
           case "ifdef":
@@ -532,6 +585,7 @@ class Preprocessor {
             const outer = on();
             const v = !outer ? false : name === "if" ? this.evalIf(rest, path, no) : this.macros.has(rest.split(/\s+/)[0] ?? "") === (name === "ifdef");
             conds.push({ on: outer && v, taken: v, outer });
+            guard.opened(conds);
             break;
           }
           case "elif":
@@ -559,9 +613,12 @@ class Preprocessor {
             }
             break;
           }
-          case "endif":
-            if (!conds.pop()) this.problem(path, no, "#endif without #if");
+          case "endif": {
+            const c = conds.pop();
+            if (!c) this.problem(path, no, "#endif without #if");
+            else guard.closed(c);
             break;
+          }
           default:
             if (!on()) break;
             if (name === "define") this.defineText(rest);
@@ -582,6 +639,7 @@ class Preprocessor {
         this.emitBlank(fi, no + 1, extra);
         continue;
       }
+      guard.text(line);
       if (!on()) {
         this.emit("", fi, no);
         this.emitBlank(fi, no + 1, extra);
@@ -599,6 +657,10 @@ class Preprocessor {
       this.emitBlank(fi, no + 1, extra + joined);
     }
     if (conds.length) this.problem(path, lines.count(), "#if without #endif");
+    else {
+      const macro = guard.macro();
+      if (macro !== undefined) this.guards.set(path, macro);
+    }
   }
 
   /** Brace depth of the output so far: where declarations are at file scope. */
@@ -688,6 +750,8 @@ class Preprocessor {
       return;
     }
     if (this.once.has(found)) return;
+    const guard = this.guards.get(found);
+    if (guard !== undefined && this.macros.has(guard)) return;
     if (this.open.includes(found)) {
       // A file including itself again: an include guard makes that nothing;
       // without one a compiler recurses until it gives up. Either way it is read once.
@@ -741,6 +805,7 @@ class Preprocessor {
     const expansions = this.expansions;
     const bcc = this.bcc.length;
     const once = new Set(this.once);
+    const guardsBefore = new Set(this.guards.keys());
     const open = [...this.open];
     this.capture = { probes: new Set(), inMemory: false, includes: [], big: new Set() };
     this.open.push(found);
@@ -777,6 +842,7 @@ class Preprocessor {
       problems: this.problems.slice(problems),
       macros: this.macros,
       once: [...this.once].filter((f) => !once.has(f)),
+      guards: [...this.guards].filter(([f]) => !guardsBefore.has(f)),
       expansions: this.expansions - expansions,
       probes: [...capture.probes],
       includes: capture.includes,
@@ -807,6 +873,7 @@ class Preprocessor {
     this.problems.push(...h.problems);
     this.shareMacros(h.macros);
     for (const f of h.once) this.once.add(f);
+    for (const [f, g] of h.guards) this.guards.set(f, g);
     this.expansions += h.expansions;
     this.lineChunks.push({ from: start, to: this.out.length, header: h });
   }
