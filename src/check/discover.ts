@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { readdirSync, statSync } from "node:fs";
+import { basename, join, relative, resolve, sep } from "node:path";
 import { promisify } from "node:util";
 import { InputError } from "../ir/errors.js";
+import { dirAbove } from "../load/dir-above.js";
 import { readHead } from "../load/layout-sources.js";
 import { sniff } from "../load/sniff.js";
 import { globToRegExp, matchesAny } from "./glob.js";
@@ -100,13 +101,7 @@ async function listFiles(dir: string): Promise<string[]> {
  * repository waits for.
  */
 function inWorkTree(dir: string): boolean {
-  if (process.env.GIT_DIR) return true;
-  for (let d = dir; ; ) {
-    if (existsSync(join(d, ".git"))) return true;
-    const up = dirname(d);
-    if (up === d) return false;
-    d = up;
-  }
+  return Boolean(process.env.GIT_DIR) || dirAbove(dir, ".git") !== undefined;
 }
 
 async function gitFiles(dir: string): Promise<string[] | undefined> {

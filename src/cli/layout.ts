@@ -16,7 +16,7 @@ export async function runLayout(file: string, opts: LayoutOptions): Promise<void
   if (opts.type) {
     for (const name of opts.type) {
       const wanted = bareName(name);
-      if (!sources.some((s) => named(s, [name]).length > 0)) {
+      if (!sources.some((s) => named(s, name).length > 0)) {
         const unlaid = sources.flatMap((s) => s.unlaid ?? []).find((u) => bareName(u.name) === wanted);
         if (unlaid) throw new InputError(file, `${unlaid.name} cannot be laid out: ${unlaid.why}`);
         throw new InputError(file, `no struct or union named "${wanted}"`);
@@ -56,15 +56,14 @@ function bareName(name: string): string {
   return name.replace(/^(struct|union)\s+/, "");
 }
 
-/** The aggregates of `source` called one of `names`, found through the graph's index of names: a kernel's BTF decodes no other type. */
-function named(source: LayoutSource, names: readonly string[]): TypeId[] {
-  const aggregates = new Set(source.ids);
-  return names.flatMap((n) => source.graph.find(bareName(n)).filter((id) => aggregates.has(id)));
+/** The aggregates of `source` called `name`, found through the graph's index of names: a kernel's BTF decodes no other type. */
+function named(source: LayoutSource, name: string): TypeId[] {
+  return source.graph.find(bareName(name)).filter((id) => source.ids.includes(id));
 }
 
 /** The aggregates of `source` to lay out, in id order. */
 function select(source: LayoutSource, names: string[] | undefined): TypeId[] {
   if (!names) return source.ids;
-  const wanted = new Set(named(source, names));
+  const wanted = new Set(names.flatMap((n) => named(source, n)));
   return source.ids.filter((id) => wanted.has(id));
 }

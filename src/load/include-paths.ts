@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { DirListings } from "../readers/dir-listings.js";
 import { Bpf2goIndex, bpf2goLines, type Bpf2goLine } from "./bpf2go-lines.js";
+import { dirAbove } from "./dir-above.js";
 import { parseMakefile, type Makefile } from "./makefile.js";
 import { compilerFlags, shellWords } from "./shell-words.js";
 
@@ -257,13 +258,7 @@ export function hasOpaqueInclude(text: string): { macro: boolean; next: boolean 
 /** The repository a checked directory is in: the nearest directory above it with `.git`, else with `go.mod`, else the directory itself. */
 export function treeRootOf(dir: string): string {
   const start = resolve(dir);
-  const above = (marker: string): string | undefined => {
-    for (let d = start; ; d = dirname(d)) {
-      if (existsSync(join(d, marker))) return d;
-      if (dirname(d) === d) return undefined;
-    }
-  };
-  return above(".git") ?? above("go.mod") ?? start;
+  return dirAbove(start, ".git") ?? dirAbove(start, "go.mod") ?? start;
 }
 
 function readCompileDb(file: string, out: Map<string, BuildFlags>): void {
