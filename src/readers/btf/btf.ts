@@ -81,8 +81,13 @@ export class Btf implements TypeGraph {
    * on whole words from the section's start, so word k is at byte 4k of it.
    */
   private readonly words: Uint32Array;
-  /** Byte offset (in the blob) of each own record, by id - firstId. */
-  private readonly offsets: Uint32Array;
+  /**
+   * Where each own record starts, as an index into `words`, by id - firstId
+   * + 1; slot 0 holds nothing. A blob with no base starts at id 1, so this
+   * is indexed by id itself and serves flatRecords as its `at` too (a
+   * kernel's 125,000 records: one index, not two).
+   */
+  private readonly index: Int32Array;
   /** Decoded types by id - firstId, made on the first decode: a formatter that reads the records in place never needs it. */
   private cache?: (Type | undefined)[];
   private readonly strBase: number;
@@ -112,8 +117,8 @@ export class Btf implements TypeGraph {
     this.strBase = opts.base ? opts.base.header.strLen + opts.base.strBase : 0;
     this.checkStrings();
     this.words = this.typeWords();
-    this.offsets = this.indexRecords();
-    this.count = this.firstId + this.offsets.length;
+    this.index = this.indexRecords();
+    this.count = this.firstId + this.index.length - 1;
   }
 
   private fail(detail: string, blobOffset?: number): never {
@@ -173,25 +178,32 @@ export class Btf implements TypeGraph {
     return words;
   }
 
-  /** One pass over the type section: where each record starts, nothing decoded. */
-  private indexRecords(): Uint32Array {
+  /**
+   * Where each record starts, nothing decoded: one pass counts and checks
+   * the records, a second writes the index. Counting first sizes it
+   * exactly, where a bound from the smallest record would hold twice a
+   * kernel's records for a while.
+   */
+  private indexRecords(): Int32Array {
     const { typeStart, typeLen } = this.header;
-    const end = typeStart + typeLen;
     const words = this.words;
-    // The smallest record is 12 bytes, so this bounds the count from above.
-    const offsets = new Uint32Array(Math.floor(typeLen / COMMON_LEN));
     let n = 0;
-    for (let off = typeStart; off < end; ) {
-      if (off + COMMON_LEN > end) this.fail(`type ${this.firstId + n}: record header cut short by the end of the type section`, off);
-      const info = words[((off - typeStart) >>> 2) + 1]!;
+    for (let at = 0; 4 * at < typeLen; n++) {
+      const off = typeStart + 4 * at;
+      if (4 * at + COMMON_LEN > typeLen) this.fail(`type ${this.firstId + n}: record header cut short by the end of the type section`, off);
+      const info = words[at + 1]!;
       const kind = infoKind(info);
       const len = recordLength(kind, infoVlen(info));
       if (len < 0) this.fail(`type ${this.firstId + n}: unknown kind ${kind}`, off);
-      if (off + len > end) this.fail(`type ${this.firstId + n}: ${KIND_NAMES[kind]} record of ${len} bytes runs past the type section`, off);
-      offsets[n++] = off;
-      off += len;
+      if (4 * at + len > typeLen) this.fail(`type ${this.firstId + n}: ${KIND_NAMES[kind]} record of ${len} bytes runs past the type section`, off);
+      at += len >>> 2;
     }
-    return n === offsets.length ? offsets : offsets.slice(0, n);
+    const index = new Int32Array(n + 1);
+    for (let at = 0, i = 1; i <= n; i++) {
+      index[i] = at;
+      at += recordLength(infoKind(words[at + 1]!), infoVlen(words[at + 1]!)) >>> 2;
+    }
+    return index;
   }
 
   /** The string at `off` in this blob's (or the base's) string table. */
@@ -215,11 +227,11 @@ export class Btf implements TypeGraph {
   }
 
   private recordOffset(id: TypeId): number {
-    const i = id - this.firstId;
-    if (i < 0 || i >= this.offsets.length || !Number.isInteger(id)) {
+    const i = id - this.firstId + 1;
+    if (i < 1 || i >= this.index.length || !Number.isInteger(id)) {
       throw new InputError(this.file, `type id ${id} out of range (ids run to ${this.count - 1})`);
     }
-    return this.offsets[i]!;
+    return this.header.typeStart + 4 * this.index[i]!;
   }
 
   /** The name of a type, without decoding the rest of it. */
@@ -242,15 +254,15 @@ export class Btf implements TypeGraph {
   }
 
   private makeFlat(): FlatRecords {
-    const { typeStart, strStart, strLen } = this.header;
-    const base = this.base?.flatRecords();
-    const baseWords = base ? base.words.length : 0;
-    const at = new Int32Array(this.count);
-    if (base) at.set(base.at.subarray(0, this.firstId));
-    for (let i = 0; i < this.offsets.length; i++) at[this.firstId + i] = baseWords + ((this.offsets[i]! - typeStart) >>> 2);
+    const { strStart, strLen } = this.header;
     const own = this.bytes.subarray(strStart, strStart + strLen);
-    const ascii = isAscii(own) && (base?.ascii ?? true);
-    if (!base) return { words: this.words, at, nameBytes: own, ascii };
+    if (!this.base) return { words: this.words, at: this.index, nameBytes: own, ascii: isAscii(own) };
+    const base = this.base.flatRecords();
+    const baseWords = base.words.length;
+    const at = new Int32Array(this.count);
+    at.set(base.at.subarray(0, this.firstId));
+    for (let i = 1; i < this.index.length; i++) at[this.firstId + i - 1] = baseWords + this.index[i]!;
+    const ascii = isAscii(own) && base.ascii;
     const words = new Uint32Array(baseWords + this.words.length);
     words.set(base.words);
     words.set(this.words, baseWords);
@@ -281,7 +293,7 @@ export class Btf implements TypeGraph {
     const count = this.count;
     // A string offset is good below the end of this blob's strings: the base's strings end where this blob's start.
     const strEnd = this.strBase + this.header.strLen;
-    const at = (this.offsets[i]! - this.header.typeStart) >>> 2;
+    const at = this.index[i + 1]!;
     const info = w[at + 1]!;
     const vlen = info & 0xffff;
     const third = w[at + 2]!;
@@ -334,15 +346,14 @@ export class Btf implements TypeGraph {
   namedAggregates(): TypeId[] {
     const ids: TypeId[] = [];
     const w = this.words;
-    const offsets = this.offsets;
+    const index = this.index;
     const { typeStart } = this.header;
-    for (let i = 0; i < offsets.length; i++) {
-      const off = offsets[i]!;
-      const at = (off - typeStart) >>> 2;
+    for (let i = 1; i < index.length; i++) {
+      const at = index[i]!;
       const kind = (w[at + 1]! >>> 24) & 0x1f;
       if (kind !== Kind.STRUCT && kind !== Kind.UNION) continue;
       const name = w[at]!;
-      if (name !== 0 && !this.emptyName(name, off)) ids.push(this.firstId + i);
+      if (name !== 0 && !this.emptyName(name, typeStart + 4 * at)) ids.push(this.firstId + i - 1);
     }
     return ids;
   }
@@ -366,7 +377,7 @@ export class Btf implements TypeGraph {
       return this.base.type(id);
     }
     const i = id - this.firstId;
-    const cache = (this.cache ??= new Array<Type | undefined>(this.offsets.length));
+    const cache = (this.cache ??= new Array<Type | undefined>(this.index.length - 1));
     const cached = cache[i];
     if (cached) return cached;
     const t = this.decode(id, this.recordOffset(id));
@@ -390,25 +401,27 @@ export class Btf implements TypeGraph {
     const out = this.base ? [...this.base.find(name)] : [];
     const want = Buffer.from(name, "utf8");
     if (want.length === 0) return out;
-    const { strStart, strLen } = this.header;
+    const { typeStart, strStart, strLen } = this.header;
     const bytes = this.bytes;
-    const offsets = this.offsets;
+    const words = this.words;
+    const index = this.index;
     const first = want[0]!;
-    for (let i = 0; i < offsets.length; i++) {
-      const at = offsets[i]!;
-      const off = this.view.getUint32(at, this.le);
+    for (let i = 1; i < index.length; i++) {
+      const at = index[i]!;
+      const off = words[at]!;
+      const id = this.firstId + i - 1;
       if (off < this.strBase) {
-        if (off !== 0 && this.str(off, at) === name) out.push(this.firstId + i);
+        if (off !== 0 && this.str(off, typeStart + 4 * at) === name) out.push(id);
         continue;
       }
       const local = off - this.strBase;
       // Past the string section: str fails on it, with the message the index would give.
-      if (local >= strLen) this.str(off, at);
+      if (local >= strLen) this.str(off, typeStart + 4 * at);
       let p = strStart + local;
       if (bytes[p] !== first) continue;
       let k = 1;
       for (p++; k < want.length && bytes[p] === want[k]; k++, p++);
-      if (k === want.length && bytes[p] === 0) out.push(this.firstId + i);
+      if (k === want.length && bytes[p] === 0) out.push(id);
     }
     return out;
   }
