@@ -3,7 +3,7 @@ import type { TypeId } from "../ir/types.js";
 import { readLayouts, type LayoutSource } from "../jobs/index.js";
 import { writeLayoutFromRecords } from "../report/layout/records.js";
 import { styleFor } from "../report/style.js";
-import { stdoutChunks } from "./stdout-chunks.js";
+import { stdoutSink } from "./stdout-chunks.js";
 import type { LayoutOptions } from "./commands/layout.js";
 
 // BTF is formatted from its records, streamed as it is written; every other
@@ -25,11 +25,10 @@ export async function runLayout(file: string, opts: LayoutOptions): Promise<void
   }
   const style = styleFor(process.stdout);
   const heading = (s: LayoutSource) => (sources.length > 1 || s.offset ? style.comment(`/* ${file}: BPF object at offset 0x${(s.offset ?? 0).toString(16)} */`) : undefined);
-  const stdout = stdoutChunks();
-  const fromRecords = writeLayoutFromRecords(
+  const fromRecords = await writeLayoutFromRecords(
     selected.map(({ source, ids }) => ({ graph: source.graph, ids, heading: heading(source) })),
-    { format: opts.format, cachelines: opts.cachelines, cachelineSize: opts.cachelineSize, style, reusable: stdout.reusable },
-    stdout.write,
+    { format: opts.format, cachelines: opts.cachelines, cachelineSize: opts.cachelineSize, style },
+    stdoutSink(),
   );
   if (fromRecords) return;
   if (opts.format === "json") {

@@ -1,28 +1,24 @@
 import { fstatSync, writeSync } from "node:fs";
+import type { ChunkSink } from "../report/layout/byte-out.js";
 
 // Where stdout is a file or a device such as /dev/null, node writes to it
 // synchronously anyway; writing each chunk straight to the descriptor lets
-// the layout reuse one buffer for every chunk, where a stream that may keep
-// a chunk queued (a pipe, a terminal) needs a fresh one each time. Fresh
-// memory is not free: touching a megabyte of new pages costs about a
-// millisecond, more in a virtual machine.
+// the layout reuse one buffer for every chunk. A pipe or a terminal goes
+// through process.stdout, which may hold a chunk queued: the chunk is done
+// with when its write's callback runs, and the layout waits for that
+// rather than queue the whole output (6 MB of text for a kernel, 12 of
+// JSON) behind a slow reader. Fresh memory is not free either: touching a
+// megabyte of new pages costs about a millisecond, more in a virtual machine.
 
-/** How chunks reach stdout, and whether a chunk's buffer may be written again once `write` returns. */
-interface StdoutChunks {
-  write: (chunk: Buffer) => void;
-  reusable: boolean;
-}
-
-export function stdoutChunks(): StdoutChunks {
+/** How chunks of output reach stdout. */
+export function stdoutSink(): ChunkSink {
   if (writesInPlace()) {
-    return {
-      write: (chunk) => {
-        for (let done = 0; done < chunk.length; ) done += writeSync(1, chunk, done, chunk.length - done);
-      },
-      reusable: true,
+    return (chunk) => {
+      for (let done = 0; done < chunk.length; ) done += writeSync(1, chunk, done, chunk.length - done);
+      return true;
     };
   }
-  return { write: (chunk) => process.stdout.write(chunk), reusable: false };
+  return (chunk) => new Promise<void>((resolve) => process.stdout.write(chunk, () => resolve()));
 }
 
 /** Whether writes to stdout complete before they return: a file, or a device that is not a terminal. */

@@ -4,25 +4,31 @@
 // per line and the garbage collector has next to nothing to do. The buffer
 // is handed over in chunks as it fills, so the whole output (the JSON of a
 // kernel is 12 MB) never sits in memory at once; where the taker is done
-// with a chunk when it returns, one buffer serves them all.
+// with a chunk when it returns, one buffer serves them all, and where it is
+// done later (a pipe), the writer waits for it between aggregates and fills
+// the buffer again.
+
+/**
+ * Takes each chunk of output and says when it is done with the chunk's
+ * bytes, so that its buffer may be filled again: true when it returns, a
+ * promise that resolves then, or false for a taker that keeps the chunk.
+ */
+export type ChunkSink = (chunk: Buffer) => boolean | Promise<void>;
 
 /** Bytes pending before they are handed over. */
-const CHUNK = 1 << 20;
+const CHUNK = 1 << 18;
 
 const SPACE = 0x20;
 
 export class ByteOut {
   buf: Buffer;
   len = 0;
+  /** The last chunk handed over that the sink is not done with yet, and when it will be. */
+  private held?: { buf: Buffer; done: Promise<void> };
+  /** A chunk's buffer the sink is done with, to fill next. */
+  private spare?: Buffer;
 
-  /**
-   * `write` takes each chunk and keeps it, so the buffer is not written to
-   * again; or, if `reusable`, it is done with the chunk when it returns.
-   */
-  constructor(
-    private readonly write: (chunk: Buffer) => void,
-    private readonly reusable = false,
-  ) {
+  constructor(private readonly sink: ChunkSink) {
     // Stored twice, so that V8 takes the field for one that changes from the start: optimized code that took it
     // for a constant would be thrown away when the first chunk is handed over.
     this.buf = Buffer.allocUnsafe(0);
@@ -90,9 +96,28 @@ export class ByteOut {
   /** Hands over everything pending. */
   flush(): void {
     if (this.len === 0) return;
-    this.write(this.buf.subarray(0, this.len));
-    if (!this.reusable) this.buf = Buffer.allocUnsafe(CHUNK);
+    const done = this.sink(this.buf.subarray(0, this.len));
     this.len = 0;
+    if (done === true) return;
+    // A sink finishes its chunks in order, so the last one's promise covers those before it.
+    if (done !== false) this.held = { buf: this.buf, done };
+    this.buf = this.spare ?? Buffer.allocUnsafe(CHUNK);
+    this.spare = undefined;
+  }
+
+  /**
+   * Undefined where the sink holds no chunk; else a promise that resolves
+   * once it is done with them, the last one's buffer then kept to fill
+   * next. A writer waits for it between aggregates, so what is pending
+   * stays within about two chunks however slow the reader.
+   */
+  settled(): Promise<void> | undefined {
+    const held = this.held;
+    if (!held) return undefined;
+    return held.done.then(() => {
+      if (this.held === held) this.held = undefined;
+      if (held.buf.length === CHUNK) this.spare = held.buf;
+    });
   }
 }
 

@@ -61,20 +61,23 @@ export class RecordTypes {
   /** anonymous's answers by id: 0 while unknown, 1 for none, else 1 + STRUCT or UNION. */
   readonly anon: Uint8Array;
   /**
-   * A member type's part of a member line, worked out once per type: by id,
-   * the first of its three pieces (0 while unknown) in `arena`: the type
-   * column padded as text.ts pads it and what goes before the member's name
-   * (`(*`), then what goes after it (`)(void *)`, `[16]`), then the size
-   * column and the end of the line.
+   * By id, a member type's text in the format written, worked out once per
+   * type: the first of its pieces in `arena`, 0 while unknown. For text
+   * (`columns`) three pieces: the type column padded as text.ts pads it and
+   * what goes before the member's name (`(*`), then what goes after it
+   * (`)(void *)`, `[16]`), then the size column and the end of the line.
+   * For JSON (`typeNameJson`) one: its C name as a JSON string.
    */
-  readonly slots: Int32Array;
-  /** By id, the width of the declarator without the name (of a type `columns` has seen). */
-  readonly widths: Int32Array;
-  /** By id, the piece (0 while unknown) holding its C name as a JSON string. */
-  readonly jsonNames: Int32Array;
+  readonly pieces: Int32Array;
+  /** For text, by id, the width of the declarator without the name (of a type `columns` has seen); wider than 16 bits is Unfit. */
+  readonly widths: Uint16Array;
   /** The strings worked out once per type, as bytes. */
   readonly arena = new Arena();
-  constructor(readonly r: AggregateRecords) {
+  /** One format's pieces: a kernel's 125,000 types need no arrays for the other. */
+  constructor(
+    readonly r: AggregateRecords,
+    readonly format: "text" | "json",
+  ) {
     const flat = r.flatRecords();
     // A name's length in UTF-16 units pads the columns; only ASCII makes it the byte count the records give.
     if (!flat.ascii) throw new Unfit("names beyond ASCII");
@@ -90,9 +93,8 @@ export class RecordTypes {
     this.aligns = new Uint8Array(r.count);
     this.resolved = new Int32Array(r.count);
     this.anon = new Uint8Array(r.count);
-    this.slots = new Int32Array(r.count);
-    this.widths = new Int32Array(r.count);
-    this.jsonNames = new Int32Array(r.count);
+    this.pieces = new Int32Array(r.count);
+    this.widths = new Uint16Array(format === "text" ? r.count : 0);
   }
 
   /** The BTF kind of `id` (0 for void), once its record is known to decode. */
@@ -266,12 +268,15 @@ export class RecordTypes {
 
   /** As c-names.ts's cDeclarationColumns, padded as text.ts pads the type column; returns the first piece of `id`'s. */
   columns(id: TypeId): number {
-    const known = this.slots[id]!;
+    if (this.format !== "text") throw new Error("RecordTypes: columns of a JSON writer's types");
+    const known = this.pieces[id]!;
     if (known) return known;
     const { type, before, after } = this.plainColumns(id) ?? splitDeclaration(this.declare(id, MARK, 0));
     const piece = this.arena.add(`${type}${" ".repeat(Math.max(0, TYPE_COL - type.length))} ${before}`, after, ` ${String(this.sizeOf(id)).padStart(5)} */\n`);
-    this.widths[id] = before.length + after.length;
-    return (this.slots[id] = piece);
+    const width = before.length + after.length;
+    if (width > 0xffff) throw new Unfit("declarator wider than 65535 columns");
+    this.widths[id] = width;
+    return (this.pieces[id] = piece);
   }
 
   /**
@@ -379,9 +384,10 @@ export class RecordTypes {
 
   /** As c-names.ts's cTypeName, as a JSON string; returns its piece. */
   typeNameJson(id: TypeId): number {
-    const known = this.jsonNames[id]!;
+    if (this.format !== "json") throw new Error("RecordTypes: a JSON name of a text writer's types");
+    const known = this.pieces[id]!;
     if (known) return known;
-    return (this.jsonNames[id] = this.arena.add(JSON.stringify(this.plainDeclare(id, "", 0) ?? this.declare(id, "", 0))));
+    return (this.pieces[id] = this.arena.add(JSON.stringify(this.plainDeclare(id, "", 0) ?? this.declare(id, "", 0))));
   }
 
   /** As c-names.ts's declare. */
@@ -493,7 +499,7 @@ export function prepareText(types: RecordTypes, ids: readonly TypeId[]): void {
 
 function prepareMembers(types: RecordTypes, id: TypeId, depth: number): void {
   if (depth > MAX_NESTING) throw new Unfit("anonymous members nested too deep");
-  const { words: w, sizes, anon, slots } = types;
+  const { words: w, sizes, anon, pieces } = types;
   const at = types.at[id]!;
   const n = w[at + 1]! & 0xffff;
   // The caches are read here before each call: most answers are known, and a call costs more than a read before V8 optimizes.
@@ -504,7 +510,7 @@ function prepareMembers(types: RecordTypes, id: TypeId, depth: number): void {
     if (a === 0 ? types.anonymous(type) : a - 1) {
       types.alignOf(type);
       prepareMembers(types, type, depth + 1);
-    } else if (!slots[type]) types.columns(type);
+    } else if (!pieces[type]) types.columns(type);
   }
 }
 
@@ -515,13 +521,13 @@ export function prepareJson(types: RecordTypes, ids: readonly TypeId[]): void {
     const id = ids[i]!;
     aggregateKind(types, id);
     types.alignOf(id);
-    const { words: w, sizes, jsonNames } = types;
+    const { words: w, sizes, pieces } = types;
     const at = types.at[id]!;
     const n = w[at + 1]! & 0xffff;
     for (let i = 0, q = at + 4; i < n; i++, q += 3) {
       const type = w[q]!;
       if (sizes[type]! < 0) types.sizeOf(type);
-      if (!jsonNames[type]) types.typeNameJson(type);
+      if (!pieces[type]) types.typeNameJson(type);
     }
   }
 }

@@ -4,9 +4,10 @@ import { aggregateKind, keywordOf, STRUCT, UNION, type RecordTypes } from "./rec
 
 // json.ts's document, `JSON.stringify({ types }, null, 2)` to the byte,
 // written from the BTF records straight into the output as bytes, without
-// the object tree: `begin`, `add` for each source (once prepareJson has
-// asked its records everything: it cannot fail then), `end`. Names are
-// copied from the string section where none of them needs escaping.
+// the object tree: `begin`, `aggregate` for each aggregate of each source
+// (once prepareJson has asked its records everything: it cannot fail then),
+// `end`. Names are copied from the string section where none of them needs
+// escaping.
 
 const FIRST = latin1("\n    {\n      \"name\": ");
 const NEXT = latin1(",\n    {\n      \"name\": ");
@@ -49,18 +50,12 @@ export class RecordsJson {
     this.out.text('{\n  "types": [');
   }
 
-  /** The aggregates `ids` of one source, as layoutJsonTypes lists them. */
-  add(types: RecordTypes, ids: readonly TypeId[]): void {
-    const plain = types.namesJsonPlain();
-    // Indexed, not for-of: unoptimized code allocates an iterator result per step.
-    for (let i = 0; i < ids.length; i++) this.aggregate(types, ids[i]!, plain);
-  }
-
   end(): void {
     this.out.text(this.first ? "]\n}\n" : "\n  ]\n}\n");
   }
 
-  private aggregate(types: RecordTypes, id: TypeId, plain: boolean): void {
+  /** Aggregate `id`, as layoutJsonTypes lists it; `plain` is `types.namesJsonPlain()`. */
+  aggregate(types: RecordTypes, id: TypeId, plain: boolean): void {
     const out = this.out;
     const kind = aggregateKind(types, id);
     const w = types.words;

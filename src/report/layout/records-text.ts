@@ -29,17 +29,6 @@ function resetTally(t: Tally): void {
   if (t.problems.length) t.problems = [];
 }
 
-/**
- * Writes the layout of each aggregate in `ids` to `out`, as layoutText does
- * over the graph, once prepareText has asked `types` everything: it cannot
- * fail then.
- */
-export function layoutRecordsText(types: RecordTypes, ids: readonly TypeId[], out: ByteOut, opts: LayoutTextOptions = {}): void {
-  const w = new RecordWriter(types, out, opts);
-  // Indexed, not for-of: unoptimized code allocates an iterator result per step.
-  for (let i = 0; i < ids.length; i++) w.aggregate(ids[i]!);
-}
-
 const NEWLINE = 0x0a;
 const SPACE = 0x20;
 const COLON = 0x3a;
@@ -70,7 +59,12 @@ const END_NESTED = latin1(`};${" ".repeat(TYPE_COL + NAME_COL + 1 - 2)} /* `);
 const TABS = latin1("\t".repeat(MAX_NESTING + 2));
 const SPACES = latin1(" ".repeat(NAME_COL));
 
-class RecordWriter {
+/**
+ * Writes the layout of an aggregate to `out` at each `aggregate`, as
+ * layoutText does over the graph, once prepareText has asked `types`
+ * everything: it cannot fail then.
+ */
+export class RecordsText {
   private readonly style: Style;
   private readonly line: number;
   /** What the style writes before a member line; after its name column with the start of the position comment. */
@@ -221,7 +215,7 @@ class RecordWriter {
     const arena = types.arena.bytes;
     const ends = types.arena.ends;
     const names = this.names;
-    const piece = types.slots[type]!;
+    const piece = types.pieces[type]!;
     const headStart = ends[piece - 1]!;
     const nameAt = ends[piece]!;
     const afterEnd = ends[piece + 1]!;

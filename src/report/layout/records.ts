@@ -1,10 +1,10 @@
 import { InputError } from "../../ir/errors.js";
 import type { TypeId } from "../../ir/types.js";
 import type { Style } from "../style.js";
-import { ByteOut } from "./byte-out.js";
+import { ByteOut, type ChunkSink } from "./byte-out.js";
 import { prepareJson, prepareText, RecordTypes, Unfit, type AggregateRecords } from "./record-types.js";
 import { RecordsJson } from "./records-json.js";
-import { layoutRecordsText } from "./records-text.js";
+import { RecordsText } from "./records-text.js";
 
 export interface RecordsSource {
   graph: object;
@@ -18,8 +18,6 @@ export interface RecordsOptions {
   cachelines?: boolean;
   cachelineSize?: number;
   style?: Style;
-  /** `write` is done with each chunk when it returns, so one buffer may serve them all. */
-  reusable?: boolean;
 }
 
 /** Whether a graph also offers its BTF records to be read in place. */
@@ -29,19 +27,20 @@ function hasRecords(graph: object): graph is AggregateRecords {
 
 /**
  * Writes the whole output of `layout` for these sources, formatted from the
- * BTF records, to `write` in chunks, and says true; or writes nothing and
+ * BTF records, to `sink` in chunks, and says true; or writes nothing and
  * says false where the graph path must do it: a source that is not BTF, or
  * records the graph path would reject or spell differently (it then prints
  * the same thing or says what is wrong). Every question that could decline
- * is asked before the first chunk is written.
+ * is asked before the first chunk is written. Where the sink is done with a
+ * chunk only later, the writing waits for it between aggregates.
  */
-export function writeLayoutFromRecords(sources: readonly RecordsSource[], opts: RecordsOptions, write: (chunk: Buffer) => void): boolean {
+export async function writeLayoutFromRecords(sources: readonly RecordsSource[], opts: RecordsOptions, sink: ChunkSink): Promise<boolean> {
   if (!sources.every((s) => s.ids.length === 0 || hasRecords(s.graph))) return false;
   let types: (RecordTypes | undefined)[];
   try {
     types = sources.map((s) => {
       if (!s.ids.length) return undefined;
-      const t = new RecordTypes(s.graph as AggregateRecords);
+      const t = new RecordTypes(s.graph as AggregateRecords, opts.format);
       (opts.format === "json" ? prepareJson : prepareText)(t, s.ids);
       return t;
     });
@@ -49,13 +48,15 @@ export function writeLayoutFromRecords(sources: readonly RecordsSource[], opts: 
     if (e instanceof Unfit || e instanceof InputError) return false;
     throw e;
   }
-  const out = new ByteOut(write, opts.reusable);
+  const out = new ByteOut(sink);
   if (opts.format === "json") {
     const json = new RecordsJson(out);
     json.begin();
     for (let i = 0; i < sources.length; i++) {
       const t = types[i];
-      if (t) json.add(t, sources[i]!.ids);
+      if (!t) continue;
+      const plain = t.namesJsonPlain();
+      await eachAggregate(sources[i]!.ids, out, (id) => json.aggregate(t, id, plain));
     }
     json.end();
   } else {
@@ -63,15 +64,29 @@ export function writeLayoutFromRecords(sources: readonly RecordsSource[], opts: 
       const heading = sources[i]!.heading;
       if (heading !== undefined) out.text(`${heading}\n\n`);
       const t = types[i];
-      if (t) layoutRecordsText(t, sources[i]!.ids, out, opts);
+      if (!t) continue;
+      const text = new RecordsText(t, out, opts);
+      await eachAggregate(sources[i]!.ids, out, (id) => text.aggregate(id));
     }
   }
   out.flush();
+  await out.settled();
   return true;
 }
 
+/** Writes each aggregate of `ids`, waiting between two whenever the sink still holds a chunk. */
+async function eachAggregate(ids: readonly TypeId[], out: ByteOut, write: (id: TypeId) => void): Promise<void> {
+  // Indexed, not for-of: unoptimized code allocates an iterator result per step.
+  for (let i = 0; i < ids.length; i++) {
+    write(ids[i]!);
+    const settled = out.settled();
+    if (settled) await settled;
+  }
+}
+
 /** writeLayoutFromRecords's output as one buffer, or undefined where it declines. */
-export function layoutFromRecords(sources: readonly RecordsSource[], opts: RecordsOptions): Buffer | undefined {
+export async function layoutFromRecords(sources: readonly RecordsSource[], opts: RecordsOptions): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
-  return writeLayoutFromRecords(sources, opts, (c) => chunks.push(c)) ? Buffer.concat(chunks) : undefined;
+  const done = await writeLayoutFromRecords(sources, opts, (c) => (chunks.push(c), false));
+  return done ? Buffer.concat(chunks) : undefined;
 }
