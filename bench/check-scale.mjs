@@ -19,6 +19,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { haveGnuTime, spawnMeasured } from "./lib/gnu-time.mjs";
 import { withoutCertBundle } from "./lib/plain-node.mjs";
 
 withoutCertBundle();
@@ -26,7 +27,6 @@ withoutCertBundle();
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const SIZES = sizes.length ? sizes : [50, 1000];
 const CLI = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
-const TIME = "/usr/bin/time";
 
 function skip(why) {
   console.log(`check-scale: skipped: ${why}`);
@@ -171,27 +171,23 @@ function tree(n, vouched) {
   return root;
 }
 
-const haveTime = existsSync(TIME);
 
 /** One check of the tree at `root`; wall and CPU seconds, peak MB, and the report's last line. */
 function run(root, extra) {
   const args = [CLI, "check", ".", ...extra];
   const start = process.hrtime.bigint();
-  const r = haveTime
-    ? spawnSync(TIME, ["-f", "%M %U %S", process.execPath, ...args], { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 1 << 30 })
-    : spawnSync(process.execPath, args, { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 1 << 30 });
+  const r = spawnMeasured(process.execPath, args, { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 1 << 30 });
   const s = Number(process.hrtime.bigint() - start) / 1e9;
   if (r.status !== 0 && r.status !== 1) {
     console.error(`check exited ${r.status}: ${r.stderr.slice(0, 1000)}`);
     process.exit(1);
   }
   // Peak memory and CPU seconds (user + system): CPU is what a busy machine disturbs least.
-  const [rssKb, user, sys] = haveTime ? r.stderr.trim().split("\n").pop().split(" ").map(Number) : [NaN, NaN, NaN];
-  return { s, cpu: user + sys, mb: rssKb / 1024, summary: r.stdout.trim().split("\n").pop() };
+  return { s, cpu: r.cpuS, mb: r.peakMb, summary: r.stdout.trim().split("\n").pop() };
 }
 
 const show = (label, n, x) =>
-  console.log(`  ${String(n).padStart(6)} programs ${label.padEnd(17)} ${x.s.toFixed(2).padStart(7)} s   ${haveTime ? `${x.mb.toFixed(0).padStart(5)} MB   CPU ${x.cpu.toFixed(2).padStart(6)} s` : "(no /usr/bin/time)"}   ${((x.s * 1000) / n).toFixed(2)} ms/program   ${x.summary}`);
+  console.log(`  ${String(n).padStart(6)} programs ${label.padEnd(17)} ${x.s.toFixed(2).padStart(7)} s   ${haveGnuTime ? `${x.mb.toFixed(0).padStart(5)} MB   CPU ${x.cpu.toFixed(2).padStart(6)} s` : "(no /usr/bin/time)"}   ${((x.s * 1000) / n).toFixed(2)} ms/program   ${x.summary}`);
 
 console.log(`check of a synthetic tree: N programs, each .bpf.c + .bpf.o + Go loader; C read on this thread (off) and as --concurrency auto chooses, alternated`);
 console.log(`  objects whose DWARF vouches for their source (clang -g, as a build leaves them), then objects with no such word (bpf2go strips DWARF), whose sources stale-object reads`);
@@ -208,7 +204,7 @@ for (const n of SIZES) {
   show("auto", n, auto);
   show("off", n, off2);
   show("auto", n, auto2);
-  console.log(`  ${String(n).padStart(6)} programs auto/off: ${((auto.s + auto2.s) / (off.s + off2.s)).toFixed(2)}x wall, ${haveTime ? `${((auto.cpu + auto2.cpu) / (off.cpu + off2.cpu)).toFixed(2)}x CPU` : ""}`);
+  console.log(`  ${String(n).padStart(6)} programs auto/off: ${((auto.s + auto2.s) / (off.s + off2.s)).toFixed(2)}x wall, ${haveGnuTime ? `${((auto.cpu + auto2.cpu) / (off.cpu + off2.cpu)).toFixed(2)}x CPU` : ""}`);
   show("unvouched, off", n, bareOff);
   show("unvouched, off", n, bareOff2);
 }

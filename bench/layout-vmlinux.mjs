@@ -4,11 +4,14 @@
 // the mean CPU time (user + system) of each, which a busy machine disturbs
 // less than wall time. Then one type, `layout -t task_struct`, against
 // pahole's `-C task_struct` of the same BTF, where pahole is installed.
+// Last, peak memory: what the kernel's layout takes beyond the same command
+// on a small object (node and abidrift's own code), against the BTF's size.
 //   node bench/layout-vmlinux.mjs [runs] [text|json]   (BENCH_RUNS=N also works)
 import { spawnSync } from "node:child_process";
-import { existsSync, openSync } from "node:fs";
+import { existsSync, openSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { childCpuMs } from "./lib/child-cpu.mjs";
+import { haveGnuTime, spawnMeasured } from "./lib/gnu-time.mjs";
 import { withoutCertBundle } from "./lib/plain-node.mjs";
 
 withoutCertBundle();
@@ -102,4 +105,46 @@ if (spawnSync("pahole", ["--version"], { stdio: "ignore" }).status !== 0) {
   console.log(`  pahole -C ${TYPE}                   ${op.toFixed(1)} ms   (min ${Math.min(...oneMs.pahole).toFixed(1)})`);
   console.log(`  ratio abidrift / pahole              ${(oa / op).toFixed(2)}x`);
   if (childCpuMs() !== undefined) console.log(`  mean CPU (user+sys): abidrift ${(oneCpu.abidrift / RUNS).toFixed(0)} ms, pahole ${(oneCpu.pahole / RUNS).toFixed(0)} ms, ratio ${(oneCpu.abidrift / oneCpu.pahole).toFixed(2)}x`);
+}
+
+// Peak resident memory, median of 5 runs each. The small object's run is
+// node plus abidrift's code and output buffer; what the kernel adds to it
+// is what its BTF costs, which the goal holds to twice the file's size.
+const SMALL = fileURLToPath(new URL("../fixtures/objects/dns_key.bpfel.o", import.meta.url));
+if (!haveGnuTime) {
+  console.log("peak memory: skipped: /usr/bin/time is not installed (Debian package time)");
+} else if (!existsSync(SMALL)) {
+  console.log(`peak memory: skipped: no ${SMALL}`);
+} else {
+  const MEMORY_RUNS = 5;
+  const env = { ...process.env, NO_COLOR: "1" };
+  const kinds = {
+    small: () => spawnMeasured(process.execPath, [CLI, "layout", SMALL], { stdio: ["ignore", devnull, "pipe"], env }),
+    text: () => spawnMeasured(process.execPath, [CLI, "layout", VMLINUX], { stdio: ["ignore", devnull, "pipe"], env }),
+    json: () => spawnMeasured(process.execPath, [CLI, "layout", VMLINUX, "--format", "json"], { stdio: ["ignore", devnull, "pipe"], env }),
+    // A pipe this process reads, as a pager or `| grep` would.
+    pipe: () => spawnMeasured(process.execPath, [CLI, "layout", VMLINUX], { stdio: ["ignore", "pipe", "pipe"], env, maxBuffer: 1 << 28 }),
+    bpftool: () => spawnMeasured("bpftool", ["btf", "dump", "file", VMLINUX, "format", "c"], { stdio: ["ignore", devnull, "pipe"] }),
+  };
+  const peaks = Object.fromEntries(Object.keys(kinds).map((k) => [k, []]));
+  for (let i = 0; i < MEMORY_RUNS; i++) {
+    for (const [k, run] of Object.entries(kinds)) {
+      const r = run();
+      if (r.status !== 0) {
+        console.error(`peak memory: ${k} exited ${r.status}: ${String(r.stderr).trim()}`);
+        process.exit(1);
+      }
+      peaks[k].push(r.peakMb);
+    }
+  }
+  const m = Object.fromEntries(Object.entries(peaks).map(([k, v]) => [k, median(v)]));
+  const btfMb = statSync(VMLINUX).size / 1048576;
+  const beyond = (k) => `${(m[k] - m.small).toFixed(1)} MB beyond it, ${((m[k] - m.small) / btfMb).toFixed(2)}x the BTF`;
+  console.log(`peak resident memory, median of ${MEMORY_RUNS} (BTF ${btfMb.toFixed(1)} MB):`);
+  console.log(`  abidrift layout of a small object       ${m.small.toFixed(1)} MB   (node and abidrift's own)`);
+  console.log(`  abidrift layout (text, all types)       ${m.text.toFixed(1)} MB   ${beyond("text")}`);
+  console.log(`  abidrift layout (json, all types)       ${m.json.toFixed(1)} MB   ${beyond("json")}`);
+  console.log(`  abidrift layout (text) into a pipe      ${m.pipe.toFixed(1)} MB   ${beyond("pipe")}`);
+  console.log(`  bpftool btf dump ... format c           ${m.bpftool.toFixed(1)} MB`);
+  console.log(`  goal: within 2x the BTF beyond node's own`);
 }
