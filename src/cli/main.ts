@@ -44,13 +44,12 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
 
 const args = process.argv.slice(2);
 // V8 doubles the young generation once enough objects have survived its
-// collections; a layout's survivors are the modules it loads, and its own
-// allocations (the strings of each type's spelling, parse trees' glue) die
-// young. Kept at its first size, a kernel's BTF layout takes 2.4 MB less
-// memory in the same time (the issue's bar: twice the BTF beyond node's
-// own), and a whole vmlinux.h's 15 MB less and 6 % less time. A check of
-// 10,000 programs was no better and perhaps slower with it, so a check keeps
-// V8's default.
+// collections. What survives in a layout is mostly the modules it loads;
+// its own allocations (each type's spelling, a C parse's nodes) die young.
+// Kept at its first size, a kernel's BTF layout peaks 2.4 MB lower in the
+// same time, and a whole vmlinux.h 15 MB lower and 6 % faster. A check of
+// 10,000 programs was no better and perhaps slower, so check keeps V8's
+// default.
 if (args[0] === "layout") setFlagsFromString("--semi-space-growth-factor=1");
 const plainLayout = plainLayoutArgs(args);
 const plainCheck = plainLayout ? undefined : plainCheckArgs(args);
