@@ -27,6 +27,8 @@ for fmt in ${FORMATS:-json text}; do
   [ "$sub" = . ] && sub=
   target="$REPOS/$repo${sub:+/$sub}"
   name=$repo; [ -n "$sub" ] && name="$repo~$(printf %s "$sub" | tr / '~')"
+  # A run with a config is named after it too, so it does not overwrite the zero-configuration run of the same tree.
+  [ -n "${cfg:-}" ] && name="$name@$(basename "$cfg" .json)"
   cfgarg=()
   [ -n "${cfg:-}" ] && cfgarg=(--config "$cfg")
   if [ ! -d "$target" ]; then echo "skip $name: $target missing" >&2; continue; fi

@@ -21,8 +21,10 @@ const vIdx = args.indexOf('--verdicts');
 const verdicts = vIdx >= 0 ? readFileSync(args[vIdx + 1], 'utf8').split('\n').filter((l) => l && !l.startsWith('#'))
   .map((l) => { const [repo, severity, code, first, verdict, cause, all] = l.split('\t'); return { repo, severity, code, first, verdict, cause, locs: new Set(all.split(' ')) }; }) : null;
 // Locations are relative to the checked directory; an absolute one (an include dir given absolute) is made so too.
+// A run's name is repo[~sub~path][@config]; a verdict names the tree, whatever the config.
+const tree = (name) => name.split('@')[0];
 const rel = (name, file) => {
-  const [repo, ...sub] = name.split('~');
+  const [repo, ...sub] = tree(name).split('~');
   const root = `/work/eval/repos/${repo}/${sub.length ? sub.join('/') + '/' : ''}`;
   return file.startsWith(root) ? file.slice(root.length) : file;
 };
@@ -44,7 +46,7 @@ if (verdicts) {
   const tot = { 'error TRUE': 0, 'error FALSE': 0, 'error new': 0, 'warning TRUE': 0, 'warning FALSE': 0, 'warning new': 0, lostTrue: 0 };
   for (const [name, , exit] of runs) {
     const r = load(name);
-    const mine = verdicts.filter((v) => v.repo === name);
+    const mine = verdicts.filter((v) => v.repo === tree(name));
     const seen = new Set();
     const c = { 'error TRUE': 0, 'error FALSE': 0, 'error new': 0, 'warning TRUE': 0, 'warning FALSE': 0, 'warning new': 0 };
     const fresh = [];
