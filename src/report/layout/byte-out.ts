@@ -16,7 +16,7 @@
 export type ChunkSink = (chunk: Buffer) => boolean | Promise<void>;
 
 /** Bytes pending before they are handed over. */
-const CHUNK = 1 << 18;
+const CHUNK = 1 << 16;
 
 const SPACE = 0x20;
 
