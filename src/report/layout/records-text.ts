@@ -2,7 +2,7 @@ import type { TypeId } from "../../ir/types.js";
 import { plain, type Style } from "../style.js";
 import { latin1, type ByteOut } from "./byte-out.js";
 import { aggregateKind, keywordOf, MAX_NESTING, STRUCT, UNION, type RecordTypes } from "./record-types.js";
-import { boundaryLine, brackets, holeLines, NAME_COL, splitHole, TYPE_COL, type LayoutTextOptions } from "./text.js";
+import { boundaryLine, brackets, NAME_COL, TYPE_COL, type LayoutTextOptions } from "./text.js";
 
 // text.ts's picture of a struct, written from the BTF records in one pass
 // per aggregate: holes and problems are found as the members go by rather
@@ -52,6 +52,11 @@ const ALIGN = latin1("\t/* align: ");
 const PACKED = latin1("\t/* encoding/binary size: ");
 const LAST = latin1("\t/* last cacheline: ");
 const BYTES = latin1(" bytes");
+const HOLE_XXX = latin1("/* XXX ");
+const HOLE_BIT = latin1(" bit hole, try to pack */");
+const HOLE_BITS = latin1(" bits hole, try to pack */");
+const HOLE_BYTE = latin1(" byte hole, try to pack */");
+const HOLE_BYTES = latin1(" bytes hole, try to pack */");
 const END_COMMENT = latin1(" */");
 const END_AGGREGATE = latin1("};\n\n");
 const END_NESTED = latin1(`};${" ".repeat(TYPE_COL + NAME_COL + 1 - 2)} /* `);
@@ -73,6 +78,9 @@ export class RecordsText {
   /** The comment's brackets, as bytes. */
   private readonly commentOpen: Buffer;
   private readonly commentClose: Buffer;
+  /** The warning's brackets, as bytes, around a hole's line. */
+  private readonly warningOpen: Buffer;
+  private readonly warningClose: Buffer;
   /** `struct ` and `union ` as the style writes them, by kind. */
   private readonly keywords: Buffer[] = [];
   /** `struct {` and `union {` and a newline, by kind. */
@@ -101,6 +109,9 @@ export class RecordsText {
     const [commentOpen, commentClose] = brackets(s.comment);
     this.commentOpen = Buffer.from(commentOpen);
     this.commentClose = Buffer.from(commentClose);
+    const [warningOpen, warningClose] = brackets(s.warning);
+    this.warningOpen = Buffer.from(warningOpen);
+    this.warningClose = Buffer.from(warningClose);
     for (const kind of [STRUCT, UNION]) {
       this.keywords[kind] = Buffer.from(`${s.keyword(keywordOf(kind))} `);
       this.nestedOpen[kind] = Buffer.from(`${s.keyword(keywordOf(kind))} {\n`);
@@ -172,9 +183,7 @@ export class RecordsText {
       }
       if (kind === STRUCT) {
         if (bitOffset > end) {
-          const hole = { bitOffset: end, bits: bitOffset - end };
-          this.hole(hole, depth);
-          this.count(hole, tally);
+          this.hole(end, bitOffset - end, depth, tally);
         } else if (bitOffset < end) {
           tally.problems.push(`member ${types.str(nameOff) || "(anonymous)"} at bit ${bitOffset} overlaps the member before it, which ends at bit ${end}`);
         }
@@ -200,7 +209,7 @@ export class RecordsText {
     const tail = Math.max(0, totalBits - end);
     if (tail && kind === STRUCT && n) {
       // Tail padding of a nested anonymous aggregate is a hole in the outer one.
-      if (base !== 0 || depth !== 1) this.hole({ bitOffset: size * 8 - tail, bits: tail }, depth);
+      if (base !== 0 || depth !== 1) this.hole(size * 8 - tail, tail, depth, undefined);
     }
     return tail;
   }
@@ -251,18 +260,6 @@ export class RecordsText {
     this.out.copy(TABS, 0, depth);
   }
 
-  private count(hole: { bitOffset: number; bits: number }, tally: Tally): void {
-    const { bytes, bits } = splitHole(hole);
-    if (bytes) {
-      tally.byteHoles++;
-      tally.sumHoles += bytes;
-    }
-    if (bits) {
-      tally.bitHoles++;
-      tally.sumBitHoles += bits;
-    }
-  }
-
   /** The offset and size columns after `/* `, and the end of the line (room is the caller's). */
   private position(bitOffset: number, bitSize: number, size: number): void {
     const out = this.out;
@@ -285,8 +282,45 @@ export class RecordsText {
     out.buf[out.len++] = NEWLINE;
   }
 
-  private hole(hole: { bitOffset: number; bits: number }, depth: number): void {
-    this.out.text(`${holeLines(hole, "\t".repeat(depth), this.style).join("\n")}\n`);
+  /**
+   * text.ts's holeLines for the hole of `bits` at `bitOffset`, written as
+   * bytes (a kernel has 4,000 holes), and counted in `tally` if given. The
+   * split is splitHole's: the bits up to the next byte boundary (and any
+   * left over after whole bytes) apart from the whole bytes.
+   */
+  private hole(bitOffset: number, bits: number, depth: number, tally: Tally | undefined): void {
+    const lead = Math.min(bits, (8 - (bitOffset % 8)) % 8);
+    const rest = bits - lead;
+    const byteCount = Math.floor(rest / 8);
+    const bitCount = lead + (rest % 8);
+    if (tally) {
+      if (byteCount) {
+        tally.byteHoles++;
+        tally.sumHoles += byteCount;
+      }
+      if (bitCount) {
+        tally.bitHoles++;
+        tally.sumBitHoles += bitCount;
+      }
+    }
+    const out = this.out;
+    out.room(2 * LINE_ROOM + 2 * depth);
+    out.buf[out.len++] = NEWLINE;
+    if (bitCount) this.holeLine(bitCount, bitCount === 1 ? HOLE_BIT : HOLE_BITS, depth);
+    if (byteCount) this.holeLine(byteCount, byteCount === 1 ? HOLE_BYTE : HOLE_BYTES, depth);
+    out.buf[out.len++] = NEWLINE;
+  }
+
+  /** One hole line, `/* XXX 4 bytes hole, try to pack` and the comment's end, in the warning style (room is the caller's). */
+  private holeLine(n: number, units: Buffer, depth: number): void {
+    const out = this.out;
+    out.put(this.warningOpen);
+    out.copy(TABS, 0, depth);
+    out.put(HOLE_XXX);
+    out.number(n, 0);
+    out.put(units);
+    out.put(this.warningClose);
+    out.buf[out.len++] = NEWLINE;
   }
 
   private boundaries(bitOffset: number, depth: number, boundary: { value: number }): void {
