@@ -44,7 +44,9 @@ async function whole(text: string): Promise<{ items: string[]; bodies: number[];
   const { tree, source } = parseC(await cParser(), text, "t.c");
   try {
     const bodies: number[] = [];
-    let mendedOutside = false;
+    // A root that is itself an error is a text tree-sitter could not read as a translation unit at all: it hands
+    // back its tokens one by one at the top, a body's declarations among them, each without an error of its own.
+    let mendedOutside = tree.rootNode.isError;
     for (const top of tree.rootNode.children) {
       if (!top) continue;
       const body = top.type === "function_definition" ? top.childForFieldName("body") : null;
@@ -106,8 +108,11 @@ describe("a program read with its function bodies blanked", () => {
 
   // 1009811333 put a `}` and a `'` into an asm operand: the index closed the
   // body there, the rest read as a declaration in the enum's stead, and the
-  // tie of the two readings' counts went to the blanked one.
-  const brokenSeeds = [1009811333, freshSeed()];
+  // tie of the two readings' counts went to the blanked one. 112648 put 1,700
+  // `(` into a return statement: tree-sitter gave up on the whole text and
+  // listed its tokens at the top, a local `struct rq *rq = ctx;` among them as
+  // if it were declared there, which the blanked read rightly does not give.
+  const brokenSeeds = [1009811333, 112648, freshSeed()];
   it.each(brokenSeeds)("gives tree-sitter's items for the BPF fixtures with a body broken (seed %i)", async (seed) => {
     // Half-written code is in a body far more often than elsewhere: each
     // mutant is a fixture with one function body mutated.
