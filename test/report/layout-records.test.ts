@@ -280,6 +280,7 @@ const CRAFTED: [string, RawType[]][] = [
   ["array count 0xffffffff of a struct of 0xffffffff bytes", [{ kind: Kind.STRUCT, name: "s", vlen: 1, sizeOrType: 8, words: member(0, 2, 0) }, { kind: Kind.ARRAY, sizeOrType: 0, words: [3, 4, 0xffffffff] }, { kind: Kind.STRUCT, name: "big", vlen: 0, sizeOrType: 0xffffffff }, int("int", 4)]],
   ["INT of 0 bits as a member type", [{ kind: Kind.STRUCT, name: "s", vlen: 1, sizeOrType: 4, words: member(0, 2, 0) }, { kind: Kind.INT, name: "bad", sizeOrType: 4, words: [0] }]],
   ["func_proto member with a void parameter before the last", [{ kind: Kind.STRUCT, name: "s", vlen: 1, sizeOrType: 8, words: member(0, 2, 0) }, { kind: Kind.PTR, sizeOrType: 3 }, { kind: Kind.FUNC_PROTO, vlen: 3, sizeOrType: 4, words: [0, 0, 0, 4, 0, 0] }, int("int", 4)]],
+  ["member types whose names end in whitespace", [int("int", 4), { kind: Kind.TYPEDEF, name: "t ", sizeOrType: 1 }, { kind: Kind.TYPEDEF, name: "u\t", sizeOrType: 1 }, { kind: Kind.PTR, sizeOrType: 3 }, { kind: Kind.STRUCT, name: "s", vlen: 3, sizeOrType: 16, words: [...member(0, 2, 0), ...member(0, 3, 32), ...member(0, 4, 64)] }]],
   ["anonymous union inside an anonymous struct, with a hole", [int("int", 4), { kind: Kind.STRUCT, name: "s", vlen: 2, sizeOrType: 16, words: [...member(0, 1, 0), ...member(0, 3, 64)] }, { kind: Kind.STRUCT, vlen: 1, sizeOrType: 8, words: member(0, 4, 0) }, { kind: Kind.UNION, vlen: 1, sizeOrType: 4, words: member(0, 1, 0) }]],
 ];
 

@@ -272,7 +272,8 @@ export class RecordTypes {
     const known = this.pieces[id]!;
     if (known) return known;
     const { type, before, after } = this.plainColumns(id) ?? splitDeclaration(this.declare(id, MARK, 0));
-    const piece = this.arena.add(`${type}${" ".repeat(Math.max(0, TYPE_COL - type.length))} ${before}`, after, ` ${String(this.sizeOf(id)).padStart(5)} */\n`);
+    const pad = type.length < TYPE_COL ? PADDING[TYPE_COL - type.length]! : "";
+    const piece = this.arena.add(`${type}${pad} ${before}`, after, sizeColumn(this.sizeOf(id)));
     const width = before.length + after.length;
     if (width > 0xffff) throw new Unfit("declarator wider than 65535 columns");
     this.widths[id] = width;
@@ -291,7 +292,9 @@ export class RecordTypes {
     if (!walk) return undefined;
     const { quals, base, stars, after } = walk;
     if (base.includes("(")) return undefined;
-    return { type: `${quals}${base} ${stars}`.trimEnd(), before: "", after };
+    const type = stars === "" ? `${quals}${base}` : `${quals}${base} ${stars}`;
+    // trimEnd's work where there is any: a name or a pointer's qualifier may end in a space.
+    return { type: endsInSpace(type) ? type.trimEnd() : type, before: "", after };
   }
 
   /** As declare(id, name, depth), for a type plainWalk takes; else undefined. */
@@ -472,6 +475,25 @@ export class Arena {
     if (c !== undefined) this.ends[this.count++] = end + c.length;
     return first;
   }
+}
+
+/** Spaces that pad a type column, by count. */
+const PADDING = Array.from({ length: TYPE_COL + 1 }, (_, n) => " ".repeat(n));
+
+/** The size column and the end of a member line, made once for each size below 4096. */
+const SIZE_COLUMNS: string[] = [];
+function sizeColumn(size: number): string {
+  const known = size >= 0 && size < 4096 ? SIZE_COLUMNS[size] : undefined;
+  if (known !== undefined) return known;
+  const column = ` ${String(size).padStart(5)} */\n`;
+  if (size >= 0 && size < 4096) SIZE_COLUMNS[size] = column;
+  return column;
+}
+
+/** Whether `s` ends in what trimEnd takes off, of the ASCII the records path reads: tab to carriage return, space. */
+function endsInSpace(s: string): boolean {
+  const c = s.charCodeAt(s.length - 1);
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
 }
 
 function join(base: string, inner: string): string {
