@@ -2,7 +2,7 @@ import type { TypeId } from "../../ir/types.js";
 import { plain, type Style } from "../style.js";
 import { latin1, type ByteOut } from "./byte-out.js";
 import { aggregateKind, keywordOf, MAX_NESTING, STRUCT, UNION, type RecordTypes } from "./record-types.js";
-import { boundaryLine, brackets, NAME_COL, TYPE_COL, type LayoutTextOptions } from "./text.js";
+import { boundaryLine, brackets, holeBitPart, NAME_COL, TYPE_COL, type LayoutTextOptions } from "./text.js";
 
 // text.ts's picture of a struct, written from the BTF records in one pass
 // per aggregate: holes and problems are found as the members go by rather
@@ -284,15 +284,11 @@ export class RecordsText {
 
   /**
    * text.ts's holeLines for the hole of `bits` at `bitOffset`, written as
-   * bytes (a kernel has 4,000 holes), and counted in `tally` if given. The
-   * split is splitHole's: the bits up to the next byte boundary (and any
-   * left over after whole bytes) apart from the whole bytes.
+   * bytes (a kernel has 4,000 holes), and counted in `tally` if given.
    */
   private hole(bitOffset: number, bits: number, depth: number, tally: Tally | undefined): void {
-    const lead = Math.min(bits, (8 - (bitOffset % 8)) % 8);
-    const rest = bits - lead;
-    const byteCount = Math.floor(rest / 8);
-    const bitCount = lead + (rest % 8);
+    const bitCount = holeBitPart(bitOffset, bits);
+    const byteCount = (bits - bitCount) / 8;
     if (tally) {
       if (byteCount) {
         tally.byteHoles++;

@@ -200,9 +200,14 @@ class Writer {
 
 /** A hole as pahole counts it: the bits up to and after whole bytes, and the whole bytes. */
 export function splitHole(h: { bitOffset: number; bits: number }): { bytes: number; bits: number } {
-  const lead = Math.min(h.bits, (8 - (h.bitOffset % 8)) % 8);
-  const rest = h.bits - lead;
-  return { bytes: Math.floor(rest / 8), bits: lead + (rest % 8) };
+  const bits = holeBitPart(h.bitOffset, h.bits);
+  return { bytes: (h.bits - bits) / 8, bits };
+}
+
+/** splitHole's bits, without an object: the rest of the hole is whole bytes. */
+export function holeBitPart(bitOffset: number, bits: number): number {
+  const lead = Math.min(bits, (8 - (bitOffset % 8)) % 8);
+  return lead + ((bits - lead) % 8);
 }
 
 /** A style's wrapping of a text, split into what goes before and after it. */
