@@ -3,7 +3,7 @@ import type { TypeId } from "../ir/types.js";
 import { readLayouts, type LayoutSource } from "../jobs/index.js";
 import { writeLayoutFromRecords } from "../report/layout/records.js";
 import { styleFor } from "../report/style.js";
-import { stdoutSink } from "./stdout-chunks.js";
+import { stdoutSink } from "./stdout-sink.js";
 import type { LayoutOptions } from "./commands/layout.js";
 
 // BTF is formatted from its records, streamed as it is written; every other

@@ -90,7 +90,7 @@ describe.skipIf(!HAVE_CLI)("abidrift layout (skipped until `npm run build` has m
     expect(diffJson(json, records, names).join("\n"), `seed ${seed}`).toBe("");
   });
 
-  // Into a file, the chunks are written in place and one buffer serves them all (src/cli/stdout-chunks.ts); through a pipe the writer waits for each chunk's write and fills its buffer again.
+  // Into a file, the chunks are written in place and one buffer serves them all (src/cli/stdout-sink.ts); through a pipe the writer waits for each chunk's write and fills its buffer again.
   it("writes the same bytes into a file as through a pipe, the kernel's BTF included where there is one", () => {
     const dir = mkdtempSync(join(tmpdir(), "abidrift-layout-file-"));
     const inputs = existsSync(VMLINUX) ? [...OBJECTS, VMLINUX] : OBJECTS;
